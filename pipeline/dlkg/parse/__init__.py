@@ -1,0 +1,1 @@
+"""One parser per source kind: pure functions from text to records (see records.py)."""

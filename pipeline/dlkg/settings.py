@@ -1,0 +1,40 @@
+"""Settings resolved once (CLI options and DLKG_* environment variables) and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .resources import data_dir
+
+DEFAULT_BASE_IRI = "https://w3id.org/dlkg/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the pipeline behaves. Nothing here touches the disk."""
+
+    build_dir: Path  # holds store/, dumps/, report.json; replaced atomically by `dlkg build`
+    cache_dir: Path  # downloaded upstream files, verified by sha256
+    base_iri: str = DEFAULT_BASE_IRI
+    mirror_dir: Path | None = None  # read upstream files from here instead of downloading
+    sources_manifest: Path = field(default_factory=lambda: data_dir() / "sources.toml")
+    curation_dir: Path = field(default_factory=lambda: data_dir() / "curation")
+    strict: bool = False  # warnings fail the build
+    offline: bool = False  # never touch the network
+
+    @property
+    def store_dir(self) -> Path:
+        return self.build_dir / "store"
+
+    @property
+    def dumps_dir(self) -> Path:
+        return self.build_dir / "dumps"
+
+    @property
+    def report_path(self) -> Path:
+        return self.build_dir / "report.json"
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ValueError(f"--base-iri must end with '/' or '#': {self.base_iri}")
