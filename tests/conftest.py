@@ -1,0 +1,36 @@
+"""Shared fixtures and markers: upstream mirror, built datasets, live servers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _default_upstream() -> Path:
+    env = os.environ.get("DLKG_MIRROR")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "upstream"
+
+
+@pytest.fixture(scope="session")
+def upstream_dir() -> Path:
+    """The offline mirror of the pinned upstream files; skips where it is absent."""
+    path = _default_upstream()
+    if not (path / "awesome-deep-learning-papers" / "README.md").is_file():
+        pytest.skip(f"upstream mirror not found at {path} (set DLKG_MIRROR or place ../shared/upstream)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The client's Chinese documents shipped in data/sources/."""
+    return REPO_ROOT / "data" / "sources"
+
+
+@pytest.fixture()
+def fixtures_dir() -> Path:
+    return FIXTURES
