@@ -7,6 +7,7 @@ them, so they are tested without a socket and served by whatever `app.py` runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 
@@ -42,3 +43,30 @@ class QueryRunner(Protocol):
     def select(self, query: str) -> dict[str, object]: ...
 
     def graph(self, query: str, media_type: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every handler may use; built once by `app.py` and passed to each handler.
+
+    `base_iri` is the dataset's configured base (e.g. "https://w3id.org/dlkg/"): the resource
+    at path "/paper/x" is the IRI base_iri + "paper/x", whatever host serves it.
+    """
+
+    runner: QueryRunner
+    base_iri: str
+    build_dir: Path  # holds dumps/ (with SHA256SUMS) and report.json of the served build
+    queries_dir: Path  # the competency queries (*.rq with "#+ summary:" headers)
+
+    def iri_for_path(self, path: str) -> str:
+        return self.base_iri + path.lstrip("/")
+
+    def path_for_iri(self, iri: str) -> str | None:
+        """Local path of a dataset IRI, or None for IRIs outside the base."""
+        return "/" + iri[len(self.base_iri) :] if iri.startswith(self.base_iri) else None
+
+
+class Handler(Protocol):
+    """A route handler: returns None when the request is not for it."""
+
+    def __call__(self, request: Request, ctx: Context) -> Response | None: ...
