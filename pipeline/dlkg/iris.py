@@ -80,7 +80,7 @@ class IriMinter:
         return self._iri("dataset")
 
     def download(self, file_name: str) -> URIRef:
-        return self._iri("download", file_name)
+        return self._iri("downloads", file_name)
 
     def sparql(self) -> URIRef:
         return self._iri("sparql")

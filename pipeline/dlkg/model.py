@@ -66,7 +66,9 @@ class Merge:
     kind: str  # "paper" or "person"
     target_key: str
     record: str  # what was merged, e.g. "roadmap-readme README.md:57 'Hinton, Geoffrey E.'"
-    rule: str  # e.g. "arxiv-id", "title-exact", "title-fuzzy", "curated-same-as", "initials+coauthor"
+    rule: (
+        str  # e.g. "arxiv-id", "title-exact", "title-fuzzy", "curated-same-as", "initials+coauthor"
+    )
     score: float = 1.0
     evidence: str = ""
 
@@ -88,8 +90,12 @@ class Resolution:
     persons: dict[str, Person] = field(default_factory=dict)
     items: list[ListItem] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    bib_entries: list[tuple[BibEntry, str | None]] = field(default_factory=list)  # (entry, paper key)
-    key_researchers: list[tuple[KeyResearcher, str]] = field(default_factory=list)  # (record, person key)
+    bib_entries: list[tuple[BibEntry, str | None]] = field(
+        default_factory=list
+    )  # (entry, paper key)
+    key_researchers: list[tuple[KeyResearcher, str]] = field(
+        default_factory=list
+    )  # (record, person key)
     merges: list[Merge] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

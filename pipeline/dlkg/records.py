@@ -8,10 +8,10 @@ Parsers turn text into these records (pure functions, no I/O); every record carr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Severity of a build issue: warnings are reported, errors fail the build."""
 
     WARNING = "warning"
@@ -143,5 +143,5 @@ class ParseResult:
     bib_entries: list[BibEntry] = field(default_factory=list)
     key_researchers: list[KeyResearcher] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    # Number of lines that looked like entries: entries (+ bib entries) + entry issues must equal it.
+    # Lines that looked like entries: entries (+ bib entries) + entry issues must equal it.
     candidate_lines: int = 0

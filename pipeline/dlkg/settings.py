@@ -23,17 +23,27 @@ class Settings:
     strict: bool = False  # warnings fail the build
     offline: bool = False  # never touch the network
 
+    # A build is written into runs/<id>/ and published by atomically re-pointing the `current`
+    # symlink, so readers never see a half-built store or a mix of two builds' dumps.
+    @property
+    def current_dir(self) -> Path:
+        return self.build_dir / "current"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.build_dir / "runs"
+
     @property
     def store_dir(self) -> Path:
-        return self.build_dir / "store"
+        return self.current_dir / "store"
 
     @property
     def dumps_dir(self) -> Path:
-        return self.build_dir / "dumps"
+        return self.current_dir / "dumps"
 
     @property
     def report_path(self) -> Path:
-        return self.build_dir / "report.json"
+        return self.current_dir / "report.json"
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

@@ -1,0 +1,214 @@
+"""`dlkg build`: fetch → parse → resolve → emit → validate → load → export, atomically.
+
+Everything is built into a fresh `runs/<id>/` folder; only when every step has succeeded is the
+`current` symlink re-pointed at it (an atomic rename), so a failed build leaves the previous
+store, dumps and report exactly as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, describe, emit, graph_counts, load_ontology
+from .errors import NotConformant, SourceError
+from .export import export_dumps
+from .fetch import FetchedSource, fetch_all, load_manifest
+from .iris import IriMinter
+from .model import Resolution
+from .namespaces import RDF, SCHEMA
+from .parse import parse_text
+from .records import Level, ParseResult
+from .report import BuildReport, SourceSummary, StepTimer
+from .resources import ontology_dir
+from .settings import Settings
+from .store import load_store, open_read_only
+
+OnStep = Callable[[str], None]
+
+STEPS = ("fetch", "parse", "resolve", "emit", "validate", "load", "export")
+
+
+@dataclass
+class Parsed:
+    """The pipeline up to resolution: what `build` and `explain` share."""
+
+    sources: list[FetchedSource]
+    results: list[ParseResult]
+    resolution: Resolution
+
+
+def _check_complete(source: FetchedSource, result: ParseResult) -> None:
+    found = len(result.entries) + len(result.bib_entries)
+    if found < source.spec.min_entries:
+        last_line = source.text.count("\n") + 1
+        raise SourceError(
+            f"only {found} entries parsed, expected at least {source.spec.min_entries}: "
+            "the file looks truncated",
+            path=source.spec.file_name,
+            line=last_line,
+        )
+
+
+def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> Parsed:
+    """Fetch, parse and resolve every source."""
+    from .resolve import resolve  # the heaviest import; only needed from here on
+
+    with timer.step("fetch"):
+        specs = load_manifest(settings.sources_manifest)
+        sources = fetch_all(
+            specs,
+            cache_dir=settings.cache_dir,
+            mirror_dir=settings.mirror_dir,
+            offline=settings.offline,
+        )
+    on_step("fetch")
+    with timer.step("parse"):
+        results = []
+        for source in sources:
+            spec = source.spec
+            result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
+            _check_complete(source, result)
+            results.append(result)
+    on_step("parse")
+    with timer.step("resolve"):
+        resolution = resolve(results, curation_dir=settings.curation_dir)
+    on_step("resolve")
+    return Parsed(sources, results, resolution)
+
+
+def _class_counts(ds: Dataset, skip: set[str]) -> dict[str, int]:
+    subjects: dict[str, set[str]] = {}
+    for s, _, o, g in ds.quads((None, RDF.type, None, None)):
+        if str(g) in skip:
+            continue
+        subjects.setdefault(str(o), set()).add(str(s))
+    return {cls: len(nodes) for cls, nodes in subjects.items()}
+
+
+def _union(ds: Dataset, skip: set[str]) -> Graph:
+    union = Graph()
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        if str(g) not in skip:
+            union.add((s, p, o))
+    return union
+
+
+def _publish(settings: Settings, run_dir: Path) -> None:
+    """Atomically point `current` at `run_dir`, then drop runs older than the previous one."""
+    current = settings.current_dir
+    previous = current.resolve() if current.is_symlink() else None
+    tmp_link = settings.build_dir / f".current-{run_dir.name}"
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(Path("runs") / run_dir.name)
+    tmp_link.replace(current)
+    keep = {run_dir.resolve(), previous}
+    for old in settings.runs_dir.iterdir():
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
+    """Run the whole pipeline and publish the result; raise a DlkgError on any failure."""
+    notify = on_step or (lambda _step: None)
+    timer = StepTimer()
+    started = datetime.now(UTC).replace(microsecond=0)
+    report = BuildReport(base_iri=settings.base_iri, started=started.isoformat())
+    minter = IriMinter(settings.base_iri)
+
+    parsed = parse_and_resolve(settings, timer, notify)
+    resolution = parsed.resolution
+    for source, result in zip(parsed.sources, parsed.results, strict=True):
+        report.issues.extend(result.issues)
+        report.sources.append(
+            SourceSummary(
+                id=source.spec.id,
+                file_name=source.spec.file_name,
+                sha256=source.sha256,
+                origin=source.origin,
+                candidate_lines=result.candidate_lines,
+                entries=len(result.entries),
+                bib_entries=len(result.bib_entries),
+                sections=len(result.sections),
+                warnings=sum(1 for i in result.issues if i.level is Level.WARNING),
+            )
+        )
+    report.issues.extend(resolution.issues)
+    report.merges = resolution.merges
+    report.near_misses = resolution.near_misses
+
+    skip = {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
+    with timer.step("emit"):
+        emitted = emit(
+            resolution, parsed.sources, minter=minter, ontology=load_ontology(ontology_dir())
+        )
+        class_counts = _class_counts(emitted.dataset, skip)
+        describe(
+            emitted.dataset,
+            minter=minter,
+            sources=parsed.sources,
+            class_counts=class_counts,
+            started=started,
+            ended=datetime.now(UTC).replace(microsecond=0),
+        )
+        nquads = emitted.dataset.serialize(format="nquads", encoding="utf-8")
+    notify("emit")
+
+    with timer.step("validate"):
+        from .validate import validate_graph  # pyshacl is slow to import
+
+        shacl = validate_graph(_union(emitted.dataset, skip), line_index=emitted.line_index)
+    notify("validate")
+    report.shacl_warnings = [str(w) for w in shacl.warnings]
+    if not shacl.conforms:
+        raise NotConformant(shacl.summary())
+    errors = report.errors
+    if errors:
+        raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
+    if settings.strict and report.warnings:
+        raise NotConformant(
+            f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
+        )
+
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = settings.runs_dir / f"{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    try:
+        with timer.step("load"):
+            load_store(nquads, run_dir / "store")
+        notify("load")
+        with timer.step("export"):
+            store = open_read_only(run_dir / "store")
+            export_dumps(
+                store,
+                run_dir / "dumps",
+                minter=minter,
+                context_path=ontology_dir() / "context.jsonld",
+            )
+            del store
+        notify("export")
+        report.ended = datetime.now(UTC).replace(microsecond=0).isoformat()
+        report.graph_triples = graph_counts(emitted.dataset)
+        report.counts = {
+            "papers": class_counts.get(str(SCHEMA.ScholarlyArticle), 0),
+            "persons": class_counts.get(str(SCHEMA.Person), 0),
+            "lists": class_counts.get(str(SCHEMA.ItemList), 0),
+            "list_items": class_counts.get(str(SCHEMA.ListItem), 0),
+            "quads": sum(report.graph_triples.values()),
+        }
+        report.timings = dict(timer.seconds)
+        (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        _publish(settings, run_dir)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    return report
+
+
+__all__ = ["STEPS", "Counter", "Parsed", "build", "parse_and_resolve"]

@@ -1,0 +1,408 @@
+"""Emit: resolved entities and source records → an rdflib Dataset, one named graph per source.
+
+See docs/data-model.md. Everything gets an IRI (no blank nodes) so sorted N-Triples are
+canonical; the only clock-dependent triples live in the build graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from .fetch import FetchedSource
+from .iris import IriMinter
+from .model import ListItem, Paper, Person, Resolution
+from .namespaces import (
+    BIBO,
+    DCAT,
+    DCTERMS,
+    DLKG,
+    FOAF,
+    PREFIXES,
+    PROV,
+    RDF,
+    SCHEMA,
+    SKOS,
+    VOID,
+    XSD,
+)
+from .records import Section
+
+# Which list each source describes; translations reuse their original's section scheme.
+LIST_OF_SOURCE = {
+    "awesome-readme": "awesome",
+    "roadmap-readme": "roadmap",
+    "zh-awesome": "zh-awesome",
+    "zh-roadmap-blog": "zh-roadmap-blog",
+}
+SOURCE_OF_LIST = {v: k for k, v in LIST_OF_SOURCE.items()}
+SECTION_LIST = {"zh-awesome": "awesome", "zh-roadmap-blog": "roadmap"}
+ENTITIES_GRAPH = "entities"
+META_GRAPH = "meta"
+BUILD_GRAPH = "build"
+ONTOLOGY_GRAPH = "ontology"
+DUMP_FILES = ("dlkg.nt", "dlkg.ttl", "dlkg.trig", "dlkg.nq", "dlkg.jsonld")
+LICENCE = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+
+
+@dataclass
+class Emitted:
+    dataset: Dataset
+    # node IRI -> "file:line" of the record behind it, for readable validation reports
+    line_index: dict[str, str] = field(default_factory=dict)
+
+
+def _lang(list_id: str) -> str:
+    return "zh-Hans" if list_id.startswith("zh-") else "en"
+
+
+def _year(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+class _Emitter:
+    def __init__(self, minter: IriMinter, sources: list[FetchedSource]) -> None:
+        self.m = minter
+        self.ds = Dataset()
+        for prefix, ns in PREFIXES.items():
+            self.ds.bind(prefix, ns)
+        self.sources = {s.spec.id: s for s in sources}
+        self.line_index: dict[str, str] = {}
+
+    def graph(self, name: str) -> Graph:
+        return self.ds.graph(self.m.graph(name))
+
+    def index(self, node: URIRef, where: object) -> None:
+        self.line_index.setdefault(str(node), str(where))
+
+    # -- entities ---------------------------------------------------------------------------
+    def paper(self, g: Graph, paper: Paper) -> None:
+        node = self.m.paper(paper.key)
+        g.add((node, RDF.type, SCHEMA.ScholarlyArticle))
+        if paper.title_en:
+            g.add((node, SCHEMA.name, Literal(paper.title_en, lang="en")))
+        for i, title in enumerate(paper.titles_zh):
+            prop = SCHEMA.name if i == 0 else SCHEMA.alternateName
+            g.add((node, prop, Literal(title, lang="zh-Hans")))
+        for title in sorted(paper.alternate_titles):
+            if title != paper.title_en:
+                g.add((node, SCHEMA.alternateName, Literal(title, lang="en")))
+        if paper.year is not None:
+            g.add((node, SCHEMA.datePublished, _year(paper.year)))
+        if paper.arxiv_id:
+            g.add((node, DLKG.arxivId, Literal(paper.arxiv_id)))
+            g.add((node, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")))
+        if paper.doi:
+            g.add((node, BIBO.doi, Literal(paper.doi)))
+            g.add((node, SCHEMA.sameAs, URIRef(f"https://doi.org/{paper.doi}")))
+        for url in paper.urls:
+            g.add((node, SCHEMA.url, URIRef(url)))
+        g.add((node, DLKG.authorListComplete, Literal(paper.authors_complete)))
+        for authorship in paper.authorships:
+            a_node = self.m.authorship(paper.key, authorship.position)
+            person = self.m.person(authorship.person_key)
+            g.add((node, SCHEMA.author, person))
+            g.add((node, DLKG.authorship, a_node))
+            g.add((a_node, RDF.type, DLKG.Authorship))
+            g.add((a_node, DLKG.person, person))
+            g.add((a_node, SCHEMA.position, _int(authorship.position)))
+            g.add((a_node, DLKG.nameAsWritten, Literal(authorship.name_as_written)))
+            g.add((a_node, PROV.wasDerivedFrom, self.m.source(authorship.prov.source_id)))
+            self.index(a_node, authorship.prov)
+        for source_id in sorted({p.source_id for p in paper.provs}):
+            g.add((node, PROV.wasDerivedFrom, self.m.source(source_id)))
+        if paper.provs:
+            self.index(node, min(paper.provs))
+
+    def person(self, g: Graph, person: Person) -> None:
+        node = self.m.person(person.key)
+        g.add((node, RDF.type, SCHEMA.Person))
+        g.add((node, SCHEMA.name, Literal(person.name)))
+        if person.given:
+            g.add((node, SCHEMA.givenName, Literal(person.given)))
+        if person.family:
+            g.add((node, SCHEMA.familyName, Literal(person.family)))
+        for alt in sorted(person.alternate_names - {person.name}):
+            g.add((node, SCHEMA.alternateName, Literal(alt)))
+        for url in sorted(person.profile_urls):
+            g.add((node, SCHEMA.url, URIRef(url)))
+        if person.provs:
+            self.index(node, min(person.provs))
+
+    # -- lists ------------------------------------------------------------------------------
+    def section(self, section: Section) -> None:
+        source_id = section.prov.source_id
+        g = self.graph(source_id)
+        scheme_list = SECTION_LIST.get(section.list_id, section.list_id)
+        node = self.m.section(scheme_list, section.key)
+        g.add((node, SKOS.prefLabel, Literal(section.title, lang=section.lang)))
+        if scheme_list != section.list_id:
+            return  # a translation only adds its label to the original's concept
+        scheme = self.m.section_scheme(scheme_list)
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        if section.number:
+            g.add((node, SKOS.notation, Literal(section.number)))
+        if section.parent_key:
+            g.add((node, SKOS.broader, self.m.section(scheme_list, section.parent_key)))
+        else:
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
+        if section.top100 is not None:
+            g.add((node, DLKG.top100, Literal(section.top100)))
+        self.index(node, section.prov)
+
+    def item_list(self, list_id: str, items: list[ListItem]) -> None:
+        source_id = SOURCE_OF_LIST[list_id]
+        fetched = self.sources.get(source_id)
+        g = self.graph(source_id)
+        node = self.m.list(list_id)
+        scheme_list = SECTION_LIST.get(list_id, list_id)
+        scheme = self.m.section_scheme(scheme_list)
+        g.add((node, RDF.type, SCHEMA.ItemList))
+        if fetched:
+            g.add((node, SCHEMA.name, Literal(fetched.spec.title, lang=_lang(list_id))))
+        g.add((node, SCHEMA.inLanguage, Literal(_lang(list_id))))
+        g.add((node, SCHEMA.itemListOrder, SCHEMA.ItemListOrderAscending))
+        g.add((node, SCHEMA.numberOfItems, _int(len(items))))
+        g.add((node, DLKG.sectionScheme, scheme))
+        g.add((node, DCTERMS.source, self.m.source(source_id)))
+        if list_id in SECTION_LIST:
+            g.add((node, SCHEMA.translationOfWork, self.m.list(SECTION_LIST[list_id])))
+        else:
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            title = fetched.spec.title if fetched else list_id
+            g.add((scheme, SKOS.prefLabel, Literal(f"Sections of {title}", lang="en")))
+        for item in items:
+            self.list_item(g, node, scheme_list, item)
+
+    def list_item(self, g: Graph, list_node: URIRef, scheme_list: str, item: ListItem) -> None:
+        entry = item.entry
+        node = self.m.list_item(item.list_id, item.key)
+        g.add((list_node, SCHEMA.itemListElement, node))
+        g.add((node, RDF.type, SCHEMA.ListItem))
+        g.add((node, SCHEMA.item, self.m.paper(item.paper_key)))
+        g.add((node, SCHEMA.position, _int(entry.position)))
+        g.add((node, DLKG.section, self.m.section(scheme_list, entry.section_key)))
+        g.add((node, DLKG.statedTitle, Literal(entry.title, lang=entry.title_lang)))
+        if entry.original_title:
+            g.add((node, DLKG.statedOriginalTitle, Literal(entry.original_title, lang="en")))
+        if entry.year is not None:
+            g.add((node, DLKG.statedYear, _year(entry.year)))
+        if entry.authors_text:
+            g.add((node, DLKG.statedAuthors, Literal(entry.authors_text)))
+        if entry.venue:
+            g.add((node, DLKG.statedVenue, Literal(entry.venue)))
+        if entry.number is not None:
+            g.add((node, DLKG.entryNumber, Literal(entry.number)))
+        if entry.stars is not None:
+            g.add((node, DLKG.stars, _int(entry.stars)))
+        if entry.note:
+            g.add((node, DLKG.note, Literal(entry.note, lang="en")))
+        if entry.commentary:
+            g.add((node, DLKG.commentary, Literal(entry.commentary, lang="zh-Hans")))
+        if entry.recommendation:
+            g.add((node, DLKG.recommendation, Literal(entry.recommendation, lang="zh-Hans")))
+        if entry.subsection:
+            g.add((node, DLKG.subsection, Literal(entry.subsection)))
+        for i, link in enumerate(entry.links, start=1):
+            l_node = self.m.item_link(item.list_id, item.key, i)
+            g.add((node, DLKG.link, l_node))
+            g.add((l_node, RDF.type, DLKG.Link))
+            g.add((l_node, SCHEMA.url, URIRef(link.url)))
+            g.add((l_node, DLKG.linkKind, Literal(link.kind)))
+            g.add((l_node, SCHEMA.position, _int(i)))
+        g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+        g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
+        self.index(node, entry.prov)
+
+    # -- source records -----------------------------------------------------------------------
+    def bib_entries(self, resolution: Resolution) -> None:
+        for entry, paper_key in resolution.bib_entries:
+            g = self.graph(entry.prov.source_id)
+            node = self.m.bib_entry(entry.key)
+            g.add((node, RDF.type, DLKG.BibEntry))
+            g.add((node, DLKG.citationKey, Literal(entry.key)))
+            g.add((node, DLKG.statedTitle, Literal(entry.title, lang="en")))
+            g.add((node, DLKG.statedAuthors, Literal(" and ".join(entry.authors))))
+            if entry.year is not None:
+                g.add((node, DLKG.statedYear, _year(entry.year)))
+            if entry.venue:
+                g.add((node, DLKG.statedVenue, Literal(entry.venue)))
+            if paper_key:
+                g.add((node, SCHEMA.about, self.m.paper(paper_key)))
+            g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+            g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
+            self.index(node, entry.prov)
+
+    def key_researchers(self, resolution: Resolution) -> None:
+        for record, person_key in resolution.key_researchers:
+            g = self.graph(record.prov.source_id)
+            scheme_list = SECTION_LIST.get(record.list_id, record.list_id)
+            section = self.m.section(scheme_list, record.section_key)
+            g.add((section, DLKG.keyResearcher, self.m.person(person_key)))
+
+    # -- metadata -----------------------------------------------------------------------------
+    def sources_meta(self, g: Graph) -> None:
+        for source_id, fetched in sorted(self.sources.items()):
+            spec = fetched.spec
+            node = self.m.source(source_id)
+            g.add((node, RDF.type, PROV.Entity))
+            g.add((node, RDF.type, SCHEMA.DigitalDocument))
+            g.add((node, DCTERMS.title, Literal(spec.title)))
+            g.add((node, DCTERMS.identifier, Literal(spec.id)))
+            g.add((node, SCHEMA.inLanguage, Literal(spec.language)))
+            g.add((node, DLKG.sha256, Literal(spec.sha256)))
+            g.add((node, SCHEMA.name, Literal(spec.file_name)))
+            if spec.licence:
+                g.add((node, DCTERMS.license, URIRef(spec.licence)))
+            if spec.url:
+                g.add((node, DCAT.downloadURL, URIRef(spec.url)))
+            if spec.homepage:
+                g.add((node, DCTERMS.source, URIRef(spec.homepage)))
+                g.add((node, FOAF.page, URIRef(spec.homepage)))
+            if spec.commit:
+                g.add((node, SCHEMA.version, Literal(spec.commit)))
+            if spec.translation_of:
+                g.add((node, SCHEMA.translationOfWork, self.m.source(spec.translation_of)))
+
+
+def emit(
+    resolution: Resolution,
+    sources: list[FetchedSource],
+    *,
+    minter: IriMinter,
+    ontology: Graph,
+) -> Emitted:
+    """Turn a Resolution into a Dataset (without the meta and build graphs: see describe())."""
+    e = _Emitter(minter, sources)
+    entities = e.graph(ENTITIES_GRAPH)
+    for key in sorted(resolution.papers):
+        e.paper(entities, resolution.papers[key])
+    for key in sorted(resolution.persons):
+        e.person(entities, resolution.persons[key])
+    for section in resolution.sections:
+        e.section(section)
+    by_list: dict[str, list[ListItem]] = defaultdict(list)
+    for item in resolution.items:
+        by_list[item.list_id].append(item)
+    for list_id in sorted(by_list):
+        e.item_list(list_id, sorted(by_list[list_id], key=lambda i: i.entry.position))
+    e.bib_entries(resolution)
+    e.key_researchers(resolution)
+    onto = e.graph(ONTOLOGY_GRAPH)
+    for triple in ontology:
+        onto.add(triple)
+    e.sources_meta(e.graph(META_GRAPH))
+    return Emitted(e.ds, e.line_index)
+
+
+def graph_counts(ds: Dataset) -> dict[str, int]:
+    """Triples per named graph (by IRI)."""
+    return {
+        str(g.identifier): len(g)
+        for g in ds.graphs()
+        if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
+    }
+
+
+def describe(
+    ds: Dataset,
+    *,
+    minter: IriMinter,
+    sources: Iterable[FetchedSource],
+    class_counts: Mapping[str, int],
+    started: datetime,
+    ended: datetime,
+) -> None:
+    """Add the VoID/DCAT description (meta graph) and the build activity (build graph)."""
+    meta = ds.graph(minter.graph(META_GRAPH))
+    dataset = minter.dataset()
+    counts = graph_counts(ds)
+    meta.add((dataset, RDF.type, VOID.Dataset))
+    meta.add((dataset, RDF.type, DCAT.Dataset))
+    meta.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("dlkg: the deep-learning papers knowledge graph", lang="en"),
+        )
+    )
+    meta.add((dataset, DCTERMS.title, Literal("dlkg：深度学习论文知识图谱", lang="zh-Hans")))
+    meta.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Papers of the 'Awesome - Most Cited Deep Learning Papers' list and the "
+                "'Deep Learning Papers Reading Roadmap', with their Chinese translations, "
+                "authors and links.",
+                lang="en",
+            ),
+        )
+    )
+    meta.add((dataset, DCTERMS.license, LICENCE))
+    meta.add((dataset, VOID.sparqlEndpoint, minter.sparql()))
+    meta.add((dataset, VOID.uriSpace, Literal(minter.base)))
+    meta.add((dataset, VOID.vocabulary, URIRef(str(SCHEMA))))
+    meta.add((dataset, VOID.vocabulary, URIRef(str(DLKG))))
+    total = sum(n for iri, n in counts.items() if iri != str(minter.graph(BUILD_GRAPH)))
+    meta.add((dataset, VOID.triples, _int(total)))
+    for cls, n in sorted(class_counts.items()):
+        part = URIRef(f"{dataset}/class/{cls.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
+        meta.add((dataset, VOID.classPartition, part))
+        meta.add((part, VOID["class"], URIRef(cls)))
+        meta.add((part, VOID.entities, _int(n)))
+    for graph_iri, n in sorted(counts.items()):
+        if graph_iri == str(minter.graph(BUILD_GRAPH)):
+            continue
+        meta.add((dataset, VOID.subset, URIRef(graph_iri)))
+        meta.add((URIRef(graph_iri), RDF.type, VOID.Dataset))
+        meta.add((URIRef(graph_iri), VOID.triples, _int(n)))
+    for source in sources:
+        meta.add((dataset, DCTERMS.source, minter.source(source.spec.id)))
+    for file_name in DUMP_FILES:
+        dist = minter.download(file_name)
+        meta.add((dataset, DCAT.distribution, dist))
+        meta.add((dataset, VOID.dataDump, dist))
+        meta.add((dist, RDF.type, DCAT.Distribution))
+        meta.add((dist, DCAT.downloadURL, dist))
+        meta.add((dist, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(file_name).suffix])))
+        meta.add((dist, DCTERMS.license, LICENCE))
+
+    build = ds.graph(minter.graph(BUILD_GRAPH))
+    activity = minter.build()
+    build.add((activity, RDF.type, PROV.Activity))
+    build.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    build.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    build.add((activity, PROV.generated, dataset))
+    build.add((dataset, PROV.wasGeneratedBy, activity))
+    build.add((dataset, DCTERMS.modified, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    for source in sources:
+        build.add((activity, PROV.used, minter.source(source.spec.id)))
+
+
+_MEDIA_TYPES = {
+    ".nt": "application/n-triples",
+    ".ttl": "text/turtle",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+}
+
+
+def load_ontology(ontology_dir: Path) -> Graph:
+    graph = Graph()
+    for path in sorted(ontology_dir.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph

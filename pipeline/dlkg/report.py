@@ -1,0 +1,108 @@
+"""The build report: every issue with file:line, merges, counts and timings → report.json."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .model import Merge, NearMiss
+from .records import Issue, Level
+
+
+@dataclass
+class StepTimer:
+    """Wall time per pipeline step, in the order the steps ran."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+@dataclass
+class SourceSummary:
+    id: str
+    file_name: str
+    sha256: str
+    origin: str
+    candidate_lines: int
+    entries: int
+    bib_entries: int
+    sections: int
+    warnings: int
+
+
+@dataclass
+class BuildReport:
+    base_iri: str
+    started: str
+    ended: str = ""
+    sources: list[SourceSummary] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # papers, persons, lists, items, ...
+    graph_triples: dict[str, int] = field(default_factory=dict)
+    shacl_warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level is Level.WARNING]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level is Level.ERROR]
+
+    def to_json(self) -> str:
+        def issue(i: Issue) -> dict[str, Any]:
+            return {
+                "code": i.code,
+                "level": i.level.value,
+                "message": i.message,
+                "where": str(i.where) if i.where else None,
+                "source_id": i.where.source_id if i.where else None,
+            }
+
+        data = {
+            "base_iri": self.base_iri,
+            "started": self.started,
+            "ended": self.ended,
+            "sources": [asdict(s) for s in self.sources],
+            "counts": self.counts,
+            "graph_triples": self.graph_triples,
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+            "issues": [issue(i) for i in self.issues],
+            "shacl_warnings": self.shacl_warnings,
+            "merges": [asdict(m) for m in self.merges],
+            "near_misses": [asdict(n) for n in self.near_misses],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+    def summary_lines(self) -> list[str]:
+        """A short human summary for the terminal."""
+        lines = ["source            lines≈entries  entries  warnings  origin"]
+        for s in self.sources:
+            n = s.entries + s.bib_entries
+            lines.append(f"{s.id:<17} {s.candidate_lines:>13}  {n:>7}  {s.warnings:>8}  {s.origin}")
+        lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items())))
+        lines.append("timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
+        lines.append(
+            f"{len(self.warnings)} warnings, {len(self.errors)} errors, "
+            f"{len(self.merges)} merges, {len(self.near_misses)} near misses, "
+            f"{len(self.shacl_warnings)} SHACL warnings"
+        )
+        return lines

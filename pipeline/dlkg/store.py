@@ -1,0 +1,44 @@
+"""Load: the on-disk pyoxigraph store, and read-only access to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError
+
+
+def load_store(nquads: bytes, store_dir: Path) -> int:
+    """Create a new store at `store_dir` (which must not exist) holding `nquads`; return #quads."""
+    if store_dir.exists():
+        raise StoreError("refusing to load into an existing folder", path=store_dir)
+    try:
+        store = ox.Store(str(store_dir))
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        count = len(store)
+        del store  # closes the RocksDB handles before the folder is renamed into place
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"cannot load the store: {exc}", path=store_dir) from None
+    return count
+
+
+def open_read_only(store_dir: Path) -> ox.Store:
+    """Open a built store for reading; a missing store is a one-line error saying what to do."""
+    if not (store_dir / "CURRENT").is_file():
+        raise StoreError("no built store here: run `dlkg build` first", path=store_dir)
+    try:
+        return ox.Store.read_only(str(store_dir))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store: {exc}", path=store_dir) from None
+
+
+def run_query(store: ox.Store, sparql: str, *, union: bool = True) -> object:
+    """Evaluate a read-only query over the union of the named graphs (by default)."""
+    try:
+        return store.query(sparql, use_default_graph_as_union=union)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
