@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make serve   set up everything, build the dataset and serve it on http://127.0.0.1:8080/
+#   make test    set up everything (incl. headless Chromium for the browser tests) and run all tests
+# Both work on a fresh machine with Python 3.11+; nothing is needed beyond the package registries.
+
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+BUILD   ?= data/build
+PORT    ?= 8080
+# Offline mirror of the pinned upstream files; used when present (CI and this workplace).
+MIRROR  ?= $(firstword $(wildcard ../shared/upstream))
+MIRROR_OPT := $(if $(MIRROR),--mirror $(MIRROR),)
+
+.PHONY: serve build test setup browser-deps lint
+
+$(BIN)/dlkg: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(BIN)/dlkg
+
+setup: $(BIN)/dlkg
+
+build: setup
+	$(BIN)/dlkg --build-dir $(BUILD) $(MIRROR_OPT) build
+
+serve: build
+	$(BIN)/dlkg --build-dir $(BUILD) serve --port $(PORT)
+
+# Debian's chromium + chromedriver for the browser tests (root only; otherwise they skip).
+browser-deps:
+	@if ! command -v chromedriver >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff format --check pipeline tests bench
+
+test: setup browser-deps lint
+	DLKG_MIRROR=$(MIRROR) $(BIN)/python -m pytest -p no:cacheprovider
