@@ -54,7 +54,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 def test_every_entry_looking_line_is_a_record_or_a_warning(
     first_build: tuple[Settings, BuildReport],
 ) -> None:
-    settings, report = first_build
+    settings, _ = first_build
     data = json.loads(settings.report_path.read_text(encoding="utf-8"))
     for source in data["sources"]:
         entry_issues = [
@@ -186,7 +186,7 @@ def test_bad_source_fails_cleanly_and_keeps_the_previous_build(
 
 
 def test_manifest_sources_all_reported(first_build: tuple[Settings, BuildReport]) -> None:
-    settings, report = first_build
+    _, report = first_build
     ids = [s.id for s in load_manifest(data_dir() / "sources.toml")]
     assert [s.id for s in report.sources] == ids
     assert {s.origin for s in report.sources} <= {"mirror", "cache", "shipped"}
