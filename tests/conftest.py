@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,9 @@ def upstream_dir() -> Path:
     """The offline mirror of the pinned upstream files; skips where it is absent."""
     path = _default_upstream()
     if not (path / "awesome-deep-learning-papers" / "README.md").is_file():
-        pytest.skip(f"upstream mirror not found at {path} (set DLKG_MIRROR or place ../shared/upstream)")
+        pytest.skip(
+            f"upstream mirror not found at {path} (set DLKG_MIRROR or place ../shared/upstream)"
+        )
     return path
 
 
@@ -34,3 +37,16 @@ def sources_dir() -> Path:
 @pytest.fixture()
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def built(upstream_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One real build over all five sources (session-wide): `(Settings, BuildReport)`."""
+    from dlkg.build import build
+    from dlkg.settings import Settings
+
+    build_dir = tmp_path_factory.mktemp("built")
+    settings = Settings(
+        build_dir=build_dir, cache_dir=build_dir / "cache", mirror_dir=upstream_dir, offline=True
+    )
+    return settings, build(settings)

@@ -36,11 +36,8 @@ def _settings(build_dir: Path, mirror: Path, **kw: object) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def first_build(
-    upstream_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Settings, BuildReport]:
-    settings = _settings(tmp_path_factory.mktemp("build"), upstream_dir)
-    return settings, build(settings)
+def first_build(built: tuple[Settings, BuildReport]) -> tuple[Settings, BuildReport]:
+    return built
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
