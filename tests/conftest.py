@@ -50,3 +50,17 @@ def built(upstream_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
         build_dir=build_dir, cache_dir=build_dir / "cache", mirror_dir=upstream_dir, offline=True
     )
     return settings, build(settings)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files (docs/cli.md, tests/golden/*) from the current output.",
+    )
+
+
+@pytest.fixture()
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
