@@ -90,6 +90,17 @@ def test_unparsable_block_and_stray_at_sign(fixtures_dir: Path) -> None:
     assert len(result.bib_entries) + dropped(result) == result.candidate_lines
 
 
+def test_block_not_at_line_start_and_duplicate_string() -> None:
+    text = (
+        '@string{j = "J"}\n@string{j = "K"}\n'
+        "@misc{a, title={A}, author={X}, year=2001} @misc{b, title={B}, author={Y}, year=2002}\n"
+    )
+    result = parse_bibtex(text)
+    assert [(e.key, e.prov.line) for e in result.bib_entries] == [("a", 3)]
+    assert codes(result) == [("bib.other-block-failed", 2), ("bib.stray-block", 3)]
+    assert result.candidate_lines == 1
+
+
 def test_text_without_entries() -> None:
     result = parse_bibtex("just some words\n% and a comment\n")
     assert (result.bib_entries, result.issues, result.candidate_lines) == ([], [], 0)

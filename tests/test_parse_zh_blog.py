@@ -153,3 +153,9 @@ def test_real_zh_blog(sources_dir: Path) -> None:
 
 def strip_links(line: str) -> str:
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+
+
+def test_text_without_headings_is_introduction_only() -> None:
+    result = parse_zh_blog("# 标题\n\n引言提到《Some Paper》。\n\n[1] https://example.org/1.pdf\n")
+    assert (result.entries, result.candidate_lines) == ([], 0)
+    assert codes(result) == [("zh-blog.no-sections", 1)]

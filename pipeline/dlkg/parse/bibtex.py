@@ -125,14 +125,9 @@ def _parse_stack() -> list[Middleware]:
 
 
 def _entry_blocks(blocks: Iterable[Block]) -> list[Block]:
-    """Blocks that claim to be entries: parsed, failed, or duplicates of an entry's key."""
+    """Entries and every failed block (failed @string blocks are reported separately)."""
     skipped = (String, Preamble, ExplicitComment, ImplicitComment)
-    kept: list[Block] = []
-    for block in blocks:
-        inner = block.ignore_error_block if isinstance(block, ParsingFailedBlock) else block
-        if not isinstance(block, skipped) and not isinstance(inner, skipped):
-            kept.append(block)
-    return kept
+    return [block for block in blocks if not isinstance(block, skipped)]
 
 
 def _block_line(block: Block, lines: list[str]) -> int:

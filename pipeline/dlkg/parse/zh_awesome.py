@@ -148,13 +148,13 @@ def parse_zh_awesome(
     flush()
 
     missing = [key for key in AWESOME_KEYS if key not in seen_keys]
-    if missing and seen_keys:
+    if missing and text.strip():
         result.issues.append(
             Issue(
                 "zh-awesome.missing-sections",
                 Level.WARNING,
                 "the translation has no section for: " + ", ".join(missing),
-                where(last_line),
+                where(last_line or 1),
             )
         )
     return result

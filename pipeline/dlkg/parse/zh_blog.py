@@ -10,7 +10,8 @@ paragraphs inside a section that no reference line closes (before the next headi
 end). Each candidate yields one `Entry` or one issue whose code is in `DROPPED_CODES`:
 a reference line with no paragraph before it, a group without a 《title》, an entry under an
 unknown heading. A paragraph group with a 《title》 but no reference line is kept (no number,
-no link) with a `zh-blog.no-reference` note. Text before the first heading is introduction.
+no link) with a `zh-blog.no-reference` note. Text before the first heading is introduction;
+a document without any known heading gets one `zh-blog.no-sections` note.
 """
 
 from __future__ import annotations
@@ -177,6 +178,8 @@ def parse_zh_blog(
             parser.pending.add(number, line, new_paragraph)
             new_paragraph = False
     parser.close(None, len(lines))
+    if not parser.result.sections and text.strip():
+        parser.warn("zh-blog.no-sections", "no known section heading: nothing read as entries", 1)
     return parser.result
 
 
