@@ -1,0 +1,244 @@
+"""The home page (dataset summary + query UI), the query page, the query gallery, static files.
+
+The query UI runs in the browser: `static/query.js` posts to `/sparql` (app.py's endpoint)
+and renders the results; `static/vendor/editor.js` (CodeMirror, bundled from npm by
+`frontend/`) adds highlighting and completion. Without either the page still works as a form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import QueryError
+from ..namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
+from .entity_views import PREFIX_BLOCK
+from .http import Context, Request, Response
+from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_TYPES: dict[str, str] = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+}
+_STATIC_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+# Terms offered by the editor's completion (the ones docs/data-model.md uses).
+COMPLETION_TERMS = [
+    RDF.type, RDFS.label,
+    SCHEMA.ScholarlyArticle, SCHEMA.Person, SCHEMA.ItemList, SCHEMA.ListItem, SCHEMA.name,
+    SCHEMA.alternateName, SCHEMA.datePublished, SCHEMA.author, SCHEMA.sameAs, SCHEMA.url,
+    SCHEMA.givenName, SCHEMA.familyName, SCHEMA.itemListElement, SCHEMA.item, SCHEMA.position,
+    SCHEMA.numberOfItems, SCHEMA.inLanguage, SCHEMA.translationOfWork,
+    SKOS.Concept, SKOS.ConceptScheme, SKOS.prefLabel, SKOS.inScheme, SKOS.broader,
+    SKOS.notation, SKOS.topConceptOf, DCTERMS.title, DCTERMS.source, DCTERMS.license,
+    PROV.wasDerivedFrom, BIBO.doi, VOID.triples, VOID.subset, DCAT.distribution,
+    *(DLKG[name] for name in DLKG.__annotations__),
+]  # fmt: skip
+
+Q_COUNTS = """SELECT ?papers ?persons ?lists ?items WHERE {
+  { SELECT (COUNT(DISTINCT ?p) AS ?papers) WHERE { ?p a schema:ScholarlyArticle } }
+  { SELECT (COUNT(DISTINCT ?a) AS ?persons) WHERE { ?a a schema:Person } }
+  { SELECT (COUNT(DISTINCT ?l) AS ?lists) WHERE { ?l a schema:ItemList } }
+  { SELECT (COUNT(DISTINCT ?i) AS ?items) WHERE { ?i a schema:ListItem } }
+}"""
+Q_LISTS = """SELECT ?list (SAMPLE(?n) AS ?name) (SAMPLE(?nz) AS ?nameZh)
+  (COUNT(DISTINCT ?item) AS ?items) WHERE {
+  ?list a schema:ItemList .
+  OPTIONAL { ?list schema:itemListElement ?item }
+  OPTIONAL { ?list schema:name ?n FILTER(LANGMATCHES(LANG(?n), 'en')) }
+  OPTIONAL { ?list schema:name ?nz FILTER(LANGMATCHES(LANG(?nz), 'zh')) }
+} GROUP BY ?list ORDER BY ?list"""
+Q_DATASET = """SELECT ?title ?description WHERE {
+  OPTIONAL { $DATASET dcterms:title ?title FILTER(LANGMATCHES(LANG(?title), 'en')) }
+  OPTIONAL { $DATASET dcterms:description ?description
+             FILTER(LANGMATCHES(LANG(?description), 'en')) }
+} LIMIT 1"""
+DEFAULT_QUERY = """SELECT ?paper ?title ?year WHERE {
+  ?paper a schema:ScholarlyArticle ;
+         schema:name ?title .
+  OPTIONAL { ?paper schema:datePublished ?year }
+  FILTER(LANG(?title) = "en")
+}
+ORDER BY ?year
+LIMIT 20"""
+
+
+@dataclass(frozen=True)
+class GalleryQuery:
+    """One competency query of `queries_dir`: `NN-slug.rq` with `#+ key: value` headers."""
+
+    name: str
+    summary: str
+    description: str
+    text: str
+
+
+def parse_query_file(name: str, text: str) -> GalleryQuery:
+    """Read the `#+ summary:` / `#+ description:` header lines (continued by `#+ ` lines)."""
+    headers: dict[str, str] = {}
+    key = ""
+    for line in text.splitlines():
+        if not line.startswith("#+"):
+            if line.strip():
+                break
+            continue
+        body = line[2:].strip()
+        match = re.match(r"^([A-Za-z_-]+):\s*(.*)$", body)
+        if match:
+            key = match.group(1).lower()
+            headers[key] = match.group(2).strip()
+        elif key and body:
+            headers[key] = (headers[key] + " " + body).strip()
+    return GalleryQuery(
+        name=name,
+        summary=headers.get("summary", name),
+        description=headers.get("description", ""),
+        text=text,
+    )
+
+
+def load_gallery(queries_dir: Path) -> list[GalleryQuery]:
+    """Every `*.rq` file of the folder, sorted by name; an absent folder gives none."""
+    try:
+        paths = sorted(queries_dir.glob("*.rq"))
+    except OSError:
+        return []
+    return [
+        parse_query_file(p.stem, p.read_text(encoding="utf-8"))
+        for p in paths
+        if _QUERY_NAME.match(p.name)
+    ]
+
+
+def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -> dict[str, object]:
+    """What `static/query.js` needs, embedded in the page as JSON."""
+    prefix = linker_for(request, ctx).prefix
+    return {
+        "baseIri": ctx.base_iri,
+        "linkPrefix": prefix,
+        "endpoint": prefix + "/sparql",
+        "prefixes": PREFIXES,
+        "terms": sorted({curie(str(t)) for t in COMPLETION_TERMS}),
+        "gallery": [asdict(q) for q in gallery],
+    }
+
+
+def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
+    gallery = load_gallery(ctx.queries_dir)
+    text = request.param("query")
+    example = request.param("example")
+    chosen = next((q for q in gallery if q.name == example), None)
+    if text is None:
+        text = chosen.text if chosen else PREFIX_BLOCK_SHORT + DEFAULT_QUERY
+    return render_html(
+        template,
+        request,
+        ctx,
+        {
+            **values,
+            "gallery": gallery,
+            "query_text": text,
+            "chosen": chosen.name if chosen else "",
+            "config": editor_config(request, ctx, gallery),
+        },
+    )
+
+
+PREFIX_BLOCK_SHORT = (
+    "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("schema", "dlkg", "skos", "xsd")) + "\n"
+)
+
+
+def home_handler(request: Request, ctx: Context) -> Response | None:
+    """`/`: the dataset summary (counts via SPARQL), the lists, the query UI and gallery."""
+    if request.path not in ("/", "/index.html") or request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        counts = rows(ctx.runner.select(PREFIX_BLOCK + Q_COUNTS))
+        lists = rows(ctx.runner.select(PREFIX_BLOCK + Q_LISTS))
+        about = rows(
+            ctx.runner.select(
+                PREFIX_BLOCK
+                + Q_DATASET.replace("$DATASET", sparql_iri(ctx.iri_for_path("dataset")))
+            )
+        )
+    except QueryError as error:
+        return error_page(request, ctx, 503, f"the store could not answer: {error}")
+    linker = linker_for(request, ctx)
+    summary = {
+        k: int(value(counts[0], k) or 0) if counts else 0
+        for k in ("papers", "persons", "lists", "items")
+    }
+    list_rows = [
+        {
+            "list": linker.term(r.get("list")),
+            "name": value(r, "name") or value(r, "nameZh"),
+            "name_zh": value(r, "nameZh") if value(r, "name") else "",
+            "items": value(r, "items"),
+        }
+        for r in lists
+    ]
+    return _query_page(
+        request,
+        ctx,
+        "home.html",
+        title=(value(about[0], "title") if about else "") or "dlkg",
+        description=value(about[0], "description") if about else "",
+        summary=summary,
+        lists=list_rows,
+    )
+
+
+def query_page_handler(request: Request, ctx: Context) -> Response | None:
+    """`/query`: the editor alone, prefilled from `?query=` or `?example=<gallery name>`."""
+    if request.path != "/query" or request.method not in ("GET", "HEAD"):
+        return None
+    return _query_page(request, ctx, "query.html", title="SPARQL query")
+
+
+def query_file_handler(request: Request, ctx: Context) -> Response | None:
+    """`/queries/<name>.rq`: one gallery query as `application/sparql-query` text."""
+    if not request.path.startswith("/queries/") or request.method not in ("GET", "HEAD"):
+        return None
+    file_name = request.path[len("/queries/") :]
+    stem = file_name[:-3] if file_name.endswith(".rq") else file_name
+    found = next((q for q in load_gallery(ctx.queries_dir) if q.name == stem), None)
+    if found is None:
+        return error_page(request, ctx, 404, "no such query")
+    return Response(200, "application/sparql-query; charset=utf-8", found.text.encode("utf-8"))
+
+
+def static_handler(request: Request, ctx: Context) -> Response | None:
+    """`/static/...`: the CSS/JS of the pages (and the bundled editor under vendor/)."""
+    if not request.path.startswith("/static/") or request.method not in ("GET", "HEAD"):
+        return None
+    parts = request.path[len("/static/") :].split("/")
+    if not all(_STATIC_SEGMENT.match(p) for p in parts):
+        return error_page(request, ctx, 404, "no such file")
+    root = STATIC_DIR.resolve()
+    try:
+        path = root.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return error_page(request, ctx, 404, "no such file")
+    if not path.is_file() or root not in path.parents:
+        return error_page(request, ctx, 404, "no such file")
+    body = path.read_bytes()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = (("ETag", etag), ("Cache-Control", "public, max-age=300"))
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(
+            304, STATIC_TYPES.get(path.suffix, "application/octet-stream"), b"", headers=headers
+        )
+    return Response(
+        200, STATIC_TYPES.get(path.suffix, "application/octet-stream"), body, headers=headers
+    )

@@ -1,0 +1,279 @@
+"""HTML helpers shared by the page handlers: terms, links, content negotiation, templates.
+
+Everything that reaches HTML goes through Jinja2 with autoescape on; the embedded JSON-LD goes
+through Jinja's `tojson` (it escapes `<`, `>`, `&` and `'`, so no `</script>` break-out).
+Links to dataset IRIs are local paths (plus the proxy's `X-Forwarded-Prefix`), so one build
+serves correctly from 127.0.0.1 and from a public host.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
+from .http import Context, Request, Response
+
+# format name -> media type of the response
+MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+# media types a client may ask for -> format name
+_ACCEPTED: dict[str, str] = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",  # the old N-Triples media type
+    "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+}
+# path extensions that pick a format (/paper/x.ttl)
+EXTENSIONS: dict[str, str] = {
+    ".html": "html",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+}
+RDF_MEDIA_TYPES: dict[str, str] = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+_PREFIX_OK = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
+_SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _parse_accept(header: str) -> list[tuple[str, float, int]]:
+    """(media range, q, original index) of an Accept header; malformed parts are skipped."""
+    out = []
+    for index, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        out.append((media, q, index))
+    return out
+
+
+def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
+    """The offered format the Accept header prefers (first offered wins on ties and on `*/*`).
+
+    Returns None when nothing offered is acceptable (the caller answers 406).
+    """
+    offered = list(offered)
+    if not accept or not accept.strip():
+        return offered[0] if offered else None
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for media, q, index in _parse_accept(accept):
+        if q <= 0:
+            continue
+        if media == "*/*":
+            candidates = offered[:1]
+            specificity = 0
+        elif media.endswith("/*"):
+            major = media[:-1]
+            candidates = [f for f in offered if MEDIA_TYPES[f].startswith(major)][:1]
+            specificity = 1
+        else:
+            fmt = _ACCEPTED.get(media)
+            candidates = [fmt] if fmt in offered else []
+            specificity = 2
+        for fmt in candidates:
+            rank = (q, specificity, -index)
+            if best is None or rank > best:
+                best, choice = rank, fmt
+    return choice
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """('/paper/x', 'turtle') for '/paper/x.ttl'; (path, None) without a known extension."""
+    for ext, fmt in EXTENSIONS.items():
+        if path.endswith(ext) and len(path) > len(ext) + 1:
+            return path[: -len(ext)], fmt
+    return path, None
+
+
+def link_prefix(request: Request) -> str:
+    """The path prefix a reverse proxy mounts us under (`X-Forwarded-Prefix: /dlkg`).
+
+    Only a plain path of safe characters is honoured; anything else is ignored.
+    """
+    prefix = request.headers.get("x-forwarded-prefix", "").strip().rstrip("/")
+    return prefix if _PREFIX_OK.match(prefix) else ""
+
+
+def iri_for_request_path(ctx: Context, path: str) -> str:
+    """The dataset IRI of a (percent-decoded) request path, encoded as `iris.py` mints it."""
+    return ctx.base_iri + quote(path.lstrip("/"), safe="/-._~")
+
+
+def sparql_iri(iri: str) -> str:
+    """`<iri>` for a SPARQL query; refuses characters that could end the IRI early."""
+    if _IRI_FORBIDDEN.search(iri):
+        raise ValueError(f"not a safe IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def curie(iri: str) -> str:
+    """`schema:name` for http://schema.org/name; the IRI itself when no prefix fits."""
+    best = ""
+    name = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, name = ns, prefix
+    local = iri[len(best) :]
+    if best and re.fullmatch(r"[A-Za-z_][\w.-]*", local or "_"):
+        return f"{name}:{local}"
+    return iri
+
+
+@dataclass(frozen=True)
+class Term:
+    """One RDF term of a SPARQL JSON result, ready for a template."""
+
+    kind: str  # "uri", "literal", "bnode"
+    value: str
+    lang: str = ""
+    datatype: str = ""
+    label: str = ""  # a human label of an IRI, when the query found one
+    href: str | None = None  # where a link to this term goes (local path or safe URL)
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    @property
+    def text(self) -> str:
+        return self.label or (curie(self.value) if self.is_iri else self.value)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Turns IRIs into hrefs: dataset IRIs become local paths under the proxy prefix."""
+
+    ctx: Context
+    prefix: str = ""
+
+    def local(self, path: str) -> str:
+        return self.prefix + path
+
+    def href(self, iri: str) -> str | None:
+        path = self.ctx.path_for_iri(iri)
+        if path is not None:
+            return self.prefix + path
+        # javascript:, data: and friends never become links
+        return iri if _SAFE_URL.match(iri) else None
+
+    def term(self, binding: Mapping[str, str] | None, label: str = "") -> Term | None:
+        """A Term from one SPARQL JSON binding (`{"type": ..., "value": ...}`)."""
+        if not binding:
+            return None
+        kind = binding.get("type", "literal")
+        kind = "literal" if kind == "typed-literal" else kind
+        value = binding.get("value", "")
+        return Term(
+            kind=kind,
+            value=value,
+            lang=binding.get("xml:lang", ""),
+            datatype=binding.get("datatype", ""),
+            label=label,
+            href=self.href(value) if kind == "uri" else None,
+        )
+
+
+def linker_for(request: Request, ctx: Context) -> Linker:
+    return Linker(ctx, link_prefix(request))
+
+
+Row = dict[str, dict[str, str]]
+
+
+def rows(result: Mapping[str, object]) -> list[Row]:
+    """The bindings of a SPARQL JSON SELECT result (an empty list for anything else)."""
+    results = result.get("results")
+    if not isinstance(results, dict):
+        return []
+    bindings = results.get("bindings")
+    return [b for b in bindings if isinstance(b, dict)] if isinstance(bindings, list) else []
+
+
+def value(row: Row, name: str) -> str:
+    """The lexical value of `name` in a result row, '' when unbound."""
+    binding = row.get(name)
+    return binding.get("value", "") if binding else ""
+
+
+@functools.cache
+def environment() -> Environment:
+    """The Jinja2 environment of the page templates (autoescape on for every template)."""
+    env = Environment(
+        loader=PackageLoader("dlkg.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["curie"] = curie
+    # templates name terms through the namespaces, never as IRI strings
+    env.globals.update(schema=SCHEMA, dlkg=DLKG, skos=SKOS, dcterms=DCTERMS)
+    return env
+
+
+def render_html(
+    template: str, request: Request, ctx: Context, values: Mapping[str, object], status: int = 200
+) -> Response:
+    """Render `template` with the common page values (links, base IRI) into a response."""
+    linker = linker_for(request, ctx)
+    body = (
+        environment()
+        .get_template(template)
+        .render(link=linker, base_iri=ctx.base_iri, prefix=linker.prefix, **values)
+    )
+    return Response(
+        status,
+        MEDIA_TYPES["html"],
+        body.encode("utf-8"),
+        headers=(("Vary", "Accept"),),
+    )
+
+
+def wants_html(request: Request) -> bool:
+    return negotiate(request.headers.get("accept"), ["html", "turtle"]) == "html"
+
+
+def error_page(request: Request, ctx: Context, status: int, message: str) -> Response:
+    """An error as HTML for browsers, as one line of plain text for everyone else."""
+    if wants_html(request):
+        values = {"title": str(status), "status_code": status, "message": message}
+        return render_html("error.html", request, ctx, values, status=status)
+    return Response(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+def not_acceptable(offered: Iterable[str]) -> Response:
+    types = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
+    return Response(
+        406, "text/plain; charset=utf-8", f"not acceptable; this resource has: {types}\n".encode()
+    )

@@ -1,0 +1,130 @@
+"""Fixtures of the page tests: a real pyoxigraph store behind a tiny in-process QueryRunner.
+
+The runner here is for tests only (the server's runner lives in app.py/workers.py); it queries
+the union of the named graphs, as the served store does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from dlkg.errors import QueryError
+from dlkg.web.http import Context, Request, Response
+from dlkg.web.pages import HANDLERS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_BASE = "https://w3id.org/dlkg/"
+OTHER_BASE = "http://kg.example.org/data/"
+
+
+class StoreRunner:
+    """A QueryRunner over a pyoxigraph store (no worker processes, no timeouts)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.queries: list[str] = []
+
+    def _run(self, query: str) -> object:
+        self.queries.append(query)
+        try:
+            return self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"bad query: {error}") from error
+
+    def select(self, query: str) -> dict[str, object]:
+        result = self._run(query)
+        if isinstance(result, ox.QueryBoolean):
+            return {"head": {}, "boolean": bool(result)}
+        assert isinstance(result, ox.QuerySolutions), "select() needs SELECT or ASK"
+        data = result.serialize(format=ox.QueryResultsFormat.JSON) or b"{}"
+        parsed: dict[str, object] = json.loads(data)
+        return parsed
+
+    def graph(self, query: str, media_type: str) -> bytes:
+        result = self._run(query)
+        assert isinstance(result, ox.QueryTriples), "graph() needs CONSTRUCT or DESCRIBE"
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        assert fmt is not None, media_type
+        return ox.serialize(list(result), format=fmt) or b""
+
+
+def load_store(*fixture_names: str, base: str = DEFAULT_BASE) -> ox.Store:
+    """A store of the fixture files, their IRIs moved from the default base to `base`."""
+    store = ox.Store()
+    for name in fixture_names:
+        text = (FIXTURES / name).read_text(encoding="utf-8").replace(DEFAULT_BASE, base)
+        store.load(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def write_dumps(build_dir: Path) -> Path:
+    """A dumps folder with three small files and their SHA256SUMS (one file left unlisted)."""
+    dumps = build_dir / "dumps"
+    dumps.mkdir(parents=True)
+    files = {
+        "dlkg.ttl": b"<https://w3id.org/dlkg/x> <https://w3id.org/dlkg/p> 1 .\n",
+        "dlkg.nt": b'<https://w3id.org/dlkg/x> <https://w3id.org/dlkg/p> "1" .\n',
+        "dlkg.nq.gz": b"\x1f\x8b\x08\x00fake gzip",
+    }
+    for name, data in files.items():
+        (dumps / name).write_bytes(data)
+    listed = ["dlkg.ttl", "dlkg.nq.gz"]
+    sums = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in listed)
+    (dumps / "SHA256SUMS").write_text(sums, encoding="ascii")
+    (build_dir / "report.json").write_text('{"secret": "not a dump"}', encoding="utf-8")
+    return dumps
+
+
+Call = Callable[..., Response]
+
+
+def make_call(ctx: Context) -> Call:
+    """Dispatch a request through HANDLERS like the server does (first non-None answer)."""
+
+    def call(
+        path: str,
+        accept: str | None = "text/html",
+        method: str = "GET",
+        query: dict[str, list[str]] | None = None,
+        **headers: str,
+    ) -> Response:
+        all_headers = {k.replace("_", "-").lower(): v for k, v in headers.items()}
+        if accept is not None:
+            all_headers["accept"] = accept
+        request = Request(method=method, path=path, query=query or {}, headers=all_headers)
+        for handler in HANDLERS:
+            response = handler(request, ctx)
+            if response is not None:
+                return response
+        return Response(404, "text/plain", b"no handler\n")
+
+    return call
+
+
+@pytest.fixture()
+def build_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "build"
+    write_dumps(path)
+    return path
+
+
+@pytest.fixture()
+def ctx(build_dir: Path) -> Context:
+    store = load_store("pages_small.trig")
+    return Context(
+        runner=StoreRunner(store),
+        base_iri=DEFAULT_BASE,
+        build_dir=build_dir,
+        queries_dir=FIXTURES / "pages_queries",
+    )
+
+
+@pytest.fixture()
+def call(ctx: Context) -> Call:
+    return make_call(ctx)
