@@ -61,6 +61,7 @@ _BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _AUTHORISH = re.compile(r"\b[A-Z]\.|\bet\.?\s*al\b")
 _AND_WORD = re.compile(r"\band\b")
 _LIST_WORDS = {"and", "et", "al", "al.", "et.", "etal", "etal.", "van", "von", "de", "der", "den"}
+_MAX_AUTHORS = 400
 _EXACT_YEAR = re.compile(r"\s*(?:19|20)\d{2}\s*")
 
 
@@ -355,7 +356,8 @@ def _split_without_year(p: _Parsed, text: str) -> None:
     """No year: split "Title, A. Name et al." or "Title. X and Y." where the tail looks like
     authors; otherwise the whole text is the title and the entry has no authors."""
     for sep, code in ((", ", None), (". ", "authors-after-period")):
-        pos = text.find(sep)
+        # Author lists are short: only look for the split in the last _MAX_AUTHORS characters.
+        pos = text.find(sep, max(0, len(text) - _MAX_AUTHORS))
         while pos != -1:
             tail = text[pos + len(sep) :].strip()
             if tail and _looks_like_authors(tail, allow_and=code is not None):

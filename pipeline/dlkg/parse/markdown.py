@@ -309,7 +309,7 @@ def split_authors(text: str) -> AuthorList:
         odd.append(("author-parenthetical", f"({m.group(1)}) in the author list"))
     t = _PAREN.sub("", t)
     complete = True
-    m_et = _ET_AL.search(t)
+    m_et = _ET_AL.search(t, max(0, len(t) - 40))  # the marker ends the list: bounded search
     if m_et:
         complete = False
         marker = collapse_ws(m_et.group(1)).lower()

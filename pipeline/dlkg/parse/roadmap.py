@@ -54,7 +54,7 @@ _OPEN_QUOTE = re.compile(r"[\"“]")
 _CLOSE_AFTER_BOLD = re.compile(r"^\s*([.,]?)\s*([\"”])")
 _CLOSE_PLAIN = re.compile(r"[\"”]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_NOTE = re.compile(r"\*\*\s*\((.*?)\)\s*\*\*")
+_NOTE = re.compile(r"\*\*\s*\(([^*]*?)\)\s*\*\*")
 _STAR = re.compile(r":star:")
 _PAREN_YEAR = re.compile(r"\(\s*((?:19|20)\d{2})\s*\)")
 _STRAY_QUOTES = '"“”'
@@ -222,6 +222,8 @@ def _entry(st: _State, raw: str, n: int, end_line: int) -> None:
         notes.append(("multiline-entry", f"entry continues to line {end_line}"))
     if not number.isdigit():
         notes.append(("bad-number", f"entry number {number!r} is not a number"))
+    if start.group(2) is not None:
+        notes.append(("number-not-bold", f"entry number [{number}] is not bold"))
     seen = st.numbers.setdefault(section.key, set())
     if number in seen:
         notes.append(("duplicate-number", f"[{number}] appears twice in section {section.key}"))
