@@ -128,3 +128,90 @@ def ctx(build_dir: Path) -> Context:
 @pytest.fixture()
 def call(ctx: Context) -> Call:
     return make_call(ctx)
+
+
+class _TestSparql:
+    """A minimal /sparql for the fallback server: SELECT/ASK as JSON or CSV, graphs as Turtle."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def answer(self, query: str, fmt: str | None) -> tuple[int, str, bytes]:
+        try:
+            result = self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            return 400, "text/plain; charset=utf-8", f"bad query: {error}\n".encode()
+        if isinstance(result, ox.QueryTriples):
+            return 200, "text/turtle", ox.serialize(list(result), format=ox.RdfFormat.TURTLE) or b""
+        if fmt == "csv":
+            return (
+                200,
+                "text/csv; charset=utf-8",
+                result.serialize(format=ox.QueryResultsFormat.CSV) or b"",
+            )
+        body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return 200, "application/sparql-results+json", body
+
+
+def serve_handlers(ctx: Context, store: ox.Store) -> tuple[object, str]:
+    """A ThreadingHTTPServer on 127.0.0.1 with HANDLERS and a tiny /sparql; (server, url)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    sparql = _TestSparql(store)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+            pass
+
+        def _respond(self, status: int, content_type: str, body: bytes, headers=()) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _handle(self) -> None:
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            query = parse_qs(url.query)
+            if url.path == "/sparql":
+                if self.command == "POST":
+                    query.update(parse_qs(body.decode("utf-8")))
+                text = (query.get("query") or [""])[0]
+                fmt = (query.get("format") or [None])[0]
+                self._respond(*sparql.answer(text, fmt))
+                return
+            request = Request(
+                method=self.command,
+                path=unquote(url.path),
+                query=query,
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+            )
+            for handler in HANDLERS:
+                response = handler(request, ctx)
+                if response is not None:
+                    self._respond(
+                        response.status, response.content_type, response.body, response.headers
+                    )
+                    return
+            self._respond(404, "text/plain", b"not found\n")
+
+        def do_GET(self) -> None:
+            self._handle()
+
+        def do_POST(self) -> None:
+            self._handle()
+
+        def do_HEAD(self) -> None:
+            self._handle()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"

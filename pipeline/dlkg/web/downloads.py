@@ -58,6 +58,8 @@ class DumpFile:
 
 def media_type_of(name: str) -> str:
     """The media type of a dump by its extension(s); `.ttl.gz` is gzip of Turtle."""
+    if name == CHECKSUMS_FILE:
+        return "text/plain; charset=utf-8"
     suffix = Path(name).suffix.lower()
     if suffix in _COMPRESSED:
         return _COMPRESSED[suffix]
