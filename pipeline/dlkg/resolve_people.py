@@ -1,0 +1,499 @@
+"""Which written names denote the same person (docs/resolution.md, "People").
+
+Rules, in order: curated same-as; the same paper's author lists aligned by position and
+surname (typos, family-first forms and swapped names allowed only here); the same full first
+name and family name; compatible names sharing a co-author; a family name that only one
+compatible person carries in the whole dataset (not for very common family names). Curated
+different-from and "two positions of one author list" block any merge.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .normalize import (
+    PersonName,
+    clean_name_text,
+    family_compatible,
+    given_compatible,
+    make_name,
+    names_compatible,
+    parse_person_name,
+    same_tokens,
+    word_key,
+)
+from .records import KeyResearcher, Provenance
+from .resolve_base import Log, PaperMention, UnionFind
+from .resolve_curation import Decision, split_mention_ref, unmatched
+
+# Family names too common among the sources' authors for "only one person carries it" to be
+# evidence (two different Y. Li's are listed): such people need a shared co-author or curation.
+COMMON_FAMILIES = frozenset(
+    {
+        "li",
+        "wang",
+        "zhang",
+        "liu",
+        "chen",
+        "yang",
+        "huang",
+        "zhao",
+        "wu",
+        "zhou",
+        "xu",
+        "sun",
+        "ma",
+        "zhu",
+        "hu",
+        "guo",
+        "he",
+        "lin",
+        "luo",
+        "gao",
+        "zheng",
+        "liang",
+        "xie",
+        "tang",
+        "han",
+        "cao",
+        "deng",
+        "feng",
+        "yu",
+        "kim",
+        "lee",
+        "park",
+        "choi",
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+    }
+)
+
+
+@dataclass
+class NameMention:
+    idx: int
+    paper: int  # index of the paper cluster; -1 for a key researcher
+    record: int  # PaperMention.idx; -1 for a key researcher
+    position: int
+    written: str
+    name: PersonName  # the reading that matched (a family-first "Glorat Xavier" is swapped)
+    rank: int
+    prov: Provenance
+    researcher: KeyResearcher | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.prov.source_id} {self.prov} {self.written!r}"
+
+
+def _match(a: PersonName, b: PersonName) -> tuple[str, float, str] | None:
+    """How two names at the same position of one paper's author lists match:
+    (rule, score, which side reads family-first: "", "a" or "b") or None."""
+    if names_compatible(a, b):
+        return "same-paper-position", 100.0, ""
+    if names_compatible(a, b.swapped(), typo=True):
+        return "same-paper-position-swapped", 90.0, "b"
+    if names_compatible(a.swapped(), b, typo=True):
+        return "same-paper-position-swapped", 90.0, "a"
+    if same_tokens(a, b):
+        return "same-paper-position-swapped", 90.0, ""
+    if names_compatible(a, b, typo=True):
+        return "same-paper-position-typo", float(fuzz.ratio(a.family_key, b.family_key)), ""
+    return None
+
+
+@dataclass
+class PersonResolver:
+    clusters: list[list[PaperMention]]
+    researchers: list[KeyResearcher]
+    decisions: list[Decision]
+    log: Log
+    mentions: list[NameMention] = field(default_factory=list)
+    uf: UnionFind = field(init=False)
+    slots: dict[int, dict[int, set[int]]] = field(default_factory=dict)  # root -> record -> pos
+    cannot: list[tuple[frozenset[int], frozenset[int], str]] = field(default_factory=list)
+    by_record: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for c, members in enumerate(self.clusters):
+            for m in members:
+                for pos, written in enumerate(self.split_authors(m, members), start=1):
+                    self._add(c, m.idx, pos, written, m.rank, m.prov)
+        for kr in self.researchers:
+            self._add(-1, -1, 0, kr.name, 9, kr.prov, kr)
+        self.uf = UnionFind(len(self.mentions))
+        for n in self.mentions:
+            self.slots[n.idx] = {n.record: {n.position}} if n.record >= 0 else {}
+            if n.record >= 0:
+                self.by_record[(n.record, n.position)] = n.idx
+
+    def _add(
+        self,
+        paper: int,
+        record: int,
+        pos: int,
+        written: str,
+        rank: int,
+        prov: Provenance,
+        kr: KeyResearcher | None = None,
+    ) -> None:
+        name = parse_person_name(written)
+        idx = len(self.mentions)
+        self.mentions.append(NameMention(idx, paper, record, pos, written, name, rank, prov, kr))
+
+    def split_authors(self, m: PaperMention, members: list[PaperMention]) -> list[str]:
+        """The record's authors; a "He, Gkioxari" whose part after the comma contradicts the
+        given name another list of the paper shows at that position is two family names."""
+        out: list[str] = []
+        for i, written in enumerate(m.authors):
+            name = parse_person_name(written)
+            word = name.given
+            if "," in written and " " not in word and len(word) > 1 and "." not in word:
+                others = [
+                    parse_person_name(o.authors[i])
+                    for o in members
+                    if o is not m and i < len(o.authors)
+                ]
+                if any(
+                    family_compatible(o, name) and not given_compatible(o, name) and o.given
+                    for o in others
+                ):
+                    self.log.warn(
+                        "resolve.author-split",
+                        f"{written!r} read as two authors {name.family!r}, {word!r}: another "
+                        "list of the same paper gives a different first name",
+                        m.prov,
+                    )
+                    out.extend([name.full_family, word])
+                    continue
+            out.append(written)
+        return out
+
+    # -- guarded union ----------------------------------------------------------------------
+    def blocked(self, a: int, b: int) -> str | None:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        for left, right, reason in self.cannot:
+            lr, rr = {self.uf.find(i) for i in left}, {self.uf.find(i) for i in right}
+            if (ra in lr and rb in rr) or (ra in rr and rb in lr):
+                return f"curated different-from: {reason}"
+        sa, sb = self.slots[ra], self.slots[rb]
+        for record in sa.keys() & sb.keys():
+            if sa[record] != sb[record]:
+                return f"both are authors of {self.clusters_label(record)} at different positions"
+        return None
+
+    def clusters_label(self, record: int) -> str:
+        for n in self.mentions:
+            if n.record == record:
+                return str(n.prov)
+        return str(record)
+
+    def join(
+        self, a: int, b: int, rule: str, score: float, evidence: str, *, force: bool = False
+    ) -> bool:
+        if self.uf.same(a, b):
+            return False
+        why = None if force else self.blocked(a, b)
+        if why:
+            self.near(a, b, score, why)
+            return False
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        self.uf.union(a, b, rule, score, evidence)
+        root = self.uf.find(a)
+        other = rb if root == ra else ra
+        for record, positions in self.slots[other].items():
+            self.slots[root].setdefault(record, set()).update(positions)
+        return True
+
+    def near(self, a: int, b: int, score: float, reason: str) -> None:
+        labels = (self.mentions[a].label, self.mentions[b].label)
+        self.log.near("person", a, b, labels, score, reason)
+
+    # -- curation -----------------------------------------------------------------------------
+    def find_refs(self, ref: str) -> set[int]:
+        parts = split_mention_ref(ref)
+        if parts is not None and parts[2] is not None:
+            source, line, written = parts[0], parts[1], parts[2]
+            return {
+                n.idx
+                for n in self.mentions
+                if n.prov.source_id == source
+                and n.prov.line == line
+                and clean_name_text(n.written) == clean_name_text(written)
+            }
+        return {n.idx for n in self.mentions if clean_name_text(n.written) == clean_name_text(ref)}
+
+    def apply_curation(self) -> None:
+        for d in self.decisions:
+            if d.kind not in {"person-same-as", "person-different-from"}:
+                continue
+            left, right = self.find_refs(d.subject), self.find_refs(d.object)
+            if not left or not right:
+                self.log.issues.append(unmatched(d, "subject" if not left else "object"))
+            elif d.kind == "person-different-from":
+                self.cannot.append((frozenset(left), frozenset(right), d.reason))
+            else:
+                first = min(left | right)
+                for other in sorted((left | right) - {first}):
+                    self.join(
+                        first, other, "curated-same-as", 1.0, f"{d.reason} ({d.prov})", force=True
+                    )
+
+    # -- same paper ---------------------------------------------------------------------------
+    def align_papers(self) -> None:
+        by_record: dict[int, list[NameMention]] = defaultdict(list)
+        for n in self.mentions:
+            if n.record >= 0:
+                by_record[n.record].append(n)
+        for members in self.clusters:
+            lists = [by_record[m.idx] for m in members if by_record[m.idx]]
+            for i, ref in enumerate(lists):
+                for other in lists[i + 1 :]:
+                    self._align(ref, other)
+
+    def _align(self, ref: list[NameMention], other: list[NameMention]) -> None:
+        for j, n in enumerate(other):
+            if j < len(ref) and (found := _match(ref[j].name, n.name)):
+                rule, score, swapped = found
+                if swapped == "b":
+                    n.name = n.name.swapped()
+                elif swapped == "a":
+                    ref[j].name = ref[j].name.swapped()
+                self.join(ref[j].idx, n.idx, rule, score, f"position {j + 1} of the same paper")
+                continue
+            hits = [r for r in ref if names_compatible(r.name, n.name)]
+            if len(hits) == 1:
+                self.join(
+                    hits[0].idx,
+                    n.idx,
+                    "same-paper-surname",
+                    95.0,
+                    f"the only compatible author of the same paper (position "
+                    f"{hits[0].position} / {n.position})",
+                )
+                self.log.warn(
+                    "resolve.author-order-conflict",
+                    f"{n.written!r} is author {n.position} here but {hits[0].position} in "
+                    f"{hits[0].prov}",
+                    n.prov,
+                )
+            elif j < len(ref):
+                score = float(fuzz.ratio(ref[j].name.family_key, n.name.family_key))
+                self.near(ref[j].idx, n.idx, score, "same position of the same paper, names differ")
+
+    # -- across papers --------------------------------------------------------------------------
+    def cluster_names(self) -> dict[int, list[NameMention]]:
+        out: dict[int, list[NameMention]] = defaultdict(list)
+        for n in self.mentions:
+            out[self.uf.find(n.idx)].append(n)
+        return out
+
+    def family_of(self, names: list[NameMention]) -> str:
+        """The family key most mentions of a cluster use (ties: the best-ranked source)."""
+        counts = Counter(n.name.family_last_key for n in names if n.name.family_last_key)
+        if not counts:
+            return ""
+        best_rank = {k: min(n.rank for n in names if n.name.family_last_key == k) for k in counts}
+        return min(counts, key=lambda k: (-counts[k], best_rank[k], k))
+
+    def compatible(self, xs: list[NameMention], ys: list[NameMention]) -> bool:
+        return all(given_compatible(x.name, y.name) for x in xs for y in ys)
+
+    def same_full_name(self) -> None:
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for n in self.mentions:
+            if n.researcher:
+                continue  # key researchers are matched last, with their own rules
+            # The first given word whole: "Ming-Hsuan" is not "Ming", "Yee-Whye" not "Yee".
+            words = [word_key(w) for w in n.name.given.split()]
+            if words and len(words[0]) > 1 and n.name.family_key:
+                groups[(n.name.family_key, words[0])].append(n.idx)
+        for key in sorted(groups):
+            members = groups[key]
+            for other in members[1:]:
+                self.join(members[0], other, "same-full-name", 100.0, " ".join(key))
+
+    def coauthor_overlap(self) -> bool:
+        clusters = self.cluster_names()
+        papers: dict[int, set[int]] = {
+            r: {n.paper for n in ns if n.paper >= 0} for r, ns in clusters.items()
+        }
+        people_of: dict[int, set[int]] = defaultdict(set)
+        for r, ps in papers.items():
+            for p in ps:
+                people_of[p].add(r)
+        by_token: dict[str, set[int]] = defaultdict(set)
+        for r, ns in clusters.items():
+            for n in ns:
+                for word in (*n.name.given_tokens, n.name.family_last_key):
+                    if len(word) > 1:
+                        by_token[word].add(r)
+        changed = False
+        for token in sorted(by_token):
+            roots = sorted(by_token[token])
+            for i, x in enumerate(roots):
+                for y in roots[i + 1 :]:
+                    if self.uf.same(x, y) or papers[x] & papers[y]:
+                        continue
+                    xs, ys = clusters[x], clusters[y]
+                    fits = (
+                        self.family_of(xs) == self.family_of(ys) and self.compatible(xs, ys)
+                    ) or any(same_tokens(a.name, b.name) for a in xs for b in ys)
+                    if not fits:
+                        continue
+                    shared = {q for p in papers[x] for q in people_of[p] if q not in (x, y)} & {
+                        q for p in papers[y] for q in people_of[p] if q not in (x, y)
+                    }
+                    if shared:
+                        who = sorted(clusters[q][0].written for q in shared)[:3]
+                        changed |= self.join(
+                            x, y, "coauthor-overlap", 90.0, f"shared co-authors: {', '.join(who)}"
+                        )
+        return changed
+
+    def unique_family(self) -> bool:
+        """Merge people by a family name nobody else compatible carries: all of them when
+        every pair fits; otherwise each initials-only person that fits exactly one of the
+        people with a full first name ("N. Srivastava" -> Nitish, not Rupesh K.)."""
+        clusters = self.cluster_names()
+        by_family: dict[str, list[int]] = defaultdict(list)
+        for r in sorted(clusters):
+            if all(n.researcher for n in clusters[r]):
+                continue  # key researchers are matched last, with their own rules
+            if any(n.name.given_tokens for n in clusters[r]):  # a family name alone never
+                by_family[self.family_of(clusters[r])].append(r)
+        changed = False
+        for family in sorted(by_family):
+            roots = by_family[family]
+            if len(roots) < 2:
+                continue
+            ok = {(x, y) for x in roots for y in roots if self.compatible(clusters[x], clusters[y])}
+            if family in COMMON_FAMILIES or len(family) < 3:
+                for x, y in sorted(ok):
+                    if x < y:
+                        self.near(
+                            x,
+                            y,
+                            60.0,
+                            f"compatible, but {family!r} is a common family "
+                            "name and no co-author is shared",
+                        )
+                continue
+            if len(ok) == len(roots) ** 2:
+                for other in roots[1:]:
+                    changed |= self.join(
+                        roots[0],
+                        other,
+                        "unique-family",
+                        80.0,
+                        f"the only person named {family!r} in the sources",
+                    )
+                continue
+            full = [r for r in roots if any(n.name.has_full_given for n in clusters[r])]
+            for x in roots:
+                if x in full:
+                    continue
+                fits = [y for y in full if (x, y) in ok]
+                if len(fits) == 1:
+                    changed |= self.join(
+                        fits[0],
+                        x,
+                        "unique-compatible-family",
+                        75.0,
+                        f"the only person named {family!r} whose first name fits these initials",
+                    )
+                elif fits:
+                    self.near(x, fits[0], 70.0, f"initials fit several people named {family!r}")
+        return changed
+
+    def key_researchers(self) -> None:
+        """A key researcher is the person with that full name; else the one person of that
+        family name with compatible (typo-tolerant) given names and a paper in the section
+        the researcher is named in. Otherwise a person of their own (reported if ambiguous)."""
+        krs = [n for n in self.mentions if n.researcher]
+        for n in krs:
+            for o in krs:
+                if o.idx > n.idx and clean_name_text(o.written) == clean_name_text(n.written):
+                    self.join(n.idx, o.idx, "same-full-name", 100.0, "the same key researcher")
+        clusters = self.cluster_names()
+        done: set[int] = set()
+        for n in krs:
+            root = self.uf.find(n.idx)
+            if root in done:
+                continue
+            done.add(root)
+            kr = n.researcher
+            assert kr is not None
+            first = word_key(n.name.given.split()[0]) if n.name.given.split() else ""
+            fits, exact, in_section = [], [], []
+            for r, ns in clusters.items():
+                if all(m.researcher for m in ns) or self.family_of(ns) != n.name.family_last_key:
+                    continue
+                if not all(given_compatible(m.name, n.name, typo=True) for m in ns):
+                    continue
+                fits.append(r)
+                if any(
+                    m.name.given.split() and word_key(m.name.given.split()[0]) == first
+                    for m in ns
+                    if not m.researcher
+                ):
+                    exact.append(r)
+                if any(
+                    p.list_id == kr.list_id and p.section_key == kr.section_key
+                    for m in ns
+                    if m.paper >= 0
+                    for p in self.clusters[m.paper]
+                ):
+                    in_section.append(r)
+            if len(exact) == 1:
+                self.join(exact[0], n.idx, "key-researcher-name", 100.0, "the same full name")
+            elif len(in_section) == 1:
+                self.join(
+                    in_section[0],
+                    n.idx,
+                    "key-researcher-section",
+                    90.0,
+                    f"the only fitting author with a paper in {kr.section_key}",
+                )
+            elif fits:
+                self.log.warn(
+                    "resolve.key-researcher-ambiguous",
+                    f"key researcher {kr.name!r} fits {len(fits)} people; kept apart",
+                    kr.prov,
+                )
+
+    def run(self) -> UnionFind:
+        self.apply_curation()
+        self.align_papers()
+        self.same_full_name()
+        while self.coauthor_overlap() or self.unique_family():
+            pass
+        self.key_researchers()
+        self.log.flush("person", self.uf)
+        return self.uf
+
+
+def preferred_name(names: list[NameMention]) -> PersonName:
+    """The majority family spelling with the fullest given name seen (BibTeX first on ties)."""
+    counts = Counter(n.name.family_key for n in names if n.name.family_key)
+    family = min(
+        counts, key=lambda k: (-counts[k], min(n.rank for n in names if n.name.family_key == k), k)
+    )
+    carriers = [n for n in names if n.name.family_key == family]
+    spelled = min(carriers, key=lambda n: (n.rank, -len(n.name.particles), n.written)).name
+    givers = [n for n in names if family_compatible(n.name, spelled, typo=True)]
+    best = max(givers, key=lambda n: ((*_richness(n.name),), -n.rank, n.written))
+    return make_name(best.name.given, spelled.family, spelled.particles)
+
+
+def _richness(name: PersonName) -> tuple[int, int, int]:
+    tokens = name.given_tokens
+    return sum(len(t) > 1 for t in tokens), len(tokens), len("".join(tokens))
+
+
+__all__ = ["COMMON_FAMILIES", "NameMention", "PersonResolver", "preferred_name"]
