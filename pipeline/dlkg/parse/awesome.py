@@ -14,11 +14,15 @@ What is what:
   headings, sub-headings or comments continue it. Every candidate becomes an `Entry` or an
   "awesome.unparsable-entry" issue (empty bullet, or no title left).
 - Entry: `**Title** (year), authors [[pdf]](url)` in the top-100 part, `Title (year), authors
-  [[pdf]](url)` elsewhere. Without a year, a trailing ", A. Name et al." (or ". X and Y") that
-  looks like authors (an initial, "et al." or "and") is split off; otherwise the whole text is the
-  title (lectures, tutorials, blogs: "CS231n, ..., Stanford University" keeps its commas) and
-  the entry has no authors ("awesome.no-year-no-authors").
-- `authors_text` is the author list as written (whitespace trimmed); `authors` its names.
+  [[pdf]](url)` elsewhere; the title is the bold text, else the text before the first
+  parenthesis holding a year. Without a year, a trailing ", A. Name et al." (capitalised words
+  with an initial or "et al.") or ". X and Y." is split off as authors; otherwise the whole
+  text is the title and the entry has no authors ("awesome.no-year-no-authors"): lectures,
+  tutorials and blogs ("CS231n, ..., Stanford University") keep their commas in the title.
+- `year` is the year of that parenthesis, also from "(Book, Jan 2017)" or an unclosed
+  "(2014, C. Dong" (both reported). `authors_text` is the author list as written (whitespace
+  trimmed; a comma before the link is dropped and reported); `authors` its names
+  (`markdown.split_authors`); `links` keep their order, kinds lower-cased ("[[Web]]" -> "web").
 - `<!---[Key researchers] [Name](url), ... -->` comments give `KeyResearcher`s of the section of
   the preceding `###` heading.
 - Oddities are parsed as well as possible and reported as warnings with distinct codes.
@@ -131,7 +135,7 @@ def parse_awesome(
             block = take_block(lines, i - 1, _stops)
             i = block.end_line
             st.result.candidate_lines += 1
-            _entry(st, block.text, n, block.end_line)
+            _entry(st, st.child or st.section, block.text, n, block.end_line)
     _check_contents(st)
     return st.result
 
@@ -230,9 +234,7 @@ class _Parsed:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _entry(st: _State, raw: str, n: int, end_line: int) -> None:
-    section = st.child or st.section
-    assert section is not None  # callers only pass bullets inside a section
+def _entry(st: _State, section: Section, raw: str, n: int, end_line: int) -> None:
     prov = st.prov(n)
     body = collapse_ws(_BULLET.sub("", raw, count=1))
     links = find_links(body)
