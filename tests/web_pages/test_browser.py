@@ -7,6 +7,7 @@ Runs the app's server (`dlkg.web.app.create_server`) when it exists, else a smal
 from __future__ import annotations
 
 import shutil
+import tempfile
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import DEFAULT_BASE, FIXTURES, StoreRunner, load_store, serve_handlers
 
+from conftest import DEFAULT_BASE, FIXTURES, StoreRunner, load_store, serve_handlers
 from dlkg.web.home import STATIC_DIR
 from dlkg.web.http import Context
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SCREENSHOTS = Path("/tmp")
+SCREENSHOTS = Path(tempfile.gettempdir())  # for a person to look at after the run
 
 
 def _serve_app(store: ox.Store, tmp_path: Path, build_dir: Path) -> tuple[object, str] | None:
