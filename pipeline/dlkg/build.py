@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
-from .parse import parse_text
+from .parse import dropped_entries, parse_text
 from .records import Level, ParseResult
 from .report import BuildReport, SourceSummary, StepTimer
 from .resources import ontology_dir
@@ -134,6 +133,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
                 sha256=source.sha256,
                 origin=source.origin,
                 candidate_lines=result.candidate_lines,
+                dropped=len(dropped_entries(source.spec.kind, result)),
                 entries=len(result.entries),
                 bib_entries=len(result.bib_entries),
                 sections=len(result.sections),
@@ -211,4 +211,4 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     return report
 
 
-__all__ = ["STEPS", "Counter", "Parsed", "build", "parse_and_resolve"]
+__all__ = ["STEPS", "Parsed", "build", "parse_and_resolve"]

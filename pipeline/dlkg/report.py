@@ -39,6 +39,7 @@ class SourceSummary:
     sha256: str
     origin: str
     candidate_lines: int
+    dropped: int  # entry-looking lines that gave no record (each one a reported issue)
     entries: int
     bib_entries: int
     sections: int

@@ -14,6 +14,7 @@ def load_store(nquads: bytes, store_dir: Path) -> int:
     if store_dir.exists():
         raise StoreError("refusing to load into an existing folder", path=store_dir)
     try:
+        store_dir.parent.mkdir(parents=True, exist_ok=True)
         store = ox.Store(str(store_dir))
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         store.flush()

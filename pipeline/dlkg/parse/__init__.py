@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
-from ..records import ParseResult
+from ..records import Issue, ParseResult
 
 Parser = Callable[..., ParseResult]
 
@@ -33,6 +34,17 @@ def parser_for(kind: str) -> Parser:
 
         return parse_zh_blog
     raise ValueError(f"no parser for source kind {kind!r}")
+
+
+def dropped_entries(kind: str, result: ParseResult) -> list[Issue]:
+    """Issues that stand for an entry-looking line which gave no record.
+
+    The invariant every parser keeps: entries + BibTeX entries + these == candidate_lines.
+    Parsers name these codes either with the suffix ".unparsable-entry" or in `DROPPED_CODES`.
+    """
+    module = sys.modules[parser_for(kind).__module__]
+    codes: frozenset[str] = getattr(module, "DROPPED_CODES", frozenset())
+    return [i for i in result.issues if i.code in codes or i.code.endswith(".unparsable-entry")]
 
 
 def parse_text(kind: str, text: str, *, source_id: str, path: str) -> ParseResult:
