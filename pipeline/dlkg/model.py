@@ -74,6 +74,17 @@ class Merge:
 
 
 @dataclass(frozen=True)
+class PersonMention:
+    """One written name resolved to its person: an author-list position of a record (also of
+    records whose list the paper did not take) or a key researcher (position 0)."""
+
+    person_key: str
+    name_as_written: str
+    prov: Provenance
+    position: int
+
+
+@dataclass(frozen=True)
 class NearMiss:
     """A pair that looked alike but was not merged, and why."""
 
@@ -99,6 +110,8 @@ class Resolution:
     merges: list[Merge] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # every written name and its person (added for tests, `dlkg explain` and the report)
+    person_mentions: list[PersonMention] = field(default_factory=list)
 
 
 __all__ = [
@@ -109,5 +122,6 @@ __all__ = [
     "NearMiss",
     "Paper",
     "Person",
+    "PersonMention",
     "Resolution",
 ]

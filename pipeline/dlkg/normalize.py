@@ -169,6 +169,7 @@ _APOSTROPHES = re.compile(r"['’‘`´{}]")  # dropped, not spaced: "Mind's" = 
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """NFKC, accents removed, case folded: 'Aäron' -> 'aaron'. CJK characters are kept."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))

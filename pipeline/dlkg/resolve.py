@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .model import Merge, Resolution
+from .model import Merge, PersonMention, Resolution
 from .normalize import fold
 from .records import ParseResult
 from .resolve_assemble import (
@@ -102,6 +102,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
                 f"{evidence}; joined to {na.label}",
             )
         )
+    resolution.person_mentions = [
+        PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
+        for n in people.mentions
+    ]
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
     return resolution

@@ -333,6 +333,7 @@ class PersonResolver:
                 for word in (*n.name.given_tokens, n.name.family_last_key):
                     if len(word) > 1:
                         by_token[word].add(r)
+        families = {r: self.family_of(ns) for r, ns in clusters.items()}
         changed = False
         for token in sorted(by_token):
             roots = sorted(by_token[token])
@@ -341,9 +342,9 @@ class PersonResolver:
                     if self.uf.same(x, y) or papers[x] & papers[y]:
                         continue
                     xs, ys = clusters[x], clusters[y]
-                    fits = (
-                        self.family_of(xs) == self.family_of(ys) and self.compatible(xs, ys)
-                    ) or any(same_tokens(a.name, b.name) for a in xs for b in ys)
+                    fits = (families[x] == families[y] and self.compatible(xs, ys)) or any(
+                        same_tokens(a.name, b.name) for a in xs for b in ys
+                    )
                     if not fits:
                         continue
                     shared = {q for p in papers[x] for q in people_of[p] if q not in (x, y)} & {
@@ -365,8 +366,7 @@ class PersonResolver:
         for r in sorted(clusters):
             if all(n.researcher for n in clusters[r]):
                 continue  # key researchers are matched last, with their own rules
-            if any(n.name.given_tokens for n in clusters[r]):  # a family name alone never
-                by_family[self.family_of(clusters[r])].append(r)
+            by_family[self.family_of(clusters[r])].append(r)
         changed = False
         for family in sorted(by_family):
             roots = by_family[family]
@@ -421,6 +421,7 @@ class PersonResolver:
                 if o.idx > n.idx and clean_name_text(o.written) == clean_name_text(n.written):
                     self.join(n.idx, o.idx, "same-full-name", 100.0, "the same key researcher")
         clusters = self.cluster_names()
+        families = {r: self.family_of(ns) for r, ns in clusters.items()}
         done: set[int] = set()
         for n in krs:
             root = self.uf.find(n.idx)
@@ -432,7 +433,7 @@ class PersonResolver:
             first = word_key(n.name.given.split()[0]) if n.name.given.split() else ""
             fits, exact, in_section = [], [], []
             for r, ns in clusters.items():
-                if all(m.researcher for m in ns) or self.family_of(ns) != n.name.family_last_key:
+                if families[r] != n.name.family_last_key or all(m.researcher for m in ns):
                     continue
                 if not all(given_compatible(m.name, n.name, typo=True) for m in ns):
                     continue
