@@ -1,0 +1,96 @@
+"""The SPARQL 1.1 Service Description returned for GET /sparql without a query.
+
+Spec: https://www.w3.org/TR/sparql11-service-description/. No blank nodes (as in the dataset):
+the service, its dataset and graph descriptions are fragments of the canonical endpoint IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIXES, RDF, RDFS, SD
+
+_RESULT_FORMATS = (
+    ox.QueryResultsFormat.JSON,
+    ox.QueryResultsFormat.XML,
+    ox.QueryResultsFormat.CSV,
+    ox.QueryResultsFormat.TSV,
+)
+_GRAPH_FORMATS = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.RDF_XML,
+)
+
+
+def _format_iri(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    # pyoxigraph names JSON-LD by a newer IRI; W3C's formats list uses .../ns/formats/JSON-LD.
+    if fmt == ox.RdfFormat.JSON_LD:
+        return ox.RdfFormat.TURTLE.iri.rsplit("/", 1)[0] + "/JSON-LD"
+    return fmt.iri
+
+
+def _n(iri: object) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def service_triples(
+    endpoints: Sequence[str],
+    named_graphs: Sequence[str],
+    *,
+    federated: Sequence[str] = (),
+    comment: str = "",
+) -> list[ox.Triple]:
+    """Triples describing the endpoint; the last of `endpoints` is the canonical IRI."""
+    service = _n(endpoints[-1])
+    dataset = _n(endpoints[-1] + "#dataset")
+    default = _n(endpoints[-1] + "#default-graph")
+    triples = [
+        ox.Triple(service, _n(RDF.type), _n(SD.Service)),
+        ox.Triple(service, _n(SD.supportedLanguage), _n(SD.SPARQL11Query)),
+        ox.Triple(service, _n(SD.feature), _n(SD.UnionDefaultGraph)),
+        ox.Triple(service, _n(SD.defaultDataset), dataset),
+        ox.Triple(dataset, _n(RDF.type), _n(SD.Dataset)),
+        ox.Triple(dataset, _n(SD.defaultGraph), default),
+        ox.Triple(default, _n(RDF.type), _n(SD.Graph)),
+        ox.Triple(
+            default,
+            _n(RDFS.comment),
+            ox.Literal("the union of all named graphs", language="en"),
+        ),
+    ]
+    triples += [ox.Triple(service, _n(SD.endpoint), _n(url)) for url in dict.fromkeys(endpoints)]
+    triples += [
+        ox.Triple(service, _n(SD.resultFormat), ox.NamedNode(_format_iri(fmt)))
+        for fmt in (*_RESULT_FORMATS, *_GRAPH_FORMATS)
+    ]
+    if federated:
+        triples.append(ox.Triple(service, _n(SD.feature), _n(SD.BasicFederatedQuery)))
+    if comment:
+        triples.append(ox.Triple(service, _n(RDFS.comment), ox.Literal(comment, language="en")))
+    for n, graph in enumerate(sorted(named_graphs), start=1):
+        node = _n(f"{endpoints[-1]}#named-graph-{n}")
+        triples += [
+            ox.Triple(dataset, _n(SD.namedGraph), node),
+            ox.Triple(node, _n(RDF.type), _n(SD.NamedGraph)),
+            ox.Triple(node, _n(SD.name), _n(graph)),
+        ]
+    return triples
+
+
+def describe_service(
+    *,
+    endpoints: Sequence[str],
+    named_graphs: Sequence[str],
+    media_type: str,
+    federated: Sequence[str] = (),
+    comment: str = "",
+) -> bytes:
+    """The service description serialized as `media_type` (an RDF syntax)."""
+    fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+    triples = service_triples(endpoints, named_graphs, federated=federated, comment=comment)
+    prefixes = {"sd": PREFIXES["sd"], "rdfs": PREFIXES["rdfs"]}
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
