@@ -85,8 +85,9 @@ def test_gold_files_are_big_enough() -> None:
 
 
 def test_paper_merges_match_the_gold(resolution: Resolution) -> None:
-    found_key = {(i.entry.prov.source_id, str(i.entry.prov.line)): i.paper_key
-                 for i in resolution.items}  # fmt: skip
+    found_key = {
+        (i.entry.prov.source_id, str(i.entry.prov.line)): i.paper_key for i in resolution.items
+    }
     for bib, key in resolution.bib_entries:
         found_key[(bib.prov.source_id, str(bib.prov.line))] = key or ""
     gold = {(r["source"], r["line"]): r["paper"] for r in read_gold("papers.tsv")}

@@ -197,7 +197,11 @@ def title_key(title: str) -> str:
 
 def clean_title(title: str) -> str:
     """A title for display: one line, no markdown emphasis, no wrapping quotes or final period."""
-    text = " ".join(title.replace("**", "").split())
+    # Invisible and replacement characters (U+FFFC in one awesome-list title) are not text.
+    visible = "".join(
+        c for c in title if unicodedata.category(c) != "Cf" and c not in "\ufffc\ufffd"
+    )
+    text = " ".join(visible.replace("**", "").split())
     text = text.strip("\"“”'‘’ ")
     if text.endswith(".") and not text.endswith("..."):
         text = text[:-1].rstrip()
