@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -215,3 +216,43 @@ def serve_handlers(ctx: Context, store: ox.Store) -> tuple[object, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def serve_app(store: ox.Store, tmp_path: Path, build_dir: Path) -> tuple[object, str] | None:
+    """app.py's real server over an on-disk copy of `store`; None while app.py is absent."""
+    try:
+        from dlkg.web.app import create_server
+    except ImportError:
+        return None
+    store_dir = tmp_path / "store"
+    on_disk = ox.Store(str(store_dir))
+    on_disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    on_disk.flush()
+    del on_disk  # closes it: the server opens the folder read-only
+    server = create_server(
+        store_dir=store_dir,
+        build_dir=build_dir,
+        base_iri=DEFAULT_BASE,
+        host="127.0.0.1",
+        port=0,
+        queries_dir=FIXTURES / "pages_queries",
+        workers=1,
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    assert server.wait_ready(60), "the server's workers did not start"
+    return server, f"http://127.0.0.1:{server.port}"
+
+
+@pytest.fixture()
+def live_url(tmp_path: Path, build_dir: Path) -> Iterator[str]:
+    """A real HTTP server with HANDLERS over pages_small.trig (app.py's, else the stand-in)."""
+    store = load_store("pages_small.trig")
+    served = serve_app(store, tmp_path, build_dir)
+    if served is None:
+        ctx = Context(StoreRunner(store), DEFAULT_BASE, build_dir, FIXTURES / "pages_queries")
+        served = serve_handlers(ctx, store)
+    server, url = served
+    try:
+        yield url
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]

@@ -8,64 +8,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from conftest import DEFAULT_BASE, FIXTURES, StoreRunner, load_store, serve_handlers
+from conftest import DEFAULT_BASE
 from dlkg.web.home import STATIC_DIR
-from dlkg.web.http import Context
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOTS = Path(tempfile.gettempdir())  # for a person to look at after the run
-
-
-def _serve_app(store: ox.Store, tmp_path: Path, build_dir: Path) -> tuple[object, str] | None:
-    """The real server of app.py over an on-disk copy of the fixture store, if app.py exists."""
-    try:
-        from dlkg.web.app import create_server  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    store_dir = tmp_path / "store"
-    on_disk = ox.Store(str(store_dir))
-    on_disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
-    on_disk.flush()
-    del on_disk
-    server = create_server(
-        store_dir=store_dir,
-        build_dir=build_dir,
-        base_iri=DEFAULT_BASE,
-        host="127.0.0.1",
-        port=0,
-        queries_dir=FIXTURES / "pages_queries",
-        timeout_s=10.0,
-        max_rows=10000,
-        workers=1,
-        allowed_service_endpoints=(),
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.port}"
-
-
-@pytest.fixture()
-def live_url(tmp_path: Path, build_dir: Path) -> Iterator[str]:
-    store = load_store("pages_small.trig")
-    served = _serve_app(store, tmp_path, build_dir)
-    if served is None:
-        ctx = Context(StoreRunner(store), DEFAULT_BASE, build_dir, FIXTURES / "pages_queries")
-        served = serve_handlers(ctx, store)
-    server, url = served
-    try:
-        yield url
-    finally:
-        server.shutdown()  # type: ignore[attr-defined]
 
 
 @pytest.fixture()
@@ -94,6 +50,7 @@ def driver(tmp_path: Path) -> Iterator[object]:
 
 
 def test_home_gallery_query_and_result_link_to_a_paper(driver: object, live_url: str) -> None:
+    """`live_url` (conftest.py) is app.py's real server over the small fixture."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.remote.webdriver import WebDriver

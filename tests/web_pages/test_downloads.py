@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from conftest import Call, load_store, serve_handlers
+from conftest import Call
 from dlkg import resources
 from dlkg.web.downloads import TurtleDocument, list_dumps, media_type_of
 from dlkg.web.http import Context, Request
@@ -88,24 +88,47 @@ def test_traversal_never_leaves_the_dumps_folder(call: Call, build_dir: Path, pa
     assert b"not a dump" not in response.body
 
 
-def test_traversal_over_real_http(ctx: Context, build_dir: Path) -> None:
-    """Raw request lines, as an attacker sends them, through a real server on 127.0.0.1."""
-    (build_dir / "dumps" / "escape").symlink_to(Path("/etc/passwd"))
-    server, url = serve_handlers(ctx, load_store("pages_small.trig"))
+def _raw_get(url: str, target: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """Send `target` exactly as given (no client-side normalisation) and read the answer."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        host, port = url.removeprefix("http://").split(":")
-        for raw in ("/downloads/%2e%2e/report.json", "/downloads/..%2Freport.json",
-                    "/downloads/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/downloads/escape",
-                    "/downloads/%00", "/downloads/" + "%2e%2e/" * 8 + "etc/passwd"):  # fmt: skip
-            conn = http.client.HTTPConnection(host, int(port), timeout=10)
-            conn.request("GET", raw)
-            answer = conn.getresponse()
-            body = answer.read()
-            conn.close()
-            assert answer.status in (400, 404), raw
-            assert b"not a dump" not in body and b"root:" not in body, raw
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        conn.endheaders()
+        answer = conn.getresponse()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
     finally:
-        server.shutdown()  # type: ignore[attr-defined]
+        conn.close()
+
+
+def test_traversal_over_real_http(live_url: str, build_dir: Path) -> None:
+    """Raw request targets, as an attacker sends them, through the real server."""
+    (build_dir / "dumps" / "escape").symlink_to(Path("/etc/passwd"))
+    targets = [
+        "/downloads/%2e%2e/report.json",
+        "/downloads/..%2Freport.json",
+        "/downloads/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/downloads/escape",
+        "/downloads/%00",
+        "/downloads/" + "%2e%2e/" * 8 + "etc/passwd",
+        "/downloads/../report.json",
+        "/downloads/" + str(build_dir / "report.json"),
+    ]
+    for raw in targets:
+        status, _, body = _raw_get(live_url, raw)
+        assert status in (400, 404), raw
+        assert b"not a dump" not in body and b"root:" not in body, raw
+
+
+def test_download_over_real_http_has_length_etag_and_head(live_url: str, build_dir: Path) -> None:
+    data = (build_dir / "dumps" / "dlkg.ttl").read_bytes()
+    status, headers, body = _raw_get(live_url, "/downloads/dlkg.ttl")
+    assert (status, body) == (200, data)
+    assert headers["content-length"] == str(len(data))
+    assert headers["content-type"].startswith("text/turtle")
+    assert headers["etag"] == f'"{hashlib.sha256(data).hexdigest()}"'
+    status, headers, body = _raw_get(live_url, "/downloads/dlkg.ttl", method="HEAD")
+    assert (status, body, headers["content-length"]) == (200, b"", str(len(data)))
 
 
 def test_symlink_inside_the_folder_is_served(call: Call, build_dir: Path) -> None:
