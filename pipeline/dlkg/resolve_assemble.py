@@ -14,7 +14,7 @@ from .iris import slugify
 from .model import Authorship, ListItem, Paper, Person
 from .normalize import clean_title, clean_url, parse_person_name, title_key
 from .resolve_base import Log, PaperMention
-from .resolve_people import NameMention, preferred_name
+from .resolve_names import NameMention, preferred_name
 
 
 def author_source(members: list[PaperMention]) -> PaperMention | None:
