@@ -245,6 +245,15 @@ def _text(
     return ""
 
 
+def _path_text(graph: rdflib.Graph, prop: rdflib.term.Node) -> str:
+    """A property shape's sh:path as SPARQL-like text (`^p` for an inverse path)."""
+    path = next(iter(graph.objects(prop, SH.path)), None)
+    if isinstance(path, rdflib.BNode):
+        inverse = next(iter(graph.objects(path, SH.inversePath)), None)
+        return "^" + str(inverse) if inverse is not None else "(complex path)"
+    return str(path) if path is not None else ""
+
+
 def describe_terms(graph: rdflib.Graph) -> dict[str, object]:
     """Ontology terms and SHACL shapes of `graph`, flattened for the HTML templates."""
     terms = []
@@ -279,26 +288,35 @@ def describe_terms(graph: rdflib.Graph) -> dict[str, object]:
             )
     shapes = []
     for shape in sorted(set(graph.subjects(RDF.type, SH.NodeShape)), key=str):
-        props = []
-        for prop in graph.objects(shape, SH.property):
-            props.append(
-                {
-                    "path": _text(graph, prop, SH.path),
-                    "datatype": _text(graph, prop, SH.datatype) or _text(graph, prop, SH["class"]),
-                    "min": _text(graph, prop, SH.minCount),
-                    "max": _text(graph, prop, SH.maxCount),
-                    "severity": _text(graph, prop, SH.severity).rsplit("#", 1)[-1],
-                    "message": _text(graph, prop, SH.message, "en")
-                    or _text(graph, prop, SH.message),
-                }
-            )
+        props = [
+            {
+                "path": _path_text(graph, prop),
+                "datatype": _text(graph, prop, SH.datatype) or _text(graph, prop, SH["class"]),
+                "min": _text(graph, prop, SH.minCount),
+                "max": _text(graph, prop, SH.maxCount),
+                "severity": _text(graph, prop, SH.severity).rsplit("#", 1)[-1],
+                "message": _text(graph, prop, SH.message, "en") or _text(graph, prop, SH.message),
+            }
+            for prop in graph.objects(shape, SH.property)
+        ]
+        checks = [
+            {
+                "message": _text(graph, check, SH.message, "en") or _text(graph, check, SH.message),
+                "select": _text(graph, check, SH.select),
+            }
+            for check in graph.objects(shape, SH.sparql)
+        ]
         shapes.append(
             {
                 "iri": str(shape),
                 "anchor": re.split(r"[#/]", str(shape))[-1],
+                "label_en": _text(graph, shape, RDFS.label, "en"),
+                "label_zh": _text(graph, shape, RDFS.label, "zh"),
+                "comment": _text(graph, shape, RDFS.comment, "en"),
                 "targets": [str(o) for o in graph.objects(shape, SH.targetClass)],
                 "message": _text(graph, shape, SH.message, "en"),
                 "properties": sorted(props, key=lambda p: p["path"]),
+                "checks": checks,
             }
         )
     header = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
