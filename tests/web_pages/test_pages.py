@@ -102,6 +102,12 @@ def test_person_page_lists_papers_and_coauthors(call: Call) -> None:
     assert (
         'href="/list/awesome/section/understanding-generalization-transfer"' in page
     )  # key researcher
+    # his author position on each paper: first on the distillation paper, third on "Deep learning"
+    row = r'href="/paper/([^"]+)">[^<]*</a>(?:(?!</tr>).)*<td class="num">(\d+)</td>'
+    assert dict(re.findall(row, page, re.S)) == {
+        "doi-10.1038-nature14539": "3",
+        "arxiv-1503.02531": "1",
+    }
     assert jsonld_of(page)["@type"] == "Person"
 
 

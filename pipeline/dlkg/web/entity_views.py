@@ -90,8 +90,9 @@ WHERE {
 } GROUP BY ?item ORDER BY ?list ?pos"""
 Q_PERSON_PAPERS = f"""SELECT ?paper (SAMPLE(?t) AS ?title) (SAMPLE(?tz) AS ?titleZh)
   (SAMPLE(?y) AS ?year) (MIN(?ps) AS ?position) WHERE {{
-  {{ ?paper dlkg:authorship ?a . ?a dlkg:person $NODE . OPTIONAL {{ ?a schema:position ?ps }} }}
-  UNION {{ ?paper schema:author $NODE }}
+  {{ SELECT DISTINCT ?paper WHERE {{
+    {{ ?paper dlkg:authorship/dlkg:person $NODE }} UNION {{ ?paper schema:author $NODE }} }} }}
+  OPTIONAL {{ ?paper dlkg:authorship ?a . ?a dlkg:person $NODE ; schema:position ?ps }}
   {_title("?paper", "en", "?t")}{_title("?paper", "zh", "?tz")}
   OPTIONAL {{ ?paper schema:datePublished ?y }}
 }} GROUP BY ?paper ORDER BY DESC(?year) ?title"""
