@@ -176,6 +176,7 @@ ONTOLOGY = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
 # a comment kept in the Turtle answer
 <https://w3id.org/dlkg/ns> a owl:Ontology ; rdfs:label "dlkg ontology"@en .
 dlkg:stars a owl:DatatypeProperty ; rdfs:label "stars"@en , "星级"@zh-Hans ;
+  <http://schema.org/domainIncludes> <http://schema.org/ListItem> ;
   rdfs:comment "How many <stars> the roadmap gives."@en .
 """
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -209,6 +210,7 @@ def test_ontology_document_by_accept_and_as_html(ctx: Context, tmp_path: Path) -
     assert page is not None
     text = page.body.decode("utf-8")
     assert 'id="stars"' in text and "星级" in text and "How many &lt;stars&gt;" in text
+    assert "schema:ListItem →" in text  # schema:domainIncludes counts as a domain
     assert handler(_request("/ontologyx", None), ctx) is None
 
 

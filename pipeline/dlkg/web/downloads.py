@@ -16,7 +16,7 @@ import rdflib
 
 from .. import resources
 from ..errors import QueryError
-from ..namespaces import OWL, RDF, RDFS, SH, SKOS
+from ..namespaces import OWL, RDF, RDFS, SCHEMA, SH, SKOS
 from .entity_views import PREFIX_BLOCK
 from .http import Context, Request, Response
 from .render import (
@@ -245,6 +245,11 @@ def _text(
     return ""
 
 
+def _objects(graph: rdflib.Graph, node: rdflib.term.Node, *predicates: rdflib.URIRef) -> list[str]:
+    """IRIs of the values of any of `predicates` (rdfs:domain and schema:domainIncludes...)."""
+    return sorted({str(o) for p in predicates for o in graph.objects(node, p)})
+
+
 def _path_text(graph: rdflib.Graph, prop: rdflib.term.Node) -> str:
     """A property shape's sh:path as SPARQL-like text (`^p` for an inverse path)."""
     path = next(iter(graph.objects(prop, SH.path)), None)
@@ -280,8 +285,8 @@ def describe_terms(graph: rdflib.Graph) -> dict[str, object]:
                     "label_zh": _text(graph, term, RDFS.label, "zh"),
                     "comment": _text(graph, term, RDFS.comment, "en")
                     or _text(graph, term, RDFS.comment),
-                    "domain": [str(o) for o in graph.objects(term, RDFS.domain)],
-                    "range": [str(o) for o in graph.objects(term, RDFS.range)],
+                    "domain": _objects(graph, term, RDFS.domain, SCHEMA.domainIncludes),
+                    "range": _objects(graph, term, RDFS.range, SCHEMA.rangeIncludes),
                     "parents": [str(o) for o in graph.objects(term, RDFS.subClassOf)]
                     + [str(o) for o in graph.objects(term, RDFS.subPropertyOf)],
                 }
