@@ -25,6 +25,7 @@ from rdflib.term import Node
 from dlkg import namespaces as ns
 from dlkg.resources import ontology_dir, shapes_dir
 from dlkg.validate import canonical_turtle, load_turtle_dir
+from dlkg.validate import main as validate_main
 
 ONTOLOGY_IRI = URIRef(ns.DLKG_NS.rstrip("#"))
 CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
@@ -314,3 +315,20 @@ def test_docs_list_every_dlkg_term() -> None:
     doc = (ontology_dir().parent / "docs" / "ontology.md").read_text(encoding="utf-8")
     missing = [t.fragment for t in dlkg_terms() if f"`dlkg:{t.fragment}`" not in doc]
     assert not missing, f"docs/ontology.md does not mention {missing}"
+
+
+def test_formatter_checks_and_rewrites(tmp_path: Path) -> None:
+    """`python -m dlkg.validate [--check] FILE...` (dlkg.validate.main)."""
+    messy = tmp_path / "messy.ttl"
+    messy.write_text(
+        "@prefix dlkg: <https://w3id.org/dlkg/ns#> .\n"
+        '<https://w3id.org/dlkg/ns#stars>   dlkg:note "b", "a" ; a [ dlkg:note "x" ] .\n',
+        encoding="utf-8",
+    )
+    assert validate_main(["--check", str(messy)]) == 1
+    before = messy.read_text(encoding="utf-8")
+    assert validate_main([str(messy)]) == 0
+    after = messy.read_text(encoding="utf-8")
+    assert after != before
+    assert validate_main(["--check", str(messy)]) == 0
+    assert Graph().parse(data=after).isomorphic(Graph().parse(data=before))

@@ -155,6 +155,7 @@ def test_report_text_and_not_conformant() -> None:
     report = validate_graph(case.graph)
     text = report.text()
     assert f"focus: <{report.violations[0].focus_node}>" in text
+    assert str(report.violations[0]).startswith("Violation: <https://w3id.org/dlkg/list/")
     assert "path:  dlkg:stars" in text
     assert "(README.md:87)" in text
     with pytest.raises(NotConformant) as caught:

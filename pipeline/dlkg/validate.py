@@ -48,9 +48,10 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 class ShapeResult:
     """One SHACL validation result, made readable.
 
-    `focus_node` and `shape` are IRIs (or `_:id` for blank nodes); `path` and `value` are
-    written with the dataset's prefixes (`schema:position`, `^dlkg:authorship`, `"2015"`);
-    `source` is the "file:line" the focus (or value) node was read from, when known.
+    `focus_node` is an IRI (or `_:id` for a blank node); `path`, `value` and `shape` are
+    written with prefixes (`schema:position`, `^dlkg:authorship`, `"2015"^^xsd:gYear`,
+    `dlkgsh:ListItem-stars`); `source` is the "file:line" the focus (or value) node was read
+    from, when known. `str()` gives one line: "Warning: <focus> path: message (file:line)".
     """
 
     severity: str  # "Violation", "Warning" or "Info"
@@ -60,6 +61,9 @@ class ShapeResult:
     message: str
     shape: str | None
     source: str | None
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {_one_line(self)}"
 
     def text(self) -> str:
         """A block of a few lines: severity, message and place, then the details."""
