@@ -205,6 +205,7 @@ def synthetic_dataset(base: str, *, papers: int = 600, seed: int = 7) -> Dataset
     for n, key in enumerate(paper_keys):
         paper = iri.paper(key)
         entities.add((paper, ns.RDF.type, ns.SCHEMA.ScholarlyArticle))
+        entities.add((paper, ns.RDF.type, ns.SCHEMA.CreativeWork))
         entities.add((paper, ns.SCHEMA.name, Literal(f"Paper {n} on deep learning", lang="en")))
         if n % 4 == 0:
             entities.add((paper, ns.SCHEMA.name, Literal(f"论文{n}", lang="zh-Hans")))

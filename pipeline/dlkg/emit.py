@@ -86,9 +86,12 @@ class _Emitter:
         self.line_index.setdefault(str(node), str(where))
 
     # -- entities ---------------------------------------------------------------------------
-    def paper(self, g: Graph, paper: Paper) -> None:
+    def paper(self, g: Graph, paper: Paper, work_type: URIRef) -> None:
         node = self.m.paper(paper.key)
-        g.add((node, RDF.type, SCHEMA.ScholarlyArticle))
+        # Every listed work is a schema:CreativeWork; papers are also ScholarlyArticles, while
+        # the lectures, tutorials and blogs of the awesome list are not (see work_type_of).
+        g.add((node, RDF.type, SCHEMA.CreativeWork))
+        g.add((node, RDF.type, work_type))
         if paper.title_en:
             g.add((node, SCHEMA.name, Literal(paper.title_en, lang="en")))
         for i, title in enumerate(paper.titles_zh):
@@ -277,6 +280,24 @@ class _Emitter:
                 g.add((node, SCHEMA.translationOfWork, self.m.source(spec.translation_of)))
 
 
+# Subsections of the awesome list's "Video Lectures / Tutorials / Blogs" that list no papers.
+_NON_PAPER_SECTIONS = {
+    "video-lectures-tutorials-blogs/lectures": SCHEMA.Course,
+    "video-lectures-tutorials-blogs/tutorials": SCHEMA.CreativeWork,
+    "video-lectures-tutorials-blogs/blogs": SCHEMA.Blog,
+}
+
+
+def work_type_of(section_keys: set[str]) -> URIRef:
+    """schema:ScholarlyArticle, unless every list item of the work is a lecture, tutorial, blog."""
+    types = {_NON_PAPER_SECTIONS.get(key) for key in section_keys}
+    if len(types) == 1 and None not in types:
+        (only,) = types
+        assert only is not None
+        return only
+    return SCHEMA.ScholarlyArticle
+
+
 def emit(
     resolution: Resolution,
     sources: list[FetchedSource],
@@ -287,8 +308,11 @@ def emit(
     """Turn a Resolution into a Dataset (without the meta and build graphs: see describe())."""
     e = _Emitter(minter, sources)
     entities = e.graph(ENTITIES_GRAPH)
+    sections_of: dict[str, set[str]] = defaultdict(set)
+    for item in resolution.items:
+        sections_of[item.paper_key].add(item.entry.section_key)
     for key in sorted(resolution.papers):
-        e.paper(entities, resolution.papers[key])
+        e.paper(entities, resolution.papers[key], work_type_of(sections_of[key]))
     for key in sorted(resolution.persons):
         e.person(entities, resolution.persons[key])
     for section in resolution.sections:

@@ -24,6 +24,8 @@ KINDS = (
     (str(SKOS.Concept), "section"),
     (str(SKOS.ConceptScheme), "scheme"),
     (str(DLKG.Authorship), "authorship"),
+    # lectures, tutorials and blogs: not papers, but shown with the same page
+    (str(SCHEMA.CreativeWork), "paper"),
 )
 _LABELS = "schema:name|skos:prefLabel|dcterms:title|rdfs:label"
 
