@@ -162,13 +162,12 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     notify("emit")
 
     with timer.step("validate"):
-        from .validate import validate_graph  # pyshacl is slow to import
+        from .validate import raise_if_not_conformant, validate_graph  # pyshacl: slow import
 
         shacl = validate_graph(_union(emitted.dataset, skip), line_index=emitted.line_index)
     notify("validate")
     report.shacl_warnings = [str(w) for w in shacl.warnings]
-    if not shacl.conforms:
-        raise NotConformant(shacl.summary())
+    raise_if_not_conformant(shacl, strict=settings.strict)
     errors = report.errors
     if errors:
         raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
