@@ -17,7 +17,7 @@ import pickle
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -72,6 +72,7 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.last = 0.0
         self.continued = False  # 100 Continue sent for the pending request
+        self.draining = False  # refused: incoming bytes are dropped until we close
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -86,6 +87,8 @@ class _Connection(asyncio.Protocol):
         self.closing = True
 
     def data_received(self, data: bytes) -> None:
+        if self.draining:
+            return
         self.buf += data
         self.last = self.server.loop.time()
         if not self.busy:
@@ -95,8 +98,11 @@ class _Connection(asyncio.Protocol):
         """Answer a request the front rejects itself, then close the connection."""
         assert self.transport is not None
         self.transport.write(encode_response(error(status, message), head_only=False, close=True))
-        self.transport.close()
-        self.closing = True
+        # Read and drop what the client is still sending (a body too large, say) for a moment:
+        # closing at once would reset the connection before it reads our answer.
+        self.closing = self.draining = True
+        self.buf.clear()
+        self.server.loop.call_later(1.0, self.transport.close)
 
     def _next(self) -> None:
         limits = self.server.limits
@@ -184,6 +190,16 @@ class _Connection(asyncio.Protocol):
             self._next()
 
 
+def _run(main: Coroutine[None, None, None]) -> None:
+    """asyncio.run, on uvloop when it is installed (it halves the front's cost per request)."""
+    try:
+        import uvloop
+    except ModuleNotFoundError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
 class DlkgServer:
     """The HTTP server: bound at creation, serving from `serve_forever()` until `shutdown()`."""
 
@@ -217,7 +233,7 @@ class DlkgServer:
     def serve_forever(self) -> None:
         """Run until `shutdown()` (from another thread) or SIGINT/SIGTERM in the main thread."""
         try:
-            asyncio.run(self._main())
+            _run(self._main())
         finally:
             self._stopped.set()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
@@ -102,6 +103,35 @@ def _tokens(text: str) -> Iterator[_Token]:
             depth += 1
 
 
+# Comments, strings and IRIs are masked (same length) before looking for keywords.
+_MASK = re.compile(
+    r"""
+    \#[^\n\r]*
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_WORD = re.compile(r"(?<![\w:?$@\\])[^\W\d]\w*(?![\w:])")
+_LIMIT = re.compile(r"(?<![\w:?$@])LIMIT\s+(\d+)", re.IGNORECASE)
+_VALUES = re.compile(r"(?<![\w:?$@])VALUES(?![\w:])", re.IGNORECASE)
+_NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+_OPS = re.compile(r"\|\||&&|!=|[-+*/|!^=]")
+_SERVICE = re.compile(r"service", re.IGNORECASE)
+_DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _depth_at(masked: str, pos: int) -> int:
+    opened = masked.count("(", 0, pos) + masked.count("{", 0, pos) + masked.count("[", 0, pos)
+    closed = masked.count(")", 0, pos) + masked.count("}", 0, pos) + masked.count("]", 0, pos)
+    return opened - closed
+
+
 def inspect_query(
     text: str,
     limits: GuardLimits = GuardLimits(),
@@ -110,58 +140,53 @@ def inspect_query(
     """Check a query's text; raise `GuardError` or return its shape.
 
     Syntax errors are left to the engine's parser (its message has line and column); only
-    what is dangerous to hand to the engine is refused here.
+    what is dangerous to hand to the engine is refused here. Runs on every request, so the
+    common path is a few C-level regex scans; the full tokenizer runs only for SERVICE.
     """
-    prefixes: dict[str, str] = {}
-    tokens = list(_tokens(text))
-    form: str | None = None
-    has_dataset = False
-    limit: int | None = None
-    limit_span: tuple[int, int] | None = None
-    append_at = len(text)
-    chain = 0
-    max_depth = 0
-    for i, tok in enumerate(tokens):
-        max_depth = max(max_depth, tok.depth + (tok.text in _OPEN and tok.kind == "op"))
-        if max_depth > limits.max_depth:
-            raise GuardError(
-                "shape",
-                f"query nests brackets more than {limits.max_depth} deep "
-                f"(at character {tok.start}); simplify it",
-            )
-        if tok.kind == "op" and tok.text in _CHAIN_OPERATORS:
-            chain += 1
-        if tok.kind != "word":
-            if tok.kind == "pname" and i >= 2 and tokens[i - 2].text.upper() == "PREFIX":
-                pass
-            continue
-        word = tok.text.upper()
-        if word in _CHAIN_KEYWORDS:
-            chain += 1
+    masked = _MASK.sub(_blank, text)
+    depth = max(accumulate(_DEPTH[c] for c in _NOT_BRACKET.sub("", masked)), default=0)
+    if depth > limits.max_depth:
+        raise GuardError(
+            "shape", f"query nests brackets {depth} deep; the limit is {limits.max_depth}"
+        )
+    words = [w.upper() for w in _WORD.findall(masked)]
+    for word in words:
         if word in UPDATE_KEYWORDS:
             raise GuardError("update", f"{word} is a SPARQL update; this endpoint is read-only")
-        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
-            prefixes[tokens[i + 1].text] = tokens[i + 2].text[1:-1]
-        elif form is None and word in QUERY_FORMS:
-            form = word
-        elif word == "SERVICE":
-            _check_service(tokens, i, prefixes, allowed_services)
-        elif word == "FROM" and tok.depth == 0:
-            has_dataset = True
-        elif word == "LIMIT" and tok.depth == 0 and i + 1 < len(tokens):
-            value = tokens[i + 1]
-            if value.kind == "number" and value.text.isdigit():
-                limit = int(value.text)
-                limit_span = (value.start, value.start + len(value.text))
-        elif word == "VALUES" and tok.depth == 0 and form is not None:
-            append_at = tok.start
+    chain = len(_OPS.findall(masked)) + sum(w in _CHAIN_KEYWORDS for w in words)
     if chain > limits.max_chain:
         raise GuardError(
             "shape",
             f"query chains {chain} operators and UNION/OPTIONAL/FILTER blocks; "
             f"the limit is {limits.max_chain}",
         )
-    return QueryShape(form, has_dataset, limit, limit_span, append_at)
+    if _SERVICE.search(masked):
+        _check_services(text, allowed_services)
+    limit: int | None = None
+    limit_span: tuple[int, int] | None = None
+    for match in _LIMIT.finditer(masked):
+        if _depth_at(masked, match.start()) == 0:
+            limit, limit_span = int(match.group(1)), match.span(1)
+    append_at = len(text)
+    for match in _VALUES.finditer(masked):
+        if _depth_at(masked, match.start()) == 0:
+            append_at = match.start()
+    form = next((w for w in words if w in QUERY_FORMS), None)
+    return QueryShape(form, "FROM" in words, limit, limit_span, append_at)
+
+
+def _check_services(text: str, allowed: Sequence[str]) -> None:
+    """Refuse every SERVICE whose endpoint is not allow-listed (full tokenizer)."""
+    tokens = list(_tokens(text))
+    prefixes: dict[str, str] = {}
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        word = tok.text.upper()
+        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].text] = tokens[i + 2].text[1:-1]
+        elif word == "SERVICE":
+            _check_service(tokens, i, prefixes, allowed)
 
 
 def _check_service(

@@ -12,8 +12,10 @@ the `QueryRunner` that page handlers get in a worker, and usable alone in tests.
 
 from __future__ import annotations
 
+import binascii
 import json
 import pickle
+import re
 import socket
 import struct
 import sys
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -258,8 +260,34 @@ def parse_head(head: bytes, body: bytes) -> Request:
         if key:
             headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
     path, _, query = target.partition("?")
-    params = parse_qs(query, keep_blank_values=True) if query else {}
-    return Request(method, unquote(path), params, headers, body)
+    return Request(method, unquote(path), parse_query_string(query), headers, body)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def parse_query_string(query: str) -> dict[str, list[str]]:
+    """`parse_qs(query, keep_blank_values=True)`, percent-decoding in C where it can.
+
+    A query string holds a few hundred escapes, and urllib decodes them in a Python loop per
+    escape: a measurable share of a lookup. Quoted-printable decoding does the same in C once
+    every '%' is spelled '='; text where that could differ takes urllib's path.
+    """
+    params: dict[str, list[str]] = {}
+    for pair in query.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            params.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
+    return params
+
+
+def _unquote_plus(text: str) -> str:
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    if "=" in text or not text.isascii() or _BAD_ESCAPE.search(text):
+        return unquote(text)
+    return binascii.a2b_qp(text.replace("%", "=").encode("ascii")).decode("utf-8", "replace")
 
 
 def encode_response(response: Response, *, head_only: bool, close: bool) -> bytes:

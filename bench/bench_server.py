@@ -1,0 +1,396 @@
+"""Benchmark `dlkg serve` against the native Oxigraph server and rdflib-endpoint.
+
+    .venv/bin/python bench/bench_server.py [--papers 3000] [--seconds 5]
+
+Generates a synthetic graph shaped like docs/data-model.md, serves the same data with the
+three servers, and drives each with separate load-generator processes (so no client steals a
+server's GIL) over keep-alive HTTP/1.1 on 127.0.0.1: (a) lookups of a paper by arXiv id, a
+different paper on every request, and (b) a GROUP BY (people by number of papers), at 4 and 16
+concurrent clients. Every run is bounded in time and request count. Prints throughput, p50/p99
+latency and the ratios the issue "Serve it" sets as goals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from dlkg.iris import IriMinter
+from dlkg.namespaces import DLKG, PREFIXES, PROV, RDF, SCHEMA, SKOS, XSD
+
+VENV_BIN = Path(sys.executable).parent
+BASE = "https://w3id.org/dlkg/"
+PREFIX_BLOCK = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("schema", "dlkg"))
+LOOKUP = PREFIX_BLOCK + (
+    'SELECT ?paper ?title ?year WHERE {{ ?paper dlkg:arxivId "{id}" ; schema:name ?title .'
+    " OPTIONAL {{ ?paper schema:datePublished ?year }} }}"
+)
+GROUP_BY = PREFIX_BLOCK + (
+    "SELECT ?person ?name (COUNT(DISTINCT ?paper) AS ?papers) WHERE {"
+    " ?paper schema:author ?person . ?person schema:name ?name }"
+    " GROUP BY ?person ?name ORDER BY DESC(?papers) ?person"
+)
+ACCEPT = "application/sparql-results+json"
+
+
+def arxiv_id(n: int) -> str:
+    return f"{1400 + n % 300:04d}.{n:05d}"
+
+
+def synthetic_quads(papers: int, seed: int = 7) -> list[ox.Quad]:
+    """Papers, persons, authorships and one list with sections, as in docs/data-model.md."""
+    rng = random.Random(seed)
+    iri = IriMinter(BASE)
+
+    def n(term: object) -> ox.NamedNode:
+        return ox.NamedNode(str(term))
+
+    entities, listing = n(iri.graph("entities")), n(iri.graph("awesome"))
+    source = n(iri.source("awesome"))
+    people = max(50, papers * 4 // 3)
+    quads: list[ox.Quad] = []
+    for p in range(people):
+        person = n(iri.person(f"family{p}-g"))
+        quads += [
+            ox.Quad(person, n(RDF.type), n(SCHEMA.Person), entities),
+            ox.Quad(person, n(SCHEMA.name), ox.Literal(f"Given{p} Family{p}"), entities),
+            ox.Quad(person, n(SCHEMA.familyName), ox.Literal(f"Family{p}"), entities),
+        ]
+    the_list = n(iri.list("awesome"))
+    sections = [n(iri.section("awesome", f"section-{s}")) for s in range(10)]
+    quads.append(ox.Quad(the_list, n(RDF.type), n(SCHEMA.ItemList), listing))
+    for s, section in enumerate(sections):
+        quads += [
+            ox.Quad(section, n(RDF.type), n(SKOS.Concept), listing),
+            ox.Quad(section, n(SKOS.prefLabel), ox.Literal(f"Section {s}", language="en"), listing),
+        ]
+    for p in range(papers):
+        key = f"arxiv-{arxiv_id(p)}"
+        paper = n(iri.paper(key))
+        year = ox.Literal(str(2006 + p % 12), datatype=n(XSD.gYear))
+        quads += [
+            ox.Quad(paper, n(RDF.type), n(SCHEMA.ScholarlyArticle), entities),
+            ox.Quad(paper, n(SCHEMA.name), ox.Literal(f"Deep paper {p}", language="en"), entities),
+            ox.Quad(paper, n(SCHEMA.datePublished), year, entities),
+            ox.Quad(paper, n(DLKG.arxivId), ox.Literal(arxiv_id(p)), entities),
+            ox.Quad(paper, n(PROV.wasDerivedFrom), source, entities),
+        ]
+        for pos, who in enumerate(rng.sample(range(people), rng.randint(1, 6)), start=1):
+            person, role = n(iri.person(f"family{who}-g")), n(iri.authorship(key, pos))
+            quads += [
+                ox.Quad(paper, n(SCHEMA.author), person, entities),
+                ox.Quad(paper, n(DLKG.authorship), role, entities),
+                ox.Quad(role, n(RDF.type), n(DLKG.Authorship), entities),
+                ox.Quad(role, n(DLKG.person), person, entities),
+                ox.Quad(
+                    role,
+                    n(SCHEMA.position),
+                    ox.Literal(str(pos), datatype=n(XSD.integer)),
+                    entities,
+                ),
+            ]
+        item = n(iri.list_item("awesome", f"section-{p % 10}/{key}"))
+        quads += [
+            ox.Quad(the_list, n(SCHEMA.itemListElement), item, listing),
+            ox.Quad(item, n(RDF.type), n(SCHEMA.ListItem), listing),
+            ox.Quad(item, n(SCHEMA.item), paper, listing),
+            ox.Quad(
+                item, n(SCHEMA.position), ox.Literal(str(p + 1), datatype=n(XSD.integer)), listing
+            ),
+            ox.Quad(item, n(DLKG.section), sections[p % 10], listing),
+        ]
+    return quads
+
+
+# ---------------------------------------------------------------- load generator (own process)
+
+
+def _read_response(sock: socket.socket, buf: bytearray) -> tuple[int, bytearray]:
+    """Status and leftover bytes of one HTTP/1.1 response (Content-Length or chunked)."""
+    while (end := buf.find(b"\r\n\r\n")) < 0:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the connection")
+        buf += chunk
+    head = bytes(buf[:end]).lower()
+    status = int(head[9:12])
+    del buf[: end + 4]
+    if b"transfer-encoding: chunked" in head:
+        while True:
+            while (eol := buf.find(b"\r\n")) < 0:
+                buf += sock.recv(65536)
+            size = int(bytes(buf[:eol]).split(b";")[0], 16)
+            while len(buf) < eol + 2 + size + 2:
+                buf += sock.recv(65536)
+            del buf[: eol + 2 + size + 2]
+            if size == 0:
+                return status, buf
+    length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
+    while len(buf) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the connection")
+        buf += chunk
+    del buf[:length]
+    return status, buf
+
+
+def client(
+    port: int, path: str, workload: str, start: int, seconds: float, cap: int, out: mp.Queue
+) -> None:  # type: ignore[type-arg]
+    """One keep-alive client: sends requests until `seconds` pass or `cap` are done."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    latencies: list[float] = []
+    errors = 0
+    buf = bytearray()
+    end = time.perf_counter() + seconds
+    i = start
+    while time.perf_counter() < end and len(latencies) + errors < cap:
+        query = LOOKUP.format(id=arxiv_id(i)) if workload == "lookup" else GROUP_BY
+        i += 1
+        request = (
+            f"GET {path}?query={quote(query, safe='')} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{port}\r\nAccept: {ACCEPT}\r\n\r\n"
+        ).encode()
+        t0 = time.perf_counter()
+        sock.sendall(request)
+        status, buf = _read_response(sock, buf)
+        if status == 200:
+            latencies.append(time.perf_counter() - t0)
+        else:
+            errors += 1
+    sock.close()
+    out.put((latencies, errors))
+
+
+@dataclass(frozen=True)
+class Result:
+    server: str
+    workload: str
+    clients: int
+    throughput: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def drive(
+    server: str, port: int, path: str, workload: str, clients: int, seconds: float, papers: int
+) -> Result:
+    """Run `clients` client processes at once and merge what they measured."""
+    ctx = mp.get_context("spawn")
+    out: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    cap = 200_000 if workload == "lookup" else 5_000
+    procs = [
+        ctx.Process(
+            target=client, args=(port, path, workload, k * papers // clients, seconds, cap, out)
+        )
+        for k in range(clients)
+    ]
+    t0 = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    merged: list[float] = []
+    errors = 0
+    for _ in procs:
+        lat, err = out.get(timeout=seconds + 300)
+        merged += lat
+        errors += err
+    elapsed = time.perf_counter() - t0
+    for proc in procs:
+        proc.join()
+    merged.sort()
+
+    def pct(q: float) -> float:
+        return merged[min(len(merged) - 1, int(q * len(merged)))] * 1000 if merged else float("nan")
+
+    # Throughput over the client window (process start-up excluded as far as we can).
+    window = min(elapsed, seconds + (merged[-1] if merged else 0))
+    return Result(server, workload, clients, len(merged) / window, pct(0.5), pct(0.99), errors)
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(
+    port: int, path: str, proc: subprocess.Popen[bytes], timeout: float = 300
+) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server on {port} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                q = quote("ASK {}", safe="")
+                sock.sendall(f"GET {path}?query={q} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                if _read_response(sock, bytearray())[0] == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on {port} did not come up")
+
+
+RDFLIB_APP = """
+import sys, rdflib, uvicorn
+from rdflib_endpoint import SparqlEndpoint
+ds = rdflib.Dataset(default_union=True)
+ds.parse(sys.argv[1], format="trig")
+app = SparqlEndpoint(graph=ds, path="/sparql", cors_enabled=True)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def start_servers(
+    workdir: Path, store: Path, trig: Path
+) -> dict[str, tuple[subprocess.Popen[bytes], int, str]]:
+    servers: dict[str, tuple[subprocess.Popen[bytes], int, str]] = {}
+    port = free_port()
+    servers["dlkg"] = (
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dlkg.web.app",
+                "--store",
+                str(store),
+                "--port",
+                str(port),
+                "--no-pages",
+            ],
+            stdout=subprocess.DEVNULL,
+        ),
+        port,
+        "/sparql",
+    )
+    port = free_port()
+    servers["oxigraph (native)"] = (
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        port,
+        "/query",
+    )
+    port = free_port()
+    app = workdir / "rdflib_app.py"
+    app.write_text(RDFLIB_APP)
+    servers["rdflib-endpoint"] = (
+        subprocess.Popen(
+            [sys.executable, str(app), str(trig), str(port)], stdout=subprocess.DEVNULL
+        ),
+        port,
+        "/sparql",
+    )
+    for proc, port, path in servers.values():
+        wait_until_up(port, path, proc)
+    return servers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--papers", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per run")
+    parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
+    parser.add_argument("--only", nargs="+", default=None, help="servers to run")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="dlkg-bench-"))
+    try:
+        quads = synthetic_quads(args.papers)
+        store_dir, trig = workdir / "store", workdir / "data.trig"
+        store = ox.Store(str(store_dir))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        ox.serialize(quads, str(trig), ox.RdfFormat.TRIG)
+        print(f"{len(quads)} quads, {args.papers} papers; {os.cpu_count()} cores", flush=True)
+        servers = start_servers(workdir, store_dir, trig)
+        running = servers
+        if args.only:
+            running = {k: v for k, v in servers.items() if k in args.only}
+        results: list[Result] = []
+        for workload in ("lookup", "groupby"):
+            for clients in args.clients:
+                for name, (_, port, path) in running.items():
+                    seconds = args.seconds * (
+                        3 if name == "rdflib-endpoint" and workload == "groupby" else 1
+                    )
+                    drive(name, port, path, workload, 2, 1.0, args.papers)  # warm-up
+                    result = drive(name, port, path, workload, clients, seconds, args.papers)
+                    results.append(result)
+                    rate = f"{result.throughput:9.1f} req/s"
+                    print(f"  {name:18} {workload:8} {clients:3} clients: {rate}", flush=True)
+        report(results)
+    finally:
+        for proc, _, _ in locals().get("servers", {}).values():
+            proc.terminate()
+            proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(results: list[Result]) -> None:
+    """The table of every run, with ratios to the native server and to rdflib-endpoint."""
+    by = {(r.server, r.workload, r.clients): r for r in results}
+    columns = ("workload", "clients", "server", "req/s", "p50 ms", "p99 ms", "errors")
+    print("\n{:9} {:>7} {:18} {:>9} {:>8} {:>8} {:>6}".format(*columns), end="")
+    print(f" {'vs native':>9} {'vs rdflib-ep':>12}")
+    for r in results:
+        native = by.get(("oxigraph (native)", r.workload, r.clients))
+        peer = by.get(("rdflib-endpoint", r.workload, r.clients))
+        vs_native = (
+            f"{r.throughput / native.throughput:.2f}x" if native and native.throughput else "-"
+        )
+        vs_peer = f"{r.throughput / peer.throughput:.1f}x" if peer and peer.throughput else "-"
+        row = (r.workload, r.clients, r.server, r.throughput, r.p50_ms, r.p99_ms, r.errors)
+        print("{:9} {:7} {:18} {:9.1f} {:8.2f} {:8.2f} {:6}".format(*row), end="")
+        print(f" {vs_native:>9} {vs_peer:>12}")
+    print()
+    goals = (("lookup", 0.35, 3.0), ("groupby", 0.80, 20.0))
+    for workload, want_native, want_peer in goals:
+        for clients in sorted({r.clients for r in results}):
+            ours = by.get(("dlkg", workload, clients))
+            if not ours:
+                continue
+            parts = []
+            for peer_name, want, label in (
+                ("oxigraph (native)", want_native, "native"),
+                ("rdflib-endpoint", want_peer, "rdflib-endpoint"),
+            ):
+                peer = by.get((peer_name, workload, clients))
+                if peer and peer.throughput:
+                    got = ours.throughput / peer.throughput
+                    verdict = "met" if got >= want else "NOT met"
+                    parts.append(f"{got:.2f}x {label} (goal >= {want:g}: {verdict})")
+            print(f"goal {workload} @ {clients} clients: " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    main()
