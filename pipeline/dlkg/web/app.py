@@ -246,7 +246,7 @@ class DlkgServer:
         self.pool = WorkerPool(
             self.settings,
             min_workers=self.min_workers,
-            max_workers=self.min_workers + 4,
+            max_workers=2 * self.min_workers + 4,
             timeout_s=self.timeout_s,
         )
         server = await self._loop.create_server(lambda: _Connection(self), sock=self.socket)

@@ -28,7 +28,7 @@ from .workers import WorkerSettings, encode_response
 
 Reply = Callable[[bytes], None]
 _FRAME = struct.Struct("!I")
-_LONG_BUSY_S = 0.25  # a worker busy this long no longer counts as free capacity
+_LONG_BUSY_S = 0.1  # a worker busy this long no longer counts as free capacity
 _SPARE_IDLE_S = 10.0  # extra workers idle this long are retired
 _TICK_S = 0.05  # deadline precision
 
@@ -204,15 +204,22 @@ class WorkerPool:
         job.reply(encode_response(response, head_only=job.head_only, close=job.close))
 
     def _grow(self) -> None:
-        """Start workers until min_workers of them are free (idle, starting, or briefly busy)."""
+        """Start workers so that new requests never wait behind long queries.
+
+        Keeps min_workers of capacity free (idle, starting, or busy only briefly); when every
+        running worker is on a long query, also one new worker per queued request.
+        """
         now = self.loop.time()
-        free = sum(
-            w.state in ("starting", "idle") or (w.state == "busy" and now - w.since < _LONG_BUSY_S)
+        quick = sum(
+            w.state == "idle" or (w.state == "busy" and now - w.since < _LONG_BUSY_S)
             for w in self.workers
         )
-        while free < self.min_workers and len(self.workers) < self.max_workers:
+        starting = sum(w.state == "starting" for w in self.workers)
+        need = self.min_workers - quick - starting
+        if quick == 0:
+            need = max(need, len(self.queue) - starting)
+        for _ in range(min(need, self.max_workers - len(self.workers))):
             self._spawn()
-            free += 1
 
     def _tick(self) -> None:
         now = self.loop.time()
