@@ -37,10 +37,14 @@ _RESULT_ALIASES = {
     "text/xml": "xml",
     "srj": "json",
     "srx": "xml",
+    "sparql-results+json": "json",
+    "sparql-results+xml": "xml",
 }
 _GRAPH_ALIASES = {
     "ttl": "turtle",
     "text/n3": "turtle",
+    "n3": "turtle",  # Turtle is N3; SPARQLWrapper sends format=n3
+    "text/rdf+n3": "turtle",
     "application/x-turtle": "turtle",
     "nt": "ntriples",
     "n-triples": "ntriples",
@@ -51,6 +55,7 @@ _GRAPH_ALIASES = {
     "xml": "rdfxml",
     "rdf": "rdfxml",
     "rdf/xml": "rdfxml",
+    "rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
     "text/xml": "rdfxml",
 }
