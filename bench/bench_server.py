@@ -149,23 +149,37 @@ def _read_response(sock: socket.socket, buf: bytearray) -> tuple[int, bytearray]
 
 
 def client(
-    port: int, path: str, workload: str, start: int, seconds: float, cap: int, out: mp.Queue
-) -> None:  # type: ignore[type-arg]
+    port: int,
+    path: str,
+    workload: str,
+    start: int,
+    papers: int,
+    seconds: float,
+    cap: int,
+    out: mp.Queue,  # type: ignore[type-arg]
+) -> None:
     """One keep-alive client: sends requests until `seconds` pass or `cap` are done."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # Requests are built before the clock starts: the load generator should cost little.
+    count = papers if workload == "lookup" else 1
+    requests = []
+    for k in range(count):
+        query = (
+            LOOKUP.format(id=arxiv_id((start + k) % papers)) if workload == "lookup" else GROUP_BY
+        )
+        requests.append(
+            f"GET {path}?query={quote(query, safe='')} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{port}\r\nAccept: {ACCEPT}\r\n\r\n".encode()
+        )
     latencies: list[float] = []
     errors = 0
     buf = bytearray()
     end = time.perf_counter() + seconds
-    i = start
+    i = 0
     while time.perf_counter() < end and len(latencies) + errors < cap:
-        query = LOOKUP.format(id=arxiv_id(i)) if workload == "lookup" else GROUP_BY
+        request = requests[i % count]  # a different paper on every request
         i += 1
-        request = (
-            f"GET {path}?query={quote(query, safe='')} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1:{port}\r\nAccept: {ACCEPT}\r\n\r\n"
-        ).encode()
         t0 = time.perf_counter()
         sock.sendall(request)
         status, buf = _read_response(sock, buf)
@@ -197,7 +211,8 @@ def drive(
     cap = 200_000 if workload == "lookup" else 5_000
     procs = [
         ctx.Process(
-            target=client, args=(port, path, workload, k * papers // clients, seconds, cap, out)
+            target=client,
+            args=(port, path, workload, k * papers // clients, papers, seconds, cap, out),
         )
         for k in range(clients)
     ]

@@ -144,16 +144,17 @@ def inspect_query(
     common path is a few C-level regex scans; the full tokenizer runs only for SERVICE.
     """
     masked = _MASK.sub(_blank, text)
-    depth = max(accumulate(_DEPTH[c] for c in _NOT_BRACKET.sub("", masked)), default=0)
+    brackets = _NOT_BRACKET.sub("", masked)
+    depth = max(accumulate(map(_DEPTH.__getitem__, brackets)), default=0)
     if depth > limits.max_depth:
         raise GuardError(
             "shape", f"query nests brackets {depth} deep; the limit is {limits.max_depth}"
         )
-    words = [w.upper() for w in _WORD.findall(masked)]
-    for word in words:
-        if word in UPDATE_KEYWORDS:
-            raise GuardError("update", f"{word} is a SPARQL update; this endpoint is read-only")
-    chain = len(_OPS.findall(masked)) + sum(w in _CHAIN_KEYWORDS for w in words)
+    words = _WORD.findall(masked.upper())
+    if not UPDATE_KEYWORDS.isdisjoint(words):
+        word = next(filter(UPDATE_KEYWORDS.__contains__, words))
+        raise GuardError("update", f"{word} is a SPARQL update; this endpoint is read-only")
+    chain = len(_OPS.findall(masked)) + sum(map(_CHAIN_KEYWORDS.__contains__, words))
     if chain > limits.max_chain:
         raise GuardError(
             "shape",
@@ -171,7 +172,7 @@ def inspect_query(
     for match in _VALUES.finditer(masked):
         if _depth_at(masked, match.start()) == 0:
             append_at = match.start()
-    form = next((w for w in words if w in QUERY_FORMS), None)
+    form = next(filter(QUERY_FORMS.__contains__, words), None)
     return QueryShape(form, "FROM" in words, limit, limit_span, append_at)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import parse_qs
 
@@ -134,6 +135,7 @@ def accepted(accept: str) -> list[str]:
     return [kind for *_, kind in sorted(ranked)]
 
 
+@lru_cache(maxsize=512)  # a handful of Accept headers repeat on every request
 def choose_format(kind: str, fmt: str | None, accept: str) -> str:
     """Format name for a `kind` ("results" or "graph") from `format`, else Accept, else default.
 

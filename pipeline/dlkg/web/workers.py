@@ -146,16 +146,25 @@ class LocalRunner:
             raise ProtocolError(400, "default-graph-uri and named-graph-uri must be IRIs") from None
 
     def _solutions(self, result: ox.QuerySolutions, name: str) -> Evaluated:
+        max_rows = self.settings.max_rows
+        if name in ("json", "xml"):
+            # Every row takes at least 2 bytes, so a short body cannot hold max_rows + 1 rows:
+            # the common small answer goes out exactly as the engine wrote it.
+            body = result.serialize(format=_RESULT_FORMATS[name]) or b""
+            if len(body) < 2 * (max_rows + 1):
+                return Evaluated(body, RESULT_TYPES[name])
+            tsv = ox.parse_query_results(body, _RESULT_FORMATS[name]).serialize(format=_TSV)
+        else:
+            body, tsv = b"", result.serialize(format=_TSV)
         # TSV has one row per line, so counting and cutting are exact; other formats are
         # re-serialized from it by the engine (no Python object per row).
-        tsv = result.serialize(format=_TSV) or b""
-        max_rows = self.settings.max_rows
+        tsv = tsv or b""
         truncated = tsv.count(b"\n") - 1 > max_rows
         if truncated:
             tsv = tsv[: _nth_newline(tsv, max_rows + 1) + 1]
         if name == "tsv":
             body = tsv
-        else:
+        elif truncated or not body:
             parsed = ox.parse_query_results(tsv, _TSV)
             body = parsed.serialize(format=_RESULT_FORMATS[name]) or b""
         if truncated and name == "json":
