@@ -60,3 +60,29 @@ def test_closures_cannot_be_handlers(web_store: Path, tmp_path: Path) -> None:
 def test_a_missing_store_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open the store"):
         create_server(store_dir=tmp_path / "nope", build_dir=tmp_path, base_iri=BASE, port=0)
+
+
+def test_large_stores_are_queried_read_only_on_disk(web_store: Path, tmp_path: Path) -> None:
+    # memory_max_quads=0: no in-memory snapshot, every worker opens the store read-only.
+    for live in serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        workers=1,
+        default_pages=False,
+        memory_max_quads=0,
+    ):
+        assert live.server is not None and live.server.scratch is None
+        reply = live.get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert '"value":"77"' in reply.text
+
+
+def test_the_in_memory_snapshot_is_removed_at_shutdown(web_store: Path, tmp_path: Path) -> None:
+    for live in serve_in_thread(
+        store_dir=web_store, build_dir=tmp_path, base_iri=BASE, workers=1, default_pages=False
+    ):
+        assert live.server is not None and live.server.scratch is not None
+        scratch = live.server.scratch
+        assert (scratch / "store.nq").is_file()
+        assert '"value":"77"' in live.get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").text
+    assert not scratch.exists()

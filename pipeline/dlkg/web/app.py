@@ -14,8 +14,10 @@ import asyncio
 import contextlib
 import os
 import pickle
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
@@ -217,6 +219,7 @@ class DlkgServer:
         self._stopped = threading.Event()
         self._ready = threading.Event()
         self.ready = False  # workers started
+        self.scratch: Path | None = None  # the in-memory snapshot's folder, removed at shutdown
         self.pool: WorkerPool
 
     @property
@@ -286,6 +289,9 @@ class DlkgServer:
                 loop.call_soon_threadsafe(stop.set)
             self._stopped.wait(30)
         self.socket.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     def __enter__(self) -> DlkgServer:
         return self
@@ -313,6 +319,7 @@ def create_server(
     guard_limits: GuardLimits | None = None,
     limits: Limits | None = None,
     memory_limit: int | None = 4 << 30,
+    memory_max_quads: int = 500_000,
 ) -> DlkgServer:
     """Bind the server (port 0 picks a free one) and check the store opens read-only.
 
@@ -323,13 +330,24 @@ def create_server(
     from ..resources import queries_dir as default_queries
 
     try:
-        ox.Store.read_only(str(store_dir))
+        store = ox.Store.read_only(str(store_dir))
     except OSError as err:
         raise StoreError(f"cannot open the store read-only: {err}", path=store_dir) from None
     try:
         handlers = pickle.dumps(list(extra_handlers)) if extra_handlers else b""
     except (pickle.PicklingError, AttributeError, TypeError) as err:
         raise UsageError(f"extra handlers must be module-level callables: {err}") from None
+    try:
+        sock = socket.create_server((host, port), backlog=1024)
+    except OSError as err:
+        raise UsageError(f"cannot listen on {host}:{port}: {err}") from None
+    snapshot_dir: Path | None = None
+    if len(store) <= memory_max_quads:
+        # Small enough to hold in each worker's memory: 5x faster scans than RocksDB here,
+        # and a rebuild replacing store_dir cannot pull files from under a running query.
+        snapshot_dir = Path(tempfile.mkdtemp(prefix="dlkg-serve-"))
+        store.dump(output=str(snapshot_dir / "store.nq"), format=ox.RdfFormat.N_QUADS)
+    del store
     settings = WorkerSettings(
         store_dir=Path(store_dir).resolve(),
         build_dir=Path(build_dir).resolve(),
@@ -345,11 +363,13 @@ def create_server(
         default_pages=default_pages,
         sys_path=tuple(sys.path),
         memory_limit=memory_limit,
+        snapshot=snapshot_dir / "store.nq" if snapshot_dir else None,
     )
-    sock = socket.create_server((host, port), backlog=1024)
-    return DlkgServer(
+    server = DlkgServer(
         sock, settings, workers=workers or os.cpu_count() or 2, limits=limits or Limits()
     )
+    server.scratch = snapshot_dir
+    return server
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -229,6 +229,16 @@ class WorkerSettings:
     default_pages: bool = True  # add dlkg.web.pages.HANDLERS when that module exists
     sys_path: tuple[str, ...] = ()
     memory_limit: int | None = None  # bytes of address space; None = unlimited
+    snapshot: Path | None = None  # N-Quads copy of the store to hold in memory instead
+
+
+def open_store(settings: WorkerSettings) -> ox.Store:
+    """The worker's store: an in-memory copy of the snapshot, else the store read-only."""
+    if settings.snapshot is None:
+        return ox.Store.read_only(str(settings.store_dir))
+    store = ox.Store()
+    store.bulk_load(path=str(settings.snapshot), format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def pages_handlers() -> list[Handler]:
@@ -372,7 +382,7 @@ def serve(sock: socket.socket) -> None:
 
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_limit, settings.memory_limit))
     try:
-        store = ox.Store.read_only(str(settings.store_dir))
+        store = open_store(settings)
         runner = LocalRunner(store, settings.runner)
         ctx = Context(runner, settings.runner.base_iri, settings.build_dir, settings.queries_dir)
         chain = build_chain(settings, runner)
