@@ -49,6 +49,14 @@ def test_missing_mirror_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert "--mirror" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("base", ["http://ex.org/a b/", "ftp://ex.org/", "https://ex.org/kg"])
+def test_bad_base_iri_is_a_usage_error(tmp_path: Path, base: str) -> None:
+    result = dlkg("--base-iri", base, "--build-dir", str(tmp_path), "fetch")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --base-iri")
+    assert "Traceback" not in result.stderr
+
+
 def test_offline_without_mirror_says_what_to_do(tmp_path: Path) -> None:
     result = dlkg("--build-dir", str(tmp_path), "--offline", "fetch", env={"DLKG_MIRROR": ""})
     assert result.returncode == 3

@@ -16,7 +16,15 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, describe, emit, graph_counts, load_ontology
+from .emit import (
+    BUILD_GRAPH,
+    ONTOLOGY_GRAPH,
+    describe,
+    describe_build,
+    emit,
+    graph_counts,
+    load_ontology,
+)
 from .errors import NotConformant, SourceError
 from .export import export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
@@ -150,15 +158,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             resolution, parsed.sources, minter=minter, ontology=load_ontology(ontology_dir())
         )
         class_counts = _class_counts(emitted.dataset, skip)
-        describe(
-            emitted.dataset,
-            minter=minter,
-            sources=parsed.sources,
-            class_counts=class_counts,
-            started=started,
-            ended=datetime.now(UTC).replace(microsecond=0),
-        )
-        nquads = emitted.dataset.serialize(format="nquads", encoding="utf-8")
+        describe(emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts)
     notify("emit")
 
     with timer.step("validate"):
@@ -175,6 +175,16 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         raise NotConformant(
             f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
         )
+
+    with timer.step("emit"):
+        describe_build(
+            emitted.dataset,
+            minter=minter,
+            sources=parsed.sources,
+            started=started,
+            ended=datetime.now(UTC).replace(microsecond=0),
+        )
+        nquads = emitted.dataset.serialize(format="nquads", encoding="utf-8")
 
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
     run_dir = settings.runs_dir / f"{started:%Y%m%dT%H%M%S}-{os.getpid()}"

@@ -6,6 +6,7 @@ canonical; the only clock-dependent triples live in the build graph.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from .namespaces import (
     DCAT,
     DCTERMS,
     DLKG,
+    DLKG_NS,
     FOAF,
+    OWL,
     PREFIXES,
     PROV,
     RDF,
@@ -32,7 +35,7 @@ from .namespaces import (
     VOID,
     XSD,
 )
-from .records import Section
+from .records import Provenance, Section
 
 # Which list each source describes; translations reuse their original's section scheme.
 LIST_OF_SOURCE = {
@@ -48,7 +51,6 @@ META_GRAPH = "meta"
 BUILD_GRAPH = "build"
 ONTOLOGY_GRAPH = "ontology"
 DUMP_FILES = ("dlkg.nt", "dlkg.ttl", "dlkg.trig", "dlkg.nq", "dlkg.jsonld")
-LICENCE = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
 
 
 @dataclass
@@ -174,7 +176,10 @@ class _Emitter:
         scheme = self.m.section_scheme(scheme_list)
         g.add((node, RDF.type, SCHEMA.ItemList))
         if fetched:
-            g.add((node, SCHEMA.name, Literal(fetched.spec.title, lang=_lang(list_id))))
+            spec = fetched.spec
+            g.add((node, SCHEMA.name, Literal(spec.list_name or spec.title, lang=_lang(list_id))))
+            if spec.list_name_en:
+                g.add((node, SCHEMA.name, Literal(spec.list_name_en, lang="en")))
         g.add((node, SCHEMA.inLanguage, Literal(_lang(list_id))))
         g.add((node, SCHEMA.itemListOrder, SCHEMA.ItemListOrderAscending))
         g.add((node, SCHEMA.numberOfItems, _int(len(items))))
@@ -184,7 +189,7 @@ class _Emitter:
             g.add((node, SCHEMA.translationOfWork, self.m.list(SECTION_LIST[list_id])))
         else:
             g.add((scheme, RDF.type, SKOS.ConceptScheme))
-            title = fetched.spec.title if fetched else list_id
+            title = (fetched.spec.list_name or fetched.spec.title) if fetched else list_id
             g.add((scheme, SKOS.prefLabel, Literal(f"Sections of {title}", lang="en")))
         for item in items:
             self.list_item(g, node, scheme_list, item)
@@ -248,6 +253,30 @@ class _Emitter:
             g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
             self.index(node, entry.prov)
 
+    def stated_authorships(self, resolution: Resolution) -> None:
+        """Each written name of each record, in its source's graph: which line said what."""
+        records: dict[Provenance, URIRef] = {
+            item.entry.prov: self.m.list_item(item.list_id, item.key) for item in resolution.items
+        }
+        for entry, _key in resolution.bib_entries:
+            records[entry.prov] = self.m.bib_entry(entry.key)
+        seen: set[tuple[URIRef, int]] = set()
+        for mention in resolution.person_mentions:
+            record = records.get(mention.prov)
+            if mention.position < 1 or record is None or (record, mention.position) in seen:
+                continue  # key researchers (position 0) are linked from their section instead
+            seen.add((record, mention.position))
+            g = self.graph(mention.prov.source_id)
+            node = URIRef(f"{record}/author/{mention.position}")
+            g.add((record, DLKG.authorship, node))
+            g.add((node, RDF.type, DLKG.Authorship))
+            g.add((node, DLKG.person, self.m.person(mention.person_key)))
+            g.add((node, SCHEMA.position, _int(mention.position)))
+            g.add((node, DLKG.nameAsWritten, Literal(mention.name_as_written)))
+            g.add((node, DLKG.sourceLine, _int(mention.prov.line)))
+            g.add((node, PROV.wasDerivedFrom, self.m.source(mention.prov.source_id)))
+            self.index(node, mention.prov)
+
     def key_researchers(self, resolution: Resolution) -> None:
         for record, person_key in resolution.key_researchers:
             g = self.graph(record.prov.source_id)
@@ -288,8 +317,14 @@ _NON_PAPER_SECTIONS = {
 }
 
 
-def work_type_of(section_keys: set[str]) -> URIRef:
-    """schema:ScholarlyArticle, unless every list item of the work is a lecture, tutorial, blog."""
+_BOOK = re.compile(r"\bbook\b", re.IGNORECASE)
+
+
+def work_type_of(section_keys: set[str], venues: Iterable[str] = ()) -> URIRef:
+    """schema:ScholarlyArticle, unless every list item of the work is a lecture, tutorial or
+    blog, or a source calls it a book ("(Book, 2016)", "An MIT Press book.")."""
+    if any(_BOOK.search(v) for v in venues):
+        return SCHEMA.Book
     types = {_NON_PAPER_SECTIONS.get(key) for key in section_keys}
     if len(types) == 1 and None not in types:
         (only,) = types
@@ -309,10 +344,14 @@ def emit(
     e = _Emitter(minter, sources)
     entities = e.graph(ENTITIES_GRAPH)
     sections_of: dict[str, set[str]] = defaultdict(set)
+    venues_of: dict[str, set[str]] = defaultdict(set)
     for item in resolution.items:
         sections_of[item.paper_key].add(item.entry.section_key)
+        if item.entry.venue:
+            venues_of[item.paper_key].add(item.entry.venue)
     for key in sorted(resolution.papers):
-        e.paper(entities, resolution.papers[key], work_type_of(sections_of[key]))
+        work_type = work_type_of(sections_of[key], venues_of[key])
+        e.paper(entities, resolution.papers[key], work_type)
     for key in sorted(resolution.persons):
         e.person(entities, resolution.persons[key])
     for section in resolution.sections:
@@ -323,7 +362,11 @@ def emit(
     for list_id in sorted(by_list):
         e.item_list(list_id, sorted(by_list[list_id], key=lambda i: i.entry.position))
     e.bib_entries(resolution)
+    e.stated_authorships(resolution)
     e.key_researchers(resolution)
+    for kind, key_a, key_b, _reason in getattr(resolution, "different_from", []):
+        mint = e.m.person if kind == "person" else e.m.paper
+        entities.add((mint(key_a), OWL.differentFrom, mint(key_b)))
     onto = e.graph(ONTOLOGY_GRAPH)
     for triple in ontology:
         onto.add(triple)
@@ -340,21 +383,38 @@ def graph_counts(ds: Dataset) -> dict[str, int]:
     }
 
 
+# Rights of the graphs dlkg writes itself (the ontology, the descriptions, the resolved facts).
+OWN_LICENCE = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+MIXED_RIGHTS = (
+    "Mixed: dlkg's own graphs (ontology, entities, meta, build) are CC0 1.0; each source graph "
+    "keeps the terms of its source (see its dcterms:license or dcterms:rights). The roadmap has "
+    "no licence upstream and the Chinese blog reserves reprint rights: ask before republishing "
+    "those graphs."
+)
+NO_LICENCE_RIGHTS = (
+    "The source states no licence: facts and short quotations reproduced with attribution; "
+    "ask the source's author before republishing."
+)
+
+
 def describe(
     ds: Dataset,
     *,
     minter: IriMinter,
     sources: Iterable[FetchedSource],
     class_counts: Mapping[str, int],
-    started: datetime,
-    ended: datetime,
 ) -> None:
-    """Add the VoID/DCAT description (meta graph) and the build activity (build graph)."""
+    """Add the VoID/DCAT/PROV description of the dataset and of every graph (meta graph).
+
+    Run it last: the triple counts it states cover everything else, the meta graph included.
+    """
     meta = ds.graph(minter.graph(META_GRAPH))
     dataset = minter.dataset()
-    counts = graph_counts(ds)
+    build = minter.build()
+    sources = list(sources)
     meta.add((dataset, RDF.type, VOID.Dataset))
     meta.add((dataset, RDF.type, DCAT.Dataset))
+    meta.add((dataset, RDF.type, PROV.Entity))
     meta.add(
         (
             dataset,
@@ -375,26 +435,20 @@ def describe(
             ),
         )
     )
-    meta.add((dataset, DCTERMS.license, LICENCE))
+    meta.add((dataset, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
     meta.add((dataset, VOID.sparqlEndpoint, minter.sparql()))
     meta.add((dataset, VOID.uriSpace, Literal(minter.base)))
     meta.add((dataset, VOID.vocabulary, URIRef(str(SCHEMA))))
-    meta.add((dataset, VOID.vocabulary, URIRef(str(DLKG))))
-    total = sum(n for iri, n in counts.items() if iri != str(minter.graph(BUILD_GRAPH)))
-    meta.add((dataset, VOID.triples, _int(total)))
+    meta.add((dataset, VOID.vocabulary, URIRef(DLKG_NS)))
+    meta.add((dataset, PROV.wasGeneratedBy, build))
     for cls, n in sorted(class_counts.items()):
         part = URIRef(f"{dataset}/class/{cls.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
         meta.add((dataset, VOID.classPartition, part))
         meta.add((part, VOID["class"], URIRef(cls)))
         meta.add((part, VOID.entities, _int(n)))
-    for graph_iri, n in sorted(counts.items()):
-        if graph_iri == str(minter.graph(BUILD_GRAPH)):
-            continue
-        meta.add((dataset, VOID.subset, URIRef(graph_iri)))
-        meta.add((URIRef(graph_iri), RDF.type, VOID.Dataset))
-        meta.add((URIRef(graph_iri), VOID.triples, _int(n)))
     for source in sources:
         meta.add((dataset, DCTERMS.source, minter.source(source.spec.id)))
+        meta.add((dataset, PROV.wasDerivedFrom, minter.source(source.spec.id)))
     for file_name in DUMP_FILES:
         dist = minter.download(file_name)
         meta.add((dataset, DCAT.distribution, dist))
@@ -402,15 +456,64 @@ def describe(
         meta.add((dist, RDF.type, DCAT.Distribution))
         meta.add((dist, DCAT.downloadURL, dist))
         meta.add((dist, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(file_name).suffix])))
-        meta.add((dist, DCTERMS.license, LICENCE))
+        meta.add((dist, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
 
+    # Each named graph: what it was derived from, by which build, under which terms.
+    by_source = {s.spec.id: s for s in sources}
+    names = [str(g.identifier) for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
+    own = {ENTITIES_GRAPH, META_GRAPH, BUILD_GRAPH, ONTOLOGY_GRAPH}
+    for iri in sorted(names):
+        name = iri[len(str(minter.graph(""))) :]
+        graph = URIRef(iri)
+        if name == BUILD_GRAPH:
+            continue
+        meta.add((dataset, VOID.subset, graph))
+        meta.add((graph, RDF.type, VOID.Dataset))
+        meta.add((graph, RDF.type, PROV.Entity))
+        meta.add((graph, PROV.wasGeneratedBy, build))
+        if name in by_source:
+            spec = by_source[name].spec
+            meta.add((graph, PROV.wasDerivedFrom, minter.source(name)))
+            if spec.licence:
+                meta.add((graph, DCTERMS.license, URIRef(spec.licence)))
+            else:
+                meta.add((graph, DCTERMS.rights, Literal(NO_LICENCE_RIGHTS, lang="en")))
+        elif name in own:
+            meta.add((graph, DCTERMS.license, OWN_LICENCE))
+            if name == ENTITIES_GRAPH:
+                for source in sources:
+                    meta.add((graph, PROV.wasDerivedFrom, minter.source(source.spec.id)))
+    # Counts last, so that they include the description itself.
+    meta_iri = str(minter.graph(META_GRAPH))
+    counts = {
+        iri: n for iri, n in graph_counts(ds).items() if iri != str(minter.graph(BUILD_GRAPH))
+    }
+    own_count = counts.get(meta_iri, 0) + len(counts) + 1  # + one void:triples per graph + total
+    counts[meta_iri] = own_count
+    for iri, n in sorted(counts.items()):
+        meta.add((URIRef(iri), VOID.triples, _int(n)))
+    meta.add((dataset, VOID.triples, _int(sum(counts.values()))))
+
+
+def describe_build(
+    ds: Dataset,
+    *,
+    minter: IriMinter,
+    sources: Iterable[FetchedSource],
+    started: datetime,
+    ended: datetime,
+) -> None:
+    """The build activity (build graph): the only triples that change with the clock.
+
+    `ended` is when the data was generated and validated; loading and export follow it.
+    """
     build = ds.graph(minter.graph(BUILD_GRAPH))
     activity = minter.build()
+    dataset = minter.dataset()
     build.add((activity, RDF.type, PROV.Activity))
     build.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
     build.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
     build.add((activity, PROV.generated, dataset))
-    build.add((dataset, PROV.wasGeneratedBy, activity))
     build.add((dataset, DCTERMS.modified, Literal(ended.isoformat(), datatype=XSD.dateTime)))
     for source in sources:
         build.add((activity, PROV.used, minter.source(source.spec.id)))

@@ -43,6 +43,8 @@ class SourceSpec:
     commit: str | None = None
     translation_of: str | None = None
     min_entries: int = 1  # fewer parsed entries than this means the file is truncated
+    list_name: str | None = None  # name of the list in the source's language
+    list_name_en: str | None = None  # English name of a translated list
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
                 commit=raw.get("commit"),
                 translation_of=raw.get("translation_of"),
                 min_entries=int(raw.get("min_entries", 1)),
+                list_name=raw.get("list_name"),
+                list_name_en=raw.get("list_name_en"),
             )
         )
     ids = [s.id for s in specs]
@@ -123,6 +127,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        Path(tmp).chmod(0o644)  # mkstemp makes 0600; dumps and cache are for everyone to read
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,5 +47,18 @@ class Settings:
         return self.current_dir / "report.json"
 
     def __post_init__(self) -> None:
-        if not self.base_iri.endswith(("/", "#")):
-            raise ValueError(f"--base-iri must end with '/' or '#': {self.base_iri}")
+        check_base_iri(self.base_iri)
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def check_base_iri(base: str) -> None:
+    """An absolute http(s) IRI ending in '/' or '#', with no character IRIs forbid."""
+    if not re.match(r"https?://[^/?#]+", base):
+        raise ValueError(f"--base-iri must be an absolute http(s) IRI: {base!r}")
+    bad = _IRI_FORBIDDEN.search(base)
+    if bad:
+        raise ValueError(f"--base-iri contains a character IRIs forbid ({bad.group()!r}): {base!r}")
+    if not base.endswith(("/", "#")):
+        raise ValueError(f"--base-iri must end with '/' or '#': {base!r}")

@@ -231,6 +231,7 @@ class _Parsed:
     title: str = ""
     year: int | None = None
     authors_text: str | None = None
+    venue: str | None = None  # the annotation of "(Book, 2016)": the list's only venue text
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -274,6 +275,7 @@ def _entry(st: _State, section: Section, raw: str, n: int, end_line: int) -> Non
         title_lang="en",
         prov=prov,
         year=parsed.year,
+        venue=parsed.venue,
         authors_text=parsed.authors_text,
         authors=authors.names,
         authors_complete=authors.complete,
@@ -338,6 +340,7 @@ def _year(p: _Parsed, text: str) -> tuple[str, str | None]:
             p.year = year
             if not _EXACT_YEAR.fullmatch(m.group(1)):
                 p.notes.append(("year-annotated", f"year written as ({m.group(1)})"))
+                p.venue = m.group(1).strip()
             return text[: m.start()], text[m.end() :]
     m_open = _OPEN_YEAR.search(text)
     if m_open:
