@@ -73,6 +73,7 @@ class _Connection(asyncio.Protocol):
         self.closing = False
         self.transport: asyncio.Transport | None = None
         self.last = 0.0
+        self.first = 0.0
         self.continued = False  # 100 Continue sent for the pending request
         self.draining = False  # refused: incoming bytes are dropped until we close
 
@@ -91,8 +92,10 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.draining:
             return
-        self.buf += data
         self.last = self.server.loop.time()
+        if not self.buf:
+            self.first = self.last  # a request must arrive whole within _IDLE_S (slowloris)
+        self.buf += data
         if not self.busy:
             self._next()
 
@@ -155,6 +158,7 @@ class _Connection(asyncio.Protocol):
         self.continued = False
         request = bytes(buf[:total])
         del buf[:total]
+        self.first = self.server.loop.time()  # the next pipelined request starts its clock
         self._dispatch(method, request, close)
 
     def _dispatch(self, method: bytes, request: bytes, close: bool) -> None:
@@ -274,7 +278,8 @@ class DlkgServer:
             await asyncio.sleep(1.0)
             cutoff = self.loop.time() - _IDLE_S
             for conn in list(self.connections):
-                if not conn.busy and conn.last < cutoff and conn.transport is not None:
+                stale = conn.last < cutoff or (conn.buf and conn.first < cutoff)
+                if not conn.busy and stale and conn.transport is not None:
                     conn.transport.close()
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
