@@ -390,6 +390,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--allow-service", action="append", default=[])
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument(
+        "--memory-max-quads",
+        type=int,
+        default=500_000,
+        help="hold stores up to this size in each worker's memory (0: always read from disk)",
+    )
     args = parser.parse_args(argv)
     server = create_server(
         store_dir=args.store,
@@ -402,6 +408,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         workers=args.workers,
         allowed_service_endpoints=args.allow_service,
         default_pages=not args.no_pages,
+        memory_max_quads=args.memory_max_quads,
     )
     threading.Thread(target=_announce, args=(server,), daemon=True).start()
     with server:
