@@ -407,3 +407,13 @@ def test_malformed_http_is_400(live: Live) -> None:
     with socket.create_connection((live.host, live.port), timeout=10) as sock:
         sock.sendall(b"NONSENSE\r\n\r\n")
         assert sock.recv(1000).startswith(b"HTTP/1.1 400")
+
+
+def test_http_1_0_gets_its_answer_and_the_connection_closed(live: Live) -> None:
+    with socket.create_connection((live.host, live.port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):  # ends: the server closes after the answer
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 200") and b"Connection: close" in data
+    assert data.endswith(b'"boolean":true}')

@@ -142,8 +142,7 @@ class _Connection(asyncio.Protocol):
                 self._refuse(411, "chunked bodies are not supported; send Content-Length")
                 return
             elif key == b"connection":
-                token = value.strip().lower()
-                close = token == b"close" or (close and token != b"keep-alive")
+                close = close or value.strip().lower() == b"close"  # HTTP/1.0 always closes
             elif key == b"expect":
                 expect = value.strip().lower() == b"100-continue"
         if length > limits.max_body_bytes:
