@@ -20,3 +20,13 @@ def refuse_update(request: Request, ctx: Context) -> Response | None:
         return None
     ctx.runner.select("DELETE WHERE { ?s ?p ?o }")
     return Response(200, "text/plain", b"should not happen\n")
+
+
+def slow(request: Request, ctx: Context) -> Response | None:
+    """A page whose lookup never ends: the server's deadline must stop it."""
+    if request.path != "/slow":
+        return None
+    ctx.runner.select(
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    )
+    return Response(200, "text/plain", b"should not happen\n")

@@ -86,3 +86,18 @@ def test_the_in_memory_snapshot_is_removed_at_shutdown(web_store: Path, tmp_path
         assert (scratch / "store.nq").is_file()
         assert '"value":"77"' in live.get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").text
     assert not scratch.exists()
+
+
+def test_page_handlers_get_the_same_deadline(web_store: Path, tmp_path: Path) -> None:
+    for live in serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        workers=1,
+        timeout_s=1.0,
+        default_pages=False,
+        extra_handlers=[sample_handlers.slow],
+    ):
+        reply = live.request("GET", "/slow")
+        assert (reply.status, reply.text) == (504, "query exceeded the time limit of 1 s\n")
+        assert live.get("ASK {}").status == 200
