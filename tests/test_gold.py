@@ -16,6 +16,7 @@ import csv
 from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -52,9 +53,10 @@ def read_gold(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(f, delimiter="\t")
 
 
-def pairwise(
-    gold: dict[tuple[str, ...], str], found: dict[tuple[str, ...], str]
-) -> tuple[float, float, list[str]]:
+K = TypeVar("K", bound=tuple[str, ...])
+
+
+def pairwise(gold: dict[K, str], found: dict[K, str]) -> tuple[float, float, list[str]]:
     """Pairwise precision and recall of `found` clusters against `gold` clusters."""
     tp = fp = fn = 0
     errors = []

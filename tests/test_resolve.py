@@ -10,10 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlkg.errors import UsageError
 from dlkg.model import Resolution
 from dlkg.records import BibEntry, Entry, KeyResearcher, Link, ParseResult, Provenance, Section
 from dlkg.resolve import explain, resolve
-from dlkg.resolve_curation import CurationError, format_decisions, load_curation, parse_decisions
+from dlkg.resolve_curation import (
+    CurationError,
+    decision_files,
+    format_decisions,
+    load_curation,
+    parse_decisions,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {
@@ -584,8 +591,9 @@ def test_curation_always_wins_and_stale_decisions_are_reported(tmp_path: Path) -
     folder = write_curation(
         tmp_path,
         f"link-not-identity\t{deeplab}\t\tthe journal version, not this paper",
-        "paper-same-as\tawesome-readme:332\troadmap-readme:269\tMind's Eye is its CVPR title",
-        "person-different-from\tawesome-readme:400:J. Doe\tawesome-readme:401:J. Doe\ttwo J. Does",
+        "paper-same-as\ttitle:Mind's eye\ttitle:Learning a recurrent visual representation for "
+        "image caption generation\tMind's Eye is its CVPR title",
+        "person-different-from\ttitle:Some paper#J. Doe\ttitle:Another paper#1\ttwo J. Does",
         "paper-same-as\tbib:nothing2099\tarxiv:0000.00000\tno longer in the sources",
     )
     res = run(*records, curation=folder)
@@ -600,7 +608,7 @@ def test_curation_always_wins_and_stale_decisions_are_reported(tmp_path: Path) -
 
 
 def test_the_curation_files_are_canonical() -> None:
-    files = sorted((ROOT / "data" / "curation").glob("*.tsv"))
+    files = decision_files(ROOT / "data" / "curation")
     assert files, "data/curation has no decision file"
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -625,7 +633,7 @@ def test_malformed_curation_rows_name_their_line(text: str) -> None:
 
 # -- determinism, sections, explain ---------------------------------------------------------------
 
-POOL = [
+POOL: list[Entry | BibEntry] = [
     entry(
         "awesome-readme",
         10,
@@ -722,14 +730,32 @@ def test_keys_do_not_change_when_records_are_shuffled_or_unrelated_ones_added(
 
 def test_sections_pass_through_and_explain_tells_why() -> None:
     section = Section("awesome", "s", "S", "en", Provenance("awesome-readme", "README.md", 1))
-    result = ParseResult("awesome-readme", sections=[section], entries=[POOL[0]])
-    res = resolve([result, ParseResult("roadmap-readme", entries=[POOL[1]])], curation_dir=None)
+    first, second = POOL[0], POOL[1]
+    assert isinstance(first, Entry) and isinstance(second, Entry)
+    result = ParseResult("awesome-readme", sections=[section], entries=[first])
+    res = resolve([result, ParseResult("roadmap-readme", entries=[second])], curation_dir=None)
     assert res.sections == [section]
     text = explain(res, "paper/arxiv-1512.03385")
     assert "arxiv-id" in text and "README.md:45" in text and "README.md:10" in text
     person = explain(res, "Kaiming")
     assert person.startswith("person he-k") and "same-paper-position" in person
-    assert "nothing matches" in explain(res, "no such thing")
+    with pytest.raises(UsageError, match="nothing matches"):
+        explain(res, "no such thing")
+
+
+def test_explain_refuses_an_ambiguous_query_and_shows_the_zh_evidence() -> None:
+    res = run(
+        entry("awesome-readme", 2, "Theano: A Python framework", "R. Al-Rfou", section="hw"),
+        entry("awesome-readme", 3, "Caffe: A framework", "Y. Jia", section="hw"),
+        entry("zh-awesome", 173, "Theano：Python框架", "R. Al-Rfou", section="hw", lang="zh-Hans"),
+    )
+    with pytest.raises(UsageError, match="2 nodes match 'framework'") as info:
+        explain(res, "framework")
+    assert info.value.exit_code == 2 and "\n" not in str(info.value)
+    text = explain(res, "Theano")
+    # the evidence names what matched: section, year (none in either here), first authors
+    assert "zh-section-year-first-author" in text
+    assert "section hw, year none in either, first author 'R. Al-Rfou' ~ 'R. Al-Rfou'" in text
 
 
 def test_entries_keep_their_stated_values() -> None:

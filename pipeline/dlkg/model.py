@@ -112,6 +112,12 @@ class Resolution:
     issues: list[Issue] = field(default_factory=list)
     # every written name and its person (added for tests, `dlkg explain` and the report)
     person_mentions: list[PersonMention] = field(default_factory=list)
+    # curated different-from decisions between resolved nodes: (kind "paper"/"person", key a,
+    # key b, reason), a < b, sorted; emitted as owl:differentFrom
+    different_from: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # the key registry rows of this resolution (kind, key, sorted anchors): what
+    # `python -m dlkg.resolve_registry --update` writes to data/curation/keys.tsv
+    key_anchors: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 __all__ = [

@@ -88,9 +88,32 @@ def doi_from_url(url: str) -> str | None:
     host, path, _ = _split(url)
     if host in {"doi.org", "dx.doi.org"}:
         found = _DOI.search(path)
+    elif host == "nature.com":
+        return _nature_doi(path)
+    elif host == "link.springer.com":
+        found = re.match(r"^/(?:article|chapter)/(10\.\d{4,9}/[^\s?#]+)", path)
     else:
         found = re.search(r"/doi/(?:abs/|full/|pdf/|pdfplus/|epdf/)?(10\.\d{4,9}/[^\s?#]+)", path)
     return _trim_doi(found.group(1)) if found else None
+
+
+# Nature's article ids are the suffix of its DOIs (prefix 10.1038): "nature16961" in old
+# journal paths, "s41586-019-1724-z" in /articles/ paths.
+_NATURE_ID = re.compile(r"\b(nature\d{5})\b")
+
+
+def _nature_doi(path: str) -> str | None:
+    found = _NATURE_ID.search(path) or re.match(r"^/articles/([a-z0-9][a-z0-9.\-]+)$", path)
+    return f"10.1038/{found.group(1).lower()}" if found else None
+
+
+def doi_from_file_name(url: str) -> str | None:
+    """The DOI of a Nature article kept on another host under the publisher's file name
+    (`.../nature14236.pdf`). Only the name is evidence, so callers must also check that the
+    paper is a Nature article (a record names the journal) before using it."""
+    host, path, _ = _split(url)
+    found = re.search(r"/(nature\d{5})\.pdf$", path)
+    return f"10.1038/{found.group(1)}" if found and host != "nature.com" else None
 
 
 def doi_from_text(text: str) -> str | None:
@@ -241,8 +264,12 @@ class PersonName:
         """'Geoffrey E. Hinton', 'Aäron van den Oord'; bare initials get a period."""
         if _CJK_NAME.match(self.family + self.given):
             return self.family + self.given
-        given = " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
-        return f"{given} {self.full_family}".strip()
+        return f"{self.given_display} {self.full_family}".strip()
+
+    @property
+    def given_display(self) -> str:
+        """The given names with a period after each bare initial: 'Geoffrey E' -> 'Geoffrey E.'."""
+        return " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
 
     @property
     def family_key(self) -> str:
@@ -429,6 +456,7 @@ __all__ = [
     "clean_name_text",
     "clean_title",
     "clean_url",
+    "doi_from_file_name",
     "doi_from_text",
     "doi_from_url",
     "family_compatible",

@@ -10,21 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import UsageError
 from .model import Merge, PersonMention, Resolution
 from .normalize import fold
 from .records import ParseResult
 from .resolve_assemble import (
     assemble_paper,
-    assemble_persons,
-    assign_paper_keys,
+    assemble_person,
     author_source,
     authorships_of,
     list_items,
 )
 from .resolve_base import Log, PaperMention, mention_of_bib, mention_of_entry
-from .resolve_curation import load_curation
+from .resolve_curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
 from .resolve_papers import PaperResolver
 from .resolve_people import PersonResolver
+from .resolve_registry import assign_keys, load_registry
 
 
 def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
@@ -35,43 +36,71 @@ def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
 
 
 def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Resolution:
-    """Resolve every record of every source into papers, persons and list items."""
+    """Resolve every record of every source into papers, persons and list items.
+
+    Keys come from the key registry `keys.tsv` of `curation_dir` when it has one."""
     log = Log()
     decisions = load_curation(curation_dir)
+    registry = load_registry(curation_dir)
+    if registry is None and curation_dir is not None:
+        registry = []  # a curation folder without keys.tsv: every key is new (and reported)
     mentions = [mention_of_entry(0, e) for r in results for e in r.entries]
     mentions += [mention_of_bib(0, b) for r in results for b in r.bib_entries]
     mentions.sort(key=_canonical)
     for i, m in enumerate(mentions):
         m.idx = i
-    papers_rv = PaperResolver(mentions, decisions, log)
+    papers_rv = PaperResolver(mentions, decisions, log, registry)
     puf = papers_rv.run()
     groups = sorted(puf.groups().values(), key=min)
     clusters = [[mentions[i] for i in g] for g in groups]
     _report_translations(clusters, log)
 
+    titles = _curated_titles(papers_rv, decisions, log)
+    built = [
+        assemble_paper(c, papers_rv.keys, papers_rv.excluded, log, _title_of(c, titles))
+        for c in clusters
+    ]
+    keys = assign_keys("paper", [node for _, node in built], registry, log)
+    paper_key: dict[int, str] = {}
+    for (paper, _), key, members in zip(built, keys, clusters, strict=True):
+        paper.key = key
+        paper_key.update({m.idx: key for m in members})
+    cluster_key = {c: keys[c] for c in range(len(clusters))}
+
+    def find_paper(ref: PaperRef) -> set[int]:
+        if ref.kind == "key":  # the paper's final key, not its registered anchors
+            return {i for i, key in paper_key.items() if key == ref.value}
+        return papers_rv.find_refs(ref)
+
     researchers = sorted(
         (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
     )
-    people = PersonResolver(clusters, researchers, decisions, log)
+    people = PersonResolver(clusters, researchers, decisions, log, find_paper=find_paper)
     nuf = people.run()
-    name_clusters = {
-        root: [people.mentions[i] for i in idxs] for root, idxs in sorted(nuf.groups().items())
-    }
-    persons = assemble_persons(name_clusters)
-    person_key = {n.idx: persons[nuf.find(n.idx)].key for n in people.mentions}
+    curated_names = people.curated_names()
+    roots = sorted(nuf.groups())
+    assembled = [
+        assemble_person(
+            [people.mentions[i] for i in nuf.groups()[r]], cluster_key, curated_names.get(r)
+        )
+        for r in roots
+    ]
+    person_keys = assign_keys("person", [node for _, node in assembled], registry, log)
+    for (person, _), key in zip(assembled, person_keys, strict=True):
+        person.key = key
+    root_key = dict(zip(roots, person_keys, strict=True))
+    person_key = {n.idx: root_key[nuf.find(n.idx)] for n in people.mentions}
 
-    built = [(*assemble_paper(c, papers_rv.keys, log), c) for c in clusters]
-    assign_paper_keys(built)
-    paper_key: dict[int, str] = {}
     resolution = Resolution()
-    for paper, _, members in built:
-        for m in members:
-            paper_key[m.idx] = paper.key
+    for (paper, _), members in zip(built, clusters, strict=True):
         chosen = author_source(members)
         if chosen is not None:
             paper.authorships = authorships_of(chosen, people.mentions, person_key)
         resolution.papers[paper.key] = paper
-    resolution.persons = {p.key: p for p in persons.values()}
+    resolution.persons = {p.key: p for p, _ in assembled}
+    resolution.key_anchors = [
+        ("paper", p.key, tuple(sorted(node.anchors))) for p, node in built
+    ] + [("person", p.key, tuple(sorted(node.anchors))) for p, node in assembled]
     resolution.items = list_items(mentions, paper_key, log)
     resolution.sections = [s for r in results for s in r.sections]
     resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
@@ -79,11 +108,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         (n.researcher, person_key[n.idx]) for n in people.mentions if n.researcher
     ]
     for a, b, rule, score, evidence in puf.log:
-        target = paper_key[a]
         resolution.merges.append(
             Merge(
                 "paper",
-                target,
+                paper_key[a],
                 mentions[b].label,
                 rule,
                 score,
@@ -106,9 +134,47 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
         for n in people.mentions
     ]
+    resolution.different_from = _different_from(
+        [("paper", papers_rv.cannot, paper_key), ("person", people.cannot, person_key)]
+    )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
     return resolution
+
+
+def _different_from(
+    kinds: list[tuple[str, list[tuple[frozenset[int], frozenset[int], str]], dict[int, str]]],
+) -> list[tuple[str, str, str, str]]:
+    """Curated different-from decisions as pairs of final keys (a < b), sorted."""
+    pairs: set[tuple[str, str, str, str]] = set()
+    for kind, cannot, key_of in kinds:
+        for left, right, reason in cannot:
+            for a in left:
+                for b in right:
+                    ka, kb = sorted((key_of[a], key_of[b]))
+                    if ka != kb:
+                        pairs.add((kind, ka, kb, reason))
+    return sorted(pairs)
+
+
+def _curated_titles(
+    papers_rv: PaperResolver, decisions: list[Decision], log: Log
+) -> dict[int, str]:
+    """Curated `paper-title` decisions: record index -> title."""
+    out: dict[int, str] = {}
+    for d in decisions:
+        if d.kind != "paper-title":
+            continue
+        found = papers_rv.find_refs(parse_paper_ref(d.subject))
+        if not found:
+            log.issues.append(unmatched(d, "subject"))
+        out.update(dict.fromkeys(found, d.object))
+    return out
+
+
+def _title_of(members: list[PaperMention], titles: dict[int, str]) -> str | None:
+    found = sorted({titles[m.idx] for m in members if m.idx in titles})
+    return found[0] if found else None
 
 
 def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:
@@ -138,7 +204,8 @@ def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:
 
 def explain(resolution: Resolution, query: str) -> str:
     """Why a paper or person is what it is: its records, merges (rule, score, evidence), near
-    misses and issues. `query` is a key, an IRI tail (`paper/arxiv-1503.02531`) or a name."""
+    misses and issues. `query` is a key, an IRI tail (`paper/arxiv-1503.02531`) or a name.
+    Raises UsageError when no node or several nodes match."""
     tail = query.rstrip("/").split("/")[-1]
     if tail in resolution.papers:
         return _explain_paper(resolution, tail)
@@ -162,8 +229,12 @@ def explain(resolution: Resolution, query: str) -> str:
             _explain_paper(resolution, key) if kind == "paper" else _explain_person(resolution, key)
         )
     if not found:
-        return f"nothing matches {query!r} (try a paper key, a person key or part of a name)"
-    return "several nodes match; ask for one key:\n" + "\n".join(f"  {k}/{v}" for k, v in found)
+        raise UsageError(
+            f"nothing matches {query!r} (try a paper key, a person key or part of a name)"
+        )
+    shown = ", ".join(f"{k}/{v}" for k, v in found[:10])
+    more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+    raise UsageError(f"{len(found)} nodes match {query!r}: {shown}{more}; ask for one key")
 
 
 def _decisions(resolution: Resolution, kind: str, key: str, labels: set[str]) -> list[str]:

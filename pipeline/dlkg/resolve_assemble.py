@@ -1,20 +1,33 @@
-"""From clusters to entities: Paper and Person values, their keys, authorships and list items.
+"""From clusters to entities: Paper and Person values, the nodes their keys are chosen for
+(`resolve_registry`), authorships and list items.
 
 Conflicting statements keep living in the records (ListItem.entry, BibEntry: the stated*
 values); the entity takes the value of the best-ranked source (BibTeX > roadmap > awesome
-list > translations) and every disagreement becomes an Issue.
+list > translations; for titles BibTeX > awesome list > roadmap) and every disagreement
+becomes an Issue.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 
 from .iris import slugify
 from .model import Authorship, ListItem, Paper, Person
-from .normalize import clean_title, clean_url, parse_person_name, title_key
+from .normalize import (
+    PersonName,
+    clean_title,
+    clean_url,
+    doi_from_file_name,
+    fold,
+    parse_person_name,
+    title_key,
+    url_key,
+)
 from .resolve_base import Log, PaperMention
 from .resolve_names import NameMention, preferred_name
+from .resolve_registry import Node, record_anchors
 
 
 def author_source(members: list[PaperMention]) -> PaperMention | None:
@@ -33,10 +46,45 @@ def _pick(values: list[tuple[int, int, str]]) -> str | None:
     return min(values)[2] if values else None
 
 
+def _capitals(text: str) -> int:
+    return sum(c.isupper() for c in text)
+
+
+def choose_title(members: list[PaperMention]) -> tuple[str | None, list[str]]:
+    """The canonical English title and every cleaned English spelling.
+
+    The wording comes from the best-ranked source for titles (BibTeX > awesome list >
+    roadmap, `TITLE_RANK`); among the spellings of that wording the one with the most
+    capitals wins, because BibTeX exports lower-case acronyms ("Fast r-cnn", "Vqa")."""
+    english = [(m.title_rank, m.idx, clean_title(m.title_en)) for m in members if m.title_en]
+    if not english:
+        return None, []
+    wording = title_key(min(english)[2])
+    same = [t for t in english if title_key(t[2]) == wording]
+    best = max(same, key=lambda t: (_capitals(t[2]), -t[0], -t[1]))
+    return best[2], [t for _, _, t in english]
+
+
+def _doi(members: list[PaperMention], ids: list[tuple[int, int, str]]) -> str | None:
+    if ids:
+        return _pick(ids)
+    # A Nature file name on a mirror is a DOI only for a paper some record places in Nature.
+    if any(re.search(r"\bnature\b", m.venue, re.IGNORECASE) for m in members):
+        found = sorted(d for m in members for url in m.links if (d := doi_from_file_name(url)))
+        return found[0] if found else None
+    return None
+
+
 def assemble_paper(
-    members: list[PaperMention], keys: dict[int, set[str]], log: Log
-) -> tuple[Paper, str]:
-    """A Paper (key still empty) and its base key; conflicts between sources -> issues."""
+    members: list[PaperMention],
+    keys: dict[int, set[str]],
+    excluded: dict[int, set[str]],
+    log: Log,
+    curated_title: str | None = None,
+) -> tuple[Paper, Node]:
+    """A Paper (key still empty) and the Node its key is chosen for; conflicts -> issues.
+    Links excluded for a record (naming another paper, curated not-identity) are not URLs
+    of the paper; they stay on the record's list item."""
     ids: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for m in members:
         for key in keys[m.idx]:
@@ -53,13 +101,15 @@ def assemble_paper(
                 "(best-ranked source)",
                 first.prov,
             )
-    english = [(m.rank, m.idx, clean_title(m.title_en)) for m in members if m.title_en]
-    title_en = _pick(english)
-    variants = sorted({title_key(t) for _, _, t in english})
+    title_en, english = choose_title(members)
+    variants = sorted({title_key(t) for t in english})
+    if curated_title:
+        title_en = curated_title
     if len(variants) > 1:
         log.warn(
             "resolve.title-conflict",
-            f"the sources word the title differently: {variants}; kept {title_en!r}",
+            f"the sources word the title differently: {variants}; kept {title_en!r}"
+            + (" (curated)" if curated_title else ""),
             first.prov,
         )
     years = [(m.rank, m.idx, str(m.year)) for m in members if m.year is not None]
@@ -78,8 +128,9 @@ def assemble_paper(
     urls: list[str] = []
     for m in members:
         for url in m.links:
-            if clean_url(url) and clean_url(url) not in urls:
-                urls.append(clean_url(url))
+            clean = clean_url(url)
+            if clean and clean not in urls and url_key(url) not in excluded.get(m.idx, set()):
+                urls.append(clean)
     chosen = author_source(members)
     bibs = sorted(m.bib.key for m in members if m.bib)
     if len(bibs) > 1:
@@ -90,10 +141,10 @@ def assemble_paper(
         titles_zh=[
             t for _, _, t in sorted((m.rank, m.idx, m.title_zh) for m in members if m.title_zh)
         ],
-        alternate_titles={t for _, _, t in english} - {title_en or ""},
+        alternate_titles=set(english) - {title_en or ""},
         year=int(min(years)[2]) if years else None,
         arxiv_id=_pick(ids["arxiv"]),
-        doi=_pick(ids["doi"]),
+        doi=_doi(members, ids["doi"]),
         urls=urls,
         authors_complete=any(m.authors_complete for m in members if m.authors),
         bib_key=bibs[0] if bibs else None,
@@ -101,7 +152,19 @@ def assemble_paper(
     )
     if chosen is None:
         paper.authors_complete = False
-    return paper, base_paper_key(paper, members)
+    anchors = set().union(*(record_anchors(m, keys[m.idx]) for m in members))
+    anchors |= {f"doi:{paper.doi}"} if paper.doi else set()
+    anchors |= {f"year:{paper.year}"} if paper.year else set()
+    author = parse_person_name(chosen.authors[0]).family_key if chosen else ""
+    anchors |= {f"author:{author}"} if author else set()
+    base = base_paper_key(paper, members)
+    alternatives = [base]
+    if not base.startswith(("arxiv-", "doi-")):
+        alternatives.append(f"{base}-{paper.year}" if paper.year else base)
+        alternatives.append(f"{alternatives[-1]}-{slugify(author)}".rstrip("-"))
+    label = repr(title_en or (paper.titles_zh or ["?"])[0])
+    node = Node(frozenset(anchors), tuple(dict.fromkeys(alternatives)), min(paper.provs), label)
+    return paper, node
 
 
 def members_by_idx(members: list[PaperMention], idx: int) -> PaperMention:
@@ -121,75 +184,35 @@ def base_paper_key(paper: Paper, members: list[PaperMention]) -> str:
     return "zh-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def assign_paper_keys(
-    papers: list[tuple[Paper, str, list[PaperMention]]],
-) -> None:
-    """Final keys: the base key; on a title-slug collision `-{year}`, then the first author's
-    family name, then `-2`, `-3` in source order."""
-
-    def first_author(members: list[PaperMention]) -> str:
-        for m in sorted(members, key=lambda m: (m.rank, m.idx)):
-            if m.authors:
-                return slugify(parse_person_name(m.authors[0]).full_family)
-        return ""
-
-    def with_year(i: int) -> str:
-        year = papers[i][0].year
-        return f"{keys[i]}-{year}" if year else keys[i]
-
-    def with_author(i: int) -> str:
-        return f"{keys[i]}-{first_author(papers[i][2])}".rstrip("-")
-
-    keys = [base for _, base, _ in papers]
-    for extend in (with_year, with_author):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, key in enumerate(keys):
-            groups[key].append(i)
-        for key, idxs in groups.items():
-            if len(idxs) > 1 and not key.startswith(("arxiv-", "doi-")):
-                for i in idxs:
-                    keys[i] = extend(i)
-    seen: dict[str, int] = defaultdict(int)
-    order = sorted(range(len(papers)), key=lambda i: min(papers[i][0].provs))
-    for i in order:
-        seen[keys[i]] += 1
-        papers[i][0].key = keys[i] if seen[keys[i]] == 1 else f"{keys[i]}-{seen[keys[i]]}"
+def name_anchor(name: PersonName) -> str:
+    """`name:` and the display form's words folded: "Hinton, Geoffrey E" -> geoffrey e hinton."""
+    return "name:" + " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split())
 
 
-def assemble_persons(clusters: dict[int, list[NameMention]]) -> dict[int, Person]:
-    """One Person per cluster with its preferred name and key (`hinton-g`; on a clash between
-    different people `srivastava-nitish`; a remaining clash gets `-2`, `-3` in source order)."""
-    persons: dict[int, Person] = {}
-    parts: dict[int, tuple[str, str, str]] = {}
-    for root, names in clusters.items():
-        best = preferred_name(names)
-        person = Person(
-            key="",
-            name=best.display,
-            given=best.given or None,
-            family=best.full_family or None,
-            alternate_names={n.written.strip() for n in names} - {best.display},
-            profile_urls={n.researcher.url for n in names if n.researcher and n.researcher.url},
-            provs={n.prov for n in names},
-        )
-        persons[root] = person
-        given_first = best.given.split()[0] if best.given.split() else ""
-        full = slugify(given_first) if len(given_first.rstrip(".")) > 1 else ""
-        parts[root] = (slugify(best.full_family), slugify(best.given)[:1], full)
-    base = {r: "-".join(p for p in parts[r][:2] if p) or "person" for r in persons}
-    groups: dict[str, list[int]] = defaultdict(list)
-    for r, key in base.items():
-        groups[key].append(r)
-    for roots in groups.values():
-        if len(roots) > 1:
-            for r in roots:
-                if parts[r][2]:
-                    base[r] = f"{parts[r][0]}-{parts[r][2]}"
-    seen: dict[str, int] = defaultdict(int)
-    for r in sorted(persons, key=lambda r: min(persons[r].provs)):
-        seen[base[r]] += 1
-        persons[r].key = base[r] if seen[base[r]] == 1 else f"{base[r]}-{seen[base[r]]}"
-    return persons
+def assemble_person(
+    names: list[NameMention], paper_key: dict[int, str], curated: PersonName | None = None
+) -> tuple[Person, Node]:
+    """One Person (key still empty) with its preferred name, and the Node its key is chosen
+    for: `hinton-g`, or `hinton-geoffrey` when another person has that key."""
+    best = curated or preferred_name(names)
+    person = Person(
+        key="",
+        name=best.display,
+        given=best.given_display or None,
+        family=best.full_family or None,
+        alternate_names={n.written.strip() for n in names} - {best.display},
+        profile_urls={n.researcher.url for n in names if n.researcher and n.researcher.url},
+        provs={n.prov for n in names},
+    )
+    given_first = best.given.split()[0] if best.given.split() else ""
+    family, initial = slugify(best.full_family), slugify(best.given)[:1]
+    alternatives = ["-".join(p for p in (family, initial) if p) or "person"]
+    if len(given_first.rstrip(".")) > 1:
+        alternatives.append(f"{family}-{slugify(given_first)}")
+    anchors = {name_anchor(n.name) for n in names if n.name.family}
+    anchors |= {f"paper:{paper_key[n.paper]}" for n in names if n.paper >= 0}
+    node = Node(frozenset(anchors), tuple(alternatives), min(person.provs), repr(best.display))
+    return person, node
 
 
 def authorships_of(
@@ -229,9 +252,9 @@ def list_items(mentions: list[PaperMention], paper_key: dict[int, str], log: Log
 
 __all__ = [
     "assemble_paper",
-    "assemble_persons",
-    "assign_paper_keys",
+    "assemble_person",
     "author_source",
     "authorships_of",
+    "choose_title",
     "list_items",
 ]

@@ -14,6 +14,10 @@ TRANSLATION_OF = {"zh-awesome": "awesome", "zh-roadmap-blog": "roadmap"}
 LIST_RANK = {"roadmap": 1, "awesome": 2, "zh-roadmap-blog": 3, "zh-awesome": 4}
 BIB_RANK = 0
 OTHER_RANK = 5
+# Titles rank differently: BibTeX, then the awesome list, then the roadmap, whose titles are
+# re-typed by hand ("deep forward neural networks" for "feedforward", "neural network" for
+# "networks") where the awesome list copies them from the papers.
+TITLE_RANK = {"awesome": 1, "roadmap": 2, "zh-roadmap-blog": 3, "zh-awesome": 4}
 
 
 @dataclass
@@ -44,6 +48,10 @@ class PaperMention:
     @property
     def section_key(self) -> str | None:
         return self.entry.section_key if self.entry else None
+
+    @property
+    def title_rank(self) -> int:
+        return BIB_RANK if self.bib else TITLE_RANK.get(self.list_id or "", OTHER_RANK)
 
     @property
     def label(self) -> str:
@@ -158,6 +166,7 @@ class Log:
 __all__ = [
     "BIB_RANK",
     "LIST_RANK",
+    "TITLE_RANK",
     "TRANSLATION_OF",
     "Log",
     "PaperMention",

@@ -5,19 +5,24 @@ form is what `format_decisions` writes and a test checks every file against it):
 
     kind	subject	object	reason
 
-kinds: `paper-same-as`, `paper-different-from`, `link-not-identity` (object empty),
-`person-same-as`, `person-different-from`.
+kinds: `paper-same-as`, `paper-different-from`, `paper-title` (object: the title),
+`link-not-identity` (object empty), `person-same-as`, `person-different-from`, `person-name`
+(object: the name as "Family, Given").
 
-References:
-- a paper: `<source id>:<line>` (the entry or BibTeX entry starting on that line),
-  `bib:<citation key>`, `arxiv:<id>`;
+References never use line numbers (inserting a line above would break them):
+- a paper: `bib:<citation key>`, `arxiv:<id>`, `doi:<doi>`, `title:<title>` (every record
+  whose normalised English title is that title) or a paper key of `keys.tsv`;
 - a link: the URL as written in a source (compared by `normalize.url_key`);
-- a person: `<source id>:<line>:<name as written>` (one authorship mention) or a name as
-  written (every mention written exactly so).
+- a person: `<paper>#<name as written>` (that name in any record of that paper),
+  `<paper>#<position>` (the n-th author of the referenced records themselves) or a name as
+  written (every mention written so, compared after `normalize.clean_name_text` and `fold`).
+
+`keys.tsv` of the same folder is the key registry (`resolve_registry`), not a decision file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +34,16 @@ KINDS = (
     "link-not-identity",
     "paper-different-from",
     "paper-same-as",
+    "paper-title",
     "person-different-from",
+    "person-name",
     "person-same-as",
 )
 HEADER = ("kind", "subject", "object", "reason")
+KEYS_FILE = "keys.tsv"  # the key registry lives beside the decisions but has its own format
+PAPER_REF_KINDS = ("bib", "arxiv", "doi", "title")
+_PAPER_KEY = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+_LINE_REF = re.compile(r"^[a-z][a-z0-9\-]*:\d+(:|$)")
 
 
 @dataclass(frozen=True, order=True)
@@ -51,8 +62,62 @@ class Decision:
         return f"{self.kind} {self.subject!r} {self.object!r}{where}"
 
 
+@dataclass(frozen=True)
+class PaperRef:
+    """A reference to the records of one paper: `kind` is bib, arxiv, doi, title or key."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A reference to written names: in one paper (by name or position) or anywhere."""
+
+    paper: PaperRef | None
+    name: str | None = None
+    position: int | None = None
+
+
 class CurationError(UsageError):
     """A curation file that cannot be read: the build stops (a user error, exit code 2)."""
+
+
+def parse_paper_ref(text: str) -> PaperRef | None:
+    """`bib:KEY`, `arxiv:ID`, `doi:DOI`, `title:TITLE` or a paper key; None if malformed."""
+    prefix, sep, value = text.partition(":")
+    if sep and prefix in PAPER_REF_KINDS and value.strip():
+        return PaperRef(prefix, value.strip().lower() if prefix == "doi" else value.strip())
+    if _PAPER_KEY.match(text):
+        return PaperRef("key", text)
+    return None
+
+
+def parse_person_ref(text: str) -> PersonRef | None:
+    """`<paper ref>#<name>`, `<paper ref>#<position>` or a plain name; None if malformed."""
+    if "#" not in text:
+        return PersonRef(None, text.strip()) if text.strip() else None
+    paper_text, _, who = text.rpartition("#")
+    paper = parse_paper_ref(paper_text.strip())
+    who = who.strip()
+    if paper is None or not who:
+        return None
+    if who.isdigit():
+        return PersonRef(paper, position=int(who))
+    return PersonRef(paper, name=who)
+
+
+def _check_ref(kind: str, ref: str, path: str, line: int) -> None:
+    if _LINE_REF.match(ref) and ref.partition(":")[0] not in PAPER_REF_KINDS:
+        raise CurationError(
+            f"{ref!r}: line numbers break when a line is inserted; refer to the paper by "
+            "bib:KEY, arxiv:ID, doi:DOI, title:TITLE or its key (and a person by #NAME)",
+            path=path,
+            line=line,
+        )
+    ok = parse_person_ref(ref) if kind.startswith("person-") else parse_paper_ref(ref)
+    if ok is None:
+        raise CurationError(f"malformed reference {ref!r} for {kind}", path=path, line=line)
 
 
 def parse_decisions(text: str, path: str = "curation.tsv") -> list[Decision]:
@@ -76,6 +141,14 @@ def parse_decisions(text: str, path: str = "curation.tsv") -> list[Decision]:
             raise CurationError(f"unknown kind {kind!r} (one of {KINDS})", path=path, line=number)
         if not subject or not reason or (kind != "link-not-identity") != bool(obj):
             raise CurationError("subject, reason (and object) are required", path=path, line=number)
+        if kind != "link-not-identity":
+            _check_ref(kind, subject, path, number)
+        if kind in {"paper-same-as", "paper-different-from"}:
+            _check_ref(kind, obj, path, number)
+        if kind.startswith("person-") and kind != "person-name":
+            _check_ref(kind, obj, path, number)
+        if kind == "person-name" and "," not in obj:
+            raise CurationError("person-name needs 'Family, Given'", path=path, line=number)
         where = Provenance("curation", Path(path).name, number)
         decisions.append(Decision(kind, subject, obj, reason, where))
     return decisions
@@ -87,42 +160,49 @@ def format_decisions(decisions: Iterable[Decision]) -> str:
     return "\n".join(["\t".join(HEADER), *rows]) + "\n"
 
 
-def load_curation(curation_dir: Path | None) -> list[Decision]:
-    """Every decision of every `*.tsv` in the folder (none when it is absent)."""
+def decision_files(curation_dir: Path | None) -> list[Path]:
+    """The decision files of the folder: every `*.tsv` except the key registry."""
     if curation_dir is None or not curation_dir.is_dir():
         return []
+    return [p for p in sorted(curation_dir.glob("*.tsv")) if p.name != KEYS_FILE]
+
+
+def load_curation(curation_dir: Path | None) -> list[Decision]:
+    """Every decision of every decision file in the folder (none when it is absent)."""
     decisions: list[Decision] = []
-    for path in sorted(curation_dir.glob("*.tsv")):
+    for path in decision_files(curation_dir):
         decisions.extend(parse_decisions(path.read_text(encoding="utf-8"), str(path.name)))
     return decisions
 
 
 def unmatched(decision: Decision, what: str) -> Issue:
-    """The issue for a decision whose reference finds nothing in the sources."""
+    """The issue for a decision whose reference finds nothing in the sources.
+
+    An error (the build fails) for decisions that join, split or name things, because
+    leaving them unapplied silently changes the graph; a warning for an unused
+    `link-not-identity`, whose link merely left the sources."""
+    level = Level.WARNING if decision.kind == "link-not-identity" else Level.ERROR
     return Issue(
         "resolve.curation-unmatched",
-        Level.WARNING,
+        level,
         f"curation decision {decision.kind} {decision.subject!r} / {decision.object!r}: "
-        f"{what} matches nothing in the sources",
+        f"{what} matches nothing in the sources (fix or delete the decision)",
         decision.prov,
     )
 
 
-def split_mention_ref(ref: str) -> tuple[str, int, str | None] | None:
-    """`source:line` or `source:line:name` -> (source, line, name); None for other forms."""
-    parts = ref.split(":", 2)
-    if len(parts) < 2 or not parts[1].isdigit() or not parts[0] or "/" in parts[0]:
-        return None
-    return parts[0], int(parts[1]), (parts[2] if len(parts) == 3 else None)
-
-
 __all__ = [
+    "KEYS_FILE",
     "KINDS",
     "CurationError",
     "Decision",
+    "PaperRef",
+    "PersonRef",
+    "decision_files",
     "format_decisions",
     "load_curation",
     "parse_decisions",
-    "split_mention_ref",
+    "parse_paper_ref",
+    "parse_person_ref",
     "unmatched",
 ]

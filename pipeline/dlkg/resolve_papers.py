@@ -26,7 +26,8 @@ from .normalize import (
     venue_url_key,
 )
 from .resolve_base import Log, PaperMention, UnionFind
-from .resolve_curation import Decision, split_mention_ref, unmatched
+from .resolve_curation import Decision, PaperRef, parse_paper_ref, unmatched
+from .resolve_registry import KeyRow, record_anchors
 
 TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
 TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss
@@ -51,7 +52,11 @@ class PaperResolver:
     decisions: list[Decision]
     log: Log
     uf: UnionFind = field(init=False)
+    registry: list[KeyRow] | None = None
     keys: dict[int, set[str]] = field(default_factory=dict)
+    # url keys of each record's links that are neither identity nor a URL of its paper:
+    # curated link-not-identity, and venue links naming another paper
+    excluded: dict[int, set[str]] = field(default_factory=dict)
     cannot: list[tuple[frozenset[int], frozenset[int], str]] = field(default_factory=list)
     strong: dict[int, dict[str, set[str]]] = field(default_factory=dict)
 
@@ -59,45 +64,52 @@ class PaperResolver:
         self.uf = UnionFind(len(self.mentions))
 
     # -- references of curation decisions ---------------------------------------------------
-    def find_refs(self, ref: str) -> set[int]:
-        if ref.startswith("bib:"):
-            return {m.idx for m in self.mentions if m.bib and m.bib.key == ref[4:]}
-        if ref.startswith("arxiv:"):
-            return {m.idx for m in self.mentions if f"arxiv:{ref[6:]}" in self.keys[m.idx]}
-        parts = split_mention_ref(ref)
-        if parts is None:
+    def find_refs(self, ref: PaperRef | None) -> set[int]:
+        """The records a paper reference names (a paper key through its registered anchors)."""
+        if ref is None:
             return set()
-        source, line, _ = parts
-        found = set()
-        for m in self.mentions:
-            last = m.entry.end_line if m.entry and m.entry.end_line else m.prov.line
-            if m.prov.source_id == source and m.prov.line <= line <= last:
-                found.add(m.idx)
-        return found
+        if ref.kind == "bib":
+            return {m.idx for m in self.mentions if m.bib and m.bib.key == ref.value}
+        if ref.kind in {"arxiv", "doi"}:
+            return {m.idx for m in self.mentions if f"{ref.kind}:{ref.value}" in self.keys[m.idx]}
+        if ref.kind == "title":
+            key = title_key(ref.value)
+            return {m.idx for m in self.mentions if m.title_en and title_key(m.title_en) == key}
+        anchors = {
+            a
+            for row in self.registry or []
+            if row.kind == "paper" and row.key == ref.value
+            for a in row.anchors
+            if a.partition(":")[0] not in {"year", "author"}
+        }
+        return {m.idx for m in self.mentions if record_anchors(m, self.keys[m.idx]) & anchors}
 
     # -- identity keys --------------------------------------------------------------------------
     def collect_keys(self) -> None:
-        excluded = {url_key(d.subject) for d in self.decisions if d.kind == "link-not-identity"}
+        curated = {url_key(d.subject) for d in self.decisions if d.kind == "link-not-identity"}
         used = set()
         for m in self.mentions:
+            self.excluded[m.idx] = {key for url in m.links if (key := url_key(url)) in curated}
+            used |= self.excluded[m.idx]
             for url in m.links:
                 venue = venue_url_key(url)
                 if venue and venue.slug and m.title_en:
                     score = slug_matches_title(venue.slug, m.title_en)
                     if score < SLUG_MIN:
-                        excluded.add(url_key(url))
+                        # Only for this record: the paper the link does name may list it too.
+                        self.excluded[m.idx].add(url_key(url))
                         self.log.warn(
                             "resolve.link-names-other-paper",
                             f"link {url} names '{venue.slug}', not {m.title_en!r} "
-                            f"(fit {score:.0f} < {SLUG_MIN:.0f}): not used to identify the paper",
+                            f"(fit {score:.0f} < {SLUG_MIN:.0f}): not used to identify the "
+                            "paper, not a URL of it",
                             m.prov,
                         )
         for m in self.mentions:
             keys: set[str] = set()
             for url in m.links:
                 key = url_key(url)
-                if key in excluded:
-                    used.add(key)
+                if key in self.excluded[m.idx]:
                     continue
                 arxiv, doi, venue = arxiv_id_from_url(url), doi_from_url(url), venue_url_key(url)
                 keys.update({f"arxiv:{arxiv}"} if arxiv else ())
@@ -159,7 +171,8 @@ class PaperResolver:
         for d in self.decisions:
             if d.kind not in {"paper-same-as", "paper-different-from"}:
                 continue
-            left, right = self.find_refs(d.subject), self.find_refs(d.object)
+            left = self.find_refs(parse_paper_ref(d.subject))
+            right = self.find_refs(parse_paper_ref(d.object))
             if not left or not right:
                 self.log.issues.append(unmatched(d, "subject" if not left else "object"))
                 continue
@@ -249,9 +262,12 @@ class PaperResolver:
                         found.add(o.idx)
             if len(found) == 1:
                 (o_idx,) = found
-                self.try_join(
-                    o_idx, m.idx, "zh-section-year-first-author", 1.0, m.section_key or ""
+                o = self.mentions[o_idx]
+                evidence = (
+                    f"section {m.section_key}, year {m.year if m.year else 'none in either'}, "
+                    f"first author {m.authors[0]!r} ~ {o.authors[0]!r}"
                 )
+                self.try_join(o_idx, m.idx, "zh-section-year-first-author", 1.0, evidence)
             elif len(found) > 1:
                 labels = ", ".join(self.mentions[i].label for i in sorted(found))
                 self.log.warn(

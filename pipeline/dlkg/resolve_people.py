@@ -10,13 +10,16 @@ different-from and "two positions of one author list" block any merge.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from .normalize import (
+    PersonName,
     clean_name_text,
     family_compatible,
+    fold,
     given_compatible,
     names_compatible,
     parse_person_name,
@@ -25,8 +28,13 @@ from .normalize import (
 )
 from .records import KeyResearcher, Provenance
 from .resolve_base import Log, PaperMention, UnionFind
-from .resolve_curation import Decision, split_mention_ref, unmatched
+from .resolve_curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
 from .resolve_names import COMMON_FAMILIES, NameMention, match_same_position
+
+
+def same_written(a: str, b: str) -> bool:
+    """Two written forms of a name are the same once cleaned and folded ("Gómez" = "Gomez")."""
+    return fold(clean_name_text(a)) == fold(clean_name_text(b))
 
 
 @dataclass
@@ -40,6 +48,9 @@ class PersonResolver:
     slots: dict[int, dict[int, set[int]]] = field(default_factory=dict)  # root -> record -> pos
     cannot: list[tuple[frozenset[int], frozenset[int], str]] = field(default_factory=list)
     by_record: dict[tuple[int, int], int] = field(default_factory=dict)
+    # the records a paper reference of a curation decision names (PaperResolver.find_refs)
+    find_paper: Callable[[PaperRef], set[int]] = lambda _ref: set()
+    names: list[tuple[frozenset[int], PersonName, Decision]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for c, members in enumerate(self.clusters):
@@ -137,26 +148,34 @@ class PersonResolver:
         self.log.near("person", a, b, labels, score, reason)
 
     # -- curation -----------------------------------------------------------------------------
-    def find_refs(self, ref: str) -> set[int]:
-        parts = split_mention_ref(ref)
-        if parts is not None and parts[2] is not None:
-            source, line, written = parts[0], parts[1], parts[2]
+    def find_refs(self, ref: PersonRef | None) -> set[int]:
+        """The written names a person reference names (see resolve_curation)."""
+        if ref is None:
+            return set()
+        if ref.paper is None:
+            return {n.idx for n in self.mentions if same_written(n.written, ref.name or "")}
+        records = self.find_paper(ref.paper)
+        if ref.position is not None:
             return {
-                n.idx
-                for n in self.mentions
-                if n.prov.source_id == source
-                and n.prov.line == line
-                and clean_name_text(n.written) == clean_name_text(written)
+                n.idx for n in self.mentions if n.record in records and n.position == ref.position
             }
-        return {n.idx for n in self.mentions if clean_name_text(n.written) == clean_name_text(ref)}
+        papers = {n.paper for n in self.mentions if n.record in records}
+        return {
+            n.idx
+            for n in self.mentions
+            if n.paper in papers and n.paper >= 0 and same_written(n.written, ref.name or "")
+        }
 
     def apply_curation(self) -> None:
         for d in self.decisions:
-            if d.kind not in {"person-same-as", "person-different-from"}:
+            if d.kind not in {"person-same-as", "person-different-from", "person-name"}:
                 continue
-            left, right = self.find_refs(d.subject), self.find_refs(d.object)
+            left = self.find_refs(parse_person_ref(d.subject))
+            right = left if d.kind == "person-name" else self.find_refs(parse_person_ref(d.object))
             if not left or not right:
                 self.log.issues.append(unmatched(d, "subject" if not left else "object"))
+            elif d.kind == "person-name":
+                self.names.append((frozenset(left), parse_person_name(d.object), d))
             elif d.kind == "person-different-from":
                 self.cannot.append((frozenset(left), frozenset(right), d.reason))
             else:
@@ -165,6 +184,22 @@ class PersonResolver:
                     self.join(
                         first, other, "curated-same-as", 1.0, f"{d.reason} ({d.prov})", force=True
                     )
+
+    def curated_names(self) -> dict[int, PersonName]:
+        """Curated `person-name` of each final cluster root (after `run`)."""
+        out: dict[int, PersonName] = {}
+        for idxs, name, d in self.names:
+            roots = {self.uf.find(i) for i in idxs}
+            for root in roots:
+                if root in out and out[root] != name:
+                    self.log.warn(
+                        "resolve.curation-conflict",
+                        f"two person-name decisions for one person; {d.object!r} ignored",
+                        d.prov,
+                    )
+                    continue
+                out[root] = name
+        return out
 
     # -- same paper ---------------------------------------------------------------------------
     def align_papers(self) -> None:
