@@ -11,6 +11,7 @@ from dlkg.normalize import (
     arxiv_id_from_url,
     clean_title,
     clean_url,
+    doi_from_file_name,
     doi_from_url,
     family_compatible,
     given_compatible,
@@ -74,6 +75,30 @@ def test_doi_from_publisher_and_resolver_links_but_not_citeseerx() -> None:
     assert doi_from_url("https://doi.org/10.1038/nature14539") == "10.1038/nature14539"
     citeseer = "http://citeseerx.ist.psu.edu/viewdoc/download?doi=10.1.1.383.1327&rep=rep1"
     assert doi_from_url(citeseer) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.nature.com/nature/journal/v529/n7587/full/nature16961.html", "nature16961"),
+        ("http://www.nature.com/nature/journal/v542/n7639/full/nature21056.html", "nature21056"),
+        ("https://www.nature.com/articles/s41586-019-1724-z", "s41586-019-1724-z"),
+        ("https://www.nature.com/nature/", None),
+        ("https://www.cs.toronto.edu/~hinton/absps/NatureDeepReview.pdf", None),
+    ],
+)
+def test_doi_from_nature_links(url: str, expected: str | None) -> None:
+    assert doi_from_url(url) == (f"10.1038/{expected}" if expected else None)
+
+
+def test_doi_from_springer_links_and_nature_file_names_on_mirrors() -> None:
+    springer = "https://link.springer.com/article/10.1007/s11263-015-0816-y"
+    assert doi_from_url(springer) == "10.1007/s11263-015-0816-y"
+    mirror = "http://www.davidqiu.com:8888/research/nature14236.pdf"
+    assert doi_from_url(mirror) is None  # a mirror is not a publisher: only its file name says so
+    assert doi_from_file_name(mirror) == "10.1038/nature14236"
+    assert doi_from_file_name("https://storage.example/DeepMindNature14236Paper.pdf") is None
+    assert doi_from_file_name("http://www.nature.com/x/nature14236.pdf") is None
 
 
 @pytest.mark.parametrize(
@@ -193,6 +218,8 @@ def test_parse_person_name_forms(written: str, given: str, particles: str, famil
 def test_display_names_and_initials() -> None:
     assert parse_person_name("Oord, Aaron van den").display == "Aaron van den Oord"
     assert parse_person_name("Le, Quoc V").display == "Quoc V. Le"
+    assert parse_person_name("Hinton, Geoffrey E").given_display == "Geoffrey E."
+    assert parse_person_name("Hinton, Geoffrey E.").given_display == "Geoffrey E."
     assert parse_person_name("Hinton GE").initials == ("G", "E")
     assert parse_person_name("李飞飞").display == "李飞飞"
 

@@ -21,6 +21,7 @@ from dlkg.resolve_curation import (
     load_curation,
     parse_decisions,
 )
+from dlkg.resolve_registry import format_registry, parse_registry, updated_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {
@@ -764,3 +765,348 @@ def test_entries_keep_their_stated_values() -> None:
     assert (45, "Deep residual learning for image recognition", 2015) in stated
     replaced = [replace(e, year=None) for e in POOL if isinstance(e, Entry)]
     assert all(i.entry.year is None for i in run(*replaced).items)
+
+
+# -- stable keys: the key registry ---------------------------------------------------------------
+
+
+def register(folder: Path, res: Resolution) -> Path:
+    """Write keys.tsv for every node of `res` into `folder` (what --update does)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = format_registry(updated_rows(res.key_anchors, None, prune=False))
+    (folder / "keys.tsv").write_text(text, encoding="utf-8")
+    return folder
+
+
+HINTON_PAPERS = (
+    bib(
+        1,
+        "hinton2015distilling",
+        "Distilling the knowledge",
+        "Hinton, Geoffrey",
+        year=2015,
+        venue="arXiv preprint arXiv:1503.02531",
+    ),
+    entry("awesome-readme", 13, "Fast R-CNN", "R. Girshick", year=2015),
+    bib(262, "girshick2015fast", "Fast r-cnn", "Girshick, Ross", year=2015),
+    entry(
+        "awesome-readme",
+        72,
+        "Distilling the knowledge in a neural network",
+        "G. Hinton",
+        year=2015,
+        links=("http://arxiv.org/pdf/1503.02531",),
+        complete=False,
+    ),
+    entry("roadmap-readme", 29, "Deep learning", "LeCun, Yann", "Geoffrey Hinton", year=2015),
+    entry("roadmap-readme", 288, "Neural machine translation of rare words", "Sennrich", year=2016),
+)
+
+
+def test_registered_keys_survive_colliding_newcomers(tmp_path: Path) -> None:
+    first = run(*HINTON_PAPERS)
+    assert paper_of(first, "awesome-readme", 13) == "fast-r-cnn"
+    assert person_of(first, "roadmap-readme", 29, "Geoffrey Hinton") == "hinton-g"
+    folder = register(tmp_path / "curation", first)
+    newcomers = (
+        entry("awesome-readme", 5, "Fast R-CNN", "Z. Foo", year=2019, complete=False),
+        entry("awesome-readme", 6, "Learning to juggle", "Gerald Hinton", "Q. Bar", year=2017),
+        entry("awesome-readme", 7, "Juggling five balls", "Sennrich", "Q. Bar", year=2018),
+    )
+    # the rules alone re-key every member of a collision group ...
+    unregistered = run(*HINTON_PAPERS, *newcomers)
+    assert paper_of(unregistered, "awesome-readme", 13) == "fast-r-cnn-2015"
+    assert person_of(unregistered, "roadmap-readme", 29, "Geoffrey Hinton") == "hinton-geoffrey"
+    # ... the registry keeps the registered keys and suffixes only the newcomers
+    second = run(*HINTON_PAPERS, *newcomers, curation=folder)
+    assert keys_by_record(second) | keys_by_record(first) == keys_by_record(second)
+    assert paper_of(second, "awesome-readme", 5) == "fast-r-cnn-2019"
+    assert person_of(second, "awesome-readme", 6, "Gerald Hinton") == "hinton-gerald"
+    new = sorted(i.message.split("'")[1] for i in second.issues if i.code == "resolve.new-key")
+    assert new == [
+        "bar-q",
+        "fast-r-cnn-2019",
+        "foo-z",
+        "hinton-gerald",
+        "juggling-five-balls",
+        "learning-to-juggle",
+    ]
+    assert "resolve.key-unmatched" not in codes(second)
+
+
+def test_a_family_only_key_stays_when_the_first_name_appears(tmp_path: Path) -> None:
+    before = entry("roadmap-readme", 288, "Neural machine translation", "Sennrich", year=2016)
+    folder = register(tmp_path, run(before))
+    after = run(replace(before, authors=("R. Sennrich",)), curation=folder)
+    assert person_of(after, "roadmap-readme", 288, "R. Sennrich") == "sennrich"
+    assert not [i for i in after.issues if i.code.startswith("resolve.")]
+
+
+def test_a_registered_title_key_survives_a_corrected_title(tmp_path: Path) -> None:
+    typo = entry(
+        "roadmap-readme",
+        95,
+        "Understanding the difficulty of training deep forward neural networks",
+        "Glorot Xavier",
+        year=2010,
+    )
+    folder = register(tmp_path, run(typo))
+    fixed = replace(typo, title=typo.title.replace("forward", "feedforward"))
+    res = run(fixed, curation=folder)
+    assert paper_of(res, "roadmap-readme", 95) == (
+        "understanding-the-difficulty-of-training-deep-forward-neural-networks"
+    )
+
+
+def test_a_registered_key_matching_nothing_is_reported_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "keys.tsv").write_text(
+        "kind\tkey\tanchors\n"
+        "paper\tarxiv-1503.02531\tarxiv:1503.02531 | title:distilling the knowledge\n"
+        "paper\tgone-paper\ttitle:a paper removed from the sources | year:2001\n",
+        encoding="utf-8",
+    )
+    res = run(HINTON_PAPERS[3], curation=tmp_path)
+    stale = [i for i in res.issues if i.code == "resolve.key-unmatched"]
+    assert [str(i.where) for i in stale] == ["keys.tsv:3"] and "gone-paper" in stale[0].message
+    assert "arxiv-1503.02531" in res.papers
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("kind\tkey\n", "header"),
+        ("kind\tkey\tanchors\nbook\tx\ttitle:x\n", "kind"),
+        ("kind\tkey\tanchors\npaper\tx\tyear:2001 | author:foo\n", "no identifying anchor"),
+        ("kind\tkey\tanchors\npaper\tx\ttitle:x\npaper\tx\ttitle:y\n", "registered twice"),
+    ],
+)
+def test_malformed_registry_rows_name_their_line(text: str, message: str) -> None:
+    with pytest.raises(CurationError, match=message) as info:
+        parse_registry(text, "keys.tsv")
+    assert "keys.tsv:" in str(info.value)
+
+
+def test_an_update_keeps_registered_keys_of_vanished_nodes_unless_pruned() -> None:
+    old = parse_registry("kind\tkey\tanchors\npaper\tgone\ttitle:gone\n")
+    current = [("paper", "kept", ("title:kept",))]
+    assert {r.key for r in updated_rows(current, old, prune=False)} == {"gone", "kept"}
+    assert {r.key for r in updated_rows(current, old, prune=True)} == {"kept"}
+    text = format_registry(updated_rows(current, old, prune=False))
+    assert format_registry(parse_registry(text)) == text
+
+
+# -- curation references, titles, names, links, DOIs ---------------------------------------------
+
+
+def test_line_number_references_are_refused() -> None:
+    text = "kind\tsubject\tobject\treason\nperson-same-as\tawesome-readme:245:H. Lee\tLee, H.\tx\n"
+    with pytest.raises(CurationError, match="line numbers break") as info:
+        parse_decisions(text, "decisions.tsv")
+    assert str(info.value).startswith("decisions.tsv:2:")
+
+
+def test_person_references_by_paper_and_name_position_key_or_plain_name(tmp_path: Path) -> None:
+    records = (
+        bib(629, "andrychowicz2016learning", "Learning to learn", "Gomez, Sergio", year=2016),
+        bib(715, "graves2016hybrid", "Hybrid computing", "Colmenarejo, Sergio Gómez", year=2016),
+        entry("awesome-readme", 310, "Densely connected", "G. Huang", links=(ARX + "1608.06993",)),
+        entry("awesome-readme", 325, "Stochastic depth", "G. Huang", links=(ARX + "1603.09382",)),
+        entry("awesome-readme", 378, "A fast dependency parser", "Chen", "C. Manning"),
+        entry("awesome-readme", 313, "Reading comprehension", "D. Chen", year=2016),
+    )
+    plain = run(*records)
+    assert len({m.person_key for m in plain.person_mentions if "Huang" in m.name_as_written}) == 2
+    folder = write_curation(
+        tmp_path,
+        "person-same-as\tbib:andrychowicz2016learning#1\tbib:graves2016hybrid#Colmenarejo, "
+        "Sergio Gomez\tone person",
+        "person-same-as\tarxiv:1608.06993#G. Huang\tarxiv:1603.09382#g. huang\tGao Huang",
+        "person-same-as\ta-fast-dependency-parser#Chen\tD. Chen\tDanqi Chen",
+        "person-name\tbib:graves2016hybrid#2\tGómez Colmenarejo, Sergio\tdouble family name",
+    )
+    (folder / "decisions.tsv").write_text(
+        (folder / "decisions.tsv")
+        .read_text(encoding="utf-8")
+        .replace("graves2016hybrid#2", "graves2016hybrid#1"),
+        encoding="utf-8",
+    )
+    res = run(*records, curation=folder)
+    assert not [i for i in res.issues if i.code == "resolve.curation-unmatched"]
+    sergio = person_of(res, "awesome-bib", 629, "Gomez, Sergio")
+    assert sergio == person_of(res, "awesome-bib", 715, "Colmenarejo, Sergio Gómez")
+    assert (res.persons[sergio].given, res.persons[sergio].family) == (
+        "Sergio",
+        "Gómez Colmenarejo",
+    )
+    assert sergio == "gomez-colmenarejo-s"
+    assert person_of(res, "awesome-readme", 310, "G. Huang") == person_of(
+        res, "awesome-readme", 325, "G. Huang"
+    )
+    assert person_of(res, "awesome-readme", 378, "Chen") == person_of(
+        res, "awesome-readme", 313, "D. Chen"
+    )
+
+
+ARX = "https://arxiv.org/abs/"
+
+
+def test_a_stale_decision_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    folder = write_curation(
+        tmp_path,
+        "paper-title\tarxiv:0000.00000\tA title\tno such paper",
+        "person-same-as\tarxiv:1608.06993#G. Huang\tarxiv:1603.09382#Nobody\tstale",
+    )
+    res = run(
+        entry("awesome-readme", 310, "Densely connected", "G. Huang", links=(ARX + "1608.06993",)),
+        entry("awesome-readme", 325, "Stochastic depth", "G. Huang", links=(ARX + "1603.09382",)),
+        curation=folder,
+    )
+    stale = [i for i in res.issues if i.code == "resolve.curation-unmatched"]
+    assert sorted(str(i.where) for i in stale) == ["decisions.tsv:2", "decisions.tsv:3"]
+    assert {i.level.value for i in stale} == {"error"}
+
+
+def test_titles_rank_bibtex_then_awesome_then_roadmap_and_curation_wins(tmp_path: Path) -> None:
+    records = (
+        entry(
+            "roadmap-readme",
+            95,
+            "Understanding the difficulty of training deep forward neural networks",
+            "Glorot Xavier",
+            year=2010,
+        ),
+        entry(
+            "awesome-readme",
+            241,
+            "Understanding the difficulty of training deep feedforward neural networks",
+            "X. Glorot",
+            year=2010,
+        ),
+        entry("awesome-readme", 123, "Fast R-CNN", "R. Girshick", year=2015),
+        bib(262, "girshick2015fast", "Fast r-cnn", "Girshick, Ross", year=2015),
+        entry("roadmap-readme", 93, "SqueezeNet: 50x fewer parameters and< 1MB", "Iandola, F."),
+        bib(681, "iandola2016squeezenet", "SqueezeNet: 50x fewer parameters and< 0.5 MB", "I, F"),
+    )
+    res = run(*records)
+    glorot = res.papers[paper_of(res, "roadmap-readme", 95)]
+    assert glorot.title_en == records[1].title
+    assert records[0].title in glorot.alternate_titles
+    assert glorot.key == "understanding-the-difficulty-of-training-deep-feedforward-neural-networks"
+    # BibTeX wording, the list's capitals (BibTeX lower-cases acronyms)
+    assert res.papers[paper_of(res, "awesome-bib", 262)].title_en == "Fast R-CNN"
+    squeeze = "SqueezeNet: 50x fewer parameters and< 0.5 MB"
+    assert res.papers[paper_of(res, "awesome-bib", 681)].title_en == squeeze
+    folder = write_curation(
+        tmp_path, "paper-title\tbib:iandola2016squeezenet\tSqueezeNet: <0.5MB\tthe arXiv title"
+    )
+    curated = run(*records, curation=folder)
+    paper = curated.papers[paper_of(curated, "roadmap-readme", 93)]
+    assert paper.title_en == "SqueezeNet: <0.5MB" and squeeze in paper.alternate_titles
+    assert {i.entry.title for i in curated.items if i.entry.prov.line == 93} == {records[4].title}
+
+
+def test_given_names_keep_the_period_of_their_initials() -> None:
+    res = run(bib(1, "hinton2015", "Distilling", "Hinton, Geoffrey E", "Le, Quoc V", year=2015))
+    assert res.persons["hinton-g"].given == "Geoffrey E."
+    assert res.persons["le-q"].name == "Quoc V. Le" and res.persons["le-q"].given == "Quoc V."
+
+
+def test_links_naming_another_paper_are_not_urls_of_the_paper(tmp_path: Path) -> None:
+    wrong = "http://papers.nips.cc/paper/6527-tree-structured-reinforcement-learning.pdf"
+    deeplab = "https://arxiv.org/pdf/1606.00915v1.pdf"
+    pdf = ARX + "1412.7062"
+    records = (
+        entry(
+            "awesome-readme",
+            324,
+            "Conditional image generation with pixelcnn decoders",
+            "A. van den Oord",
+            links=(wrong, ARX + "1606.05328"),
+        ),
+        entry("awesome-readme", 11, "Tree-structured reinforcement", "Z. Jie", links=(wrong,)),
+        entry("roadmap-readme", 339, "Semantic image segmentation", "L.-C. Chen", links=(deeplab,)),
+        entry("awesome-readme", 126, "Semantic image segmentation", "L. Chen", links=(pdf,)),
+    )
+    folder = write_curation(tmp_path, f"link-not-identity\t{deeplab}\t\tthe journal version")
+    res = run(*records, curation=folder)
+    assert res.papers["arxiv-1606.05328"].urls == [ARX + "1606.05328"]
+    assert res.papers[paper_of(res, "awesome-readme", 11)].urls == [wrong]  # its own link
+    assert res.papers["arxiv-1412.7062"].urls == [ARX + "1412.7062"]
+    stated = {link.url for i in res.items for link in i.entry.links if i.entry.prov.line == 324}
+    assert wrong in stated  # the list item keeps what the source says
+
+
+def test_curated_different_from_reaches_the_resolution(tmp_path: Path) -> None:
+    folder = write_curation(
+        tmp_path,
+        "person-different-from\tYang, Ming\tarxiv:1802.06474#Ming-Hsuan Yang\ttwo people",
+        "paper-different-from\ttitle:Deep learning\tbib:lecun2015deep\ta book and a review",
+    )
+    res = run(
+        bib(14, "lecun2015deep", "Deep learning", "LeCun, Yann", "Yang, Ming", year=2015),
+        entry("awesome-readme", 11, "Deep learning", "LeCun", year=2015),
+        entry("roadmap-readme", 333, "Stylization", "Ming-Hsuan Yang", links=(ARX + "1802.06474",)),
+        curation=folder,
+    )
+    assert len(res.papers) == 3 and res.different_from  # the title rule alone would merge
+    assert res.different_from == sorted(res.different_from)
+    kinds = {(k, a < b) for k, a, b, _ in res.different_from}
+    assert kinds == {("paper", True), ("person", True)}
+    person = [d for d in res.different_from if d[0] == "person"]
+    assert person == [("person", "yang-ming", "yang-ming-hsuan", "two people")]
+
+
+def test_dois_from_nature_links_and_publisher_file_names() -> None:
+    res = run(
+        entry(
+            "awesome-readme",
+            185,
+            "Mastering the game of Go",
+            "D. Silver",
+            links=("http://www.nature.com/nature/journal/v529/n7587/full/nature16961.html",),
+        ),
+        entry(
+            "awesome-readme",
+            187,
+            "Human-level control through deep reinforcement learning",
+            "V. Mnih",
+            links=("http://www.davidqiu.com:8888/research/nature14236.pdf",),
+        ),
+        bib(
+            600,
+            "mnih2015human",
+            "Human-level control through deep reinforcement learning",
+            "Mnih, Volodymyr",
+            venue="Nature",
+        ),
+        entry(
+            "awesome-readme",
+            190,
+            "A paper mirrored under a Nature-like name",
+            "Q. Bar",
+            links=("http://example.org/nature12345.pdf",),
+        ),
+    )
+    assert res.papers["doi-10.1038-nature16961"].doi == "10.1038/nature16961"
+    assert res.papers["doi-10.1038-nature14236"].doi == "10.1038/nature14236"
+    assert res.papers[paper_of(res, "awesome-readme", 190)].doi is None  # no record says Nature
+
+
+def test_the_registry_keeps_a_person_a_newcomer_makes_ambiguous(tmp_path: Path) -> None:
+    records = (
+        entry("awesome-readme", 241, "A practical guide to RBMs", "G. Hinton", year=2010),
+        entry("roadmap-readme", 29, "Deep learning", "LeCun, Yann", "Geoffrey Hinton", year=2015),
+    )
+    first = run(*records)
+    assert person_of(first, "awesome-readme", 241, "G. Hinton") == "hinton-g"
+    gerald = entry("awesome-readme", 6, "Learning to juggle", "Gerald Hinton", year=2017)
+    # "G. Hinton" now fits two people: the rules alone keep it apart ...
+    alone = run(*records, gerald)
+    assert person_of(alone, "awesome-readme", 241, "G. Hinton") != person_of(
+        alone, "roadmap-readme", 29, "Geoffrey Hinton"
+    )
+    # ... the registry remembers that name on that paper as Geoffrey Hinton
+    res = run(*records, gerald, curation=register(tmp_path, first))
+    assert person_of(res, "awesome-readme", 241, "G. Hinton") == "hinton-g"
+    assert person_of(res, "roadmap-readme", 29, "Geoffrey Hinton") == "hinton-g"
+    assert "registered-person" in {m.rule for m in res.merges}

@@ -75,7 +75,15 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     researchers = sorted(
         (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
     )
-    people = PersonResolver(clusters, researchers, decisions, log, find_paper=find_paper)
+    people = PersonResolver(
+        clusters,
+        researchers,
+        decisions,
+        log,
+        find_paper=find_paper,
+        registry=registry,
+        paper_keys=cluster_key,
+    )
     nuf = people.run()
     curated_names = people.curated_names()
     roots = sorted(nuf.groups())

@@ -20,14 +20,13 @@ from .normalize import (
     clean_title,
     clean_url,
     doi_from_file_name,
-    fold,
     parse_person_name,
     title_key,
     url_key,
 )
 from .resolve_base import Log, PaperMention
 from .resolve_names import NameMention, preferred_name
-from .resolve_registry import Node, record_anchors
+from .resolve_registry import Node, name_anchor, record_anchors
 
 
 def author_source(members: list[PaperMention]) -> PaperMention | None:
@@ -182,11 +181,6 @@ def base_paper_key(paper: Paper, members: list[PaperMention]) -> str:
     # Only a Chinese title: its ASCII slug is empty, so a digest of the normalised title.
     text = title_key(next((m.title_zh for m in members if m.title_zh), paper.key))
     return "zh-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def name_anchor(name: PersonName) -> str:
-    """`name:` and the display form's words folded: "Hinton, Geoffrey E" -> geoffrey e hinton."""
-    return "name:" + " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split())
 
 
 def assemble_person(

@@ -173,6 +173,8 @@ class PaperResolver:
                 continue
             left = self.find_refs(parse_paper_ref(d.subject))
             right = self.find_refs(parse_paper_ref(d.object))
+            if d.kind == "paper-different-from":
+                left -= right  # a broad reference (a shared title) names the other records
             if not left or not right:
                 self.log.issues.append(unmatched(d, "subject" if not left else "object"))
                 continue

@@ -30,6 +30,7 @@ from .records import KeyResearcher, Provenance
 from .resolve_base import Log, PaperMention, UnionFind
 from .resolve_curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
 from .resolve_names import COMMON_FAMILIES, NameMention, match_same_position
+from .resolve_registry import KeyRow, registered_people
 
 
 def same_written(a: str, b: str) -> bool:
@@ -51,6 +52,8 @@ class PersonResolver:
     # the records a paper reference of a curation decision names (PaperResolver.find_refs)
     find_paper: Callable[[PaperRef], set[int]] = lambda _ref: set()
     names: list[tuple[frozenset[int], PersonName, Decision]] = field(default_factory=list)
+    registry: list[KeyRow] | None = None
+    paper_keys: dict[int, str] = field(default_factory=dict)  # paper cluster -> its key
 
     def __post_init__(self) -> None:
         for c, members in enumerate(self.clusters):
@@ -425,10 +428,26 @@ class PersonResolver:
                     kr.prov,
                 )
 
+    def registered(self) -> None:
+        """Names the key registry knows as one person stay one person (`registered_people`),
+        when nothing blocks it and their given names agree."""
+        clusters = self.cluster_names()
+        found = registered_people(
+            ((n.idx, n.name, self.paper_keys.get(n.paper)) for n in self.mentions), self.registry
+        )
+        for row, idxs in found:
+            first = idxs[0]
+            for other in idxs[1:]:
+                xs, ys = clusters[self.uf.find(first)], clusters[self.uf.find(other)]
+                if self.uf.same(first, other) or not self.compatible(xs, ys):
+                    continue
+                self.join(first, other, "registered-person", 85.0, f"{row.key} ({row.prov})")
+
     def run(self) -> UnionFind:
         self.apply_curation()
         self.align_papers()
         self.same_full_name()
+        self.registered()
         while self.coauthor_overlap() or self.unique_family():
             pass
         self.key_researchers()

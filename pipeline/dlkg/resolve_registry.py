@@ -14,6 +14,7 @@ by kind and key. `python -m dlkg.resolve_registry --update` rewrites it from the
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,7 @@ from pathlib import Path
 import click
 from rapidfuzz import fuzz
 
-from .normalize import title_key
+from .normalize import PersonName, fold, title_key
 from .records import Provenance
 from .resolve_base import Log, PaperMention
 from .resolve_curation import KEYS_FILE, CurationError
@@ -75,6 +76,33 @@ def record_anchors(m: PaperMention, keys: set[str]) -> set[str]:
     out |= {f"bib:{m.bib.key}"} if m.bib else set()
     out |= {f"title:{title_key(m.title_en)}"} if title_key(m.title_en) else set()
     out |= {f"zh:{title_key(m.title_zh)}"} if title_key(m.title_zh) else set()
+    return out
+
+
+def name_anchor(name: PersonName) -> str:
+    """`name:` and the display form's words folded: "Hinton, Geoffrey E" -> geoffrey e hinton."""
+    return "name:" + " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split())
+
+
+def registered_people(
+    mentions: Iterable[tuple[int, PersonName, str | None]], rows: list[KeyRow] | None
+) -> list[tuple[KeyRow, list[int]]]:
+    """Written names the registry already assigned to one person: for each person row, the
+    mentions (index, name, key of their paper) whose name *and* paper are anchors of the row.
+    A new source can make a name ambiguous ("G. Hinton" once a Gerald Hinton is listed), and
+    the rules would then split a person the registry knows as one."""
+    listed = list(mentions)
+    out = []
+    for row in rows or []:
+        if row.kind != "person":
+            continue
+        found = [
+            idx
+            for idx, name, paper in listed
+            if paper and f"paper:{paper}" in row.anchors and name_anchor(name) in row.anchors
+        ]
+        if len(found) > 1:
+            out.append((row, found))
     return out
 
 
@@ -306,8 +334,10 @@ __all__ = [
     "assign_keys",
     "format_registry",
     "load_registry",
+    "name_anchor",
     "parse_registry",
     "record_anchors",
+    "registered_people",
     "updated_rows",
 ]
 
