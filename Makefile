@@ -9,7 +9,7 @@ BIN     := $(VENV)/bin
 BUILD   ?= data/build
 PORT    ?= 8080
 # Offline mirror of the pinned upstream files; used when present (CI and this workplace).
-MIRROR  ?= $(firstword $(wildcard ../shared/upstream))
+MIRROR  ?= $(abspath $(firstword $(wildcard ../shared/upstream)))
 MIRROR_OPT := $(if $(MIRROR),--mirror $(MIRROR),)
 
 .PHONY: serve build test setup browser-deps lint

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def _default_upstream() -> Path:
     env = os.environ.get("DLKG_MIRROR")
-    return Path(env) if env else REPO_ROOT.parent / "shared" / "upstream"
+    return (Path(env) if env else REPO_ROOT.parent / "shared" / "upstream").resolve()
 
 
 @pytest.fixture(scope="session")
