@@ -1,14 +1,28 @@
-"""Name-level pieces of person resolution: mentions, same-paper matching, preferred names."""
+"""Name-level pieces of person resolution: mentions, author lists read as written ("He,
+Gkioxari" split), curation references to names, same-paper matching, preferred names."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .normalize import PersonName, family_compatible, make_name, names_compatible, same_tokens
+from .normalize import (
+    PersonName,
+    clean_name_text,
+    family_compatible,
+    fold,
+    given_compatible,
+    make_name,
+    names_compatible,
+    parse_person_name,
+    same_tokens,
+)
 from .records import KeyResearcher, Provenance
+from .resolve_base import Log, PaperMention
+from .resolve_curation import PaperRef, PersonRef
 
 # Family names too common among the sources' authors for "only one person carries it" to be
 # evidence (two different Y. Li's are listed): such people need a shared co-author or curation.
@@ -72,6 +86,58 @@ class NameMention:
         return f"{self.prov.source_id} {self.prov} {self.written!r}"
 
 
+def same_written(a: str, b: str) -> bool:
+    """Two written forms of a name are the same once cleaned and folded ("Gómez" = "Gomez")."""
+    return fold(clean_name_text(a)) == fold(clean_name_text(b))
+
+
+def find_person_refs(
+    ref: PersonRef | None, mentions: list[NameMention], find_paper: Callable[[PaperRef], set[int]]
+) -> set[int]:
+    """The written names a person reference of a curation decision names: a name in any
+    record of a paper, the n-th author of the referenced records, or a name anywhere."""
+    if ref is None:
+        return set()
+    if ref.paper is None:
+        return {n.idx for n in mentions if same_written(n.written, ref.name or "")}
+    records = find_paper(ref.paper)
+    if ref.position is not None:
+        return {n.idx for n in mentions if n.record in records and n.position == ref.position}
+    papers = {n.paper for n in mentions if n.record in records and n.paper >= 0}
+    return {
+        n.idx for n in mentions if n.paper in papers and same_written(n.written, ref.name or "")
+    }
+
+
+def split_authors(m: PaperMention, members: list[PaperMention], log: Log) -> list[str]:
+    """The record's authors; a "He, Gkioxari" whose part after the comma contradicts the
+    given name another list of the paper shows at that position is two family names."""
+    out: list[str] = []
+    for i, written in enumerate(m.authors):
+        name = parse_person_name(written)
+        word = name.given
+        if "," in written and " " not in word and len(word) > 1 and "." not in word:
+            others = [
+                parse_person_name(o.authors[i])
+                for o in members
+                if o is not m and i < len(o.authors)
+            ]
+            if any(
+                family_compatible(o, name) and not given_compatible(o, name) and o.given
+                for o in others
+            ):
+                log.warn(
+                    "resolve.author-split",
+                    f"{written!r} read as two authors {name.family!r}, {word!r}: another "
+                    "list of the same paper gives a different first name",
+                    m.prov,
+                )
+                out.extend([name.full_family, word])
+                continue
+        out.append(written)
+    return out
+
+
 def match_same_position(a: PersonName, b: PersonName) -> tuple[str, float, str] | None:
     """How two names at the same position of one paper's author lists match:
     (rule, score, which side reads family-first: "", "a" or "b") or None."""
@@ -106,4 +172,12 @@ def _richness(name: PersonName) -> tuple[int, int, int]:
     return sum(len(t) > 1 for t in tokens), len(tokens), len("".join(tokens))
 
 
-__all__ = ["COMMON_FAMILIES", "NameMention", "match_same_position", "preferred_name"]
+__all__ = [
+    "COMMON_FAMILIES",
+    "NameMention",
+    "find_person_refs",
+    "match_same_position",
+    "preferred_name",
+    "same_written",
+    "split_authors",
+]

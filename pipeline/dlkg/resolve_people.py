@@ -2,9 +2,10 @@
 
 Rules, in order: curated same-as; the same paper's author lists aligned by position and
 surname (typos, family-first forms and swapped names allowed only here); the same full first
-name and family name; compatible names sharing a co-author; a family name that only one
-compatible person carries in the whole dataset (not for very common family names). Curated
-different-from and "two positions of one author list" block any merge.
+name and family name; names the key registry holds as one person; compatible names sharing a
+co-author; a family name that only one compatible person carries in the whole dataset (not
+for very common family names). Curated different-from and "two positions of one author list"
+block any merge. Curated `person-name` decisions are collected for the preferred name.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from rapidfuzz import fuzz
 from .normalize import (
     PersonName,
     clean_name_text,
-    family_compatible,
-    fold,
     given_compatible,
     names_compatible,
     parse_person_name,
@@ -29,13 +28,14 @@ from .normalize import (
 from .records import KeyResearcher, Provenance
 from .resolve_base import Log, PaperMention, UnionFind
 from .resolve_curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
-from .resolve_names import COMMON_FAMILIES, NameMention, match_same_position
+from .resolve_names import (
+    COMMON_FAMILIES,
+    NameMention,
+    find_person_refs,
+    match_same_position,
+    split_authors,
+)
 from .resolve_registry import KeyRow, registered_people
-
-
-def same_written(a: str, b: str) -> bool:
-    """Two written forms of a name are the same once cleaned and folded ("Gómez" = "Gomez")."""
-    return fold(clean_name_text(a)) == fold(clean_name_text(b))
 
 
 @dataclass
@@ -58,7 +58,7 @@ class PersonResolver:
     def __post_init__(self) -> None:
         for c, members in enumerate(self.clusters):
             for m in members:
-                for pos, written in enumerate(self.split_authors(m, members), start=1):
+                for pos, written in enumerate(split_authors(m, members, self.log), start=1):
                     self._add(c, m.idx, pos, written, m.rank, m.prov)
         for kr in self.researchers:
             self._add(-1, -1, 0, kr.name, 9, kr.prov, kr)
@@ -81,34 +81,6 @@ class PersonResolver:
         name = parse_person_name(written)
         idx = len(self.mentions)
         self.mentions.append(NameMention(idx, paper, record, pos, written, name, rank, prov, kr))
-
-    def split_authors(self, m: PaperMention, members: list[PaperMention]) -> list[str]:
-        """The record's authors; a "He, Gkioxari" whose part after the comma contradicts the
-        given name another list of the paper shows at that position is two family names."""
-        out: list[str] = []
-        for i, written in enumerate(m.authors):
-            name = parse_person_name(written)
-            word = name.given
-            if "," in written and " " not in word and len(word) > 1 and "." not in word:
-                others = [
-                    parse_person_name(o.authors[i])
-                    for o in members
-                    if o is not m and i < len(o.authors)
-                ]
-                if any(
-                    family_compatible(o, name) and not given_compatible(o, name) and o.given
-                    for o in others
-                ):
-                    self.log.warn(
-                        "resolve.author-split",
-                        f"{written!r} read as two authors {name.family!r}, {word!r}: another "
-                        "list of the same paper gives a different first name",
-                        m.prov,
-                    )
-                    out.extend([name.full_family, word])
-                    continue
-            out.append(written)
-        return out
 
     # -- guarded union ----------------------------------------------------------------------
     def blocked(self, a: int, b: int) -> str | None:
@@ -152,22 +124,7 @@ class PersonResolver:
 
     # -- curation -----------------------------------------------------------------------------
     def find_refs(self, ref: PersonRef | None) -> set[int]:
-        """The written names a person reference names (see resolve_curation)."""
-        if ref is None:
-            return set()
-        if ref.paper is None:
-            return {n.idx for n in self.mentions if same_written(n.written, ref.name or "")}
-        records = self.find_paper(ref.paper)
-        if ref.position is not None:
-            return {
-                n.idx for n in self.mentions if n.record in records and n.position == ref.position
-            }
-        papers = {n.paper for n in self.mentions if n.record in records}
-        return {
-            n.idx
-            for n in self.mentions
-            if n.paper in papers and n.paper >= 0 and same_written(n.written, ref.name or "")
-        }
+        return find_person_refs(ref, self.mentions, self.find_paper)
 
     def apply_curation(self) -> None:
         for d in self.decisions:
