@@ -4,7 +4,7 @@ The front does only HTTP/1.1 framing (keep-alive, size limits, CORS preflight) o
 loop and hands each request, as raw bytes, to a worker process (pool.py) that routes it through
 the handlers and returns the finished response bytes. Keeping Python work out of the front is
 what lets one GIL serve many clients; the workers evaluate in parallel and can be killed.
-Why this shape, and the numbers behind it: docs/decisions-server.md.
+Why this shape, and the numbers behind it: docs/decisions.md ("Server and SPARQL endpoint").
 """
 
 from __future__ import annotations
