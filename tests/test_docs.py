@@ -10,7 +10,17 @@ from click.testing import CliRunner
 from dlkg.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ("fetch", "build", "validate", "query", "export", "stats", "explain", "serve")
+COMMANDS = (
+    "fetch",
+    "build",
+    "validate",
+    "query",
+    "export",
+    "stats",
+    "explain",
+    "registry",
+    "serve",
+)
 
 
 def cli_reference() -> str:

@@ -343,3 +343,13 @@ def serve(
         pass
     finally:
         server.shutdown()
+
+
+def _add_registry_command() -> None:
+    # The key registry's own command (check or --update data/curation/keys.tsv), under `dlkg`.
+    from .resolve_registry import main as registry
+
+    main.add_command(registry, name="registry")
+
+
+_add_registry_command()
