@@ -95,10 +95,13 @@ class BuildReport:
 
     def summary_lines(self) -> list[str]:
         """A short human summary for the terminal."""
-        lines = ["source            lines≈entries  entries  warnings  origin"]
+        lines = ["source            entry-like lines  records  dropped  warnings  origin"]
         for s in self.sources:
             n = s.entries + s.bib_entries
-            lines.append(f"{s.id:<17} {s.candidate_lines:>13}  {n:>7}  {s.warnings:>8}  {s.origin}")
+            lines.append(
+                f"{s.id:<17} {s.candidate_lines:>16}  {n:>7}  {s.dropped:>7}  {s.warnings:>8}"
+                f"  {s.origin}"
+            )
         lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items())))
         lines.append("timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         lines.append(
