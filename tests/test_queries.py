@@ -196,3 +196,39 @@ def test_14_counts(store: ox.Store) -> None:
     got = {r["what"]: int(r["n"]) for r in rows(store, "14")}
     assert got["lists"] == 4
     assert got["list items"] == 477
+
+
+def _gold_sources(upstream: Path) -> dict[str, set[str]]:
+    """Gold paper -> sources, with awesome-readme split into its top-100 part and the rest."""
+    lines = (upstream / "awesome-deep-learning-papers" / "README.md").read_text().splitlines()
+    first = lines.index("### Understanding / Generalization / Transfer") + 1
+    last = next(i for i, text in enumerate(lines, 1) if text.strip().lower() == "### new papers")
+    sources: dict[str, set[str]] = defaultdict(set)
+    with (GOLD / "papers.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            source = row["source"]
+            if source == "awesome-readme" and first <= int(row["line"]) < last:
+                sources[row["paper"]].add("top100")
+            sources[row["paper"]].add(source)
+    return sources
+
+
+def test_15_distinct_works_by_list(store: ox.Store, upstream_dir: Path) -> None:
+    got = {r["what"].split(" ", 1)[1]: int(r["n"]) for r in rows(store, "15")}
+    # 238 + 133 entries; the roadmap lists seq2seq twice (2.4 [37], 3.1 [3]): 132 works.
+    assert got["in the roadmap"] == 132
+    # The ten top-100 sections hold 100 entries, no paper twice.
+    assert got["in the top-100 sections"] == 100
+    # The 15 lectures/tutorials/blogs and the 2 books are works but not papers.
+    assert got["papers (schema:ScholarlyArticle)"] == got["works in any list"] - 17
+    gold = _gold_sources(upstream_dir)
+    both = [p for p, s in gold.items() if {"top100", "roadmap-readme"} <= s]
+    assert got["in the top-100 sections and the roadmap"] == len(both) == 56
+    assert got["in the whole awesome list and the roadmap"] == 82
+
+
+def test_16_every_chinese_entry_is_matched(store: ox.Store) -> None:
+    # Every entry of both Chinese documents translates an entry of its English original.
+    got = {r["list"].rsplit("/", 1)[1]: r for r in rows(store, "16")}
+    assert (got["zh-awesome"]["entries"], got["zh-awesome"]["unmatched"]) == ("88", "0")
+    assert (got["zh-roadmap-blog"]["entries"], got["zh-roadmap-blog"]["unmatched"]) == ("18", "0")
