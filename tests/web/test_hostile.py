@@ -1,7 +1,7 @@
 """Hostile queries: each is stopped with a clear error while a simple lookup keeps answering.
 
-The measured facts behind these (docs/decisions.md ("Server and SPARQL endpoint")): pyoxigraph cannot time out or
-cancel a query, sends SERVICE requests anywhere, and crashes on deep nesting.
+The measured facts behind these (docs/decisions.md, "Server and SPARQL endpoint"): pyoxigraph
+cannot time out or cancel a query, sends SERVICE requests anywhere, and crashes on deep nesting.
 """
 
 from __future__ import annotations

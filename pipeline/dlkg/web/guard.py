@@ -9,7 +9,8 @@ its stack, so everything dangerous is decided here, on tokens, before `Store.que
   the request and copies the remote body into its error text);
 - nesting depth and operator chains are bounded: a few KB of nested brackets or a long
   `1+1+...` chain overflow the engine's stack and kill the process (measured in
-  docs/decisions.md ("Server and SPARQL endpoint"); worker isolation is the backstop, this is the first line).
+  docs/decisions.md, "Server and SPARQL endpoint"); worker isolation is the backstop, this is
+  the first line).
 
 The tokenizer also finds the outermost LIMIT so `cap_rows` can bound a SELECT to max_rows + 1
 rows without a second parser.
