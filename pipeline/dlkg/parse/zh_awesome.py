@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from ..records import Entry, Issue, Level, Link, ParseResult, Provenance, Section
 from .zh_sections import AWESOME_KEYS, AWESOME_TOP100_KEYS, zh_awesome_section_key
 
+# A Contents bullet: "* [视频讲座 / 教程 / 博客](#video-lectures--tutorials--blogs)".
+_CONTENTS_ITEM = re.compile(r"^\s*[*+-]\s+\[([^\]]+)\]\(#[^)\s]*\)")
 LIST_ID = "zh-awesome"
 LANG = "zh-Hans"
 DROPPED_CODES: frozenset[str] = frozenset(
@@ -96,6 +98,7 @@ def parse_zh_awesome(
     subsection: str | None = None
     pending: _Item | None = None
     seen_keys: set[str] = set()
+    contents: dict[str, tuple[str, int]] = {}  # section key -> (Contents label, line)
     last_line = 0
 
     def where(line: int) -> Provenance:
@@ -137,6 +140,11 @@ def parse_zh_awesome(
         if not line.strip() or _RULE.match(line):
             flush()
             continue
+        listed = _CONTENTS_ITEM.match(line)
+        if listed and not in_papers:
+            key = zh_awesome_section_key(listed.group(1))
+            if key is not None:
+                contents.setdefault(key, (listed.group(1).strip(), number))
         bullet = _BULLET.match(line)
         if bullet and in_papers:
             flush()
@@ -148,6 +156,12 @@ def parse_zh_awesome(
     flush()
 
     missing = [key for key in AWESOME_KEYS if key not in seen_keys]
+    # The abridged translation stops early, but its Contents still name the sections it never
+    # reached: those names label the English sections (the warning below still reports them).
+    for key in missing:
+        if key in contents:
+            label, line_number = contents[key]
+            result.sections.append(_section(key, label, where(line_number)))
     if missing and text.strip():
         result.issues.append(
             Issue(
