@@ -23,7 +23,7 @@ References never use line numbers (inserting a line above would break them):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,22 +120,31 @@ def _check_ref(kind: str, ref: str, path: str, line: int) -> None:
         raise CurationError(f"malformed reference {ref!r} for {kind}", path=path, line=line)
 
 
-def parse_decisions(text: str, path: str = "curation.tsv") -> list[Decision]:
-    """Read one curation file. Raises CurationError naming `path:line` on a malformed row."""
-    decisions: list[Decision] = []
+def tsv_rows(
+    text: str, header: tuple[str, ...], path: str, what: str
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The (line number, fields) of a curated TSV file after its header; a wrong header or a
+    row with another number of fields is a CurationError naming `path:line` (`what` says
+    which fields a row needs)."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     for number, line in enumerate(lines, start=1):
         fields = tuple(line.split("\t"))
         if number == 1:
-            if fields != HEADER:
-                raise CurationError(f"the header must be {' | '.join(HEADER)}", path=path, line=1)
+            if fields != header:
+                raise CurationError(f"the header must be {' | '.join(header)}", path=path, line=1)
             continue
-        if len(fields) != len(HEADER):
-            raise CurationError(
-                f"expected {len(HEADER)} tab-separated fields", path=path, line=number
-            )
+        if len(fields) != len(header):
+            raise CurationError(f"expected {what}", path=path, line=number)
+        yield number, fields
+
+
+def parse_decisions(text: str, path: str = "curation.tsv") -> list[Decision]:
+    """Read one curation file. Raises CurationError naming `path:line` on a malformed row."""
+    decisions: list[Decision] = []
+    what = f"{len(HEADER)} tab-separated fields"
+    for number, fields in tsv_rows(text, HEADER, path, what):
         kind, subject, obj, reason = (f.strip() for f in fields)
         if kind not in KINDS:
             raise CurationError(f"unknown kind {kind!r} (one of {KINDS})", path=path, line=number)

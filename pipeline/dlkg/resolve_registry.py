@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from .normalize import PersonName, fold, title_key
 from .records import Provenance
 from .resolve_base import Log, PaperMention
-from .resolve_curation import KEYS_FILE, CurationError
+from .resolve_curation import KEYS_FILE, CurationError, tsv_rows
 
 HEADER = ("kind", "key", "anchors")
 SEPARATOR = " | "
@@ -110,19 +110,10 @@ def parse_registry(text: str, path: str = KEYS_FILE) -> list[KeyRow]:
     """Read a registry file; a malformed row or a duplicate key is a CurationError."""
     rows: list[KeyRow] = []
     seen: set[tuple[str, str]] = set()
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        fields = tuple(line.split("\t"))
-        if number == 1:
-            if fields != HEADER:
-                raise CurationError(f"the header must be {' | '.join(HEADER)}", path=path, line=1)
-            continue
-        if len(fields) != len(HEADER) or fields[0] not in KINDS or not fields[1]:
-            raise CurationError(
-                "expected kind (paper|person), key, anchors", path=path, line=number
-            )
+    what = "kind (paper|person), key, anchors"
+    for number, fields in tsv_rows(text, HEADER, path, what):
+        if fields[0] not in KINDS or not fields[1]:
+            raise CurationError(f"expected {what}", path=path, line=number)
         anchors = frozenset(a.strip() for a in fields[2].split("|") if a.strip())
         if not any(a.partition(":")[0] in IDENTIFYING for a in anchors):
             raise CurationError(
