@@ -1,7 +1,7 @@
 """The key registry over the real sources: up to date, canonical, and keys that survive edits.
 
 `data/curation/keys.tsv` pins every paper and person key; `pytest --update-golden` (or
-`python -m dlkg.resolve_registry --update`) regenerates it from the sources.
+`dlkg registry --update`) regenerates it from the sources.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dlkg.cli import main
 from dlkg.fetch import load_manifest
 from dlkg.model import Resolution
 from dlkg.parse import parse_text
 from dlkg.records import ParseResult
 from dlkg.resolve import resolve
-from dlkg.resolve_registry import format_registry, main, parse_registry
+from dlkg.resolve_registry import format_registry, parse_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CURATION = ROOT / "data" / "curation"
@@ -114,15 +115,15 @@ def test_the_key_registry_is_up_to_date(
 ) -> None:
     folder = tmp_path / "curation"
     shutil.copytree(CURATION, folder)
-    args = ["--mirror", str(upstream_dir), "--curation-dir", str(folder), "--update"]
-    result = CliRunner().invoke(main, args)
+    common = ["--build-dir", str(tmp_path / "build"), "--mirror", str(upstream_dir), "registry"]
+    result = CliRunner().invoke(main, [*common, "--curation-dir", str(folder), "--update"])
     assert result.exit_code == 0, result.output
     written = (folder / "keys.tsv").read_text(encoding="utf-8")
     if update_golden:
         (CURATION / "keys.tsv").write_text(written, encoding="utf-8")
     committed = (CURATION / "keys.tsv").read_text(encoding="utf-8")
-    assert written == committed, "run `python -m dlkg.resolve_registry --update` and commit"
-    check = CliRunner().invoke(main, ["--mirror", str(upstream_dir), "--curation-dir", str(folder)])
+    assert written == committed, "run `dlkg registry --update` and commit"
+    check = CliRunner().invoke(main, [*common, "--curation-dir", str(folder)])
     assert check.exit_code == 0 and "up to date" in check.output
 
 

@@ -285,6 +285,44 @@ def explain(ctx: click.Context, what: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--curation-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of decisions.tsv and keys.tsv (default: the project's data/curation).",
+)
+@click.option("--update", is_flag=True, help="Rewrite keys.tsv from the sources.")
+@click.option("--prune", is_flag=True, help="With --update: drop keys that match nothing.")
+@click.pass_context
+def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune: bool) -> None:
+    """Check (or --update) data/curation/keys.tsv, which keeps every minted IRI stable."""
+    from dataclasses import replace
+
+    from .build import parse_and_resolve
+    from .fetch import write_atomic
+    from .report import StepTimer
+    from .resolve_curation import KEYS_FILE
+    from .resolve_registry import refreshed_registry
+
+    settings = _settings(ctx)
+    if curation_dir is not None:
+        settings = replace(settings, curation_dir=curation_dir.absolute())
+    resolution = parse_and_resolve(settings, StepTimer(), lambda _s: None).resolution
+    text, issues = refreshed_registry(resolution, settings.curation_dir, prune=prune)
+    for issue in issues:
+        click.echo(str(issue))
+    path = settings.curation_dir / KEYS_FILE
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text == current:
+        click.echo(f"{path}: up to date")
+    elif update:
+        write_atomic(path, text.encode("utf-8"))
+        click.echo(f"{path}: updated; review the diff and commit it")
+    else:
+        _fail(f"{path}: out of date; run `dlkg registry --update`", 1)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="DLKG_HOST")
 @click.option("--port", default=8080, show_default=True, type=int, envvar="DLKG_PORT")
 @click.option(
@@ -343,13 +381,3 @@ def serve(
         pass
     finally:
         server.shutdown()
-
-
-def _add_registry_command() -> None:
-    # The key registry's own command (check or --update data/curation/keys.tsv), under `dlkg`.
-    from .resolve_registry import main as registry
-
-    main.add_command(registry, name="registry")
-
-
-_add_registry_command()

@@ -116,7 +116,7 @@ class Resolution:
     # key b, reason), a < b, sorted; emitted as owl:differentFrom
     different_from: list[tuple[str, str, str, str]] = field(default_factory=list)
     # the key registry rows of this resolution (kind, key, sorted anchors): what
-    # `python -m dlkg.resolve_registry --update` writes to data/curation/keys.tsv
+    # `dlkg registry --update` writes to data/curation/keys.tsv
     key_anchors: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
 

@@ -15,17 +15,15 @@ by kind and key. `python -m dlkg.resolve_registry --update` rewrites it from the
 from __future__ import annotations
 
 import re
-import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 from rapidfuzz import fuzz
 
+from .model import Resolution
 from .normalize import PersonName, fold, title_key
-from .records import Provenance
+from .records import Issue, Provenance
 from .resolve_base import Log, PaperMention
 from .resolve_curation import KEYS_FILE, CurationError, tsv_rows
 
@@ -261,62 +259,15 @@ def updated_rows(
     return list(rows.values())
 
 
-@click.command()
-@click.option(
-    "--mirror",
-    "mirror_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="DLKG_MIRROR",
-    default=None,
-    help="Read the upstream files from this folder instead of downloading them.",
-)
-@click.option(
-    "--curation-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of decisions.tsv and keys.tsv (default: the project's data/curation).",
-)
-@click.option("--update", is_flag=True, help=f"Rewrite {KEYS_FILE} from the sources.")
-@click.option("--prune", is_flag=True, help="With --update: drop keys that match nothing.")
-def main(mirror_dir: Path | None, curation_dir: Path | None, update: bool, prune: bool) -> None:
-    """Check (default) or update the key registry against the current sources."""
-    from .build import parse_and_resolve  # the build imports this module: import late
-    from .errors import DlkgError
-    from .fetch import write_atomic
-    from .report import StepTimer
-    from .resources import data_dir
-    from .settings import Settings
-
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(
-                build_dir=Path(tmp),
-                cache_dir=Path(tmp) / "cache",
-                mirror_dir=mirror_dir,
-                offline=mirror_dir is not None,
-                curation_dir=curation_dir or data_dir() / "curation",
-            )
-            resolution = parse_and_resolve(settings, StepTimer(), lambda _s: None).resolution
-        path = settings.curation_dir / KEYS_FILE
-        old = load_registry(settings.curation_dir)
-        text = format_registry(updated_rows(resolution.key_anchors, old, prune=prune))
-        issues = [
-            i for i in resolution.issues if i.code in {"resolve.new-key", "resolve.key-unmatched"}
-        ]
-        for issue in issues:
-            click.echo(str(issue))
-        current = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if text == current:
-            click.echo(f"{path}: up to date")
-        elif update:
-            write_atomic(path, text.encode("utf-8"))
-            click.echo(f"{path}: updated; review the diff and commit it")
-        else:
-            click.echo(f"{path}: out of date; run with --update", err=True)
-            sys.exit(1)
-    except DlkgError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+def refreshed_registry(
+    resolution: Resolution, curation_dir: Path, *, prune: bool = False
+) -> tuple[str, list[Issue]]:
+    """The canonical text keys.tsv should hold for `resolution`, and the key issues behind it
+    (new keys, registered keys that matched nothing). `dlkg registry` compares or writes it."""
+    old = load_registry(curation_dir)
+    text = format_registry(updated_rows(resolution.key_anchors, old, prune=prune))
+    codes = {"resolve.new-key", "resolve.key-unmatched"}
+    return text, [i for i in resolution.issues if i.code in codes]
 
 
 __all__ = [
@@ -328,9 +279,7 @@ __all__ = [
     "name_anchor",
     "parse_registry",
     "record_anchors",
+    "refreshed_registry",
     "registered_people",
     "updated_rows",
 ]
-
-if __name__ == "__main__":
-    main()
