@@ -16,7 +16,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-BUNDLE = Path("pipeline", "dlkg", "web", "static", "vendor", "editor.js")
+BUNDLE = Path("pipeline", "dlkg", "web", "site", "static", "vendor", "editor.js")
 
 
 def build_frontend(root: Path) -> Path:

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = join(here, "..", "pipeline", "dlkg", "web", "static", "vendor");
+const outDir = join(here, "..", "pipeline", "dlkg", "web", "site", "static", "vendor");
 mkdirSync(outDir, { recursive: true });
 
 await build({

@@ -340,6 +340,13 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     multiple=True,
     help="SERVICE endpoint allowed in queries (repeatable; none by default).",
 )
+@click.option(
+    "--memory-max-quads",
+    default=500_000,
+    show_default=True,
+    type=int,
+    help="Hold stores up to this size in each worker's memory (0: always read from disk).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -349,11 +356,13 @@ def serve(
     max_rows: int,
     workers: int | None,
     allow_service: tuple[str, ...],
+    memory_max_quads: int,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
     from .resources import queries_dir
     from .store import open_read_only
-    from .web.app import create_server
+    from .web.server.serve import create_server
+    from .web.server.settings import ServeSettings
 
     settings = _settings(ctx)
     if timeout_s <= 0:
@@ -363,16 +372,19 @@ def serve(
     store_dir = settings.store_dir.resolve()
     build_dir = settings.current_dir.resolve()
     server = create_server(
-        store_dir=store_dir,
-        build_dir=build_dir,
-        base_iri=settings.base_iri,
-        host=host,
-        port=port,
-        queries_dir=queries_dir(),
-        timeout_s=timeout_s,
-        max_rows=max_rows,
-        workers=workers,
-        allowed_service_endpoints=allow_service,
+        ServeSettings(
+            store_dir=store_dir,
+            build_dir=build_dir,
+            base_iri=settings.base_iri,
+            host=host,
+            port=port,
+            queries_dir=queries_dir(),
+            timeout_s=timeout_s,
+            max_rows=max_rows,
+            workers=workers,
+            allowed_service_endpoints=allow_service,
+            memory_max_quads=memory_max_quads,
+        )
     )
     click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ (Ctrl-C stops)")
     try:

@@ -1,14 +1,21 @@
-"""The small contract between the HTTP server and the page/handler modules.
+"""The small contract between the server (`web/server/`) and the site (`web/site/`).
 
 Handlers are plain functions `(Request, Context) -> Response`: no framework types leak into
-them, so they are tested without a socket and served by whatever `app.py` runs.
+them, so they are tested without a socket. `App` is what the server's workers run: the site's
+route table behind one callable. `error_response` is the one way any part builds an error.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from .. import formats
+
+TEXT = formats.Format("text", "text/plain", "txt", "plain text")
+ERROR_FORMATS = (formats.HTML, TEXT)  # a page for browsers and `*/*`; text for the rest
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,7 @@ class Request:
     query: dict[str, list[str]]  # decoded query-string parameters
     headers: dict[str, str]  # header names lower-cased
     body: bytes = b""
+    params: dict[str, str] = field(default_factory=dict)  # what the route's pattern matched
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -47,7 +55,7 @@ class QueryRunner(Protocol):
 
 @dataclass(frozen=True)
 class Context:
-    """What every handler may use; built once by `app.py` and passed to each handler.
+    """What every handler may use; built once per worker (`site/app.py`), passed to each handler.
 
     `base_iri` is the dataset's configured base (e.g. "https://w3id.org/dlkg/"): the resource
     at path "/paper/x" is the IRI base_iri + "paper/x", whatever host serves it.
@@ -57,6 +65,8 @@ class Context:
     base_iri: str
     build_dir: Path  # holds dumps/ (with SHA256SUMS) and report.json of the served build
     queries_dir: Path  # the competency queries (*.rq with "#+ summary:" headers)
+    federated: tuple[str, ...] = ()  # SERVICE endpoints queries may call
+    limits_note: str = ""  # the limits, as the service description states them
 
     def iri_for_path(self, path: str) -> str:
         return self.base_iri + path.lstrip("/")
@@ -67,6 +77,36 @@ class Context:
 
 
 class Handler(Protocol):
-    """A route handler: returns None when the request is not for it."""
+    """A route handler: the route table only calls it for its own paths and methods."""
 
-    def __call__(self, request: Request, ctx: Context) -> Response | None: ...
+    def __call__(self, request: Request, ctx: Context) -> Response: ...
+
+
+class App(Protocol):
+    """What a worker process runs for each request (`dlkg.web.site.app.create_app` builds it)."""
+
+    def __call__(self, request: Request) -> Response: ...
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    accept: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
+    page: Callable[[int, str], bytes] | None = None,
+) -> Response:
+    """The error answer: one line of UTF-8 text, or `page(status, message)` as HTML.
+
+    HTML only when a `page` renderer is given and the client accepts text/html at least as
+    much as text/plain (browsers, `*/*`, no Accept); then the answer says `Vary: Accept`.
+    Errors are never refused for want of an acceptable type: anything else gets the text.
+    """
+    line = " ".join(message.split())[:500]
+    if page is None:
+        return Response(status, TEXT.content_type, (line + "\n").encode("utf-8"), headers)
+    chosen = formats.negotiate(accept, ERROR_FORMATS)
+    vary = (*headers, ("Vary", "Accept"))
+    if chosen is formats.HTML:
+        return Response(status, formats.HTML.content_type, page(status, line), vary)
+    return Response(status, TEXT.content_type, (line + "\n").encode("utf-8"), vary)

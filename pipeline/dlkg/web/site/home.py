@@ -1,36 +1,22 @@
-"""The home page (dataset summary + query UI), the query page, the query gallery, static files.
+"""The home page (dataset summary + query UI), the query page and the query gallery.
 
-The query UI runs in the browser: `static/query.js` posts to `/sparql` (app.py's endpoint)
+The query UI runs in the browser: `static/query.js` posts to `/sparql` (sparql.py)
 and renders the results; `static/vendor/editor.js` (CodeMirror, bundled from npm by
 `frontend/`) adds highlighting and completion. Without either the page still works as a form.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import QueryError
-from ..namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
-from .entity_views import PREFIX_BLOCK
-from .http import Context, Request, Response
+from ...errors import QueryError
+from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
+from ..http import Context, Request, Response
+from .entity_queries import PREFIX_BLOCK
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC_TYPES: dict[str, str] = {
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain; charset=utf-8",
-}
-_STATIC_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 # Terms offered by the editor's completion (the ones docs/data-model.md uses).
 COMPLETION_TERMS = [
@@ -159,10 +145,8 @@ PREFIX_BLOCK_SHORT = (
 )
 
 
-def home_handler(request: Request, ctx: Context) -> Response | None:
+def home_handler(request: Request, ctx: Context) -> Response:
     """`/`: the dataset summary (counts via SPARQL), the lists, the query UI and gallery."""
-    if request.path not in ("/", "/index.html") or request.method not in ("GET", "HEAD"):
-        return None
     try:
         counts = rows(ctx.runner.select(PREFIX_BLOCK + Q_COUNTS))
         lists = rows(ctx.runner.select(PREFIX_BLOCK + Q_LISTS))
@@ -199,46 +183,16 @@ def home_handler(request: Request, ctx: Context) -> Response | None:
     )
 
 
-def query_page_handler(request: Request, ctx: Context) -> Response | None:
+def query_page_handler(request: Request, ctx: Context) -> Response:
     """`/query`: the editor alone, prefilled from `?query=` or `?example=<gallery name>`."""
-    if request.path != "/query" or request.method not in ("GET", "HEAD"):
-        return None
     return _query_page(request, ctx, "query.html", title="SPARQL query")
 
 
-def query_file_handler(request: Request, ctx: Context) -> Response | None:
+def query_file_handler(request: Request, ctx: Context) -> Response:
     """`/queries/<name>.rq`: one gallery query as `application/sparql-query` text."""
-    if not request.path.startswith("/queries/") or request.method not in ("GET", "HEAD"):
-        return None
-    file_name = request.path[len("/queries/") :]
+    file_name = request.params["name"]
     stem = file_name[:-3] if file_name.endswith(".rq") else file_name
     found = next((q for q in load_gallery(ctx.queries_dir) if q.name == stem), None)
     if found is None:
         return error_page(request, ctx, 404, "no such query")
     return Response(200, "application/sparql-query; charset=utf-8", found.text.encode("utf-8"))
-
-
-def static_handler(request: Request, ctx: Context) -> Response | None:
-    """`/static/...`: the CSS/JS of the pages (and the bundled editor under vendor/)."""
-    if not request.path.startswith("/static/") or request.method not in ("GET", "HEAD"):
-        return None
-    parts = request.path[len("/static/") :].split("/")
-    if not all(_STATIC_SEGMENT.match(p) for p in parts):
-        return error_page(request, ctx, 404, "no such file")
-    root = STATIC_DIR.resolve()
-    try:
-        path = root.joinpath(*parts).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return error_page(request, ctx, 404, "no such file")
-    if not path.is_file() or root not in path.parents:
-        return error_page(request, ctx, 404, "no such file")
-    body = path.read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = (("ETag", etag), ("Cache-Control", "public, max-age=300"))
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(
-            304, STATIC_TYPES.get(path.suffix, "application/octet-stream"), b"", headers=headers
-        )
-    return Response(
-        200, STATIC_TYPES.get(path.suffix, "application/octet-stream"), body, headers=headers
-    )

@@ -10,27 +10,8 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, RDF, RDFS, SD
-
-_RESULT_FORMATS = (
-    ox.QueryResultsFormat.JSON,
-    ox.QueryResultsFormat.XML,
-    ox.QueryResultsFormat.CSV,
-    ox.QueryResultsFormat.TSV,
-)
-_GRAPH_FORMATS = (
-    ox.RdfFormat.TURTLE,
-    ox.RdfFormat.N_TRIPLES,
-    ox.RdfFormat.JSON_LD,
-    ox.RdfFormat.RDF_XML,
-)
-
-
-def _format_iri(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
-    # pyoxigraph names JSON-LD by a newer IRI; W3C's formats list uses .../ns/formats/JSON-LD.
-    if fmt == ox.RdfFormat.JSON_LD:
-        return ox.RdfFormat.TURTLE.iri.rsplit("/", 1)[0] + "/JSON-LD"
-    return fmt.iri
+from ... import formats
+from ...namespaces import PREFIXES, RDF, RDFS, SD
 
 
 def _n(iri: object) -> ox.NamedNode:
@@ -64,8 +45,8 @@ def service_triples(
     ]
     triples += [ox.Triple(service, _n(SD.endpoint), _n(url)) for url in dict.fromkeys(endpoints)]
     triples += [
-        ox.Triple(service, _n(SD.resultFormat), ox.NamedNode(_format_iri(fmt)))
-        for fmt in (*_RESULT_FORMATS, *_GRAPH_FORMATS)
+        ox.Triple(service, _n(SD.resultFormat), ox.NamedNode(fmt.iri))
+        for fmt in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)
     ]
     if federated:
         triples.append(ox.Triple(service, _n(SD.feature), _n(SD.BasicFederatedQuery)))
@@ -85,12 +66,11 @@ def describe_service(
     *,
     endpoints: Sequence[str],
     named_graphs: Sequence[str],
-    media_type: str,
+    fmt: formats.Format,
     federated: Sequence[str] = (),
     comment: str = "",
 ) -> bytes:
-    """The service description serialized as `media_type` (an RDF syntax)."""
-    fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+    """The service description serialized in `fmt` (an RDF syntax)."""
     triples = service_triples(endpoints, named_graphs, federated=federated, comment=comment)
     prefixes = {"sd": PREFIXES["sd"], "rdfs": PREFIXES["rdfs"]}
-    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+    return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""

@@ -1,27 +1,25 @@
 """Linked-data pages: every IRI under the base dereferences here (HTML, Turtle, N-Triples, JSON-LD).
 
-`HANDLERS` is what `app.create_server(extra_handlers=...)` tries in order. The entity handler
-maps `/paper/x` to the IRI `base + "paper/x"`, asks the QueryRunner what it knows about it and
-renders a page for its type (paper, person, list, list item, section, section scheme) on top
-of the generic page every node gets: all its statements, out and in, with their graphs.
+The entity route maps `/paper/x` to the IRI `base + "paper/x"`, asks the QueryRunner what it
+knows about it and renders a page for its type (paper, person, list, list item, section,
+section scheme) on top of the generic page every node gets: all its statements, out and in,
+with their graphs. It is the route table's last route: paths no other route owns come here.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..errors import QueryError
-from . import downloads, home
-from .entity_views import Q_DESCRIBE, Q_GRAPH_SIZE, Node, details, load_node, page_title, query
-from .http import Context, Handler, Request, Response
+from ... import formats
+from ...errors import QueryError
+from ..http import Context, Request, Response, error_response
+from .entity_queries import Q_DESCRIBE, Q_GRAPH_SIZE, query
+from .entity_views import Node, details, load_node, page_title
 from .render import (
-    MEDIA_TYPES,
-    RDF_MEDIA_TYPES,
     Linker,
     error_page,
     iri_for_request_path,
     linker_for,
-    negotiate,
     not_acceptable,
     render_html,
     rows,
@@ -30,25 +28,25 @@ from .render import (
     value,
 )
 
-FORMATS = ("html", "turtle", "ntriples", "jsonld")
 # First path segments of the IRIs the dataset mints: an unknown IRI there is our 404.
 DATASET_SEGMENTS = frozenset({"paper", "person", "list", "source", "graph", "dataset", "build"})
-# Paths other handlers own (the SPARQL endpoint belongs to app.py).
+# Paths other routes own: what they do not match is nothing here, not an IRI to look up.
 RESERVED_SEGMENTS = frozenset(
     {"", "sparql", "static", "downloads", "query", "queries", "void", "ontology", "shapes"}
 )
 
 
-def _describe(ctx: Context, iri: str, fmt: str) -> Response:
-    body = ctx.runner.graph(query(Q_DESCRIBE, iri), RDF_MEDIA_TYPES[fmt])
-    return Response(200, MEDIA_TYPES[fmt], body, headers=(("Vary", "Accept"),))
+def _describe(ctx: Context, iri: str, fmt: formats.Format) -> Response:
+    body = ctx.runner.graph(query(Q_DESCRIBE, iri), fmt.media_type)
+    return Response(200, fmt.content_type, body, headers=(("Vary", "Accept"),))
 
 
 def _html(request: Request, ctx: Context, linker: Linker, node: Node) -> Response:
     path = ctx.path_for_iri(node.iri) or ""
     alternates = [
-        (linker.local(path + ext), MEDIA_TYPES[fmt].split(";")[0])
-        for ext, fmt in ((".ttl", "turtle"), (".nt", "ntriples"), (".jsonld", "jsonld"))
+        (linker.local(f"{path}.{fmt.extension}"), fmt.media_type)
+        for fmt in formats.PAGE_FORMATS
+        if fmt is not formats.HTML
     ]
     graph_size = 0
     if node.kind == "generic":  # a named graph's page says how big it is
@@ -73,16 +71,14 @@ def _html(request: Request, ctx: Context, linker: Linker, node: Node) -> Respons
     )
 
 
-def entity_handler(request: Request, ctx: Context) -> Response | None:
+def entity_handler(request: Request, ctx: Context) -> Response:
     """Dereference a dataset IRI: HTML or RDF by Accept, or by extension (`/paper/x.ttl`)."""
-    if request.method not in ("GET", "HEAD"):
-        return None
     segment = request.path.lstrip("/").split("/", 1)[0]
     if segment in RESERVED_SEGMENTS:
-        return None
+        return error_response(404, f"nothing here: {request.path}")
     linker = linker_for(request, ctx)
     try:
-        fmt = negotiate(request.headers.get("accept"), FORMATS)
+        fmt = formats.negotiate(request.headers.get("accept"), formats.PAGE_FORMATS)
         iri = iri_for_request_path(ctx, request.path)
         node = load_node(ctx, linker, iri)
         if node is None:  # maybe /paper/x.ttl: the IRI without the extension, in that format
@@ -92,27 +88,14 @@ def entity_handler(request: Request, ctx: Context) -> Response | None:
                 fmt = ext_fmt
         if node is None:
             if segment not in DATASET_SEGMENTS:
-                return None  # not ours: the server's own fallback answers
+                return error_response(404, f"nothing here: {request.path}")
             return error_page(request, ctx, 404, f"nothing is known about {iri}")
         if fmt is None:
-            return not_acceptable(FORMATS)
-        if fmt != "html":
+            return not_acceptable(formats.PAGE_FORMATS)
+        if fmt is not formats.HTML:
             return _describe(ctx, node.iri, fmt)
         return _html(request, ctx, linker, node)
     except ValueError:
         return error_page(request, ctx, 400, "this path is not an IRI of the dataset")
     except QueryError as error:
         return error_page(request, ctx, 503, f"the store could not answer: {error}")
-
-
-HANDLERS: list[Handler] = [
-    home.static_handler,
-    home.home_handler,
-    home.query_page_handler,
-    home.query_file_handler,
-    downloads.downloads_handler,
-    downloads.void_handler,
-    downloads.ontology_handler,
-    downloads.shapes_handler,
-    entity_handler,
-]

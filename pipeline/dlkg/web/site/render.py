@@ -10,108 +10,40 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
-from .http import Context, Request, Response
-
-# format name -> media type of the response
-MEDIA_TYPES: dict[str, str] = {
-    "html": "text/html; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-# media types a client may ask for -> format name
-_ACCEPTED: dict[str, str] = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",  # the old N-Triples media type
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-}
-# path extensions that pick a format (/paper/x.ttl)
-EXTENSIONS: dict[str, str] = {
-    ".html": "html",
-    ".ttl": "turtle",
-    ".nt": "ntriples",
-    ".jsonld": "jsonld",
-}
-RDF_MEDIA_TYPES: dict[str, str] = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+from ... import formats
+from ...namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
+from ..http import Context, Request, Response, error_response
 
 _PREFIX_OK = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _parse_accept(header: str) -> list[tuple[str, float, int]]:
-    """(media range, q, original index) of an Accept header; malformed parts are skipped."""
-    out = []
-    for index, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if "/" not in media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        out.append((media, q, index))
-    return out
+def split_extension(path: str) -> tuple[str, formats.Format | None]:
+    """('/paper/x', TURTLE) for '/paper/x.ttl'; (path, None) without a page format's extension."""
+    fmt = formats.by_extension(path.rsplit("/", 1)[-1], formats.PAGE_FORMATS)
+    if fmt is None or len(path) <= len(fmt.extension) + 2:
+        return path, None
+    return path[: -len(fmt.extension) - 1], fmt
 
 
-def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
-    """The offered format the Accept header prefers (first offered wins on ties and on `*/*`).
+def page_format(request: Request) -> tuple[bool, formats.Format | None]:
+    """(known, format) of a request to a route `/x` or `/x.{ext}`: by extension, else Accept.
 
-    Returns None when nothing offered is acceptable (the caller answers 406).
+    `known` is False for an extension that names no page format; the format is None when the
+    Accept header accepts none of them (the caller answers 406).
     """
-    offered = list(offered)
-    if not accept or not accept.strip():
-        return offered[0] if offered else None
-    best: tuple[float, int, int] | None = None
-    choice = None
-    for media, q, index in _parse_accept(accept):
-        if q <= 0:
-            continue
-        if media == "*/*":
-            candidates = offered[:1]
-            specificity = 0
-        elif media.endswith("/*"):
-            major = media[:-1]
-            candidates = [f for f in offered if MEDIA_TYPES[f].startswith(major)][:1]
-            specificity = 1
-        else:
-            fmt = _ACCEPTED.get(media)
-            candidates = [fmt] if fmt in offered else []
-            specificity = 2
-        for fmt in candidates:
-            rank = (q, specificity, -index)
-            if best is None or rank > best:
-                best, choice = rank, fmt
-    return choice
-
-
-def split_extension(path: str) -> tuple[str, str | None]:
-    """('/paper/x', 'turtle') for '/paper/x.ttl'; (path, None) without a known extension."""
-    for ext, fmt in EXTENSIONS.items():
-        if path.endswith(ext) and len(path) > len(ext) + 1:
-            return path[: -len(ext)], fmt
-    return path, None
+    ext = request.params.get("ext")
+    if ext is not None:
+        fmt = formats.by_extension("x." + ext, formats.PAGE_FORMATS)
+        return fmt is not None, fmt
+    return True, formats.negotiate(request.headers.get("accept"), formats.PAGE_FORMATS)
 
 
 def link_prefix(request: Request) -> str:
@@ -231,7 +163,7 @@ def value(row: Row, name: str) -> str:
 def environment() -> Environment:
     """The Jinja2 environment of the page templates (autoescape on for every template)."""
     env = Environment(
-        loader=PackageLoader("dlkg.web", "templates"),
+        loader=PackageLoader("dlkg.web.site", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -252,28 +184,21 @@ def render_html(
         .get_template(template)
         .render(link=linker, base_iri=ctx.base_iri, prefix=linker.prefix, **values)
     )
-    return Response(
-        status,
-        MEDIA_TYPES["html"],
-        body.encode("utf-8"),
-        headers=(("Vary", "Accept"),),
-    )
-
-
-def wants_html(request: Request) -> bool:
-    return negotiate(request.headers.get("accept"), ["html", "turtle"]) == "html"
+    return Response(status, formats.HTML.content_type, body.encode("utf-8"), (("Vary", "Accept"),))
 
 
 def error_page(request: Request, ctx: Context, status: int, message: str) -> Response:
-    """An error as HTML for browsers, as one line of plain text for everyone else."""
-    if wants_html(request):
-        values = {"title": str(status), "status_code": status, "message": message}
-        return render_html("error.html", request, ctx, values, status=status)
-    return Response(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+    """An error as an HTML page for browsers, as one line of plain text for everyone else."""
+
+    def page(code: int, line: str) -> bytes:
+        values = {"title": str(code), "status_code": code, "message": line}
+        return render_html("error.html", request, ctx, values, status=code).body
+
+    return error_response(status, message, accept=request.headers.get("accept"), page=page)
 
 
-def not_acceptable(offered: Iterable[str]) -> Response:
-    types = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
-    return Response(
-        406, "text/plain; charset=utf-8", f"not acceptable; this resource has: {types}\n".encode()
-    )
+def not_acceptable(offered: Sequence[formats.Format]) -> Response:
+    """406: none of the resource's formats is acceptable (the Accept header decided it)."""
+    types = ", ".join(f.media_type for f in offered)
+    message = f"not acceptable; this resource has: {types}"
+    return error_response(406, message, headers=(("Vary", "Accept"),))

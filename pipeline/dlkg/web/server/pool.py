@@ -1,6 +1,6 @@
 """The front process's pool of worker processes (asyncio side).
 
-Each worker is a fresh interpreter (`python -m dlkg.web.workers`, never a fork: the engine's
+Each worker is a fresh interpreter (`python -m dlkg.web.server.worker`, never a fork: the engine's
 threads do not survive fork) holding its own read-only store, connected by a Unix socketpair
 that stays open for its whole life. A job is one HTTP request; its answer is the complete
 HTTP response. The pool enforces the per-request deadline by killing the worker (the engine
@@ -16,18 +16,19 @@ import os
 import pickle
 import signal
 import socket
-import struct
 import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .sparql import error
-from .workers import WorkerSettings, encode_response
+from ..http import error_response
+from .framing import ERROR, READY, FrameDecoder, encode_frame
+from .settings import WorkerSettings
+from .wire import encode_response
 
 Reply = Callable[[bytes], None]
-_FRAME = struct.Struct("!I")
+WORKER_MODULE = "dlkg.web.server.worker"  # run, never imported, by the front
 _LONG_BUSY_S = 0.1  # a worker busy this long no longer counts as free capacity
 _SPARE_IDLE_S = 10.0  # extra workers idle this long are retired
 _TICK_S = 0.05  # deadline precision
@@ -47,7 +48,7 @@ class Worker:
     proc: subprocess.Popen[bytes]
     state: str = "starting"  # starting, idle, busy, dead
     transport: asyncio.Transport | None = None
-    buffer: bytearray = field(default_factory=bytearray)
+    frames: FrameDecoder = field(default_factory=FrameDecoder)
     job: Job | None = None
     since: float = 0.0  # when the current state began
 
@@ -58,14 +59,7 @@ class _WorkerProtocol(asyncio.Protocol):
         self.worker = worker
 
     def data_received(self, data: bytes) -> None:
-        buf = self.worker.buffer
-        buf += data
-        while len(buf) >= 4:
-            size = _FRAME.unpack_from(buf)[0]
-            if len(buf) < 4 + size:
-                return
-            frame = bytes(buf[4 : 4 + size])
-            del buf[: 4 + size]
+        for frame in self.worker.frames.feed(data):
             self.pool._on_frame(self.worker, frame)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -109,7 +103,7 @@ class WorkerPool:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         proc = subprocess.Popen(  # noqa: S603  (our own module, argv without user input)
-            [sys.executable, "-m", "dlkg.web.workers", str(child.fileno())],
+            [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -124,7 +118,7 @@ class WorkerPool:
             lambda: _WorkerProtocol(self, worker), sock=sock
         )
         worker.transport = transport
-        transport.write(_FRAME.pack(len(self.settings_frame)) + self.settings_frame)
+        transport.write(encode_frame(self.settings_frame))
 
     def submit(self, job: Job) -> None:
         """Queue a job; its reply is called exactly once with the response bytes."""
@@ -138,16 +132,16 @@ class WorkerPool:
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
         worker.state, worker.job, worker.since = "busy", job, self.loop.time()
-        worker.transport.write(_FRAME.pack(len(job.payload)) + job.payload)
+        worker.transport.write(encode_frame(job.payload))
 
     def _on_frame(self, worker: Worker, frame: bytes) -> None:
         if worker.state == "starting":
-            if frame == b"READY":
+            if frame == READY:
                 if not self.started.done():
                     self.started.set_result(None)
                 self._make_idle(worker)
             else:
-                message = frame.decode("utf-8", "replace").removeprefix("ERROR ")
+                message = frame.decode("utf-8", "replace").removeprefix(ERROR.decode())
                 if not self.started.done():
                     self.started.set_exception(RuntimeError(message))
                 self._kill(worker)
@@ -200,7 +194,7 @@ class WorkerPool:
     def _fail(
         self, job: Job, status: int, message: str, headers: tuple[tuple[str, str], ...] = ()
     ) -> None:
-        response = error(status, message, headers)
+        response = error_response(status, message, headers=headers)
         job.reply(encode_response(response, head_only=job.head_only, close=job.close))
 
     def _grow(self) -> None:

@@ -1,0 +1,76 @@
+"""The IPC between the front and its workers: length-prefixed frames on a Unix socket.
+
+Written once for both sides: the front's asyncio protocol feeds bytes to a `FrameDecoder`,
+the worker blocks in `read_frame`; both send with `encode_frame`. The first frame to a worker
+is its pickled settings, it answers `READY` (or `ERROR <reason>`), then each further frame is
+one job (`encode_job`) answered by one frame holding the complete HTTP response.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+_HEADER = struct.Struct("!I")  # payload length, network order
+READY = b"READY"
+ERROR = b"ERROR "
+
+
+def encode_frame(payload: bytes) -> bytes:
+    """The bytes of one frame."""
+    return _HEADER.pack(len(payload)) + payload
+
+
+class FrameDecoder:
+    """Splits a byte stream into frames, whatever sizes the stream arrives in."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add received bytes; return the frames they complete, in order."""
+        buf = self.buffer
+        buf += data
+        frames = []
+        while len(buf) >= _HEADER.size:
+            size = _HEADER.unpack_from(buf)[0]
+            end = _HEADER.size + size
+            if len(buf) < end:
+                break
+            frames.append(bytes(buf[_HEADER.size : end]))
+            del buf[:end]
+        return frames
+
+
+def write_frame(sock: socket.socket, payload: bytes) -> None:
+    """Send one frame (blocking)."""
+    sock.sendall(encode_frame(payload))
+
+
+def read_frame(sock: socket.socket) -> bytes | None:
+    """One frame (blocking), or None at end of stream."""
+    header = _recv_exact(sock, _HEADER.size)
+    if header is None:
+        return None
+    return _recv_exact(sock, _HEADER.unpack(header)[0])
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = sock.recv(min(size - len(chunks), 1 << 20))
+        if not chunk:
+            return None
+        chunks += chunk
+    return bytes(chunks)
+
+
+def encode_job(request: bytes, *, close: bool) -> bytes:
+    """A job's payload: one flags byte (1: close the connection after it), the raw request."""
+    return (b"\x01" if close else b"\x00") + request
+
+
+def decode_job(job: bytes) -> tuple[bool, bytes, bytes]:
+    """(close, request head, body) of a job payload."""
+    head, _, body = job[1:].partition(b"\r\n\r\n")
+    return job[0] == 1, head, body

@@ -1,0 +1,174 @@
+"""`create_server`: bind, snapshot the store, and run the front until shutdown.
+
+The front process does only HTTP/1.1 framing (front.py) on one asyncio loop; each request goes,
+as raw bytes, to a worker process (pool.py) that runs the site and returns the finished
+response bytes. Keeping Python work out of the front is what lets one GIL serve many clients;
+the workers evaluate in parallel and can be killed. This module never imports the worker or
+the site: workers are separate interpreters told which app to run by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Coroutine
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from ...errors import StoreError, UsageError
+from .front import IDLE_S, Connection
+from .pool import WorkerPool
+from .settings import ServeSettings, WorkerSettings
+
+
+def _run(main: Coroutine[None, None, None]) -> None:
+    """asyncio.run, on uvloop when it is installed (it halves the front's cost per request)."""
+    try:
+        import uvloop
+    except ModuleNotFoundError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
+class DlkgServer:
+    """The HTTP server: bound at creation, serving from `serve_forever()` until `shutdown()`."""
+
+    def __init__(self, sock: socket.socket, settings: WorkerSettings) -> None:
+        self.socket = sock
+        self.settings = settings
+        self.timeout_s = settings.serve.timeout_s
+        self.min_workers = settings.serve.workers or os.cpu_count() or 2
+        self.limits = settings.serve.limits
+        self.connections: set[Connection] = set()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped = threading.Event()
+        self._ready = threading.Event()
+        self.ready = False  # workers started
+        # the in-memory snapshot's folder, removed at shutdown
+        self.scratch = settings.snapshot.parent if settings.snapshot else None
+        self.pool: WorkerPool
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on."""
+        port: int = self.socket.getsockname()[1]
+        return port
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        assert self._loop is not None
+        return self._loop
+
+    def serve_forever(self) -> None:
+        """Run until `shutdown()` (from another thread) or SIGINT/SIGTERM in the main thread."""
+        try:
+            _run(self._main())
+        finally:
+            self._stopped.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (2, 15):  # SIGINT, SIGTERM
+                self._loop.add_signal_handler(sig, self._stop.set)
+        self.pool = WorkerPool(
+            self.settings,
+            min_workers=self.min_workers,
+            max_workers=2 * self.min_workers + 4,
+            timeout_s=self.timeout_s,
+        )
+        server = await self._loop.create_server(lambda: Connection(self), sock=self.socket)
+        sweeper = self._loop.create_task(self._sweep())
+        try:
+            await self.pool.start()
+            self.ready = True
+            self._ready.set()
+            await self._stop.wait()
+        finally:
+            self._ready.set()
+            sweeper.cancel()
+            server.close()
+            for conn in list(self.connections):
+                if conn.transport is not None:
+                    conn.transport.abort()
+            await self.pool.close()
+
+    async def _sweep(self) -> None:
+        """Close idle keep-alive connections and senders that stall mid-request."""
+        while True:
+            await asyncio.sleep(1.0)
+            cutoff = self.loop.time() - IDLE_S
+            for conn in list(self.connections):
+                stale = conn.last < cutoff or (conn.buf and conn.first < cutoff)
+                if not conn.busy and stale and conn.transport is not None:
+                    conn.transport.close()
+
+    def wait_ready(self, timeout: float = 30.0) -> bool:
+        """Block until the workers are up (for callers running serve_forever in a thread)."""
+        return self._ready.wait(timeout) and self.ready
+
+    def shutdown(self) -> None:
+        """Stop serve_forever and the workers; returns when they are gone."""
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not self._stopped.is_set():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stop.set)
+            self._stopped.wait(30)
+        self.socket.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    def __enter__(self) -> DlkgServer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.shutdown()
+
+
+def create_server(settings: ServeSettings) -> DlkgServer:
+    """Bind the server (port 0 picks a free one) and check the store opens read-only.
+
+    Raises StoreError when the store cannot be opened, UsageError when the address is taken.
+    """
+    try:
+        store = ox.Store.read_only(str(settings.store_dir))
+    except OSError as err:
+        raise StoreError(
+            f"cannot open the store read-only: {err}", path=settings.store_dir
+        ) from None
+    try:
+        sock = socket.create_server((settings.host, settings.port), backlog=1024)
+    except OSError as err:
+        raise UsageError(f"cannot listen on {settings.host}:{settings.port}: {err}") from None
+    snapshot: Path | None = None
+    if len(store) <= settings.memory_max_quads:
+        # Small enough to hold in each worker's memory: 5x faster scans than RocksDB here,
+        # and a rebuild replacing store_dir cannot pull files from under a running query.
+        snapshot = Path(tempfile.mkdtemp(prefix="dlkg-serve-")) / "store.nq"
+        store.dump(output=str(snapshot), format=ox.RdfFormat.N_QUADS)
+    del store
+    if settings.queries_dir is None:
+        from ...resources import queries_dir
+
+        settings = replace(settings, queries_dir=queries_dir())
+    resolved = replace(
+        settings,
+        store_dir=Path(settings.store_dir).resolve(),
+        build_dir=Path(settings.build_dir).resolve(),
+    )
+    return DlkgServer(sock, WorkerSettings(resolved, snapshot, tuple(sys.path)))

@@ -1,0 +1,61 @@
+"""`ServeSettings`: everything `dlkg serve` is told, in one frozen object.
+
+The front process reads the HTTP limits and the worker count; the same object, pickled, is
+the first frame every worker receives, so the worker and the site it runs see exactly what
+the operator set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..guard import GuardLimits
+
+# The site a worker runs: a module-level factory `create_app(settings, store) -> App`, named
+# by import path so that the front process never imports the site (nor the worker).
+SITE_APP = "dlkg.web.site.app:create_app"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes the front refuses before any worker sees a request."""
+
+    max_url_bytes: int = 16 * 1024  # 414 beyond
+    max_header_bytes: int = 32 * 1024  # 431 beyond
+    max_body_bytes: int = 1024 * 1024  # 413 beyond
+    max_connections: int = 1024
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """How to serve one built store."""
+
+    store_dir: Path
+    build_dir: Path  # holds dumps/ and report.json of the served build
+    base_iri: str
+    queries_dir: Path | None = None  # the gallery; None: the queries shipped with dlkg
+    host: str = "127.0.0.1"
+    port: int = 8080  # 0 picks a free port
+    timeout_s: float = 10.0  # per request; the worker running it is killed beyond
+    max_rows: int = 10_000
+    workers: int | None = None  # None: one per CPU
+    allowed_service_endpoints: tuple[str, ...] = ()
+    guard_limits: GuardLimits = field(default_factory=GuardLimits)
+    limits: Limits = field(default_factory=Limits)
+    memory_limit: int | None = 4 << 30  # bytes of address space per worker; None: unlimited
+    memory_max_quads: int = 500_000  # stores up to this size are held in each worker's memory
+    app: str = SITE_APP
+
+    def __post_init__(self) -> None:
+        # Tuples, not lists, so the settings stay hashable and picklable as given.
+        object.__setattr__(self, "allowed_service_endpoints", tuple(self.allowed_service_endpoints))
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What the front adds for its workers: where the snapshot is and the import path."""
+
+    serve: ServeSettings
+    snapshot: Path | None = None  # N-Quads copy of the store to hold in memory instead
+    sys_path: tuple[str, ...] = ()

@@ -1,0 +1,97 @@
+"""The worker process: `python -m dlkg.web.server.worker FD`, one request at a time.
+
+It reads its settings from the inherited socket, opens the store (an in-memory copy of the
+front's snapshot, else the store on disk read-only), builds the app its settings name (the
+site, `dlkg.web.site.app:create_app`) and answers READY; then each job frame gets one frame
+with the complete HTTP response. The front kills a worker that overruns its deadline and
+starts a new one, so neither a slow query nor an engine crash can take the server down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import socket
+import sys
+import traceback
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from ...errors import QueryError
+from ..http import App, error_response
+from .framing import ERROR, READY, decode_job, read_frame, write_frame
+from .settings import WorkerSettings
+from .wire import encode_response, parse_head
+
+
+def open_store(settings: WorkerSettings) -> ox.Store:
+    """The worker's store: an in-memory copy of the snapshot, else the store read-only."""
+    if settings.snapshot is None:
+        return ox.Store.read_only(str(settings.serve.store_dir))
+    store = ox.Store()
+    store.bulk_load(path=str(settings.snapshot), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def load_app(settings: WorkerSettings, store: ox.Store) -> App:
+    """The app named by `settings.serve.app` ("module:factory"), built over `store`."""
+    module_name, _, factory = settings.serve.app.partition(":")
+    create = getattr(importlib.import_module(module_name), factory)
+    app: App = create(settings.serve, store)
+    return app
+
+
+def answer(app: App, job: bytes) -> bytes:
+    """Response bytes for a job frame."""
+    close, head, body = decode_job(job)
+    try:
+        request = parse_head(head, body)
+    except ValueError:
+        response = error_response(400, "malformed request")
+        return encode_response(response, head_only=False, close=close)
+    try:
+        response = app(request)
+    except QueryError as refused:  # a query the runner refused or failed, from any page
+        response = error_response(getattr(refused, "status", 500), str(refused))
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        response = error_response(500, "internal error while handling the request")
+    return encode_response(response, head_only=request.method == "HEAD", close=close)
+
+
+def serve(sock: socket.socket) -> None:
+    """The worker loop: settings, store, READY, then one response per job frame."""
+    frame = read_frame(sock)
+    if frame is None:
+        return
+    settings: WorkerSettings = pickle.loads(frame)  # noqa: S301  (from our own parent process)
+    sys.path[:0] = [p for p in settings.sys_path if p not in sys.path]
+    limit = settings.serve.memory_limit
+    if limit:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        app = load_app(settings, open_store(settings))
+    except Exception as err:  # any failure to start is reported to the front, then we exit
+        write_frame(sock, ERROR + " ".join(str(err).split())[:300].encode())
+        return
+    write_frame(sock, READY)
+    while (job := read_frame(sock)) is not None:
+        write_frame(sock, answer(app, job))
+
+
+def main(argv: Sequence[str]) -> None:
+    """Entry point: argv[0] is the inherited socket's file descriptor."""
+    sock = socket.socket(fileno=int(argv[0]))
+    try:
+        serve(sock)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the front went away: nothing left to answer
+    finally:
+        sock.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""The site `dlkg serve` runs in its workers: routes, SPARQL endpoint, pages, downloads."""
