@@ -18,7 +18,7 @@ import pytest
 
 from dlkg.web.guard import GuardLimits
 
-from .conftest import BASE, Live, serve_in_thread
+from ..helpers import BASE, Live, serve_in_thread
 
 TIMEOUT_S = 2.0
 LOOKUP = f'SELECT ?p WHERE {{ ?p <{BASE}ns#arxivId> "1503.02531" }}'
@@ -78,7 +78,6 @@ def hostile(web_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         base_iri=BASE,
         timeout_s=TIMEOUT_S,
         workers=2,
-        default_pages=False,
     )
 
 
@@ -195,7 +194,6 @@ def test_allow_listed_service_is_sent_but_the_remote_body_never_shown(
         build_dir=tmp_path,
         base_iri=BASE,
         workers=1,
-        default_pages=False,
         allowed_service_endpoints=[listener.url],
     ):
         reply = live.get(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
@@ -236,7 +234,6 @@ def test_worker_isolation_survives_a_crash_the_guard_lets_through(
         build_dir=tmp_path,
         base_iri=BASE,
         workers=1,
-        default_pages=False,
         guard_limits=unguarded,
     ):
         assert live.server is not None

@@ -11,19 +11,12 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
-from conftest import (
-    DEFAULT_BASE,
-    FIXTURES,
-    OTHER_BASE,
-    Call,
-    StoreRunner,
-    load_store,
-    make_call,
-)
-from dlkg.web.entity_views import scholarly_links
-from dlkg.web.home import parse_query_file
-from dlkg.web.http import Context
-from dlkg.web.render import curie, negotiate, split_extension
+from dlkg import formats
+from dlkg.web.site.entity_views import scholarly_links
+from dlkg.web.site.home import parse_query_file
+from dlkg.web.site.render import curie, split_extension
+
+from ..helpers import BASE, FIXTURES, OTHER_BASE, Call, load_store, make_call, site_over
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 DLKG = rdflib.Namespace("https://w3id.org/dlkg/ns#")
@@ -72,7 +65,7 @@ def test_paper_page_shows_titles_authors_lists_and_outbound_links(call: Call) ->
     assert 'href="/source/awesome"' in page
     data = jsonld_of(page)
     assert data["@type"] == "ScholarlyArticle"
-    assert data["@id"] == DEFAULT_BASE + PAPER[1:]
+    assert data["@id"] == BASE + PAPER[1:]
     authors = data["author"]
     assert isinstance(authors, list)
     assert [a["name"] for a in authors] == ["Geoffrey Hinton", "Oriol Vinyals", "Jeff Dean"]
@@ -174,9 +167,10 @@ def test_unknown_iri_is_404(call: Call) -> None:
     assert call("/paper/no-such-paper").status == 404
     plain = call("/person/nobody", accept="text/turtle")
     assert plain.status == 404 and plain.content_type.startswith("text/plain")
-    # outside the dataset's path segments the entity handler stays out of the way
-    assert call("/no-such-thing").body == b"no handler\n"
-    assert call("/sparql").body == b"no handler\n"  # app.py's route, never ours
+    # outside the dataset's path segments: the server's plain 404, not a page
+    assert call("/no-such-thing").body == b"nothing here: /no-such-thing\n"
+    # /sparql is the endpoint's route, never an IRI to look up: its service description
+    assert call("/sparql", accept="text/turtle").body.startswith(b"@prefix sd:")
 
 
 # --- content negotiation ------------------------------------------------------------------
@@ -201,11 +195,11 @@ def test_rdf_by_accept_and_extension(
     assert response.status == 200
     assert response.content_type.split(";")[0] == media
     graph = rdflib.Graph().parse(data=response.body, format=rdflib_format)
-    paper = rdflib.URIRef(DEFAULT_BASE + PAPER[1:])
+    paper = rdflib.URIRef(BASE + PAPER[1:])
     title = rdflib.Literal("Distilling the knowledge in a neural network", lang="en")
     assert (paper, SCHEMA.name, title) in graph
     # the authorships come along, with their positions
-    first = rdflib.URIRef(DEFAULT_BASE + "paper/arxiv-1503.02531/author/1")
+    first = rdflib.URIRef(BASE + "paper/arxiv-1503.02531/author/1")
     assert (first, SCHEMA.position, rdflib.Literal(1)) in graph
     # and the statements pointing at the paper
     assert (None, SCHEMA.item, paper) in graph
@@ -220,13 +214,14 @@ def test_browsers_and_curl_get_html_and_odd_accepts_get_406(call: Call) -> None:
 
 
 def test_negotiate_and_split_extension_units() -> None:
-    offered = ["html", "turtle", "ntriples", "jsonld"]
-    assert negotiate("application/ld+json;q=0.9, text/turtle;q=0.8", offered) == "jsonld"
-    assert negotiate("text/*", offered) == "html"
-    assert negotiate("application/n-triples, */*;q=0.1", offered) == "ntriples"
-    assert negotiate("text/turtle;q=0", offered) is None
+    offered = formats.PAGE_FORMATS
+    jsonld = formats.negotiate("application/ld+json;q=0.9, text/turtle;q=0.8", offered)
+    assert jsonld is formats.JSON_LD
+    assert formats.negotiate("text/*", offered) is formats.HTML
+    assert formats.negotiate("application/n-triples, */*;q=0.1", offered) is formats.N_TRIPLES
+    assert formats.negotiate("text/turtle;q=0", offered) is None
     assert split_extension("/paper/arxiv-1503.02531") == ("/paper/arxiv-1503.02531", None)
-    assert split_extension("/paper/x.ttl") == ("/paper/x", "turtle")
+    assert split_extension("/paper/x.ttl") == ("/paper/x", formats.TURTLE)
     assert curie("http://schema.org/name") == "schema:name"
     assert curie("https://example.org/x") == "https://example.org/x"
 
@@ -240,11 +235,9 @@ def test_scholarly_links_fall_back_to_title_search() -> None:
 # --- base IRI mapping -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("base", [DEFAULT_BASE, OTHER_BASE])
+@pytest.mark.parametrize("base", [BASE, OTHER_BASE])
 def test_any_base_maps_onto_local_paths(build_dir: Path, base: str) -> None:
-    ctx = Context(StoreRunner(load_store("pages_small.trig", base=base)), base, build_dir,
-                  FIXTURES / "pages_queries")  # fmt: skip
-    call = make_call(ctx)
+    call = make_call(site_over(load_store("pages_small.trig", base=base), build_dir, base=base))
     page = html(call, PAPER)
     assert f"<code>{base}paper/arxiv-1503.02531</code>" in page
     assert 'href="/person/hinton-g"' in page  # local links, whatever the base
@@ -269,8 +262,8 @@ def test_percent_encoded_keys_round_trip(build_dir: Path) -> None:
     store = load_store("pages_small.trig")
     odd = "https://w3id.org/dlkg/person/m%C3%BCller-j"  # as iris.py mints "müller-j"
     person = '<http://schema.org/Person> ; <http://schema.org/name> "J. Müller"@en'
-    store.update(f"INSERT DATA {{ GRAPH <{DEFAULT_BASE}graph/entities> {{ <{odd}> a {person} }} }}")
-    call = make_call(Context(StoreRunner(store), DEFAULT_BASE, build_dir, FIXTURES))
+    store.update(f"INSERT DATA {{ GRAPH <{BASE}graph/entities> {{ <{odd}> a {person} }} }}")
+    call = make_call(site_over(store, build_dir, queries_dir=FIXTURES))
     assert "J. Müller" in html(call, "/person/müller-j")  # the server hands us decoded paths
 
 
@@ -313,9 +306,7 @@ class _Audit(HTMLParser):
 )  # fmt: skip
 def test_hostile_literals_are_escaped_everywhere(build_dir: Path, path: str) -> None:
     store = load_store("pages_small.trig", "pages_xss_literals.trig")
-    call = make_call(
-        Context(StoreRunner(store), DEFAULT_BASE, build_dir, FIXTURES / "pages_queries")
-    )
+    call = make_call(site_over(store, build_dir))
     page_path, _, query = path.partition("?")
     params = {"query": ['</textarea><script>alert("q")</script>']} if query else None
     page = call(page_path, query=params).body.decode("utf-8")

@@ -1,7 +1,6 @@
-"""Headless Chromium against a real server: home page, a gallery query, a result link, a paper.
+"""Headless Chromium against the real server: home page, a gallery query, a result link, a paper.
 
-Runs the app's server (`dlkg.web.app.create_server`) when it exists, else a small stand-in
-(`serve_handlers` in conftest.py) with the same handlers and a minimal /sparql.
+`live_url` (tests/web/conftest.py) is `create_server` with one worker over the page fixture.
 """
 
 from __future__ import annotations
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_BASE
-from dlkg.web.home import STATIC_DIR
+from dlkg.web.site.static_files import STATIC_DIR
+
+from ..helpers import BASE
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,6 @@ def driver(tmp_path: Path) -> Iterator[object]:
 
 
 def test_home_gallery_query_and_result_link_to_a_paper(driver: object, live_url: str) -> None:
-    """`live_url` (conftest.py) is app.py's real server over the small fixture."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -91,7 +90,7 @@ def test_home_gallery_query_and_result_link_to_a_paper(driver: object, live_url:
     with urllib.request.urlopen(csv_href, timeout=10) as answer:
         csv_text = answer.read().decode("utf-8")
     assert csv_text.splitlines()[0].strip() == "paper,title,year"
-    assert DEFAULT_BASE + "paper/arxiv-1503.02531" in csv_text
+    assert BASE + "paper/arxiv-1503.02531" in csv_text
 
     # a dataset IRI in the results links to its local page
     link = driver.find_element(By.CSS_SELECTOR, '#results-table a[href="/paper/arxiv-1503.02531"]')

@@ -12,7 +12,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import BASE, Live
+from ..helpers import BASE, Live
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 DISTILLING = rdflib.URIRef(BASE + "paper/arxiv-1503.02531")

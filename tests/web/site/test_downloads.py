@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from conftest import Call
 from dlkg import resources
-from dlkg.web.downloads import TurtleDocument, list_dumps, media_type_of
 from dlkg.web.http import Context, Request
+from dlkg.web.site.documents import TurtleDocument
+from dlkg.web.site.downloads import list_dumps, media_type_of
+
+from ..helpers import Call
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 RDFS = rdflib.RDFS
@@ -186,51 +188,56 @@ SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 """
 
 
-def _document(tmp_path: Path, name: str, text: str, paths: tuple[str, ...]) -> TurtleDocument:
+def _document(tmp_path: Path, name: str, text: str) -> TurtleDocument:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     template = "shapes.html" if "shapes" in name else "ontology.html"
-    return TurtleDocument(paths=paths, title=name, template=template, files=lambda: [path])
+    return TurtleDocument(title=name, template=template, files=lambda: [path])
 
 
 def _request(path: str, accept: str | None) -> Request:
-    return Request("GET", path, {}, {"accept": accept} if accept else {})
+    """A request as the route `/x.{ext}` or `/x` hands it to the handler."""
+    _, dot, ext = path.rpartition(".")
+    params = {"ext": ext} if dot else {}
+    return Request("GET", path, {}, {"accept": accept} if accept else {}, params=params)
 
 
 def test_ontology_document_by_accept_and_as_html(ctx: Context, tmp_path: Path) -> None:
-    handler = _document(tmp_path, "dlkg.ttl", ONTOLOGY, ("/ontology", "/ns"))
+    handler = _document(tmp_path, "dlkg.ttl", ONTOLOGY)
     turtle = handler(_request("/ontology", "text/turtle"), ctx)
-    assert turtle is not None and turtle.body == ONTOLOGY.encode("utf-8")  # the file as written
+    assert turtle.body == ONTOLOGY.encode("utf-8")  # the file as written
     nt = handler(_request("/ns.nt", None), ctx)
-    assert nt is not None and nt.content_type == "application/n-triples"
+    assert nt.content_type == "application/n-triples"
     graph = rdflib.Graph().parse(data=nt.body, format="nt")
     assert (rdflib.URIRef("https://w3id.org/dlkg/ns#stars"), RDFS.label,
             rdflib.Literal("星级", lang="zh-Hans")) in graph  # fmt: skip
     page = handler(_request("/ontology", "text/html"), ctx)
-    assert page is not None
     text = page.body.decode("utf-8")
     assert 'id="stars"' in text and "星级" in text and "How many &lt;stars&gt;" in text
     assert "schema:ListItem →" in text  # schema:domainIncludes counts as a domain
-    assert handler(_request("/ontologyx", None), ctx) is None
+    assert handler(_request("/ontology.png", None), ctx).status == 404
+
+
+def test_document_routes(call: Call) -> None:
+    assert call("/ontologyx", accept="text/turtle").status == 404  # no route but the IRI one
+    assert call("/ns.nt", accept=None).content_type == "application/n-triples"
+    assert call("/shapes.ttl", method="POST").status == 405
 
 
 def test_shapes_document(ctx: Context, tmp_path: Path) -> None:
-    handler = _document(tmp_path, "dlkg.shapes.ttl", SHAPES, ("/shapes",))
+    handler = _document(tmp_path, "dlkg.shapes.ttl", SHAPES)
     page = handler(_request("/shapes", "text/html"), ctx)
-    assert page is not None
     text = page.body.decode("utf-8")
     assert "schema:ScholarlyArticle" in text and "A paper needs a name" in text
     jsonld = handler(_request("/shapes.jsonld", None), ctx)
-    assert jsonld is not None
     assert len(rdflib.Graph().parse(data=jsonld.body, format="json-ld")) == len(
         rdflib.Graph().parse(data=SHAPES, format="turtle")
     )
 
 
 def test_missing_document_is_404(ctx: Context, tmp_path: Path) -> None:
-    handler = TurtleDocument(("/shapes",), "shapes", "shapes.html", lambda: [tmp_path / "no.ttl"])
-    response = handler(_request("/shapes", "text/turtle"), ctx)
-    assert response is not None and response.status == 404
+    handler = TurtleDocument("shapes", "shapes.html", lambda: [tmp_path / "no.ttl"])
+    assert handler(_request("/shapes", "text/turtle"), ctx).status == 404
 
 
 def test_the_shipped_ontology_and_shapes_are_served(call: Call) -> None:

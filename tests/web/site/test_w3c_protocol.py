@@ -18,7 +18,7 @@ import pytest
 import rdflib
 from rdflib.collection import Collection
 
-from .conftest import W3C, Live, Reply, build_store, serve_in_thread
+from ..helpers import W3C, Live, Reply, build_store, serve_in_thread
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = rdflib.Namespace("http://www.w3.org/2011/http#")
@@ -125,7 +125,6 @@ def w3c_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         build_dir=tmp_path_factory.mktemp("build"),
         base_iri="http://www.example/",
         workers=1,
-        default_pages=False,
     )
 
 
