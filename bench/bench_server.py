@@ -282,39 +282,20 @@ def start_servers(
 ) -> dict[str, tuple[subprocess.Popen[bytes], int, str]]:
     servers: dict[str, tuple[subprocess.Popen[bytes], int, str]] = {}
     port = free_port()
+    # `dlkg serve` itself, over a build folder whose current build is the benchmark's store.
+    build_dir = workdir / "build"
+    (build_dir / "current").mkdir(parents=True)
+    (build_dir / "current" / "store").symlink_to(store.resolve())
+    dlkg = [str(VENV_BIN / "dlkg"), "--build-dir", str(build_dir), "serve"]
     servers["dlkg"] = (
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dlkg.web.app",
-                "--store",
-                str(store),
-                "--port",
-                str(port),
-                "--no-pages",
-            ],
-            stdout=subprocess.DEVNULL,
-        ),
+        subprocess.Popen([*dlkg, "--port", str(port)], stdout=subprocess.DEVNULL),
         port,
         "/sparql",
     )
     port = free_port()
     servers["dlkg (on disk)"] = (  # no in-memory snapshot: workers read RocksDB as native does
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dlkg.web.app",
-                "--store",
-                str(store),
-                "--port",
-                str(port),
-                "--no-pages",
-                "--memory-max-quads",
-                "0",
-            ],
-            stdout=subprocess.DEVNULL,
+            [*dlkg, "--port", str(port), "--memory-max-quads", "0"], stdout=subprocess.DEVNULL
         ),
         port,
         "/sparql",

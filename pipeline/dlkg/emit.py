@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .fetch import FetchedSource
+from .formats import DUMP_FORMATS, by_extension
 from .iris import IriMinter
 from .model import ListItem, Paper, Person, Resolution
 from .namespaces import (
@@ -50,7 +51,7 @@ ENTITIES_GRAPH = "entities"
 META_GRAPH = "meta"
 BUILD_GRAPH = "build"
 ONTOLOGY_GRAPH = "ontology"
-DUMP_FILES = ("dlkg.nt", "dlkg.ttl", "dlkg.trig", "dlkg.nq", "dlkg.jsonld")
+DUMP_FILES = tuple(f"dlkg.{fmt.extension}" for fmt in DUMP_FORMATS)  # dlkg.nt, dlkg.ttl...
 
 
 @dataclass
@@ -455,7 +456,7 @@ def describe(
         meta.add((dataset, VOID.dataDump, dist))
         meta.add((dist, RDF.type, DCAT.Distribution))
         meta.add((dist, DCAT.downloadURL, dist))
-        meta.add((dist, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(file_name).suffix])))
+        meta.add((dist, DCAT.mediaType, Literal(_media_type(file_name))))
         meta.add((dist, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
 
     # Each named graph: what it was derived from, by which build, under which terms.
@@ -519,13 +520,10 @@ def describe_build(
         build.add((activity, PROV.used, minter.source(source.spec.id)))
 
 
-_MEDIA_TYPES = {
-    ".nt": "application/n-triples",
-    ".ttl": "text/turtle",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-}
+def _media_type(file_name: str) -> str:
+    fmt = by_extension(file_name, DUMP_FORMATS)
+    assert fmt is not None, file_name
+    return fmt.media_type
 
 
 def load_ontology(ontology_dir: Path) -> Graph:

@@ -16,6 +16,7 @@ import rdflib
 
 from .emit import BUILD_GRAPH
 from .fetch import sha256_bytes, write_atomic
+from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
 from .namespaces import PREFIXES
 
@@ -76,14 +77,9 @@ def export_dumps(
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
     jsonld = _jsonld(nq, context, str(minter.download(CONTEXT_FILE)))
-    outputs = [
-        ("dlkg.nt", "application/n-triples", nt),
-        ("dlkg.ttl", "text/turtle", ttl),
-        ("dlkg.trig", "application/trig", trig),
-        ("dlkg.nq", "application/n-quads", nq),
-        ("dlkg.jsonld", "application/ld+json", jsonld),
-        (CONTEXT_FILE, "application/ld+json", context_bytes),
-    ]
+    data = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
+    outputs = [(f"dlkg.{f.extension}", f.media_type, data[f]) for f in DUMP_FORMATS]
+    outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
     dumps = []
     for file_name, media_type, data in outputs:
         write_atomic(dumps_dir / file_name, data)
