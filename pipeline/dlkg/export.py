@@ -77,8 +77,8 @@ def export_dumps(
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
     jsonld = _jsonld(nq, context, str(minter.download(CONTEXT_FILE)))
-    data = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
-    outputs = [(f"dlkg.{f.extension}", f.media_type, data[f]) for f in DUMP_FORMATS]
+    by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
+    outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
     outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
     dumps = []
     for file_name, media_type, data in outputs:

@@ -12,8 +12,8 @@ import pytest
 import rdflib
 
 from dlkg import formats
-from dlkg.web.site.entity_views import scholarly_links
 from dlkg.web.site.home import parse_query_file
+from dlkg.web.site.outbound import scholarly_links
 from dlkg.web.site.render import curie, split_extension
 
 from ..helpers import BASE, FIXTURES, OTHER_BASE, Call, load_store, make_call, site_over
