@@ -9,7 +9,7 @@ a node matching no row is new and gets a fresh key that never takes a registered
 the newcomer is suffixed); a row matching no node is reported. See docs/resolution.md.
 
 Format: UTF-8, tab-separated, header `kind key anchors`, anchors joined by " | ", rows sorted
-by kind and key. `python -m dlkg.resolve_registry --update` rewrites it from the sources.
+by kind and key. `dlkg registry --update` rewrites it from the sources.
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .model import Resolution
-from .normalize import PersonName, fold, title_key
-from .records import Issue, Provenance
-from .resolve_base import Log, PaperMention
-from .resolve_curation import KEYS_FILE, CurationError, tsv_rows
+from ..model import Resolution
+from ..normalize import PersonName, fold, title_key
+from ..records import Issue, Provenance
+from .base import IdKey, Log, NameIdx, PaperMention, sorted_keys
+from .curation import KEYS_FILE, CurationError, tsv_rows
 
 HEADER = ("kind", "key", "anchors")
 SEPARATOR = " | "
@@ -46,11 +47,12 @@ class KeyRow:
 
     kind: str
     key: str
-    anchors: frozenset[str]
+    anchors: frozenset[IdKey]
     prov: Provenance | None = None
 
     def row(self) -> str:
-        return "\t".join((self.kind, self.key, SEPARATOR.join(sorted(self.anchors))))
+        anchors = SEPARATOR.join(map(str, sorted_keys(self.anchors)))
+        return "\t".join((self.kind, self.key, anchors))
 
 
 @dataclass
@@ -61,30 +63,39 @@ class Node:
     slug, then with the year, then with the first author; `hinton-g`, then `hinton-geoffrey`).
     """
 
-    anchors: frozenset[str]
+    anchors: frozenset[IdKey]
     alternatives: tuple[str, ...]
     prov: Provenance
     label: str
 
 
-def record_anchors(m: PaperMention, keys: set[str]) -> set[str]:
+def record_anchors(m: PaperMention, keys: set[IdKey]) -> set[IdKey]:
     """The anchors one record gives its paper: its identifiers (from `keys`, the identity keys
     the paper rules read from its links and text), BibTeX key and normalised titles."""
-    out = {k for k in keys if k.partition(":")[0] in STRONG}
-    out |= {f"bib:{m.bib.key}"} if m.bib else set()
-    out |= {f"title:{title_key(m.title_en)}"} if title_key(m.title_en) else set()
-    out |= {f"zh:{title_key(m.title_zh)}"} if title_key(m.title_zh) else set()
+    out = {k for k in keys if k.kind in STRONG}
+    out |= {IdKey("bib", m.bib.key)} if m.bib else set()
+    out |= {IdKey("title", title_key(m.title_en))} if title_key(m.title_en) else set()
+    out |= {IdKey("zh", title_key(m.title_zh))} if title_key(m.title_zh) else set()
     return out
 
 
-def name_anchor(name: PersonName) -> str:
+def name_anchor(name: PersonName) -> IdKey:
     """`name:` and the display form's words folded: "Hinton, Geoffrey E" -> geoffrey e hinton."""
-    return "name:" + " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split())
+    return IdKey("name", " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split()))
+
+
+class NamedOn(NamedTuple):
+    """A written name, as `registered_people` reads it: its index, the parsed name and the
+    key of its paper (None for a key researcher)."""
+
+    idx: NameIdx
+    name: PersonName
+    paper_key: str | None
 
 
 def registered_people(
-    mentions: Iterable[tuple[int, PersonName, str | None]], rows: list[KeyRow] | None
-) -> list[tuple[KeyRow, list[int]]]:
+    mentions: Iterable[NamedOn], rows: list[KeyRow] | None
+) -> list[tuple[KeyRow, list[NameIdx]]]:
     """Written names the registry already assigned to one person: for each person row, the
     mentions (index, name, key of their paper) whose name *and* paper are anchors of the row.
     A new source can make a name ambiguous ("G. Hinton" once a Gerald Hinton is listed), and
@@ -97,7 +108,7 @@ def registered_people(
         found = [
             idx
             for idx, name, paper in listed
-            if paper and f"paper:{paper}" in row.anchors and name_anchor(name) in row.anchors
+            if paper and IdKey("paper", paper) in row.anchors and name_anchor(name) in row.anchors
         ]
         if len(found) > 1:
             out.append((row, found))
@@ -112,8 +123,8 @@ def parse_registry(text: str, path: str = KEYS_FILE) -> list[KeyRow]:
     for number, fields in tsv_rows(text, HEADER, path, what):
         if fields[0] not in KINDS or not fields[1]:
             raise CurationError(f"expected {what}", path=path, line=number)
-        anchors = frozenset(a.strip() for a in fields[2].split("|") if a.strip())
-        if not any(a.partition(":")[0] in IDENTIFYING for a in anchors):
+        anchors = frozenset(IdKey.parse(a.strip()) for a in fields[2].split("|") if a.strip())
+        if not any(a.kind in IDENTIFYING for a in anchors):
             raise CurationError(
                 f"key {fields[1]!r} has no identifying anchor", path=path, line=number
             )
@@ -137,18 +148,18 @@ def load_registry(curation_dir: Path | None) -> list[KeyRow] | None:
     return parse_registry((curation_dir / KEYS_FILE).read_text(encoding="utf-8"))
 
 
-def _score(node: frozenset[str], row: frozenset[str]) -> int:
-    shared = [a.partition(":")[0] for a in node & row]
+def _score(node: frozenset[IdKey], row: frozenset[IdKey]) -> int:
+    shared = [a.kind for a in node & row]
     if not any(kind in IDENTIFYING for kind in shared):
         return 0
     return sum(100 if kind in STRONG else WEIGHTS.get(kind, 0) for kind in shared)
 
 
-def _titles(anchors: frozenset[str]) -> list[str]:
-    return [a.partition(":")[2] for a in anchors if a.startswith("title:")]
+def _titles(anchors: frozenset[IdKey]) -> list[str]:
+    return [a.value for a in anchors if a.kind == "title"]
 
 
-def _fuzzy_score(node: frozenset[str], row: frozenset[str]) -> int:
+def _fuzzy_score(node: frozenset[IdKey], row: frozenset[IdKey]) -> int:
     """A node whose title was corrected still finds its row (a typo fixed upstream)."""
     best = max(
         (fuzz.ratio(a, b) for a in _titles(node) for b in _titles(row)),
@@ -156,7 +167,7 @@ def _fuzzy_score(node: frozenset[str], row: frozenset[str]) -> int:
     )
     if best < FUZZY_TITLE:
         return 0
-    extra = [a for a in node & row if a.partition(":")[0] in {"year", "author"}]
+    extra = [a for a in node & row if a.kind in {"year", "author"}]
     return 5 + len(extra)
 
 
@@ -202,7 +213,7 @@ def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log
     taken_rows: set[str] = set()
     order = sorted(range(len(nodes)), key=lambda i: nodes[i].prov)
     rank = {i: n for n, i in enumerate(order)}
-    scorers: list[Callable[[frozenset[str], frozenset[str]], int]] = [_score]
+    scorers: list[Callable[[frozenset[IdKey], frozenset[IdKey]], int]] = [_score]
     if kind == "paper":
         scorers.append(_fuzzy_score)
     for scorer in scorers:
@@ -226,7 +237,7 @@ def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log
             log.warn(
                 "resolve.new-key",
                 f"new {kind} key {key!r} for {nodes[i].label}: not in {KEYS_FILE}; register it "
-                "with `python -m dlkg.resolve_registry --update` and commit the file",
+                "with `dlkg registry --update` and commit the file",
                 nodes[i].prov,
             )
     final = [k or "" for k in keys]
@@ -252,7 +263,10 @@ def updated_rows(
     """The registry after an update: every current node with its current anchors; rows of
     nodes gone from the sources stay registered (their keys must not be reused) unless
     `prune`."""
-    rows = {(k, key): KeyRow(k, key, frozenset(anchors)) for k, key, anchors in current}
+    rows = {
+        (k, key): KeyRow(k, key, frozenset(map(IdKey.parse, anchors)))
+        for k, key, anchors in current
+    }
     if not prune:
         for row in old or []:
             rows.setdefault((row.kind, row.key), KeyRow(row.kind, row.key, row.anchors))
@@ -272,6 +286,7 @@ def refreshed_registry(
 
 __all__ = [
     "KeyRow",
+    "NamedOn",
     "Node",
     "assign_keys",
     "format_registry",

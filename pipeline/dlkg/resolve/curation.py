@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .records import Issue, Level, Provenance
+from ..errors import UsageError
+from ..records import Issue, Level, Provenance
 
 KINDS = (
     "link-not-identity",
