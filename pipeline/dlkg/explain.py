@@ -9,7 +9,7 @@ from __future__ import annotations
 from .errors import UsageError
 from .model import Resolution
 from .normalize import fold
-from .resolve.base import mention_of_bib, mention_of_entry
+from .resolve.base import MentionIdx, mention_of_bib, mention_of_entry
 
 
 def explain(resolution: Resolution, query: str) -> str:
@@ -77,11 +77,11 @@ def _explain_paper(resolution: Resolution, key: str) -> str:
                 f"    {item.list_id} {e.prov} [{item.key}] {e.title!r} year={e.year} "
                 f"authors={list(e.authors)}{'' if e.authors_complete else ' et al.'}"
             )
-            labels.add(mention_of_entry(0, e).label)
+            labels.add(mention_of_entry(MentionIdx(0), e).label)
     for bib, paper_key in resolution.bib_entries:
         if paper_key == key:
             out.append(f"    bib {bib.prov} [{bib.key}] {bib.title!r} year={bib.year}")
-            labels.add(mention_of_bib(0, bib).label)
+            labels.add(mention_of_bib(MentionIdx(0), bib).label)
     authors = ", ".join(
         f"{a.position}. {a.name_as_written} -> {a.person_key}" for a in p.authorships
     )

@@ -26,7 +26,8 @@ from ..normalize import (
 )
 from ..normalize.identifiers import slugify
 from .base import ClusterIdx, IdKey, Log, MentionIdx, NameIdx, PaperMention
-from .keys import Node, name_anchor, record_anchors
+from .keys import name_anchor, record_anchors
+from .minting import Node
 from .names import NameMention, preferred_name
 
 

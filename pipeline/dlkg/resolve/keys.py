@@ -9,23 +9,22 @@ a node matching no row is new and gets a fresh key that never takes a registered
 the newcomer is suffixed); a row matching no node is reported. See docs/resolution.md.
 
 Format: UTF-8, tab-separated, header `kind key anchors`, anchors joined by " | ", rows sorted
-by kind and key. `dlkg registry --update` rewrites it from the sources.
+by kind and key. `dlkg registry --update` rewrites it from the sources. Choosing the key of
+each node from these rows is `minting`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
 from ..model import Resolution
 from ..normalize import PersonName, fold, title_key
 from ..records import Issue, Provenance
-from .base import IdKey, Log, NameIdx, PaperMention, sorted_keys
+from .base import IdKey, NameIdx, PaperMention, sorted_keys
 from .curation import KEYS_FILE, CurationError, tsv_rows
 
 HEADER = ("kind", "key", "anchors")
@@ -36,9 +35,7 @@ KINDS = ("paper", "person")
 STRONG = frozenset(
     {"arxiv", "doi", "bib", "nips", "cvf", "jmlr", "pmlr", "acl", "nature", "mlpapers"}
 )
-WEIGHTS = {"title": 10, "zh": 10, "paper": 10, "name": 1, "year": 1, "author": 1}
 IDENTIFYING = STRONG | {"title", "zh", "paper", "name"}
-FUZZY_TITLE = 90.0  # a leftover node whose title is this close to a leftover row's title
 
 
 @dataclass(frozen=True)
@@ -53,20 +50,6 @@ class KeyRow:
     def row(self) -> str:
         anchors = SEPARATOR.join(map(str, sorted_keys(self.anchors)))
         return "\t".join((self.kind, self.key, anchors))
-
-
-@dataclass
-class Node:
-    """A resolved paper or person waiting for its key.
-
-    `alternatives` are the keys the minting rule offers, in order of preference (a title
-    slug, then with the year, then with the first author; `hinton-g`, then `hinton-geoffrey`).
-    """
-
-    anchors: frozenset[IdKey]
-    alternatives: tuple[str, ...]
-    prov: Provenance
-    label: str
 
 
 def record_anchors(m: PaperMention, keys: set[IdKey]) -> set[IdKey]:
@@ -148,115 +131,6 @@ def load_registry(curation_dir: Path | None) -> list[KeyRow] | None:
     return parse_registry((curation_dir / KEYS_FILE).read_text(encoding="utf-8"))
 
 
-def _score(node: frozenset[IdKey], row: frozenset[IdKey]) -> int:
-    shared = [a.kind for a in node & row]
-    if not any(kind in IDENTIFYING for kind in shared):
-        return 0
-    return sum(100 if kind in STRONG else WEIGHTS.get(kind, 0) for kind in shared)
-
-
-def _titles(anchors: frozenset[IdKey]) -> list[str]:
-    return [a.value for a in anchors if a.kind == "title"]
-
-
-def _fuzzy_score(node: frozenset[IdKey], row: frozenset[IdKey]) -> int:
-    """A node whose title was corrected still finds its row (a typo fixed upstream)."""
-    best = max(
-        (fuzz.ratio(a, b) for a in _titles(node) for b in _titles(row)),
-        default=0.0,
-    )
-    if best < FUZZY_TITLE:
-        return 0
-    extra = [a for a in node & row if a.kind in {"year", "author"}]
-    return 5 + len(extra)
-
-
-def _mint(nodes: Sequence[Node], todo: list[int], taken: set[str]) -> dict[int, str]:
-    """Fresh keys for new nodes. A new node whose key collides with a registered key or with
-    another new node's moves to its next alternative (every new node of a colliding group
-    does, so two new "Deep learning" papers both get their year); what still collides gets
-    `-2`, `-3` in source order. Registered keys are never touched."""
-    level = dict.fromkeys(todo, 0)
-    current = {i: nodes[i].alternatives[0] for i in todo}
-    for _ in range(max((len(nodes[i].alternatives) for i in todo), default=1)):
-        groups: dict[str, list[int]] = {}
-        for i in todo:
-            groups.setdefault(current[i], []).append(i)
-        moved = False
-        for key, members in groups.items():
-            if len(members) > 1 or key in taken:
-                for i in members:
-                    if level[i] + 1 < len(nodes[i].alternatives):
-                        level[i] += 1
-                        current[i] = nodes[i].alternatives[level[i]]
-                        moved = True
-        if not moved:
-            break
-    out: dict[int, str] = {}
-    used = set(taken)
-    for i in sorted(todo, key=lambda i: nodes[i].prov):
-        key, n = current[i], 1
-        while (key if n == 1 else f"{current[i]}-{n}") in used:
-            n += 1
-        key = key if n == 1 else f"{current[i]}-{n}"
-        used.add(key)
-        out[i] = key
-    return out
-
-
-def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log: Log) -> list[str]:
-    """The key of every node: its registered key when its anchors match a row, else a fresh
-    one. New keys (`resolve.new-key`) and rows matching nothing (`resolve.key-unmatched`) are
-    reported when a registry is in use (`rows` is not None)."""
-    mine = [r for r in rows or [] if r.kind == kind]
-    keys: list[str | None] = [None] * len(nodes)
-    taken_rows: set[str] = set()
-    order = sorted(range(len(nodes)), key=lambda i: nodes[i].prov)
-    rank = {i: n for n, i in enumerate(order)}
-    scorers: list[Callable[[frozenset[IdKey], frozenset[IdKey]], int]] = [_score]
-    if kind == "paper":
-        scorers.append(_fuzzy_score)
-    for scorer in scorers:
-        pairs = [
-            (s, row.key, rank[i], i)
-            for row in mine
-            if row.key not in taken_rows
-            for i in order
-            if keys[i] is None and (s := scorer(nodes[i].anchors, row.anchors))
-        ]
-        # Best-scored pairs first; ties by row key, then source order: all deterministic.
-        for _, key, _, i in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-            if keys[i] is None and key not in taken_rows:
-                keys[i] = key
-                taken_rows.add(key)
-    todo = [i for i in range(len(nodes)) if keys[i] is None]
-    fresh = _mint(nodes, todo, {r.key for r in mine} | {k for k in keys if k})
-    for i, key in fresh.items():
-        keys[i] = key
-        if rows is not None:
-            log.warn(
-                "resolve.new-key",
-                f"new {kind} key {key!r} for {nodes[i].label}: not in {KEYS_FILE}; register it "
-                "with `dlkg registry --update` and commit the file",
-                nodes[i].prov,
-            )
-    final = [k or "" for k in keys]
-    for row in mine:
-        if row.key in taken_rows:
-            continue
-        heirs = sorted(
-            {final[i] for i in range(len(nodes)) if _score(nodes[i].anchors, row.anchors)}
-        )
-        where = f"; its anchors now belong to {', '.join(heirs)}" if heirs else ""
-        log.warn(
-            "resolve.key-unmatched",
-            f"registered {kind} key {row.key!r} matches no {kind} of the sources{where} "
-            "(update the registry if the node is really gone)",
-            row.prov,
-        )
-    return final
-
-
 def updated_rows(
     current: Iterable[tuple[str, str, tuple[str, ...]]], old: list[KeyRow] | None, *, prune: bool
 ) -> list[KeyRow]:
@@ -287,8 +161,6 @@ def refreshed_registry(
 __all__ = [
     "KeyRow",
     "NamedOn",
-    "Node",
-    "assign_keys",
     "format_registry",
     "load_registry",
     "name_anchor",

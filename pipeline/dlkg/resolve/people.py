@@ -19,8 +19,6 @@ from rapidfuzz import fuzz
 
 from ..normalize import (
     PersonName,
-    clean_name_text,
-    given_compatible,
     names_compatible,
     parse_person_name,
     same_tokens,
@@ -38,6 +36,7 @@ from .names import (
     match_same_position,
     split_authors,
 )
+from .researchers import match_key_researchers
 
 
 class CuratedName(NamedTuple):
@@ -259,65 +258,6 @@ class PersonResolver(NameClusters):
                     self.near(x, fits[0], 70.0, f"initials fit several people named {family!r}")
         return changed
 
-    def key_researchers(self) -> None:
-        """A key researcher is the person with that full name; else the one person of that
-        family name with compatible (typo-tolerant) given names and a paper in the section
-        the researcher is named in. Otherwise a person of their own (reported if ambiguous)."""
-        krs = [n for n in self.mentions if n.researcher]
-        for n in krs:
-            for o in krs:
-                if o.idx > n.idx and clean_name_text(o.written) == clean_name_text(n.written):
-                    self.join(n.idx, o.idx, "same-full-name", 100.0, "the same key researcher")
-        clusters = self.cluster_names()
-        families = {r: self.family_of(ns) for r, ns in clusters.items()}
-        done: set[NameIdx] = set()
-        for n in krs:
-            root = self.uf.find(n.idx)
-            if root in done:
-                continue
-            done.add(root)
-            kr = n.researcher
-            assert kr is not None
-            first = word_key(n.name.given.split()[0]) if n.name.given.split() else ""
-            fits: list[NameIdx] = []
-            exact: list[NameIdx] = []
-            in_section: list[NameIdx] = []
-            for r, ns in clusters.items():
-                if families[r] != n.name.family_last_key or all(m.researcher for m in ns):
-                    continue
-                if not all(given_compatible(m.name, n.name, typo=True) for m in ns):
-                    continue
-                fits.append(r)
-                if any(
-                    m.name.given.split() and word_key(m.name.given.split()[0]) == first
-                    for m in ns
-                    if not m.researcher
-                ):
-                    exact.append(r)
-                if any(
-                    p.list_id == kr.list_id and p.section_key == kr.section_key
-                    for m in ns
-                    if m.paper is not None
-                    for p in self.clusters[m.paper]
-                ):
-                    in_section.append(r)
-            if len(exact) == 1:
-                self.join(exact[0], n.idx, "key-researcher-name", 100.0, "the same full name")
-            elif len(in_section) == 1:
-                self.join(
-                    in_section[0],
-                    n.idx,
-                    "key-researcher-section",
-                    90.0,
-                    f"the only fitting author with a paper in {kr.section_key}",
-                )
-            elif fits:
-                self.log.warn(
-                    "resolve.key-researcher-ambiguous",
-                    f"key researcher {kr.name!r} fits {len(fits)} people; kept apart",
-                    kr.prov,
-                )
-
     def registered(self) -> None:
         """Names the key registry knows as one person stay one person (`registered_people`),
         when nothing blocks it and their given names agree."""
@@ -342,7 +282,7 @@ class PersonResolver(NameClusters):
         self.registered()
         while self.coauthor_overlap() or self.unique_family():
             pass
-        self.key_researchers()
+        match_key_researchers(self, self.clusters)
         self.log.flush("person", self.uf)
         return self.uf
 

@@ -7,7 +7,7 @@ node is what it is). The rules are documented, in order, in docs/resolution.md; 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
@@ -24,13 +24,15 @@ from .base import (
     ClusterIdx,
     Log,
     MentionIdx,
+    NameIdx,
     PaperMention,
     mention_of_bib,
     mention_of_entry,
     sorted_keys,
 )
 from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
-from .keys import assign_keys, load_registry
+from .keys import load_registry
+from .minting import assign_keys
 from .papers import PaperResolver
 from .people import PersonResolver
 
@@ -153,7 +155,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         for n in people.mentions
     ]
     resolution.different_from = _different_from(
-        [("paper", papers_rv.cannot, paper_key), ("person", people.cannot, person_key)]
+        [
+            ("paper", papers_rv.cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("person", people.cannot, lambda i: person_key[NameIdx(i)]),
+        ]
     )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
@@ -161,7 +166,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
 
 def _different_from(
-    kinds: list[tuple[str, list[Apart], Mapping[int, str]]],
+    kinds: list[tuple[str, list[Apart], Callable[[int], str]]],
 ) -> list[DifferentFrom]:
     """Curated different-from decisions as pairs of final keys (a < b), sorted."""
     pairs: set[DifferentFrom] = set()
@@ -169,7 +174,7 @@ def _different_from(
         for left, right, reason in cannot:
             for a in left:
                 for b in right:
-                    ka, kb = sorted((key_of[a], key_of[b]))
+                    ka, kb = sorted((key_of(a), key_of(b)))
                     if ka != kb:
                         pairs.add(DifferentFrom(kind, ka, kb, reason))
     return sorted(pairs)
