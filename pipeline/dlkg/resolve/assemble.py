@@ -25,10 +25,11 @@ from ..normalize import (
     url_key,
 )
 from ..normalize.identifiers import slugify
-from .base import ClusterIdx, IdKey, Log, MentionIdx, NameIdx, PaperMention
+from .base import ClusterIdx, IdKey, MentionIdx, NameIdx, PaperMention
 from .keys import name_anchor, record_anchors
 from .minting import Node
 from .names import NameMention, preferred_name
+from .unionfind import Log
 
 
 def author_source(members: list[PaperMention]) -> PaperMention | None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..records import Provenance
-from .base import IdKey, Log
+from .base import IdKey
 from .curation import KEYS_FILE
 from .keys import IDENTIFYING, STRONG, KeyRow
+from .unionfind import Log
 
 WEIGHTS = {"title": 10, "zh": 10, "paper": 10, "name": 1, "year": 1, "author": 1}
 FUZZY_TITLE = 90.0  # a leftover node whose title is this close to a leftover row's title

@@ -25,9 +25,10 @@ from ..normalize import (
     url_key,
     venue_url_key,
 )
-from .base import Apart, IdKey, Log, MentionIdx, PaperMention, UnionFind, sorted_keys
+from .base import IdKey, MentionIdx, PaperMention, sorted_keys
 from .curation import Decision, PaperRef, parse_paper_ref, unmatched
 from .keys import KeyRow, record_anchors
+from .unionfind import Apart, Log, UnionFind
 
 TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
 TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss

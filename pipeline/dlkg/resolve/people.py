@@ -25,18 +25,19 @@ from ..normalize import (
     word_key,
 )
 from ..records import KeyResearcher
-from .base import Apart, ClusterIdx, MentionIdx, NameIdx, PaperMention, UnionFind
+from .base import ClusterIdx, MentionIdx, NameIdx, PaperMention
 from .curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
 from .keys import KeyRow, NamedOn, registered_people
+from .name_clusters import NameClusters
 from .names import (
     COMMON_FAMILIES,
-    NameClusters,
     NameMention,
     find_person_refs,
     match_same_position,
     split_authors,
 )
 from .researchers import match_key_researchers
+from .unionfind import Apart, UnionFind
 
 
 class CuratedName(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..normalize import clean_name_text, given_compatible, word_key
 from .base import NameIdx, PaperMention
-from .names import NameClusters
+from .name_clusters import NameClusters
 
 
 def match_key_researchers(names: NameClusters, papers: list[list[PaperMention]]) -> None:

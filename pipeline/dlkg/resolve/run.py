@@ -20,9 +20,7 @@ from .assemble import (
     list_items,
 )
 from .base import (
-    Apart,
     ClusterIdx,
-    Log,
     MentionIdx,
     NameIdx,
     PaperMention,
@@ -35,6 +33,7 @@ from .keys import load_registry
 from .minting import assign_keys
 from .papers import PaperResolver
 from .people import PersonResolver
+from .unionfind import Apart, Log
 
 
 def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
