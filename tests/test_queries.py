@@ -16,7 +16,7 @@ import pytest
 
 from dlkg.settings import Settings
 from dlkg.store import open_read_only, run_query
-from test_parse_awesome import UPSTREAM_COUNTS as AWESOME_SECTION_COUNTS
+from source_helpers import AWESOME_SECTION_COUNTS
 
 pytestmark = pytest.mark.upstream
 

@@ -267,7 +267,7 @@ def synthetic_dataset(base: str, *, papers: int = 600, seed: int = 7) -> Dataset
             graph.add((link, ns.SCHEMA.position, Literal(1)))
     bib = ds.graph(iri.graph("awesome-bib"))
     for n, key in enumerate(paper_keys[:100]):
-        entry = iri.bib_entry(f"key{n}")
+        entry = iri.bib_entry("awesome-bib", f"key{n}")
         bib.add((entry, ns.RDF.type, ns.DLKG.BibEntry))
         bib.add((entry, ns.DLKG.citationKey, Literal(f"key{n}")))
         bib.add((entry, ns.DLKG.statedTitle, Literal(f"Title of {key}")))

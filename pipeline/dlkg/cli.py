@@ -273,8 +273,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def explain(ctx: click.Context, what: str) -> None:
     """Why a paper or person node is what it is: its records, rules and scores."""
     from .build import parse_and_resolve
+    from .explain import explain as explain_node
     from .report import StepTimer
-    from .resolve import explain as explain_node
 
     settings = _settings(ctx)
     parsed = parse_and_resolve(settings, StepTimer(), lambda _s: None)
@@ -301,8 +301,8 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     from .build import parse_and_resolve
     from .fetch import write_atomic
     from .report import StepTimer
-    from .resolve_curation import KEYS_FILE
-    from .resolve_registry import refreshed_registry
+    from .resolve.curation import KEYS_FILE
+    from .resolve.keys import refreshed_registry
 
     settings = _settings(ctx)
     if curation_dir is not None:

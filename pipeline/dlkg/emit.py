@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from . import sources
 from .fetch import FetchedSource
 from .formats import DUMP_FORMATS, by_extension
 from .iris import IriMinter
@@ -37,16 +38,8 @@ from .namespaces import (
     XSD,
 )
 from .records import Provenance, Section
+from .sources import SourceKind
 
-# Which list each source describes; translations reuse their original's section scheme.
-LIST_OF_SOURCE = {
-    "awesome-readme": "awesome",
-    "roadmap-readme": "roadmap",
-    "zh-awesome": "zh-awesome",
-    "zh-roadmap-blog": "zh-roadmap-blog",
-}
-SOURCE_OF_LIST = {v: k for k, v in LIST_OF_SOURCE.items()}
-SECTION_LIST = {"zh-awesome": "awesome", "zh-roadmap-blog": "roadmap"}
 ENTITIES_GRAPH = "entities"
 META_GRAPH = "meta"
 BUILD_GRAPH = "build"
@@ -61,8 +54,17 @@ class Emitted:
     line_index: dict[str, str] = field(default_factory=dict)
 
 
-def _lang(list_id: str) -> str:
-    return "zh-Hans" if list_id.startswith("zh-") else "en"
+def _kind(list_id: str) -> SourceKind:
+    """The source kind of a list (the registry in sources.py says which source, language and
+    original list it has; translations reuse their original's section scheme)."""
+    found = sources.of_list(list_id)
+    if found is None:
+        raise KeyError(f"no source kind describes the list {list_id!r}")
+    return found
+
+
+def _scheme_list(list_id: str) -> str:
+    return _kind(list_id).section_list or list_id
 
 
 def _year(year: int) -> Literal:
@@ -149,7 +151,7 @@ class _Emitter:
     def section(self, section: Section) -> None:
         source_id = section.prov.source_id
         g = self.graph(source_id)
-        scheme_list = SECTION_LIST.get(section.list_id, section.list_id)
+        scheme_list = _scheme_list(section.list_id)
         node = self.m.section(scheme_list, section.key)
         g.add((node, SKOS.prefLabel, Literal(section.title, lang=section.lang)))
         if scheme_list != section.list_id:
@@ -169,25 +171,26 @@ class _Emitter:
         self.index(node, section.prov)
 
     def item_list(self, list_id: str, items: list[ListItem]) -> None:
-        source_id = SOURCE_OF_LIST[list_id]
+        kind = _kind(list_id)
+        source_id = kind.source_id
         fetched = self.sources.get(source_id)
         g = self.graph(source_id)
         node = self.m.list(list_id)
-        scheme_list = SECTION_LIST.get(list_id, list_id)
+        scheme_list = _scheme_list(list_id)
         scheme = self.m.section_scheme(scheme_list)
         g.add((node, RDF.type, SCHEMA.ItemList))
         if fetched:
             spec = fetched.spec
-            g.add((node, SCHEMA.name, Literal(spec.list_name or spec.title, lang=_lang(list_id))))
+            g.add((node, SCHEMA.name, Literal(spec.list_name or spec.title, lang=kind.language)))
             if spec.list_name_en:
                 g.add((node, SCHEMA.name, Literal(spec.list_name_en, lang="en")))
-        g.add((node, SCHEMA.inLanguage, Literal(_lang(list_id))))
+        g.add((node, SCHEMA.inLanguage, Literal(kind.language)))
         g.add((node, SCHEMA.itemListOrder, SCHEMA.ItemListOrderAscending))
         g.add((node, SCHEMA.numberOfItems, _int(len(items))))
         g.add((node, DLKG.sectionScheme, scheme))
         g.add((node, DCTERMS.source, self.m.source(source_id)))
-        if list_id in SECTION_LIST:
-            g.add((node, SCHEMA.translationOfWork, self.m.list(SECTION_LIST[list_id])))
+        if kind.original is not None:
+            g.add((node, SCHEMA.translationOfWork, self.m.list(scheme_list)))
         else:
             g.add((scheme, RDF.type, SKOS.ConceptScheme))
             title = (fetched.spec.list_name or fetched.spec.title) if fetched else list_id
@@ -239,7 +242,7 @@ class _Emitter:
     def bib_entries(self, resolution: Resolution) -> None:
         for entry, paper_key in resolution.bib_entries:
             g = self.graph(entry.prov.source_id)
-            node = self.m.bib_entry(entry.key)
+            node = self.m.bib_entry(entry.prov.source_id, entry.key)
             g.add((node, RDF.type, DLKG.BibEntry))
             g.add((node, DLKG.citationKey, Literal(entry.key)))
             g.add((node, DLKG.statedTitle, Literal(entry.title, lang="en")))
@@ -260,7 +263,7 @@ class _Emitter:
             item.entry.prov: self.m.list_item(item.list_id, item.key) for item in resolution.items
         }
         for entry, _key in resolution.bib_entries:
-            records[entry.prov] = self.m.bib_entry(entry.key)
+            records[entry.prov] = self.m.bib_entry(entry.prov.source_id, entry.key)
         seen: set[tuple[URIRef, int]] = set()
         for mention in resolution.person_mentions:
             record = records.get(mention.prov)
@@ -281,7 +284,7 @@ class _Emitter:
     def key_researchers(self, resolution: Resolution) -> None:
         for record, person_key in resolution.key_researchers:
             g = self.graph(record.prov.source_id)
-            scheme_list = SECTION_LIST.get(record.list_id, record.list_id)
+            scheme_list = _scheme_list(record.list_id)
             section = self.m.section(scheme_list, record.section_key)
             g.add((section, DLKG.keyResearcher, self.m.person(person_key)))
 

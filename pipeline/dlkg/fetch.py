@@ -20,9 +20,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from . import sources
 from .errors import ChecksumError, OfflineError, SourceError, UsageError
-
-_KINDS = {"awesome-list", "roadmap", "bibtex", "zh-awesome-list", "zh-roadmap-blog"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class SourceSpec:
 
     id: str
     title: str
-    kind: str
+    kind: str  # a kind of the registry in sources.py
     language: str
     licence: str
     sha256: str
@@ -65,13 +64,14 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"invalid TOML: {exc}", path=manifest) from None
     specs: list[SourceSpec] = []
-    for i, raw in enumerate(data.get("source", []), start=1):
+    entries = list(enumerate(data.get("source", []), start=1))
+    by_id = {raw.get("id"): raw.get("kind") for _, raw in entries}
+    for i, raw in entries:
         where = f"{manifest} [[source]] #{i}"
         missing = [k for k in ("id", "title", "kind", "language", "sha256") if k not in raw]
         if missing:
             raise UsageError(f"{where}: missing {', '.join(missing)}")
-        if raw["kind"] not in _KINDS:
-            raise UsageError(f"{where}: unknown kind {raw['kind']!r} (one of {sorted(_KINDS)})")
+        sources.check_entry(raw, f"{where} ({raw['id']})", by_id)
         if ("url" in raw) == ("path" in raw):
             raise UsageError(f"{where}: give exactly one of url (upstream) or path (shipped)")
         path = (manifest.parent / raw["path"]).resolve() if "path" in raw else None

@@ -13,15 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from dlkg.cli import main
-from dlkg.fetch import load_manifest
 from dlkg.model import Resolution
 from dlkg.parse import parse_text
 from dlkg.records import ParseResult
 from dlkg.resolve import resolve
-from dlkg.resolve_registry import format_registry, parse_registry
-
-ROOT = Path(__file__).resolve().parent.parent
-CURATION = ROOT / "data" / "curation"
+from dlkg.resolve.keys import format_registry, parse_registry
+from source_helpers import CURATION, source_texts
 
 # Unrelated edits of the sources: new entries whose title, family name and initial collide
 # with existing ones, inserted before everything else so that every later line moves.
@@ -59,16 +56,8 @@ INSERTS = {
 }
 
 
-def _texts(upstream_dir: Path, sources_dir: Path) -> dict[str, tuple[str, str, str]]:
-    out = {}
-    for spec in load_manifest(ROOT / "data" / "sources.toml"):
-        if spec.mirror_path:
-            path = upstream_dir / spec.mirror_path
-        else:
-            assert spec.path is not None
-            path = sources_dir / spec.path.name
-        out[spec.id] = (spec.kind, spec.file_name, path.read_text(encoding="utf-8"))
-    return out
+def _texts(upstream_dir: Path) -> dict[str, tuple[str, str, str]]:
+    return {t.spec.id: (t.spec.kind, t.spec.file_name, t.text) for t in source_texts(upstream_dir)}
 
 
 def _resolve(texts: dict[str, tuple[str, str, str]], curation: Path) -> Resolution:
@@ -128,10 +117,8 @@ def test_the_key_registry_is_up_to_date(
 
 
 @pytest.mark.upstream
-def test_the_real_build_mints_no_new_key_and_loses_none(
-    upstream_dir: Path, sources_dir: Path
-) -> None:
-    res = _resolve(_texts(upstream_dir, sources_dir), CURATION)
+def test_the_real_build_mints_no_new_key_and_loses_none(upstream_dir: Path) -> None:
+    res = _resolve(_texts(upstream_dir), CURATION)
     codes = {i.code for i in res.issues}
     assert not codes & {"resolve.new-key", "resolve.key-unmatched", "resolve.curation-unmatched"}
     registered = {(r.kind, r.key) for r in parse_registry((CURATION / "keys.tsv").read_text())}
@@ -140,8 +127,8 @@ def test_the_real_build_mints_no_new_key_and_loses_none(
 
 
 @pytest.mark.upstream
-def test_colliding_insertions_change_no_existing_key(upstream_dir: Path, sources_dir: Path) -> None:
-    texts = _texts(upstream_dir, sources_dir)
+def test_colliding_insertions_change_no_existing_key(upstream_dir: Path) -> None:
+    texts = _texts(upstream_dir)
     before = _resolve(texts, CURATION)
     edited = dict(texts)
     for sid, (at, lines) in INSERTS.items():

@@ -20,32 +20,17 @@ from typing import TypeVar
 
 import pytest
 
-from dlkg.fetch import load_manifest
 from dlkg.model import Resolution
 from dlkg.normalize import clean_name_text
-from dlkg.parse import parse_text
-from dlkg.records import ParseResult
 from dlkg.resolve import resolve
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLD = Path(__file__).resolve().parent / "gold"
+from source_helpers import CURATION, GOLD, parse_all
 
 pytestmark = pytest.mark.upstream
 
 
-def parse_all(upstream_dir: Path) -> list[ParseResult]:
-    """Every source of data/sources.toml parsed as the build parses it."""
-    results = []
-    for spec in load_manifest(ROOT / "data" / "sources.toml"):
-        path = spec.path if spec.path else upstream_dir / str(spec.mirror_path)
-        text = path.read_text(encoding="utf-8")
-        results.append(parse_text(spec.kind, text, source_id=spec.id, path=spec.file_name))
-    return results
-
-
 @pytest.fixture(scope="module")
 def resolution(upstream_dir: Path) -> Resolution:
-    return resolve(parse_all(upstream_dir), curation_dir=ROOT / "data" / "curation")
+    return resolve(parse_all(upstream_dir), curation_dir=CURATION)
 
 
 def read_gold(name: str) -> Iterator[dict[str, str]]:

@@ -1,5 +1,5 @@
 """From clusters to entities: Paper and Person values, the nodes their keys are chosen for
-(`resolve_registry`), authorships and list items.
+(`keys`), authorships and list items.
 
 Conflicting statements keep living in the records (ListItem.entry, BibEntry: the stated*
 values); the entity takes the value of the best-ranked source (BibTeX > roadmap > awesome
@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from typing import NamedTuple
 
-from .iris import slugify
-from .model import Authorship, ListItem, Paper, Person
-from .normalize import (
+from ..model import Authorship, ListItem, Paper, Person
+from ..normalize import (
     PersonName,
     clean_title,
     clean_url,
@@ -24,9 +24,12 @@ from .normalize import (
     title_key,
     url_key,
 )
-from .resolve_base import Log, PaperMention
-from .resolve_names import NameMention, preferred_name
-from .resolve_registry import Node, name_anchor, record_anchors
+from ..normalize.identifiers import slugify
+from .base import ClusterIdx, IdKey, MentionIdx, NameIdx, PaperMention
+from .keys import name_anchor, record_anchors
+from .minting import Node
+from .names import NameMention, preferred_name
+from .unionfind import Log
 
 
 def author_source(members: list[PaperMention]) -> PaperMention | None:
@@ -41,8 +44,16 @@ def author_source(members: list[PaperMention]) -> PaperMention | None:
     return None
 
 
-def _pick(values: list[tuple[int, int, str]]) -> str | None:
-    return min(values)[2] if values else None
+class Ranked(NamedTuple):
+    """A value stated by a record, ordered by the record's rank, then its index."""
+
+    rank: int
+    idx: MentionIdx
+    value: str
+
+
+def _pick(values: list[Ranked]) -> str | None:
+    return min(values).value if values else None
 
 
 def _capitals(text: str) -> int:
@@ -55,16 +66,16 @@ def choose_title(members: list[PaperMention]) -> tuple[str | None, list[str]]:
     The wording comes from the best-ranked source for titles (BibTeX > awesome list >
     roadmap, `TITLE_RANK`); among the spellings of that wording the one with the most
     capitals wins, because BibTeX exports lower-case acronyms ("Fast r-cnn", "Vqa")."""
-    english = [(m.title_rank, m.idx, clean_title(m.title_en)) for m in members if m.title_en]
+    english = [Ranked(m.title_rank, m.idx, clean_title(m.title_en)) for m in members if m.title_en]
     if not english:
         return None, []
-    wording = title_key(min(english)[2])
-    same = [t for t in english if title_key(t[2]) == wording]
-    best = max(same, key=lambda t: (_capitals(t[2]), -t[0], -t[1]))
-    return best[2], [t for _, _, t in english]
+    wording = title_key(min(english).value)
+    same = [t for t in english if title_key(t.value) == wording]
+    best = max(same, key=lambda t: (_capitals(t.value), -t.rank, -t.idx))
+    return best.value, [t.value for t in english]
 
 
-def _doi(members: list[PaperMention], ids: list[tuple[int, int, str]]) -> str | None:
+def _doi(members: list[PaperMention], ids: list[Ranked]) -> str | None:
     if ids:
         return _pick(ids)
     # A Nature file name on a mirror is a DOI only for a paper some record places in Nature.
@@ -76,23 +87,22 @@ def _doi(members: list[PaperMention], ids: list[tuple[int, int, str]]) -> str | 
 
 def assemble_paper(
     members: list[PaperMention],
-    keys: dict[int, set[str]],
-    excluded: dict[int, set[str]],
+    keys: dict[MentionIdx, set[IdKey]],
+    excluded: dict[MentionIdx, set[str]],
     log: Log,
     curated_title: str | None = None,
 ) -> tuple[Paper, Node]:
     """A Paper (key still empty) and the Node its key is chosen for; conflicts -> issues.
     Links excluded for a record (naming another paper, curated not-identity) are not URLs
     of the paper; they stay on the record's list item."""
-    ids: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    ids: dict[str, list[Ranked]] = defaultdict(list)
     for m in members:
-        for key in keys[m.idx]:
-            kind, _, value = key.partition(":")
+        for kind, value in keys[m.idx]:
             if kind in {"arxiv", "doi"}:
-                ids[kind].append((m.rank, m.idx, value))
+                ids[kind].append(Ranked(m.rank, m.idx, value))
     first = members[0]
     for kind in ("arxiv", "doi"):
-        distinct = sorted({v for _, _, v in ids[kind]})
+        distinct = sorted({v.value for v in ids[kind]})
         if len(distinct) > 1:
             log.warn(
                 f"resolve.{kind}-conflict",
@@ -111,8 +121,8 @@ def assemble_paper(
             + (" (curated)" if curated_title else ""),
             first.prov,
         )
-    years = [(m.rank, m.idx, str(m.year)) for m in members if m.year is not None]
-    if len({y for _, _, y in years}) > 1:
+    years = [Ranked(m.rank, m.idx, str(m.year)) for m in members if m.year is not None]
+    if len({y.value for y in years}) > 1:
         stated = ", ".join(f"{y} ({members_by_idx(members, i).prov})" for _, i, y in sorted(years))
         log.warn(
             "resolve.year-conflict", f"years differ: {stated}; kept {_pick(years)}", first.prov
@@ -141,7 +151,7 @@ def assemble_paper(
             t for _, _, t in sorted((m.rank, m.idx, m.title_zh) for m in members if m.title_zh)
         ],
         alternate_titles=set(english) - {title_en or ""},
-        year=int(min(years)[2]) if years else None,
+        year=int(min(years).value) if years else None,
         arxiv_id=_pick(ids["arxiv"]),
         doi=_doi(members, ids["doi"]),
         urls=urls,
@@ -151,11 +161,11 @@ def assemble_paper(
     )
     if chosen is None:
         paper.authors_complete = False
-    anchors = set().union(*(record_anchors(m, keys[m.idx]) for m in members))
-    anchors |= {f"doi:{paper.doi}"} if paper.doi else set()
-    anchors |= {f"year:{paper.year}"} if paper.year else set()
+    anchors: set[IdKey] = set().union(*(record_anchors(m, keys[m.idx]) for m in members))
+    anchors |= {IdKey("doi", paper.doi)} if paper.doi else set()
+    anchors |= {IdKey("year", str(paper.year))} if paper.year else set()
     author = parse_person_name(chosen.authors[0]).family_key if chosen else ""
-    anchors |= {f"author:{author}"} if author else set()
+    anchors |= {IdKey("author", author)} if author else set()
     base = base_paper_key(paper, members)
     alternatives = [base]
     if not base.startswith(("arxiv-", "doi-")):
@@ -166,7 +176,7 @@ def assemble_paper(
     return paper, node
 
 
-def members_by_idx(members: list[PaperMention], idx: int) -> PaperMention:
+def members_by_idx(members: list[PaperMention], idx: MentionIdx) -> PaperMention:
     return next(m for m in members if m.idx == idx)
 
 
@@ -184,7 +194,7 @@ def base_paper_key(paper: Paper, members: list[PaperMention]) -> str:
 
 
 def assemble_person(
-    names: list[NameMention], paper_key: dict[int, str], curated: PersonName | None = None
+    names: list[NameMention], paper_key: dict[ClusterIdx, str], curated: PersonName | None = None
 ) -> tuple[Person, Node]:
     """One Person (key still empty) with its preferred name, and the Node its key is chosen
     for: `hinton-g`, or `hinton-geoffrey` when another person has that key."""
@@ -204,19 +214,21 @@ def assemble_person(
     if len(given_first.rstrip(".")) > 1:
         alternatives.append(f"{family}-{slugify(given_first)}")
     anchors = {name_anchor(n.name) for n in names if n.name.family}
-    anchors |= {f"paper:{paper_key[n.paper]}" for n in names if n.paper >= 0}
+    anchors |= {IdKey("paper", paper_key[n.paper]) for n in names if n.paper is not None}
     node = Node(frozenset(anchors), tuple(alternatives), min(person.provs), repr(best.display))
     return person, node
 
 
 def authorships_of(
-    chosen: PaperMention, names: list[NameMention], key_of: dict[int, str]
+    chosen: PaperMention, names: list[NameMention], key_of: dict[NameIdx, str]
 ) -> list[Authorship]:
     mine = sorted((n for n in names if n.record == chosen.idx), key=lambda n: n.position)
     return [Authorship(key_of[n.idx], n.position, n.written.strip(), n.prov) for n in mine]
 
 
-def list_items(mentions: list[PaperMention], paper_key: dict[int, str], log: Log) -> list[ListItem]:
+def list_items(
+    mentions: list[PaperMention], paper_key: dict[MentionIdx, str], log: Log
+) -> list[ListItem]:
     """ListItems keyed `<section>/<paper>` (`-2`, `-3` on repeats in one section); a paper
     listed twice in one list is reported."""
     items: list[ListItem] = []

@@ -17,7 +17,7 @@ References never use line numbers (inserting a line above would break them):
   `<paper>#<position>` (the n-th author of the referenced records themselves) or a name as
   written (every mention written so, compared after `normalize.clean_name_text` and `fold`).
 
-`keys.tsv` of the same folder is the key registry (`resolve_registry`), not a decision file.
+`keys.tsv` of the same folder is the key registry (`resolve.keys`), not a decision file.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .records import Issue, Level, Provenance
+from ..errors import UsageError
+from ..records import Issue, Level, Provenance
 
 KINDS = (
     "link-not-identity",

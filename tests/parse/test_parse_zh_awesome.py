@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlkg.iris import section_slug
+from dlkg.normalize.identifiers import section_slug
 from dlkg.parse.zh_awesome import DROPPED_CODES, parse_zh_awesome, split_authors
 from dlkg.parse.zh_sections import (
     AWESOME_HEADINGS,

@@ -1,31 +1,39 @@
 """Resolve: one node per real paper and per real person, with the evidence of every decision.
 
-`resolve` turns the parsers' records into a `model.Resolution`; `explain` prints why a node is
-what it is. The rules are documented, in order, in docs/resolution.md; the modules
-`resolve_papers`, `resolve_people`, `resolve_assemble` and `resolve_curation` implement them.
+`resolve` turns the parsers' records into a `model.Resolution` (`dlkg.explain` prints why a
+node is what it is). The rules are documented, in order, in docs/resolution.md; the modules
+`papers`, `people`, `names`, `assemble`, `keys` and `curation` of this package implement them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import UsageError
-from .model import Merge, PersonMention, Resolution
-from .normalize import fold
-from .records import ParseResult
-from .resolve_assemble import (
+from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
+from ..records import ParseResult
+from .assemble import (
     assemble_paper,
     assemble_person,
     author_source,
     authorships_of,
     list_items,
 )
-from .resolve_base import Log, PaperMention, mention_of_bib, mention_of_entry
-from .resolve_curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
-from .resolve_papers import PaperResolver
-from .resolve_people import PersonResolver
-from .resolve_registry import assign_keys, load_registry
+from .base import (
+    ClusterIdx,
+    MentionIdx,
+    NameIdx,
+    PaperMention,
+    mention_of_bib,
+    mention_of_entry,
+    sorted_keys,
+)
+from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
+from .keys import load_registry
+from .minting import assign_keys
+from .papers import PaperResolver
+from .people import PersonResolver
+from .unionfind import Apart, Log
 
 
 def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
@@ -44,11 +52,12 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     registry = load_registry(curation_dir)
     if registry is None and curation_dir is not None:
         registry = []  # a curation folder without keys.tsv: every key is new (and reported)
-    mentions = [mention_of_entry(0, e) for r in results for e in r.entries]
-    mentions += [mention_of_bib(0, b) for r in results for b in r.bib_entries]
+    unset = MentionIdx(0)  # numbered below, once in canonical order
+    mentions = [mention_of_entry(unset, e) for r in results for e in r.entries]
+    mentions += [mention_of_bib(unset, b) for r in results for b in r.bib_entries]
     mentions.sort(key=_canonical)
     for i, m in enumerate(mentions):
-        m.idx = i
+        m.idx = MentionIdx(i)
     papers_rv = PaperResolver(mentions, decisions, log, registry)
     puf = papers_rv.run()
     groups = sorted(puf.groups().values(), key=min)
@@ -61,13 +70,13 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         for c in clusters
     ]
     keys = assign_keys("paper", [node for _, node in built], registry, log)
-    paper_key: dict[int, str] = {}
+    paper_key: dict[MentionIdx, str] = {}
     for (paper, _), key, members in zip(built, keys, clusters, strict=True):
         paper.key = key
         paper_key.update({m.idx: key for m in members})
-    cluster_key = {c: keys[c] for c in range(len(clusters))}
+    cluster_key = {ClusterIdx(c): keys[c] for c in range(len(clusters))}
 
-    def find_paper(ref: PaperRef) -> set[int]:
+    def find_paper(ref: PaperRef) -> set[MentionIdx]:
         if ref.kind == "key":  # the paper's final key, not its registered anchors
             return {i for i, key in paper_key.items() if key == ref.value}
         return papers_rv.find_refs(ref)
@@ -76,10 +85,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
     )
     people = PersonResolver(
-        clusters,
-        researchers,
-        decisions,
         log,
+        clusters=clusters,
+        researchers=researchers,
+        decisions=decisions,
         find_paper=find_paper,
         registry=registry,
         paper_keys=cluster_key,
@@ -107,8 +116,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         resolution.papers[paper.key] = paper
     resolution.persons = {p.key: p for p, _ in assembled}
     resolution.key_anchors = [
-        ("paper", p.key, tuple(sorted(node.anchors))) for p, node in built
-    ] + [("person", p.key, tuple(sorted(node.anchors))) for p, node in assembled]
+        KeyAnchors(kind, entity.key, tuple(map(str, sorted_keys(node.anchors))))
+        for kind, nodes in (("paper", built), ("person", assembled))
+        for entity, node in nodes
+    ]
     resolution.items = list_items(mentions, paper_key, log)
     resolution.sections = [s for r in results for s in r.sections]
     resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
@@ -119,7 +130,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         resolution.merges.append(
             Merge(
                 "paper",
-                paper_key[a],
+                paper_key[MentionIdx(a)],
                 mentions[b].label,
                 rule,
                 score,
@@ -131,7 +142,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         resolution.merges.append(
             Merge(
                 "person",
-                person_key[a],
+                person_key[na.idx],
                 nb.label,
                 rule,
                 round(score, 1),
@@ -143,7 +154,10 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         for n in people.mentions
     ]
     resolution.different_from = _different_from(
-        [("paper", papers_rv.cannot, paper_key), ("person", people.cannot, person_key)]
+        [
+            ("paper", papers_rv.cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("person", people.cannot, lambda i: person_key[NameIdx(i)]),
+        ]
     )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
@@ -151,25 +165,25 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
 
 def _different_from(
-    kinds: list[tuple[str, list[tuple[frozenset[int], frozenset[int], str]], dict[int, str]]],
-) -> list[tuple[str, str, str, str]]:
+    kinds: list[tuple[str, list[Apart], Callable[[int], str]]],
+) -> list[DifferentFrom]:
     """Curated different-from decisions as pairs of final keys (a < b), sorted."""
-    pairs: set[tuple[str, str, str, str]] = set()
+    pairs: set[DifferentFrom] = set()
     for kind, cannot, key_of in kinds:
         for left, right, reason in cannot:
             for a in left:
                 for b in right:
-                    ka, kb = sorted((key_of[a], key_of[b]))
+                    ka, kb = sorted((key_of(a), key_of(b)))
                     if ka != kb:
-                        pairs.add((kind, ka, kb, reason))
+                        pairs.add(DifferentFrom(kind, ka, kb, reason))
     return sorted(pairs)
 
 
 def _curated_titles(
     papers_rv: PaperResolver, decisions: list[Decision], log: Log
-) -> dict[int, str]:
+) -> dict[MentionIdx, str]:
     """Curated `paper-title` decisions: record index -> title."""
-    out: dict[int, str] = {}
+    out: dict[MentionIdx, str] = {}
     for d in decisions:
         if d.kind != "paper-title":
             continue
@@ -180,7 +194,7 @@ def _curated_titles(
     return out
 
 
-def _title_of(members: list[PaperMention], titles: dict[int, str]) -> str | None:
+def _title_of(members: list[PaperMention], titles: dict[MentionIdx, str]) -> str | None:
     found = sorted({titles[m.idx] for m in members if m.idx in titles})
     return found[0] if found else None
 
@@ -210,100 +224,4 @@ def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:
                 )
 
 
-def explain(resolution: Resolution, query: str) -> str:
-    """Why a paper or person is what it is: its records, merges (rule, score, evidence), near
-    misses and issues. `query` is a key, an IRI tail (`paper/arxiv-1503.02531`) or a name.
-    Raises UsageError when no node or several nodes match."""
-    tail = query.rstrip("/").split("/")[-1]
-    if tail in resolution.papers:
-        return _explain_paper(resolution, tail)
-    if tail in resolution.persons:
-        return _explain_person(resolution, tail)
-    needle = fold(query)
-    papers = [
-        k
-        for k, p in sorted(resolution.papers.items())
-        if needle in fold(" ".join([p.title_en or "", *p.titles_zh, *p.alternate_titles]))
-    ]
-    persons = [
-        k
-        for k, p in sorted(resolution.persons.items())
-        if needle in fold(" ".join([p.name, *p.alternate_names]))
-    ]
-    found = [("paper", k) for k in papers] + [("person", k) for k in persons]
-    if len(found) == 1:
-        kind, key = found[0]
-        return (
-            _explain_paper(resolution, key) if kind == "paper" else _explain_person(resolution, key)
-        )
-    if not found:
-        raise UsageError(
-            f"nothing matches {query!r} (try a paper key, a person key or part of a name)"
-        )
-    shown = ", ".join(f"{k}/{v}" for k, v in found[:10])
-    more = f" and {len(found) - 10} more" if len(found) > 10 else ""
-    raise UsageError(f"{len(found)} nodes match {query!r}: {shown}{more}; ask for one key")
-
-
-def _decisions(resolution: Resolution, kind: str, key: str, labels: set[str]) -> list[str]:
-    lines = [
-        f"  merge [{m.rule} {m.score:g}] {m.record}: {m.evidence}"
-        for m in resolution.merges
-        if m.kind == kind and m.target_key == key
-    ]
-    lines += [
-        f"  near miss [{n.score:g}] {n.a} / {n.b}: {n.reason}"
-        for n in resolution.near_misses
-        if n.kind == kind and (n.a in labels or n.b in labels)
-    ]
-    return lines
-
-
-def _explain_paper(resolution: Resolution, key: str) -> str:
-    p = resolution.papers[key]
-    out = [f"paper {key}: {p.title_en or (p.titles_zh or ['?'])[0]!r} ({p.year})"]
-    ids = [f"arXiv {p.arxiv_id}"] if p.arxiv_id else []
-    ids += [f"DOI {p.doi}"] if p.doi else []
-    ids += [f"BibTeX {p.bib_key}"] if p.bib_key else []
-    out.append("  identifiers: " + (", ".join(ids) or "none (key from the title)"))
-    out.append("  records:")
-    labels: set[str] = set()
-    for item in resolution.items:
-        if item.paper_key == key:
-            e = item.entry
-            out.append(
-                f"    {item.list_id} {e.prov} [{item.key}] {e.title!r} year={e.year} "
-                f"authors={list(e.authors)}{'' if e.authors_complete else ' et al.'}"
-            )
-            labels.add(mention_of_entry(0, e).label)
-    for bib, paper_key in resolution.bib_entries:
-        if paper_key == key:
-            out.append(f"    bib {bib.prov} [{bib.key}] {bib.title!r} year={bib.year}")
-            labels.add(mention_of_bib(0, bib).label)
-    authors = ", ".join(
-        f"{a.position}. {a.name_as_written} -> {a.person_key}" for a in p.authorships
-    )
-    out.append(f"  authors ({'complete' if p.authors_complete else 'incomplete'}): {authors}")
-    out += _decisions(resolution, "paper", key, labels)
-    provs = {str(v) for v in p.provs}
-    out += [f"  issue: {i}" for i in resolution.issues if i.where and str(i.where) in provs]
-    return "\n".join(out)
-
-
-def _explain_person(resolution: Resolution, key: str) -> str:
-    p = resolution.persons[key]
-    out = [f"person {key}: {p.name} (given {p.given!r}, family {p.family!r})"]
-    out.append("  written as: " + "; ".join(sorted(p.alternate_names | {p.name})))
-    out += [f"  profile: {u}" for u in sorted(p.profile_urls)]
-    for paper in sorted(resolution.papers.values(), key=lambda x: x.key):
-        for a in paper.authorships:
-            if a.person_key == key:
-                out.append(
-                    f"  author {a.position} of {paper.key} as {a.name_as_written!r} ({a.prov})"
-                )
-    labels = {f"{v.source_id} {v} {n!r}" for v in p.provs for n in p.alternate_names | {p.name}}
-    out += _decisions(resolution, "person", key, labels)
-    return "\n".join(out)
-
-
-__all__ = ["explain", "resolve"]
+__all__ = ["resolve"]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .normalize import (
+from ..normalize import (
     PersonName,
     clean_name_text,
     family_compatible,
@@ -20,9 +21,10 @@ from .normalize import (
     parse_person_name,
     same_tokens,
 )
-from .records import KeyResearcher, Provenance
-from .resolve_base import Log, PaperMention
-from .resolve_curation import PaperRef, PersonRef
+from ..records import KeyResearcher, Provenance
+from .base import ClusterIdx, MentionIdx, NameIdx, PaperMention
+from .curation import PaperRef, PersonRef
+from .unionfind import Log
 
 # Family names too common among the sources' authors for "only one person carries it" to be
 # evidence (two different Y. Li's are listed): such people need a shared co-author or curation.
@@ -71,10 +73,10 @@ COMMON_FAMILIES = frozenset(
 
 @dataclass
 class NameMention:
-    idx: int
-    paper: int  # index of the paper cluster; -1 for a key researcher
-    record: int  # PaperMention.idx; -1 for a key researcher
-    position: int
+    idx: NameIdx
+    paper: ClusterIdx | None  # the paper cluster; None for a key researcher
+    record: MentionIdx | None  # the record whose author list has it; None for a key researcher
+    position: int  # 1-based in that author list; 0 for a key researcher
     written: str
     name: PersonName  # the reading that matched (a family-first "Glorat Xavier" is swapped)
     rank: int
@@ -92,8 +94,10 @@ def same_written(a: str, b: str) -> bool:
 
 
 def find_person_refs(
-    ref: PersonRef | None, mentions: list[NameMention], find_paper: Callable[[PaperRef], set[int]]
-) -> set[int]:
+    ref: PersonRef | None,
+    mentions: list[NameMention],
+    find_paper: Callable[[PaperRef], set[MentionIdx]],
+) -> set[NameIdx]:
     """The written names a person reference of a curation decision names: a name in any
     record of a paper, the n-th author of the referenced records, or a name anywhere."""
     if ref is None:
@@ -103,7 +107,7 @@ def find_person_refs(
     records = find_paper(ref.paper)
     if ref.position is not None:
         return {n.idx for n in mentions if n.record in records and n.position == ref.position}
-    papers = {n.paper for n in mentions if n.record in records and n.paper >= 0}
+    papers = {n.paper for n in mentions if n.record in records and n.paper is not None}
     return {
         n.idx for n in mentions if n.paper in papers and same_written(n.written, ref.name or "")
     }
@@ -138,19 +142,28 @@ def split_authors(m: PaperMention, members: list[PaperMention], log: Log) -> lis
     return out
 
 
-def match_same_position(a: PersonName, b: PersonName) -> tuple[str, float, str] | None:
-    """How two names at the same position of one paper's author lists match:
-    (rule, score, which side reads family-first: "", "a" or "b") or None."""
+class PositionMatch(NamedTuple):
+    """How two names at one position match: the rule, its score and which side reads
+    family-first ("", "a" or "b")."""
+
+    rule: str
+    score: float
+    swapped: str
+
+
+def match_same_position(a: PersonName, b: PersonName) -> PositionMatch | None:
+    """How two names at the same position of one paper's author lists match, or None."""
     if names_compatible(a, b):
-        return "same-paper-position", 100.0, ""
+        return PositionMatch("same-paper-position", 100.0, "")
     if names_compatible(a, b.swapped(), typo=True):
-        return "same-paper-position-swapped", 90.0, "b"
+        return PositionMatch("same-paper-position-swapped", 90.0, "b")
     if names_compatible(a.swapped(), b, typo=True):
-        return "same-paper-position-swapped", 90.0, "a"
+        return PositionMatch("same-paper-position-swapped", 90.0, "a")
     if same_tokens(a, b):
-        return "same-paper-position-swapped", 90.0, ""
+        return PositionMatch("same-paper-position-swapped", 90.0, "")
     if names_compatible(a, b, typo=True):
-        return "same-paper-position-typo", float(fuzz.ratio(a.family_key, b.family_key)), ""
+        score = float(fuzz.ratio(a.family_key, b.family_key))
+        return PositionMatch("same-paper-position-typo", score, "")
     return None
 
 
@@ -175,6 +188,7 @@ def _richness(name: PersonName) -> tuple[int, int, int]:
 __all__ = [
     "COMMON_FAMILIES",
     "NameMention",
+    "PositionMatch",
     "find_person_refs",
     "match_same_position",
     "preferred_name",

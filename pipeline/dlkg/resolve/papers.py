@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .normalize import (
+from ..normalize import (
     arxiv_id_from_text,
     arxiv_id_from_url,
     doi_from_text,
@@ -25,9 +25,10 @@ from .normalize import (
     url_key,
     venue_url_key,
 )
-from .resolve_base import Log, PaperMention, UnionFind
-from .resolve_curation import Decision, PaperRef, parse_paper_ref, unmatched
-from .resolve_registry import KeyRow, record_anchors
+from .base import IdKey, MentionIdx, PaperMention, sorted_keys
+from .curation import Decision, PaperRef, parse_paper_ref, unmatched
+from .keys import KeyRow, record_anchors
+from .unionfind import Apart, Log, UnionFind
 
 TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
 TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss
@@ -51,27 +52,29 @@ class PaperResolver:
     mentions: list[PaperMention]
     decisions: list[Decision]
     log: Log
-    uf: UnionFind = field(init=False)
+    uf: UnionFind[MentionIdx] = field(init=False)
     registry: list[KeyRow] | None = None
-    keys: dict[int, set[str]] = field(default_factory=dict)
+    keys: dict[MentionIdx, set[IdKey]] = field(default_factory=dict)
     # url keys of each record's links that are neither identity nor a URL of its paper:
     # curated link-not-identity, and venue links naming another paper
-    excluded: dict[int, set[str]] = field(default_factory=dict)
-    cannot: list[tuple[frozenset[int], frozenset[int], str]] = field(default_factory=list)
-    strong: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    excluded: dict[MentionIdx, set[str]] = field(default_factory=dict)
+    cannot: list[Apart] = field(default_factory=list)
+    # root -> strong identifier kind -> values of its cluster (conflicting values block joins)
+    strong: dict[MentionIdx, dict[str, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.uf = UnionFind(len(self.mentions))
 
     # -- references of curation decisions ---------------------------------------------------
-    def find_refs(self, ref: PaperRef | None) -> set[int]:
+    def find_refs(self, ref: PaperRef | None) -> set[MentionIdx]:
         """The records a paper reference names (a paper key through its registered anchors)."""
         if ref is None:
             return set()
         if ref.kind == "bib":
             return {m.idx for m in self.mentions if m.bib and m.bib.key == ref.value}
         if ref.kind in {"arxiv", "doi"}:
-            return {m.idx for m in self.mentions if f"{ref.kind}:{ref.value}" in self.keys[m.idx]}
+            wanted = IdKey(ref.kind, ref.value)
+            return {m.idx for m in self.mentions if wanted in self.keys[m.idx]}
         if ref.kind == "title":
             key = title_key(ref.value)
             return {m.idx for m in self.mentions if m.title_en and title_key(m.title_en) == key}
@@ -80,7 +83,7 @@ class PaperResolver:
             for row in self.registry or []
             if row.kind == "paper" and row.key == ref.value
             for a in row.anchors
-            if a.partition(":")[0] not in {"year", "author"}
+            if a.kind not in {"year", "author"}
         }
         return {m.idx for m in self.mentions if record_anchors(m, self.keys[m.idx]) & anchors}
 
@@ -106,23 +109,22 @@ class PaperResolver:
                             m.prov,
                         )
         for m in self.mentions:
-            keys: set[str] = set()
+            keys: set[IdKey] = set()
             for url in m.links:
                 key = url_key(url)
                 if key in self.excluded[m.idx]:
                     continue
                 arxiv, doi, venue = arxiv_id_from_url(url), doi_from_url(url), venue_url_key(url)
-                keys.update({f"arxiv:{arxiv}"} if arxiv else ())
-                keys.update({f"doi:{doi}"} if doi else ())
-                keys.update({f"{venue.kind}:{venue.ident}"} if venue else ())
-                keys.add(f"url:{key}")
+                keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
+                keys.update({IdKey("doi", doi)} if doi else ())
+                keys.update({IdKey(venue.kind, venue.ident)} if venue else ())
+                keys.add(IdKey("url", key))
             arxiv, doi = arxiv_id_from_text(m.venue), doi_from_text(m.venue)
-            keys.update({f"arxiv:{arxiv}"} if arxiv else ())
-            keys.update({f"doi:{doi}"} if doi else ())
+            keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
+            keys.update({IdKey("doi", doi)} if doi else ())
             self.keys[m.idx] = keys
             self.strong[m.idx] = defaultdict(set)
-            for key in keys:
-                kind, _, value = key.partition(":")
+            for kind, value in keys:
                 if kind in STRONG_KINDS:
                     self.strong[m.idx][kind].add(value)
         for d in self.decisions:
@@ -130,12 +132,12 @@ class PaperResolver:
                 self.log.issues.append(unmatched(d, "the link"))
 
     # -- guarded union ---------------------------------------------------------------------
-    def blocked(self, a: int, b: int) -> str | None:
+    def blocked(self, a: MentionIdx, b: MentionIdx) -> str | None:
         """Why the clusters of a and b must stay apart, or None."""
         ra, rb = self.uf.find(a), self.uf.find(b)
         for left, right, reason in self.cannot:
-            lr = {self.uf.find(i) for i in left}
-            rr = {self.uf.find(i) for i in right}
+            lr = {self.uf.find(MentionIdx(i)) for i in left}
+            rr = {self.uf.find(MentionIdx(i)) for i in right}
             if (ra in lr and rb in rr) or (ra in rr and rb in lr):
                 return f"curated different-from: {reason}"
         sa, sb = self.strong[ra], self.strong[rb]
@@ -144,7 +146,7 @@ class PaperResolver:
                 return f"different {kind} identifiers {sorted(sa[kind])} / {sorted(sb[kind])}"
         return None
 
-    def join(self, a: int, b: int, rule: str, score: float, evidence: str) -> bool:
+    def join(self, a: MentionIdx, b: MentionIdx, rule: str, score: float, evidence: str) -> bool:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if not self.uf.union(a, b, rule, score, evidence):
             return False
@@ -153,7 +155,9 @@ class PaperResolver:
             self.strong[root][kind] |= values
         return True
 
-    def try_join(self, a: int, b: int, rule: str, score: float, evidence: str) -> bool:
+    def try_join(
+        self, a: MentionIdx, b: MentionIdx, rule: str, score: float, evidence: str
+    ) -> bool:
         if self.uf.same(a, b):
             return False
         why = self.blocked(a, b)
@@ -162,7 +166,7 @@ class PaperResolver:
             return False
         return self.join(a, b, rule, score, evidence)
 
-    def near(self, a: int, b: int, score: float, reason: str) -> None:
+    def near(self, a: MentionIdx, b: MentionIdx, score: float, reason: str) -> None:
         labels = (self.mentions[a].label, self.mentions[b].label)
         self.log.near("paper", a, b, labels, score, reason)
 
@@ -179,20 +183,20 @@ class PaperResolver:
                 self.log.issues.append(unmatched(d, "subject" if not left else "object"))
                 continue
             if d.kind == "paper-different-from":
-                self.cannot.append((frozenset(left), frozenset(right), d.reason))
+                self.cannot.append(Apart(frozenset(left), frozenset(right), d.reason))
                 continue
             first = min(left)
             for other in sorted((left | right) - {first}):
                 self.join(first, other, "curated-same-as", 1.0, f"{d.reason} ({d.prov})")
 
     def apply_identifiers(self) -> None:
-        by_key: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[IdKey, list[MentionIdx]] = defaultdict(list)
         for idx in sorted(self.keys):
             for key in self.keys[idx]:
                 by_key[key].append(idx)
-        for key in sorted(by_key):
+        for key in sorted_keys(set(by_key)):
             members = by_key[key]
-            kind = key.partition(":")[0]
+            kind = key.kind
             rule = {"arxiv": "arxiv-id", "doi": "doi", "url": "same-link"}.get(kind, "venue-url")
             for other in members[1:]:
                 a, b = self.mentions[members[0]], self.mentions[other]
@@ -206,7 +210,7 @@ class PaperResolver:
                             b.prov,
                         )
                         continue
-                self.try_join(members[0], other, rule, 1.0, key)
+                self.try_join(members[0], other, rule, 1.0, str(key))
 
     def guard(self, a: PaperMention, b: PaperMention) -> str | None:
         if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
@@ -216,7 +220,7 @@ class PaperResolver:
         return None
 
     def apply_titles(self) -> None:
-        by_key: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[str, list[MentionIdx]] = defaultdict(list)
         for m in self.mentions:
             if m.title_en and title_key(m.title_en):
                 by_key[title_key(m.title_en)].append(m.idx)
@@ -254,7 +258,7 @@ class PaperResolver:
             original = m.translated_list
             if not original or len(groups[self.uf.find(m.idx)]) > 1:
                 continue
-            found = set()
+            found: set[MentionIdx] = set()
             for o in self.mentions:
                 if o.list_id != original or o.section_key != m.section_key or o.year != m.year:
                     continue
@@ -279,7 +283,7 @@ class PaperResolver:
                     m.prov,
                 )
 
-    def run(self) -> UnionFind:
+    def run(self) -> UnionFind[MentionIdx]:
         self.collect_keys()
         self.apply_curation()
         self.apply_identifiers()
