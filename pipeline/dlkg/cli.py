@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -16,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .errors import DlkgError, UsageError
+from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +29,11 @@ def _default_build_dir() -> Path:
 
 
 class _Cli(click.Group):
-    """Maps DlkgError to one line on stderr and its exit code."""
+    """Maps DlkgError to one line on stderr and its exit code; anything else is a bug.
+
+    Only `DlkgError`s are user errors. Any other exception (a ValueError included) is a bug in
+    dlkg and must not pass for a usage error: it is shown with its traceback and exit code 70.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,10 +42,11 @@ class _Cli(click.Group):
             if ctx.meta.get("dlkg.debug"):
                 raise
             _fail(str(exc), exc.exit_code)
-        except ValueError as exc:  # e.g. Settings' own checks of option values
-            if ctx.meta.get("dlkg.debug"):
-                raise
-            _fail(str(exc), UsageError.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception:
+            traceback.print_exc()
+            _fail("internal error, please report it with the traceback above", INTERNAL_ERROR)
 
 
 def _fail(message: str, code: int) -> NoReturn:

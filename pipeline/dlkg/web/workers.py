@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from ..errors import QueryError
+from ..errors import RunnerError
 from ..namespaces import PREFIXES
 from .guard import GuardError, GuardLimits, cap_rows, inspect_query
 from .http import Context, Handler, Request, Response
@@ -59,14 +59,6 @@ _TSV = ox.QueryResultsFormat.TSV
 _NT = ox.RdfFormat.N_TRIPLES
 _FRAME = struct.Struct("!I")
 EXPOSED_HEADERS = "Content-Range, Dlkg-Truncated, Content-Length"
-
-
-class RunnerError(QueryError):
-    """A query the runner will not evaluate or that failed; `status` is its HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
