@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .cli_tools import fmt, issues
 from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
@@ -175,6 +176,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""
     import rdflib
 
+    from .common import union_graph
     from .errors import NotConformant
     from .validate import validate_graph
 
@@ -186,8 +188,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
             ds.parse(data)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise UsageError(f"cannot parse: {exc}", path=data) from None
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            graph.add((s, p, o))
+        graph = union_graph(ds)
     else:
         from .store import open_read_only
 
@@ -305,7 +306,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     from dataclasses import replace
 
     from .build import parse_and_resolve
-    from .fetch import write_atomic
+    from .common import write_atomic
     from .report import StepTimer
     from .resolve_curation import KEYS_FILE
     from .resolve_registry import refreshed_registry
@@ -387,3 +388,7 @@ def serve(
         pass
     finally:
         server.shutdown()
+
+
+main.add_command(fmt)
+main.add_command(issues)

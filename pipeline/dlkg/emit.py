@@ -526,10 +526,3 @@ _MEDIA_TYPES = {
     ".nq": "application/n-quads",
     ".jsonld": "application/ld+json",
 }
-
-
-def load_ontology(ontology_dir: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph

@@ -8,9 +8,6 @@ leaves the cache as it was. Writes are atomic (temporary file, then `os.replace`
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +17,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from .common import sha256_bytes, write_atomic
 from .errors import ChecksumError, OfflineError, SourceError, UsageError
 
 _KINDS = {"awesome-list", "roadmap", "bibtex", "zh-awesome-list", "zh-roadmap-blog"}
@@ -103,10 +101,6 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
     return specs
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def decode_utf8(data: bytes, where: str) -> str:
     """Strict UTF-8 (a BOM is allowed); a bad byte is reported with its line number."""
     try:
@@ -118,20 +112,6 @@ def decode_utf8(data: bytes, where: str) -> str:
             path=where,
             line=line,
         ) from None
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).chmod(0o644)  # mkstemp makes 0600; dumps and cache are for everyone to read
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _verify(spec: SourceSpec, data: bytes, where: str) -> None:

@@ -9,7 +9,7 @@ a node matching no row is new and gets a fresh key that never takes a registered
 the newcomer is suffixed); a row matching no node is reported. See docs/resolution.md.
 
 Format: UTF-8, tab-separated, header `kind key anchors`, anchors joined by " | ", rows sorted
-by kind and key. `python -m dlkg.resolve_registry --update` rewrites it from the sources.
+by kind and key. `dlkg registry --update` rewrites it from the sources.
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log
             log.warn(
                 "resolve.new-key",
                 f"new {kind} key {key!r} for {nodes[i].label}: not in {KEYS_FILE}; register it "
-                "with `python -m dlkg.resolve_registry --update` and commit the file",
+                "with `dlkg registry --update` and commit the file",
                 nodes[i].prov,
             )
     final = [k or "" for k in keys]

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from ..namespaces import BIBO, DCTERMS, DLKG, PREFIXES, PROV, RDF, SCHEMA, SKOS
+from ..common import PREFIX_BLOCK
+from ..namespaces import BIBO, DCTERMS, DLKG, PROV, RDF, SCHEMA, SKOS
 from .http import Context
 from .render import Linker, Row, Term, rows, sparql_iri, value
 
-PREFIX_BLOCK = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 STATEMENT_LIMIT = 2000
 KINDS = (
     (str(SCHEMA.ScholarlyArticle), "paper"),

@@ -7,14 +7,13 @@ and renders the results; `static/vendor/editor.js` (CodeMirror, bundled from npm
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..common import PREFIX_BLOCK, prefix_block, sha256_bytes
 from ..errors import QueryError
 from ..namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
-from .entity_views import PREFIX_BLOCK
 from .http import Context, Request, Response
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
@@ -154,9 +153,7 @@ def _query_page(request: Request, ctx: Context, template: str, **values: object)
     )
 
 
-PREFIX_BLOCK_SHORT = (
-    "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("schema", "dlkg", "skos", "xsd")) + "\n"
-)
+PREFIX_BLOCK_SHORT = prefix_block(("schema", "dlkg", "skos", "xsd")) + "\n"
 
 
 def home_handler(request: Request, ctx: Context) -> Response | None:
@@ -233,7 +230,7 @@ def static_handler(request: Request, ctx: Context) -> Response | None:
     if not path.is_file() or root not in path.parents:
         return error_page(request, ctx, 404, "no such file")
     body = path.read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = '"' + sha256_bytes(body)[:32] + '"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=300"))
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(
