@@ -11,6 +11,7 @@ from dlkg.iris import section_slug
 from dlkg.parse.awesome import parse_awesome
 from dlkg.parse.markdown import entry_issues
 from dlkg.records import Entry, Level, ParseResult
+from helpers import AWESOME_SECTION_COUNTS as UPSTREAM_COUNTS
 
 
 def parse_fixture(fixtures_dir: Path, name: str) -> ParseResult:
@@ -208,31 +209,6 @@ def test_odd_character_is_kept_and_reported(fixtures_dir: Path) -> None:
     assert entry.authors == ("E.Writer",)
     assert codes(result) == {(6, "awesome.odd-character")}
 
-
-# Counted independently of the parser: `- ` bullets per `###` heading / `*(...)*` sub-heading,
-# e.g. awk '/^### /{s=$0} /^\*\(.*\)\*$/{u=$0} /^- /{c[s u]++}' on the pinned README.
-UPSTREAM_COUNTS = {
-    "understanding-generalization-transfer": 7,
-    "optimization-training-techniques": 7,
-    "unsupervised-generative-models": 7,
-    "convolutional-neural-network-models": 12,
-    "image-segmentation-object-detection": 8,
-    "image-video-etc": 11,
-    "natural-language-processing-rnns": 18,
-    "speech-other-domain": 6,
-    "reinforcement-learning-robotics": 9,
-    "more-papers-from-2016": 15,
-    "new-papers": 16,
-    "old-papers": 16,
-    "hw-sw-dataset": 8,
-    "book-survey-review": 10,
-    "video-lectures-tutorials-blogs/lectures": 3,
-    "video-lectures-tutorials-blogs/tutorials": 5,
-    "video-lectures-tutorials-blogs/blogs": 7,
-    "appendix-more-than-top-100/2016": 26,
-    "appendix-more-than-top-100/2015": 31,
-    "appendix-more-than-top-100/2014": 16,
-}
 
 # Every warning the pinned README produces, checked line by line against the file.
 UPSTREAM_WARNINGS = {

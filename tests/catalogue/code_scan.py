@@ -24,8 +24,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_SEGMENT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-FULL = re.compile(rf"^([a-z]{_SEGMENT[6:]}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.({_SEGMENT})$")
+FULL = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)$")
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")  # at least one hyphen: "no-year"
 _HOLE = re.compile(r"\{[^{}]*\}")
 _TEMPLATE = re.compile(r"^[a-zX][a-zX0-9-]*\.[a-zX0-9-]+$")
@@ -73,11 +72,11 @@ def _load(path: Path) -> _Module:
     constants: dict[str, str] = {}
     imports: dict[str, tuple[Path, str]] = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            if isinstance(node.value.value, str):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        constants[target.id] = node.value.value
+        value = node.value if isinstance(node, ast.Assign) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            for target in node.targets:  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    constants[target.id] = value.value
         if isinstance(node, ast.ImportFrom) and node.level and node.module:
             base = path.parent
             for _ in range(node.level - 1):
@@ -147,8 +146,7 @@ def scan(
         places: list[tuple[ast.AST, set[int], str]] = [
             (module.tree, _docstrings(module.tree), str(rel))
         ]
-        for local, (file, name) in module.imports.items():
-            del local
+        for file, name in module.imports.values():
             if (file, name) in prefix_functions:
                 result.add(f"{module.prefix}.{prefix_functions[file, name]}", str(rel))
             source = modules.get(file)
