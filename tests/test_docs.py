@@ -20,6 +20,8 @@ COMMANDS = (
     "explain",
     "registry",
     "serve",
+    "fmt",
+    "issues",
 )
 
 

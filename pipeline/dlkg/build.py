@@ -17,14 +17,8 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .common import load_turtle_dir, union_graph
-from .emit import (
-    BUILD_GRAPH,
-    ONTOLOGY_GRAPH,
-    describe,
-    describe_build,
-    emit,
-    graph_counts,
-)
+from .describe import describe, describe_build
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
 from .export import export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
