@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLD = Path(__file__).resolve().parent / "gold"
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+FIXTURES = TESTS_DIR / "fixtures"
+GOLD = TESTS_DIR / "gold"
 QUERIES = REPO_ROOT / "queries"
 
 # Counted independently of the parser: `- ` bullets per `###` heading / `*(...)*` sub-heading,

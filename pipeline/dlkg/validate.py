@@ -163,7 +163,8 @@ def hoist_property_shapes(shapes: Graph) -> Graph:
     The results are the same (focus nodes, values, `sh:sourceShape` = the property shape), but
     pySHACL then validates each property shape once for all its focus nodes instead of once per
     focus node, which makes a ~40k-triple dataset validate about 3x faster. The files keep the
-    readable node-shape/property-shape structure; `tests/test_shapes.py` checks equivalence.
+    readable node-shape/property-shape structure; `tests/validate/test_shapes.py` checks
+    equivalence.
     """
     hoisted = Graph()
     for prefix, namespace in shapes.namespaces():

@@ -26,9 +26,8 @@ from dlkg.normalize import clean_name_text
 from dlkg.parse import parse_text
 from dlkg.records import ParseResult
 from dlkg.resolve import resolve
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLD = Path(__file__).resolve().parent / "gold"
+from helpers import GOLD
+from helpers import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.upstream
 

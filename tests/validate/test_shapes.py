@@ -33,8 +33,9 @@ from dlkg.validate import (
     raise_if_not_conformant,
     validate_graph,
 )
+from helpers import TESTS_DIR
 
-CASES_DIR = Path(__file__).resolve().parent / "shapes"
+CASES_DIR = TESTS_DIR / "shapes"
 DEFAULT_BASE = "https://w3id.org/dlkg/"
 CASE_DIRS = sorted(p for p in CASES_DIR.iterdir() if (p / "case.toml").is_file())
 
