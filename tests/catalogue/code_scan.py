@@ -72,12 +72,11 @@ def _load(path: Path) -> _Module:
     constants: dict[str, str] = {}
     imports: dict[str, tuple[Path, str]] = {}
     for node in tree.body:
-        value = node.value if isinstance(node, ast.Assign) else None
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            for target in node.targets:  # type: ignore[attr-defined]
-                if isinstance(target, ast.Name):
-                    constants[target.id] = value.value
-        if isinstance(node, ast.ImportFrom) and node.level and node.module:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            text = node.value.value
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            constants.update(dict.fromkeys(names, text) if isinstance(text, str) else {})
+        elif isinstance(node, ast.ImportFrom) and node.level and node.module:
             base = path.parent
             for _ in range(node.level - 1):
                 base = base.parent
