@@ -26,12 +26,12 @@ from rdflib.term import Node
 from dlkg import namespaces as ns
 from dlkg.cli import main
 from dlkg.common import load_turtle_dir
-from dlkg.fmt import canonical_turtle
+from dlkg.fmt import canonical_turtle, shipped_turtle_files
 from dlkg.resources import ontology_dir, shapes_dir
 
 ONTOLOGY_IRI = URIRef(ns.DLKG_NS.rstrip("#"))
 CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
-TURTLE_FILES = sorted([*ontology_dir().glob("*.ttl"), *shapes_dir().glob("*.ttl")])
+TURTLE_FILES = shipped_turtle_files()
 CONTEXT_PATH = ontology_dir() / "context.jsonld"
 STANDARD_NAMESPACES = {v for k, v in ns.PREFIXES.items() if k != "dlkg"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import rdflib
 
 from .. import resources
-from ..common import PREFIX_BLOCK, sha256_file
+from ..common import PREFIX_BLOCK, sha256_file, turtle_files
 from ..errors import QueryError
 from ..namespaces import OWL, RDF, RDFS, SCHEMA, SH, SKOS
 from .http import Context, Request, Response
@@ -335,5 +335,5 @@ shapes_handler = TurtleDocument(
     paths=("/shapes",),
     title="The dlkg SHACL shapes",
     template="shapes.html",
-    files=lambda: sorted(resources.shapes_dir().glob("*.ttl")),
+    files=lambda: turtle_files(resources.shapes_dir()),
 )
