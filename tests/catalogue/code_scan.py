@@ -12,8 +12,10 @@ Issue codes appear in three shapes:
    (`f"{list_id}.{UNPARSABLE_ENTRY}"`): every prefix module that imports it uses prefix.suffix.
 
 Anything else that looks like a code template (e.g. `f"resolve.{kind}-conflict"`) must be
-declared by the caller in `templates` with the codes it can produce; an undeclared one is
-returned in `ScanResult.undeclared` so the test fails and names it.
+declared by the caller in `templates` with the codes it can produce, or with "prefix.*" when
+its module passes the suffixes as literals (shape 2 with a prefix that is not a module string
+constant); an undeclared one is returned in `ScanResult.undeclared` so the test fails and
+names it.
 """
 
 from __future__ import annotations
@@ -131,7 +133,10 @@ def scan(
                 prefix, _, suffix = text.partition(".")
                 if text in templates:
                     for code in templates[text]:
-                        result.add(code, where)
+                        if code.endswith(".*"):  # declared as "prefix + literal suffixes"
+                            module.prefix = code[:-2]
+                        else:
+                            result.add(code, where)
                 elif holes == [suffix[1:-1]] and "{" not in prefix:
                     module.prefix = prefix  # f"{LIST_ID}.{code}": suffixes come as literals
                 elif holes == [prefix[1:-1]] and "{" not in suffix:
