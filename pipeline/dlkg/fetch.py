@@ -72,6 +72,8 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
             raise UsageError(f"{where}: unknown kind {raw['kind']!r} (one of {sorted(_KINDS)})")
         if ("url" in raw) == ("path" in raw):
             raise UsageError(f"{where}: give exactly one of url (upstream) or path (shipped)")
+        if not isinstance(raw.get("min_entries", 1), int):
+            raise UsageError(f"{where}: min_entries must be an integer")
         path = (manifest.parent / raw["path"]).resolve() if "path" in raw else None
         url = raw.get("url")
         file_name = path.name if path else str(raw.get("mirror_path") or url).rsplit("/", 1)[-1]
@@ -90,7 +92,7 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
                 homepage=raw.get("homepage"),
                 commit=raw.get("commit"),
                 translation_of=raw.get("translation_of"),
-                min_entries=int(raw.get("min_entries", 1)),
+                min_entries=raw.get("min_entries", 1),
                 list_name=raw.get("list_name"),
                 list_name_en=raw.get("list_name_en"),
             )
