@@ -78,7 +78,9 @@ def markdown() -> str:
         "at the end of each warning line), what it means and what you can do. Generated from\n",
         "`pipeline/dlkg/issues.toml` by `dlkg issues --markdown`; a test checks it is current.\n",
         "`dlkg issues CODE` prints one entry. Warnings are reported and fail only\n",
-        "`dlkg build --strict`; errors fail every build (exit code 1).\n",
+        "`dlkg build --strict`; errors fail every build (exit code 1).\n\n",
+        "A new code goes into `issues.toml` with the code that emits it: a test reads the whole\n",
+        "package source and names every code missing there, and every entry nothing emits.\n",
     ]
     for prefix, origin in PREFIXES.items():
         rows = [k for code, k in sorted(kinds.items()) if k.prefix == prefix]
