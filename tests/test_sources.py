@@ -19,7 +19,7 @@ from dlkg.fetch import load_manifest
 from dlkg.settings import Settings
 from dlkg.sources import SourceKind
 from dlkg.store import open_read_only, run_query
-from source_helpers import CURATION, MANIFEST, REPO_ROOT
+from helpers import CURATION, MANIFEST, REPO_ROOT
 
 EXTRA = Path(__file__).resolve().parent / "fixtures" / "extra_source"
 BASE = "https://w3id.org/dlkg/"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -16,7 +17,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .errors import DlkgError, UsageError
+from .cli_tools import fmt, issues
+from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +30,11 @@ def _default_build_dir() -> Path:
 
 
 class _Cli(click.Group):
-    """Maps DlkgError to one line on stderr and its exit code."""
+    """Maps DlkgError to one line on stderr and its exit code; anything else is a bug.
+
+    Only `DlkgError`s are user errors. Any other exception (a ValueError included) is a bug in
+    dlkg and must not pass for a usage error: it is shown with its traceback and exit code 70.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,10 +43,11 @@ class _Cli(click.Group):
             if ctx.meta.get("dlkg.debug"):
                 raise
             _fail(str(exc), exc.exit_code)
-        except ValueError as exc:  # e.g. Settings' own checks of option values
-            if ctx.meta.get("dlkg.debug"):
-                raise
-            _fail(str(exc), UsageError.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception:
+            traceback.print_exc()
+            _fail("internal error, please report it with the traceback above", INTERNAL_ERROR)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -169,6 +176,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""
     import rdflib
 
+    from .common import union_graph
     from .errors import NotConformant
     from .validate import validate_graph
 
@@ -180,8 +188,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
             ds.parse(data)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise UsageError(f"cannot parse: {exc}", path=data) from None
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            graph.add((s, p, o))
+        graph = union_graph(ds)
     else:
         from .store import open_read_only
 
@@ -299,7 +306,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     from dataclasses import replace
 
     from .build import parse_and_resolve
-    from .fetch import write_atomic
+    from .common import write_atomic
     from .report import StepTimer
     from .resolve.curation import KEYS_FILE
     from .resolve.keys import refreshed_registry
@@ -393,3 +400,7 @@ def serve(
         pass
     finally:
         server.shutdown()
+
+
+main.add_command(fmt)
+main.add_command(issues)

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import sources
-from .fetch import FetchedSource
-from .formats import DUMP_FORMATS, by_extension
+from .formats import DUMP_FORMATS
 from .iris import IriMinter
 from .model import ListItem, Paper, Person, Resolution
 from .namespaces import (
@@ -26,7 +24,6 @@ from .namespaces import (
     DCAT,
     DCTERMS,
     DLKG,
-    DLKG_NS,
     FOAF,
     OWL,
     PREFIXES,
@@ -34,11 +31,13 @@ from .namespaces import (
     RDF,
     SCHEMA,
     SKOS,
-    VOID,
     XSD,
 )
 from .records import Provenance, Section
 from .sources import SourceKind
+
+if TYPE_CHECKING:  # only a type here: emitting does not need the fetch stage
+    from .fetch import FetchedSource
 
 ENTITIES_GRAPH = "entities"
 META_GRAPH = "meta"
@@ -71,7 +70,7 @@ def _year(year: int) -> Literal:
     return Literal(f"{year:04d}", datatype=XSD.gYear)
 
 
-def _int(value: int) -> Literal:
+def xsd_integer(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
@@ -123,7 +122,7 @@ class _Emitter:
             g.add((node, DLKG.authorship, a_node))
             g.add((a_node, RDF.type, DLKG.Authorship))
             g.add((a_node, DLKG.person, person))
-            g.add((a_node, SCHEMA.position, _int(authorship.position)))
+            g.add((a_node, SCHEMA.position, xsd_integer(authorship.position)))
             g.add((a_node, DLKG.nameAsWritten, Literal(authorship.name_as_written)))
             g.add((a_node, PROV.wasDerivedFrom, self.m.source(authorship.prov.source_id)))
             self.index(a_node, authorship.prov)
@@ -186,7 +185,7 @@ class _Emitter:
                 g.add((node, SCHEMA.name, Literal(spec.list_name_en, lang="en")))
         g.add((node, SCHEMA.inLanguage, Literal(kind.language)))
         g.add((node, SCHEMA.itemListOrder, SCHEMA.ItemListOrderAscending))
-        g.add((node, SCHEMA.numberOfItems, _int(len(items))))
+        g.add((node, SCHEMA.numberOfItems, xsd_integer(len(items))))
         g.add((node, DLKG.sectionScheme, scheme))
         g.add((node, DCTERMS.source, self.m.source(source_id)))
         if kind.original is not None:
@@ -204,7 +203,7 @@ class _Emitter:
         g.add((list_node, SCHEMA.itemListElement, node))
         g.add((node, RDF.type, SCHEMA.ListItem))
         g.add((node, SCHEMA.item, self.m.paper(item.paper_key)))
-        g.add((node, SCHEMA.position, _int(entry.position)))
+        g.add((node, SCHEMA.position, xsd_integer(entry.position)))
         g.add((node, DLKG.section, self.m.section(scheme_list, entry.section_key)))
         g.add((node, DLKG.statedTitle, Literal(entry.title, lang=entry.title_lang)))
         if entry.original_title:
@@ -218,7 +217,7 @@ class _Emitter:
         if entry.number is not None:
             g.add((node, DLKG.entryNumber, Literal(entry.number)))
         if entry.stars is not None:
-            g.add((node, DLKG.stars, _int(entry.stars)))
+            g.add((node, DLKG.stars, xsd_integer(entry.stars)))
         if entry.note:
             g.add((node, DLKG.note, Literal(entry.note, lang="en")))
         if entry.commentary:
@@ -233,8 +232,8 @@ class _Emitter:
             g.add((l_node, RDF.type, DLKG.Link))
             g.add((l_node, SCHEMA.url, URIRef(link.url)))
             g.add((l_node, DLKG.linkKind, Literal(link.kind)))
-            g.add((l_node, SCHEMA.position, _int(i)))
-        g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+            g.add((l_node, SCHEMA.position, xsd_integer(i)))
+        g.add((node, DLKG.sourceLine, xsd_integer(entry.prov.line)))
         g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
         self.index(node, entry.prov)
 
@@ -253,7 +252,7 @@ class _Emitter:
                 g.add((node, DLKG.statedVenue, Literal(entry.venue)))
             if paper_key:
                 g.add((node, SCHEMA.about, self.m.paper(paper_key)))
-            g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+            g.add((node, DLKG.sourceLine, xsd_integer(entry.prov.line)))
             g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
             self.index(node, entry.prov)
 
@@ -275,9 +274,9 @@ class _Emitter:
             g.add((record, DLKG.authorship, node))
             g.add((node, RDF.type, DLKG.Authorship))
             g.add((node, DLKG.person, self.m.person(mention.person_key)))
-            g.add((node, SCHEMA.position, _int(mention.position)))
+            g.add((node, SCHEMA.position, xsd_integer(mention.position)))
             g.add((node, DLKG.nameAsWritten, Literal(mention.name_as_written)))
-            g.add((node, DLKG.sourceLine, _int(mention.prov.line)))
+            g.add((node, DLKG.sourceLine, xsd_integer(mention.prov.line)))
             g.add((node, PROV.wasDerivedFrom, self.m.source(mention.prov.source_id)))
             self.index(node, mention.prov)
 
@@ -385,152 +384,3 @@ def graph_counts(ds: Dataset) -> dict[str, int]:
         for g in ds.graphs()
         if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
     }
-
-
-# Rights of the graphs dlkg writes itself (the ontology, the descriptions, the resolved facts).
-OWN_LICENCE = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
-MIXED_RIGHTS = (
-    "Mixed: dlkg's own graphs (ontology, entities, meta, build) are CC0 1.0; each source graph "
-    "keeps the terms of its source (see its dcterms:license or dcterms:rights). The roadmap has "
-    "no licence upstream and the Chinese blog reserves reprint rights: ask before republishing "
-    "those graphs."
-)
-NO_LICENCE_RIGHTS = (
-    "The source states no licence: facts and short quotations reproduced with attribution; "
-    "ask the source's author before republishing."
-)
-
-
-def describe(
-    ds: Dataset,
-    *,
-    minter: IriMinter,
-    sources: Iterable[FetchedSource],
-    class_counts: Mapping[str, int],
-) -> None:
-    """Add the VoID/DCAT/PROV description of the dataset and of every graph (meta graph).
-
-    Run it last: the triple counts it states cover everything else, the meta graph included.
-    """
-    meta = ds.graph(minter.graph(META_GRAPH))
-    dataset = minter.dataset()
-    build = minter.build()
-    sources = list(sources)
-    meta.add((dataset, RDF.type, VOID.Dataset))
-    meta.add((dataset, RDF.type, DCAT.Dataset))
-    meta.add((dataset, RDF.type, PROV.Entity))
-    meta.add(
-        (
-            dataset,
-            DCTERMS.title,
-            Literal("dlkg: the deep-learning papers knowledge graph", lang="en"),
-        )
-    )
-    meta.add((dataset, DCTERMS.title, Literal("dlkg：深度学习论文知识图谱", lang="zh-Hans")))
-    meta.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "Papers of the 'Awesome - Most Cited Deep Learning Papers' list and the "
-                "'Deep Learning Papers Reading Roadmap', with their Chinese translations, "
-                "authors and links.",
-                lang="en",
-            ),
-        )
-    )
-    meta.add((dataset, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
-    meta.add((dataset, VOID.sparqlEndpoint, minter.sparql()))
-    meta.add((dataset, VOID.uriSpace, Literal(minter.base)))
-    meta.add((dataset, VOID.vocabulary, URIRef(str(SCHEMA))))
-    meta.add((dataset, VOID.vocabulary, URIRef(DLKG_NS)))
-    meta.add((dataset, PROV.wasGeneratedBy, build))
-    for cls, n in sorted(class_counts.items()):
-        part = URIRef(f"{dataset}/class/{cls.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
-        meta.add((dataset, VOID.classPartition, part))
-        meta.add((part, VOID["class"], URIRef(cls)))
-        meta.add((part, VOID.entities, _int(n)))
-    for source in sources:
-        meta.add((dataset, DCTERMS.source, minter.source(source.spec.id)))
-        meta.add((dataset, PROV.wasDerivedFrom, minter.source(source.spec.id)))
-    for file_name in DUMP_FILES:
-        dist = minter.download(file_name)
-        meta.add((dataset, DCAT.distribution, dist))
-        meta.add((dataset, VOID.dataDump, dist))
-        meta.add((dist, RDF.type, DCAT.Distribution))
-        meta.add((dist, DCAT.downloadURL, dist))
-        meta.add((dist, DCAT.mediaType, Literal(_media_type(file_name))))
-        meta.add((dist, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
-
-    # Each named graph: what it was derived from, by which build, under which terms.
-    by_source = {s.spec.id: s for s in sources}
-    names = [str(g.identifier) for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
-    own = {ENTITIES_GRAPH, META_GRAPH, BUILD_GRAPH, ONTOLOGY_GRAPH}
-    for iri in sorted(names):
-        name = iri[len(str(minter.graph(""))) :]
-        graph = URIRef(iri)
-        if name == BUILD_GRAPH:
-            continue
-        meta.add((dataset, VOID.subset, graph))
-        meta.add((graph, RDF.type, VOID.Dataset))
-        meta.add((graph, RDF.type, PROV.Entity))
-        meta.add((graph, PROV.wasGeneratedBy, build))
-        if name in by_source:
-            spec = by_source[name].spec
-            meta.add((graph, PROV.wasDerivedFrom, minter.source(name)))
-            if spec.licence:
-                meta.add((graph, DCTERMS.license, URIRef(spec.licence)))
-            else:
-                meta.add((graph, DCTERMS.rights, Literal(NO_LICENCE_RIGHTS, lang="en")))
-        elif name in own:
-            meta.add((graph, DCTERMS.license, OWN_LICENCE))
-            if name == ENTITIES_GRAPH:
-                for source in sources:
-                    meta.add((graph, PROV.wasDerivedFrom, minter.source(source.spec.id)))
-    # Counts last, so that they include the description itself.
-    meta_iri = str(minter.graph(META_GRAPH))
-    counts = {
-        iri: n for iri, n in graph_counts(ds).items() if iri != str(minter.graph(BUILD_GRAPH))
-    }
-    own_count = counts.get(meta_iri, 0) + len(counts) + 1  # + one void:triples per graph + total
-    counts[meta_iri] = own_count
-    for iri, n in sorted(counts.items()):
-        meta.add((URIRef(iri), VOID.triples, _int(n)))
-    meta.add((dataset, VOID.triples, _int(sum(counts.values()))))
-
-
-def describe_build(
-    ds: Dataset,
-    *,
-    minter: IriMinter,
-    sources: Iterable[FetchedSource],
-    started: datetime,
-    ended: datetime,
-) -> None:
-    """The build activity (build graph): the only triples that change with the clock.
-
-    `ended` is when the data was generated and validated; loading and export follow it.
-    """
-    build = ds.graph(minter.graph(BUILD_GRAPH))
-    activity = minter.build()
-    dataset = minter.dataset()
-    build.add((activity, RDF.type, PROV.Activity))
-    build.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    build.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    build.add((activity, PROV.generated, dataset))
-    build.add((dataset, DCTERMS.modified, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    for source in sources:
-        build.add((activity, PROV.used, minter.source(source.spec.id)))
-
-
-def _media_type(file_name: str) -> str:
-    fmt = by_extension(file_name, DUMP_FORMATS)
-    assert fmt is not None, file_name
-    return fmt.media_type
-
-
-def load_ontology(ontology_dir: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from .common import sha256_bytes, write_atomic
 from .emit import BUILD_GRAPH
-from .fetch import sha256_bytes, write_atomic
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
 from .namespaces import PREFIXES

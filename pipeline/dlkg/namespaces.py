@@ -1,7 +1,8 @@
 """Every vocabulary term the code uses, in one place.
 
-Code never spells an IRI as a string literal: it names a term here. `tests/test_ontology.py`
-checks that every `DLKG` term used here is defined (labels en/zh + comment) in ontology/dlkg.ttl.
+Code never spells an IRI as a string literal: it names a term here.
+`tests/validate/test_ontology.py` checks that every `DLKG` term used here is defined (labels
+en/zh + comment) in ontology/dlkg.ttl.
 Data IRIs (papers, persons, lists...) are minted by `iris.py` under the configurable base.
 """
 

@@ -11,7 +11,7 @@ from dlkg.normalize.identifiers import section_slug
 from dlkg.parse.awesome import parse_awesome
 from dlkg.parse.markdown import entry_issues
 from dlkg.records import Entry, Level, ParseResult
-from source_helpers import AWESOME_SECTION_COUNTS
+from helpers import AWESOME_SECTION_COUNTS as UPSTREAM_COUNTS
 
 
 def parse_fixture(fixtures_dir: Path, name: str) -> ParseResult:
@@ -209,8 +209,6 @@ def test_odd_character_is_kept_and_reported(fixtures_dir: Path) -> None:
     assert entry.authors == ("E.Writer",)
     assert codes(result) == {(6, "awesome.odd-character")}
 
-
-UPSTREAM_COUNTS = AWESOME_SECTION_COUNTS
 
 # Every warning the pinned README produces, checked line by line against the file.
 UPSTREAM_WARNINGS = {

@@ -23,7 +23,7 @@ import pytest
 from dlkg.model import Resolution
 from dlkg.normalize import clean_name_text
 from dlkg.resolve import resolve
-from source_helpers import CURATION, GOLD, parse_all
+from helpers import CURATION, GOLD, parse_all
 
 pytestmark = pytest.mark.upstream
 

@@ -18,7 +18,7 @@ from dlkg.parse import parse_text
 from dlkg.records import ParseResult
 from dlkg.resolve import resolve
 from dlkg.resolve.keys import format_registry, parse_registry
-from source_helpers import CURATION, source_texts
+from helpers import CURATION, source_texts
 
 # Unrelated edits of the sources: new entries whose title, family name and initial collide
 # with existing ones, inserted before everything else so that every later line moves.

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import CurationError
 from ..records import Issue, Level, Provenance
 
 KINDS = (
@@ -77,10 +77,6 @@ class PersonRef:
     paper: PaperRef | None
     name: str | None = None
     position: int | None = None
-
-
-class CurationError(UsageError):
-    """A curation file that cannot be read: the build stops (a user error, exit code 2)."""
 
 
 def parse_paper_ref(text: str) -> PaperRef | None:

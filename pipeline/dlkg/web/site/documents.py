@@ -10,6 +10,7 @@ from pathlib import Path
 import rdflib
 
 from ... import formats, resources
+from ...common import turtle_files
 from ...namespaces import OWL, RDF, RDFS, SCHEMA, SH, SKOS
 from ..http import Context, Request, Response
 from .render import error_page, not_acceptable, page_format, render_html
@@ -161,5 +162,5 @@ ontology_handler = TurtleDocument(
 shapes_handler = TurtleDocument(
     title="The dlkg SHACL shapes",
     template="shapes.html",
-    files=lambda: sorted(resources.shapes_dir().glob("*.ttl")),
+    files=lambda: turtle_files(resources.shapes_dir()),
 )

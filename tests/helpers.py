@@ -1,5 +1,8 @@
-"""Helpers shared by tests of several folders: the sources of data/sources.toml read as the
-build reads them, and facts about the pinned upstream files counted independently of dlkg."""
+"""Helpers the tests share (import with `from helpers import ...`; tests never import each other).
+
+`tests/` is on sys.path because pytest imports `tests/conftest.py` from there (rootdir-style
+"prepend" import mode), so this works from every sub-folder.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,13 @@ from dlkg.fetch import SourceSpec, load_manifest
 from dlkg.parse import parse_text
 from dlkg.records import ParseResult
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+FIXTURES = TESTS_DIR / "fixtures"
+GOLD = TESTS_DIR / "gold"
+QUERIES = REPO_ROOT / "queries"
 MANIFEST = REPO_ROOT / "data" / "sources.toml"
 CURATION = REPO_ROOT / "data" / "curation"
-GOLD = Path(__file__).resolve().parent / "gold"
 
 
 @dataclass(frozen=True)

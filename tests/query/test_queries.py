@@ -16,12 +16,9 @@ import pytest
 
 from dlkg.settings import Settings
 from dlkg.store import open_read_only, run_query
-from source_helpers import AWESOME_SECTION_COUNTS
+from helpers import AWESOME_SECTION_COUNTS, GOLD, QUERIES
 
 pytestmark = pytest.mark.upstream
-
-QUERIES = Path(__file__).resolve().parent.parent / "queries"
-GOLD = Path(__file__).resolve().parent / "gold"
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@
 - every `dlkg:` term the shapes or the context use is defined;
 - every shape has labels @en/@zh-Hans, a comment, an explicit severity and messages @en/@zh-Hans;
 - ontology/*.ttl and shapes/*.ttl are byte-identical to their canonical Turtle
-  (fix with `python -m dlkg.validate ontology/*.ttl shapes/*.ttl`), context.jsonld to
+  (fix with `dlkg fmt`), context.jsonld to
   `json.dumps(indent=2, ensure_ascii=False)`.
 """
 
@@ -18,18 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from dlkg import namespaces as ns
+from dlkg.cli import main
+from dlkg.common import load_turtle_dir
+from dlkg.fmt import canonical_turtle, shipped_turtle_files
 from dlkg.resources import ontology_dir, shapes_dir
-from dlkg.validate import canonical_turtle, load_turtle_dir
-from dlkg.validate import main as validate_main
 
 ONTOLOGY_IRI = URIRef(ns.DLKG_NS.rstrip("#"))
 CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
-TURTLE_FILES = sorted([*ontology_dir().glob("*.ttl"), *shapes_dir().glob("*.ttl")])
+TURTLE_FILES = shipped_turtle_files()
 CONTEXT_PATH = ontology_dir() / "context.jsonld"
 STANDARD_NAMESPACES = {v for k, v in ns.PREFIXES.items() if k != "dlkg"}
 
@@ -294,9 +296,7 @@ def test_shapes_graph_is_valid_shacl(shapes: Graph) -> None:
 def test_turtle_files_are_canonical(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     graph = Graph().parse(data=text, format="turtle")
-    assert canonical_turtle(graph) == text, (
-        f"{path.name} is not canonical: run `python -m dlkg.validate {path}`"
-    )
+    assert canonical_turtle(graph) == text, f"{path.name} is not canonical: run `dlkg fmt {path}`"
 
 
 def test_canonical_turtle_is_stable_under_blank_node_relabelling() -> None:
@@ -318,17 +318,32 @@ def test_docs_list_every_dlkg_term() -> None:
 
 
 def test_formatter_checks_and_rewrites(tmp_path: Path) -> None:
-    """`python -m dlkg.validate [--check] FILE...` (dlkg.validate.main)."""
+    """`dlkg fmt [--check] FILE...`: --check exits 1 on a non-canonical file, fmt rewrites it."""
     messy = tmp_path / "messy.ttl"
     messy.write_text(
         "@prefix dlkg: <https://w3id.org/dlkg/ns#> .\n"
         '<https://w3id.org/dlkg/ns#stars>   dlkg:note "b", "a" ; a [ dlkg:note "x" ] .\n',
         encoding="utf-8",
     )
-    assert validate_main(["--check", str(messy)]) == 1
+    runner = CliRunner()
+    checked = runner.invoke(main, ["fmt", "--check", str(messy)])
+    assert checked.exit_code == 1
+    assert f"{messy}: not canonical" in checked.output
     before = messy.read_text(encoding="utf-8")
-    assert validate_main([str(messy)]) == 0
+    assert runner.invoke(main, ["fmt", str(messy)]).exit_code == 0
     after = messy.read_text(encoding="utf-8")
     assert after != before
-    assert validate_main(["--check", str(messy)]) == 0
+    assert runner.invoke(main, ["fmt", "--check", str(messy)]).exit_code == 0
     assert Graph().parse(data=after).isomorphic(Graph().parse(data=before))
+
+
+def test_formatter_names_a_file_that_is_not_turtle(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--check", str(broken)])
+    assert result.exit_code == 2
+    assert f"error: {broken}: not valid Turtle" in result.output
+
+
+def test_shipped_files_pass_fmt_check() -> None:
+    assert CliRunner().invoke(main, ["fmt", "--check"]).exit_code == 0

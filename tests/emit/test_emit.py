@@ -10,7 +10,8 @@ import rdflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlkg.emit import emit, load_ontology, work_type_of
+from dlkg.common import load_turtle_dir, union_graph
+from dlkg.emit import emit, work_type_of
 from dlkg.iris import IriMinter, slugify
 from dlkg.model import Authorship, ListItem, Paper, Person, Resolution
 from dlkg.namespaces import DLKG, SCHEMA
@@ -62,13 +63,6 @@ def _resolution(title: str = "Distilling the knowledge", commentary: str = "å¾ˆå
     )
 
 
-def _union(ds: rdflib.Dataset) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
-
-
 def _lines(graph: rdflib.Graph) -> set[str]:
     # Language tags compare case-insensitively (RDF 1.1); pyoxigraph writes them lower-case.
     return {
@@ -79,12 +73,12 @@ def _lines(graph: rdflib.Graph) -> set[str]:
 
 def test_emit_uses_the_configured_base_and_named_graphs() -> None:
     minter = IriMinter(BASE)
-    emitted = emit(_resolution(), [], minter=minter, ontology=load_ontology(ontology_dir()))
+    emitted = emit(_resolution(), [], minter=minter, ontology=load_turtle_dir(ontology_dir()))
     graphs = {str(g.identifier) for g in emitted.dataset.graphs() if len(g)}
     assert f"{BASE}graph/entities" in graphs
     assert f"{BASE}graph/roadmap-readme" in graphs
     assert f"{BASE}graph/zh-roadmap-blog" in graphs
-    union = _union(emitted.dataset)
+    union = union_graph(emitted.dataset)
     paper = rdflib.URIRef(f"{BASE}paper/arxiv-1503.02531")
     assert (paper, rdflib.RDF.type, SCHEMA.ScholarlyArticle) in union
     assert (paper, SCHEMA.sameAs, rdflib.URIRef("https://arxiv.org/abs/1503.02531")) in union
@@ -125,7 +119,7 @@ def test_round_trip_through_pyoxigraph_nquads_is_isomorphic(title: str, commenta
     back = rdflib.Dataset()
     back.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
     # No blank nodes anywhere, so isomorphism is equality of the N-Triples line sets.
-    assert _lines(_union(back)) == _lines(_union(emitted.dataset))
+    assert _lines(union_graph(back)) == _lines(union_graph(emitted.dataset))
 
 
 def test_on_disk_store_loads_and_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -129,3 +129,23 @@ def test_validate_rejects_a_bad_file(tmp_path: Path) -> None:
     result = dlkg("validate", "--data", str(bad))
     assert result.returncode == 1
     assert "violation" in (result.stdout + result.stderr).lower()
+
+
+def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ValueError from inside dlkg is a bug: traceback, "please report", exit 70 (not 2)."""
+    from click.testing import CliRunner
+
+    import dlkg.query
+    from dlkg.cli import main
+    from dlkg.errors import INTERNAL_ERROR
+
+    def broken(_store_dir: Path) -> dict[str, dict[str, int]]:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(dlkg.query, "dataset_stats", broken)
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == INTERNAL_ERROR == 70
+    assert "Traceback" in result.stderr and "ValueError: a bug" in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "error: internal error, please report it with the traceback above"
+    )

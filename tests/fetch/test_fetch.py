@@ -150,6 +150,11 @@ def test_corrupted_cache_entry_is_replaced_from_the_mirror(tmp_path: Path) -> No
             "[[source]]\nid='x'\ntitle='t'\nkind='poem'\nlanguage='en'\nsha256='0'\npath='a'\n",
             "unknown kind 'poem'",
         ),
+        (
+            "[[source]]\nid='x'\ntitle='t'\nkind='bibtex'\nlanguage='en'\nsha256='0'\n"
+            "path='a'\nmin_entries='many'\n",
+            "min_entries must be an integer",
+        ),
     ],
 )
 def test_bad_manifest_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from dlkg.cli import main
+from helpers import REPO_ROOT as REPO
 
-REPO = Path(__file__).resolve().parent.parent
 COMMANDS = (
     "fetch",
     "build",
@@ -20,6 +19,8 @@ COMMANDS = (
     "explain",
     "registry",
     "serve",
+    "fmt",
+    "issues",
 )
 
 
@@ -27,7 +28,8 @@ def cli_reference() -> str:
     runner = CliRunner()
     parts = [
         "# dlkg command-line reference\n",
-        "Generated from `--help` by `pytest tests/test_docs.py --update-golden`; CI checks it.\n",
+        "Generated from `--help` by `pytest tests/docs/test_docs.py --update-golden`; "
+        "CI checks it.\n",
     ]
     for args in [[], *([c] for c in COMMANDS)]:
         result = runner.invoke(main, [*args, "--help"], prog_name="dlkg", terminal_width=100)

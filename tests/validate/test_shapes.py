@@ -22,6 +22,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from dlkg import namespaces as ns
+from dlkg.common import load_turtle_dir
 from dlkg.errors import NotConformant
 from dlkg.iris import IriMinter
 from dlkg.resources import shapes_dir
@@ -29,12 +30,12 @@ from dlkg.validate import (
     ShapeResult,
     ValidationReport,
     hoist_property_shapes,
-    load_turtle_dir,
     raise_if_not_conformant,
     validate_graph,
 )
+from helpers import TESTS_DIR
 
-CASES_DIR = Path(__file__).resolve().parent / "shapes"
+CASES_DIR = TESTS_DIR / "shapes"
 DEFAULT_BASE = "https://w3id.org/dlkg/"
 CASE_DIRS = sorted(p for p in CASES_DIR.iterdir() if (p / "case.toml").is_file())
 
