@@ -151,7 +151,7 @@ def test_corrupted_cache_entry_is_replaced_from_the_mirror(tmp_path: Path) -> No
             "unknown kind 'poem'",
         ),
         (
-            "[[source]]\nid='x'\ntitle='t'\nkind='bibtex'\nlanguage='en'\nsha256='0'\n"
+            "[[source]]\nid='awesome-bib'\ntitle='t'\nkind='bibtex'\nlanguage='en'\nsha256='0'\n"
             "path='a'\nmin_entries='many'\n",
             "min_entries must be an integer",
         ),
