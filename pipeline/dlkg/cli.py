@@ -251,7 +251,9 @@ def export(ctx: click.Context, out: Path | None) -> None:
 
 
 @main.command()
-@click.argument("topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"]))
+@click.argument(
+    "topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"])
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--out",

@@ -58,7 +58,12 @@ def papers_per_year(tables: dict[str, Table]) -> Spec:
 def top_authors(tables: dict[str, Table]) -> Spec:
     table = top_with_ties(ranked(tables["authors-top100"]), TOP_AUTHORS)
     values = [
-        {"name": r["name"], "papers": r["papers"], "first": r["first_author"], "person": r["person"]}
+        {
+            "name": r["name"],
+            "papers": r["papers"],
+            "first": r["first_author"],
+            "person": r["person"],
+        }
         for r in table.rows
     ]
     return _spec(

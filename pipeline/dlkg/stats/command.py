@@ -53,9 +53,7 @@ def _for_person(table: Table, person: str) -> Table:
     columns = [c for c in ("name", "coauthor_name") if c in table.columns]
     if table.name == "coauthors":
         columns = ["name"]  # its rows come in both directions: one side is enough
-    rows = [
-        r for r in table.rows if any(wanted in str(r.get(c) or "").casefold() for c in columns)
-    ]
+    rows = [r for r in table.rows if any(wanted in str(r.get(c) or "").casefold() for c in columns)]
     return replace(table, rows=rows)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from html import escape
+from typing import Any
 
 from .queries import Table
 
@@ -128,7 +128,7 @@ def edge_width(shared: int) -> float:
 
 
 def to_svg(network: Network, label_from: int = 4, href: Callable[[str], str] | None = None) -> str:
-    """A standalone SVG of the laid-out network: names shown for people with >= label_from papers."""
+    """A standalone SVG of the laid-out network, naming people with >= label_from papers."""
     where = {n.iri: n for n in network.nodes}
     side, height = SIZE + 2 * MARGIN, network.height
     out = [
@@ -155,8 +155,10 @@ def to_svg(network: Network, label_from: int = 4, href: Callable[[str], str] | N
         if href is not None:
             circle = f'<a href="{escape(href(n.iri))}">{circle}</a>'
         out.append(circle)
-    out.append('</g>\n<g fill="#1d2733" text-anchor="middle" stroke="#ffffff" stroke-width="3" '
-               'paint-order="stroke">')
+    out.append(
+        '</g>\n<g fill="#1d2733" text-anchor="middle" stroke="#ffffff" stroke-width="3" '
+        'paint-order="stroke">'
+    )
     for n in sorted(network.nodes, key=lambda n: (-n.papers, n.iri)):
         if n.papers >= label_from:
             y = n.y - radius(n.papers) - 3
@@ -175,8 +177,14 @@ def to_elements(network: Network, href: Callable[[str], str]) -> list[dict[str, 
         for n in network.nodes
     ]
     elements.extend(
-        {"data": {"id": f"{e.source} {e.target}", "source": e.source, "target": e.target,
-                  "shared": e.shared}}
+        {
+            "data": {
+                "id": f"{e.source} {e.target}",
+                "source": e.source,
+                "target": e.target,
+                "shared": e.shared,
+            }
+        }
         for e in network.edges
     )
     return elements

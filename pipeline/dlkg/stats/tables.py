@@ -42,9 +42,10 @@ def ranked(table: Table) -> Table:
 
 
 def top_with_ties(table: Table, limit: int) -> Table:
-    """Rows ranked `limit` or better (ties at the cut-off kept); all rows when limit <= 0."""
+    """Rows ranked `limit` or better (ties at the cut-off kept); all rows when limit <= 0 or
+    the table is not a ranking."""
     if limit <= 0 or "rank" not in table.columns:
-        return table if limit <= 0 else replace(table, rows=table.rows[:limit])
+        return table
     return replace(table, rows=[r for r in table.rows if _number(r.get("rank")) <= limit])
 
 
@@ -112,7 +113,11 @@ def format_terminal(table: Table, width: int) -> str:
         ]
         return (" " * gap).join(parts).rstrip()
 
-    out = [f"# {table.title}", line(columns, right=False), line(["-" * w for w in widths])]
+    out = [
+        truncate(f"# {table.title}", width),
+        line(columns, right=False),
+        line(["-" * w for w in widths]),
+    ]
     out.extend(line(r) for r in cells)
     return "\n".join(out) + "\n"
 
