@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ..errors import QueryError
+from ..stats.web import stats_handler
 from . import downloads, home
 from .entity_views import Q_DESCRIBE, Q_GRAPH_SIZE, Node, details, load_node, page_title, query
 from .http import Context, Handler, Request, Response
@@ -35,7 +36,7 @@ FORMATS = ("html", "turtle", "ntriples", "jsonld")
 DATASET_SEGMENTS = frozenset({"paper", "person", "list", "source", "graph", "dataset", "build"})
 # Paths other handlers own (the SPARQL endpoint belongs to app.py).
 RESERVED_SEGMENTS = frozenset(
-    {"", "sparql", "static", "downloads", "query", "queries", "void", "ontology", "shapes"}
+    {"", "sparql", "static", "downloads", "query", "queries", "void", "ontology", "shapes", "stats"}
 )
 
 
@@ -114,5 +115,6 @@ HANDLERS: list[Handler] = [
     downloads.void_handler,
     downloads.ontology_handler,
     downloads.shapes_handler,
+    stats_handler,
     entity_handler,
 ]
