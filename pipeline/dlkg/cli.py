@@ -250,7 +250,7 @@ def export(ctx: click.Context, out: Path | None) -> None:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 
-@main.command()
+@main.command(short_help="Counts per class, list and section, or the statistics of TOPIC.")
 @click.argument(
     "topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"])
 )

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .queries import TOPICS, Table, run_all, run_topic, store_select
-from .tables import format_terminal, ranked, top_with_ties, write_tables
+from .tables import format_terminal, ranked, top_with_ties, truncate, write_tables
 
 # Shown in the terminal only for the people named with --person: it has a row per co-author.
 PER_PERSON = frozenset({"coauthors"})
@@ -83,4 +83,4 @@ def _print(
     for table in chosen:
         echo(format_terminal(table, width))
     if any(t.name in PER_PERSON for t in tables) and person is None:
-        echo("(each person's co-authors: add --person NAME, or write every table with --out DIR)")
+        echo(truncate("(co-authors of a person: --person NAME; every table: --out DIR)", width))

@@ -147,3 +147,14 @@ def write_tables(tables: list[Table], out_dir: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def to_markdown(table: Table, columns: list[str]) -> str:
+    """A GitHub Markdown table of `columns` (the README's top-10 authors)."""
+    numeric = [all(isinstance(r.get(c), int) for r in table.rows) for c in columns]
+    out = ["| " + " | ".join(columns) + " |"]
+    out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+    for row in table.rows:
+        cells = [cell_text(row.get(c)).replace("|", "\\|") for c in columns]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"

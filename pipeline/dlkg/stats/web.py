@@ -16,6 +16,9 @@ from .page import pick_lang, stats_page
 from .queries import Table, json_select, run_all
 
 _CACHE: dict[tuple[str, str], dict[str, Table]] = {}
+# Rendered pages by (store, language, proxy prefix): laying out the networks takes seconds.
+_PAGES: dict[tuple[str, str, str, str], bytes] = {}
+_MAX_PAGES = 16
 _LOCK = threading.Lock()
 
 
@@ -36,19 +39,18 @@ def stats_handler(request: Request, ctx: Context) -> Response | None:
     except QueryError as error:
         return error_page(request, ctx, 503, f"the store could not answer: {error}")
     prefix = link_prefix(request)
-
-    def href(iri: str) -> str | None:
-        path = ctx.path_for_iri(iri)
-        return prefix + path if path else None
-
     lang = pick_lang(request.param("lang"), request.headers.get("accept-language"))
-    html = stats_page(tables, lang=lang, prefix=prefix, href=href)
-    return Response(
-        200,
-        "text/html; charset=utf-8",
-        html.encode("utf-8"),
-        headers=(
-            ("Vary", "Accept-Language"),
-            ("Content-Language", "zh-Hans" if lang == "zh" else "en"),
-        ),
-    )
+    key = (ctx.base_iri, str(ctx.build_dir), lang, prefix)
+    body = _PAGES.get(key)
+    if body is None:
+
+        def href(iri: str) -> str | None:
+            path = ctx.path_for_iri(iri)
+            return prefix + path if path else None
+
+        body = stats_page(tables, lang=lang, prefix=prefix, href=href).encode("utf-8")
+        if len(_PAGES) < _MAX_PAGES:  # a proxy inventing prefixes cannot grow it without end
+            _PAGES[key] = body
+    language = "zh-Hans" if lang == "zh" else "en"
+    headers = (("Vary", "Accept-Language"), ("Content-Language", language))
+    return Response(200, "text/html; charset=utf-8", body, headers=headers)
