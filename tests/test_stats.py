@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -195,9 +198,13 @@ def test_cli_topics_out_and_summary(built: Any, tmp_path: Path) -> None:
 
 
 def test_plots_are_valid_and_deterministic(
-    tables: dict[str, Table], plots: Path, tmp_path: Path
+    built: Any, tables: dict[str, Table], plots: Path, tmp_path: Path
 ) -> None:
-    write_plots(tables, tmp_path)
+    # a second run in another process with another string-hash seed (set order changes)
+    settings, _report = built
+    command = [sys.executable, "-m", "dlkg", "--build-dir", str(settings.build_dir)]
+    env = {**os.environ, "PYTHONHASHSEED": "7"}
+    subprocess.run([*command, "stats", "--plots", str(tmp_path)], check=True, env=env)
     names = [*charts.CHARTS, *(f"network-{s}" for s in network.SCOPES)]
     for name in names:
         svg = (plots / f"{name}.svg").read_bytes()
@@ -241,3 +248,30 @@ def test_readme_images_and_table_are_current(
         committed = (REPO / "docs" / "img" / name).read_bytes()
         assert committed == (plots / name).read_bytes(), f"docs/img/{name} is stale"
         assert f"docs/img/{name}" in readme
+
+
+def test_page_languages_person_focus_and_safe_json(tables: dict[str, Table]) -> None:
+    from dlkg.stats.page import pick_lang, stats_page
+
+    assert pick_lang(None, "zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert pick_lang("en", "zh-CN") == "en"
+    assert pick_lang(None, "fr-FR, en;q=0.5") == "en"
+    hinton = "https://w3id.org/dlkg/person/hinton-g"
+
+    def href(iri: str) -> str:
+        return "/" + iri.split("/dlkg/", 1)[1]
+
+    html = stats_page(tables, lang="zh", href=href, person=hinton)
+    assert '<html lang="zh-Hans">' in html and "<h1>统计</h1>" in html
+    person = html[html.index('<section id="person"') : html.index("</section>")]
+    assert '<a href="/person/hinton-g">Geoffrey E. Hinton</a>' in person
+    assert "排名第 3（8 篇）" in person  # rank 3 of the top-100 authors, 8 papers
+    # his co-authors, each once; Salakhutdinov shares 3 papers with him (issue 10, by reading)
+    salakhutdinov = re.search(
+        r"Ruslan R\. Salakhutdinov</a></td>\s*<td class=\"num\">(\d+)", person
+    )
+    assert salakhutdinov is not None and salakhutdinov[1] == "3"
+    payload = html[html.index('id="stats-data">') : html.index("</script>")]
+    assert "</" not in payload  # no early end of the script element
+    english = stats_page(tables, lang="en")
+    assert "<h1>Statistics</h1>" in english and 'id="person"' not in english

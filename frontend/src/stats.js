@@ -106,7 +106,23 @@ document.querySelectorAll('input[name="scope"]').forEach((radio) => {
 document.getElementById("min-papers")?.addEventListener("input", applyFilters);
 document.getElementById("find-person")?.addEventListener("input", applyFilters);
 
+// /stats?person=...: show the person's neighbourhood (in the top-100 network when they are in
+// it, else among everyone), selected and centred.
+function focusPerson(iri) {
+  const inTop = data.networks.top100.some((el) => el.data.id === iri);
+  if (!inTop) {
+    document.querySelector('input[name="scope"][value="all"]').checked = true;
+    drawNetwork("all");
+  }
+  const cy = state.network;
+  const node = cy.getElementById(iri);
+  if (node.empty()) return;
+  node.select();
+  cy.fit(node.closedNeighborhood(), 40);
+}
+
 drawNetwork("top100");
+if (data.focus) focusPerson(data.focus);
 drawCharts().catch((error) => {
   document.body.dataset.chartsError = String(error);
   console.error(error);

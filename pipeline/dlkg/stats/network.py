@@ -82,15 +82,30 @@ def _layout(iris: list[str], edges: list[Edge]) -> tuple[dict[str, tuple[float, 
     if not groups:
         return positions, 0.0
     columns = max(1, int(SIZE // CELL))
-    placed, used = _place(graph.subgraph(groups[0]), groups[0], SIZE, MARGIN, MARGIN)
+    placed, used = _place(_graph(groups[0], edges), groups[0], SIZE, MARGIN, MARGIN)
     positions.update(placed)
     for index, group in enumerate(groups[1:]):
         row, column = divmod(index, columns)
         left = MARGIN + column * CELL + CELL * 0.15
         top = MARGIN + used + GAP + row * CELL + CELL * 0.15
-        positions.update(_place(graph.subgraph(group), group, CELL * 0.7, left, top)[0])
+        positions.update(_place(_graph(group, edges), group, CELL * 0.7, left, top)[0])
     rows = math.ceil((len(groups) - 1) / columns)
     return positions, used + (GAP + rows * CELL if rows else 0.0)
+
+
+def _graph(group: list[str], edges: list[Edge]) -> Any:
+    """A new graph of `group` with nodes and edges in sorted order. Not `graph.subgraph()`: a
+    view of a small part iterates its nodes in set order, which changes with PYTHONHASHSEED and
+    so would change the seeded layout from one process to the next."""
+    import networkx as nx
+
+    members = set(group)
+    graph = nx.Graph()
+    graph.add_nodes_from(group)
+    graph.add_weighted_edges_from(
+        (e.source, e.target, e.shared) for e in edges if e.source in members
+    )
+    return graph
 
 
 def _place(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from urllib.parse import quote
 
@@ -42,6 +43,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "lists": ("The two lists", "两个列表"),
     "coverage": ("Chinese coverage", "中文覆盖"),
     "rerun": ("rerun", "重新运行"),
+    "rank_top100": (
+        "rank {rank} by top-100 papers ({papers})",
+        "按 Top-100 论文数排名第 {rank}（{papers} 篇）",
+    ),
+    "rank_roadmap": (
+        "rank {rank} by roadmap papers ({papers})",
+        "按路线图论文数排名第 {rank}（{papers} 篇）",
+    ),
+    "rank_all": (
+        "rank {rank} by papers in any list ({papers})",
+        "按所有列表论文数排名第 {rank}（{papers} 篇）",
+    ),
     "ties": ("top {n}, ties at the cut-off kept", "前 {n} 名，并列者全部保留"),
     "other_lang": ("中文", "English"),
     "no_script": (
@@ -62,6 +75,17 @@ COLUMN_TEXT: dict[str, tuple[str, str]] = {
     "label_zh": ("Chinese label", "中文名"),
     "entries": ("entries", "条目"),
     "in_other_list": ("also in the other list", "也在另一列表中"),
+}
+# Captions above the charts (the specs' own titles stay English: files and page share them).
+CHART_TEXT: dict[str, tuple[str, str]] = {
+    "top-authors": ("Most prolific top-100 authors", "Top-100 论文最多的作者"),
+    "papers-per-year": ("Papers per year by list", "各列表每年的论文数"),
+    "section-sizes": ("Entries per section", "各章节的条目数"),
+    "roadmap-stars": ("Roadmap entries per section by stars", "路线图各章节按星级的条目数"),
+    "translation-coverage": (
+        "How much of each English list the Chinese documents cover",
+        "中文文档覆盖了各英文列表的多少",
+    ),
 }
 LINKED = {"name": "person", "coauthor_name": "coauthor"}
 HIDDEN = frozenset({"person", "coauthor", "section", "top100", "notation"})
@@ -96,7 +120,7 @@ class _Page:
         rerun = self.prefix + "/query?query=" + quote(load_query(table.name).text, safe="")
         out = [
             f'<figure class="stats-table" id="table-{table.name}">',
-            f"<figcaption>{escape(table.title)}"
+            f"<figcaption>{escape(table.title_zh if self.lang == 'zh' else table.title)}"
             + (f" ({self.t('ties', n=limit)})" if limit and "rank" in shown.columns else "")
             + f' · <a href="{escape(rerun)}">{self.t("rerun")}</a></figcaption>',
             '<div class="table-wrap"><table><thead><tr>',
@@ -122,7 +146,11 @@ class _Page:
         return "\n".join(out)
 
     def chart(self, name: str) -> str:
-        return f'<div class="chart" data-chart="{name}" id="chart-{name}"></div>'
+        caption = escape(CHART_TEXT[name][self.i])
+        return (
+            f'<figure class="stats-chart"><figcaption>{caption}</figcaption>'
+            f'<div class="chart" data-chart="{name}" id="chart-{name}"></div></figure>'
+        )
 
 
 def stats_page(
@@ -131,28 +159,33 @@ def stats_page(
     lang: str = "en",
     prefix: str = "",
     href: Callable[[str], str | None] = lambda iri: None,
+    networks: dict[str, network.Network] | None = None,
+    person: str | None = None,
 ) -> str:
-    """The whole `/stats` document; `href` maps a person's IRI to their page's path."""
+    """The whole `/stats` document; `href` maps a person's IRI to their page's path, `networks`
+    are the laid-out networks when the caller keeps them, `person` an IRI to focus on."""
     p = _Page(lang, prefix, href, tables)
-    specs = charts.chart_specs(tables)
+    laid_out = networks or {s: network.build_network(tables, s) for s in network.SCOPES}
 
     def person_href(iri: str) -> str:
         return href(iri) or ""
 
+    known = {str(r["person"]) for r in tables["authors-all"].rows}
+    focus = person if person in known else None
     data = {
-        "charts": specs,
-        "networks": {
-            scope: network.to_elements(network.build_network(tables, scope), person_href)
-            for scope in network.SCOPES
-        },
+        "charts": charts.chart_specs(tables),
+        "networks": {s: network.to_elements(n, person_href) for s, n in laid_out.items()},
+        "focus": focus,
     }
     # "</" must not end the script element early; JSON allows the escaped slash.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     other = LANGS[1 - p.i]
+    switch = f"?lang={other}" + (f"&person={quote(focus, safe='')}" if focus else "")
     body = [
         f"<h1>{p.t('title')}</h1>",
-        f'<p class="lead">{p.t("lead")} <a href="?lang={other}" hreflang="{other}" '
+        f'<p class="lead">{p.t("lead")} <a href="{escape(switch)}" hreflang="{other}" '
         f'class="lang-switch">{p.t("other_lang")}</a></p>',
+        *(_person_section(p, focus) if focus else []),
         f'<h2 id="authors">{p.t("authors")}</h2>',
         p.chart("top-authors"),
         p.table(tables["authors-top100"], TOP),
@@ -186,10 +219,36 @@ def stats_page(
     return _document(p, "\n".join(body), payload)
 
 
+def _person_section(p: _Page, iri: str) -> list[str]:
+    """A person's ranks in the three rankings and their co-authors (from the same queries)."""
+    ranks: list[str] = []
+    name = ""
+    for table_name, key in (
+        ("authors-top100", "rank_top100"),
+        ("authors-roadmap", "rank_roadmap"),
+        ("authors-all", "rank_all"),
+    ):
+        row = next((r for r in ranked(p.tables[table_name]).rows if r["person"] == iri), None)
+        if row is not None:
+            name = str(row["name"])
+            ranks.append(p.t(key, rank=row["rank"], papers=row["papers"]))
+    coauthors = p.tables["coauthors"]
+    mine = replace(coauthors, rows=[r for r in coauthors.rows if r["person"] == iri])
+    link = p.href(iri)
+    title = f'<a href="{escape(link)}">{escape(name)}</a>' if link else escape(name)
+    return [
+        f'<section id="person" class="person-focus"><h2>{title}</h2>',
+        f"<p>{'; '.join(ranks)}</p>",
+        p.table(mine, columns=["coauthor_name", "shared", "shared_top100"]),
+        "</section>",
+    ]
+
+
 STYLE = """
 header.site { flex-wrap: wrap; gap: 0.5rem 2rem; }
 header.site nav { display: flex; flex-wrap: wrap; gap: 0.2rem 0; }
-.stats-table figcaption { font-weight: 600; margin-top: 1rem; }
+main.stats figure { margin: 1rem 0; }
+.stats-table figcaption, .stats-chart figcaption { font-weight: 600; margin-top: 1rem; }
 .table-wrap, .chart { max-width: 100%; overflow-x: auto; }
 .chart { margin: 1rem 0; min-height: 2rem; }
 .network { height: 36rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }

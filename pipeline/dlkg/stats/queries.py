@@ -42,12 +42,14 @@ TOPICS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Table:
-    """One query's result: `name` is the file stem, `title` its `#+ summary:` line."""
+    """One query's result: `name` is the file stem, `title` its `#+ summary:` line (`title_zh`
+    the `#+ summary_zh:` one)."""
 
     name: str
     title: str
     columns: list[str]
     rows: list[Row]
+    title_zh: str = ""
 
     def column(self, name: str) -> list[Value]:
         return [row.get(name) for row in self.rows]
@@ -57,6 +59,7 @@ class Table:
 class StatsQuery:
     name: str
     title: str
+    title_zh: str
     description: str
     text: str
 
@@ -77,7 +80,10 @@ def load_query(name: str, directory: Path | None = None) -> StatsQuery:
         if line.startswith("#+ ") and ":" in line:
             key, _, value = line[3:].partition(":")
             headers[key.strip()] = value.strip()
-    return StatsQuery(name, headers.get("summary", name), headers.get("description", ""), text)
+    title = headers.get("summary", name)
+    return StatsQuery(
+        name, title, headers.get("summary_zh", title), headers.get("description", ""), text
+    )
 
 
 def _literal_value(text: str, datatype: str | None) -> Value:
@@ -147,7 +153,7 @@ def run_stats_query(select: Select, name: str, directory: Path | None = None) ->
         columns, rows = select(query.text)
     except QueryError as error:
         raise QueryError(f"queries/stats/{name}.rq: {error}") from None
-    return Table(name, query.title, columns, rows)
+    return Table(name, query.title, columns, rows, query.title_zh)
 
 
 def run_topic(select: Select, topic: str) -> list[Table]:
