@@ -193,6 +193,10 @@ def test_cli_topics_out_and_summary(built: Any, tmp_path: Path) -> None:
     assert row["both"] == "81"
     document = json.loads((tmp_path / "roadmap-stars.json").read_text(encoding="utf-8"))
     assert document["columns"][0] == "section" and len(document["rows"]) > 20
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    failed = runner.invoke(main, [*base, "stats", "lists", "--out", str(blocker / "sub")])
+    assert failed.exit_code == 2 and "--out: cannot write" in failed.output
     summary = runner.invoke(main, [*base, "stats"])
     assert summary.exit_code == 0 and summary.output.startswith("# classes")
 

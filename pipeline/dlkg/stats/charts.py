@@ -22,7 +22,7 @@ ENGLISH_LISTS = ("awesome", "roadmap")
 FONT = "Liberation Sans, Arial, sans-serif"
 
 
-def _spec(title: str, values: list[Row], **rest: Any) -> Spec:
+def _spec(title: str, values: list[Row] | list[dict[str, object]], **rest: Any) -> Spec:
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -112,7 +112,7 @@ COVERAGE_MEASURES = (
 
 
 def translation_coverage(tables: dict[str, Table]) -> Spec:
-    values: list[Row] = []
+    values: list[dict[str, object]] = []
     for row in tables["translation-coverage"].rows:
         for measure, part, whole in COVERAGE_MEASURES:
             total = int(row[whole] or 0)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import UsageError
 from .queries import TOPICS, Table, run_all, run_topic, store_select
 from .tables import format_terminal, ranked, top_with_ties, truncate, write_tables
 
@@ -38,12 +39,18 @@ def run_stats_command(
     if topic is not None:
         _print(shown, limit=limit, person=person, as_json=as_json, echo=echo)
     if out is not None:
-        written = write_tables([ranked(t) for t in (shown or tables.values())], out)
+        try:
+            written = write_tables([ranked(t) for t in (shown or tables.values())], out)
+        except OSError as error:
+            raise UsageError(f"--out: cannot write to {out}: {error.strerror}") from None
         echo(f"wrote {len(written)} files (CSV and JSON per table) to {out}")
     if plots is not None:
         from .files import write_plots
 
-        written = write_plots(tables, plots)
+        try:
+            written = write_plots(tables, plots)
+        except OSError as error:
+            raise UsageError(f"--plots: cannot write to {plots}: {error.strerror}") from None
         echo(f"wrote {len(written)} files (charts and networks: SVG, PNG, Vega-Lite) to {plots}")
 
 

@@ -132,8 +132,12 @@ def to_csv(table: Table) -> str:
 
 
 def to_json(table: Table) -> str:
-    document = {"name": table.name, "title": table.title, "columns": table.columns}
-    document["rows"] = [{c: row.get(c) for c in table.columns} for row in table.rows]
+    document: dict[str, object] = {
+        "name": table.name,
+        "title": table.title,
+        "columns": table.columns,
+        "rows": [{c: row.get(c) for c in table.columns} for row in table.rows],
+    }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
