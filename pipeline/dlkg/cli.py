@@ -257,11 +257,51 @@ def export(ctx: click.Context, out: Path | None) -> None:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 
-@main.command()
+@main.command(short_help="Counts per class, list and section, or the statistics of TOPIC.")
+@click.argument(
+    "topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"])
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each table (of TOPIC, or all) as CSV and JSON into this folder.",
+)
+@click.option(
+    "--plots",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the charts and co-authorship networks (SVG, PNG, Vega-Lite) into this folder.",
+)
+@click.option(
+    "--limit", default=15, show_default=True, help="Rows per ranking shown (ties kept); 0: all."
+)
+@click.option("--person", help="Only rows of people whose name contains this (with co-authors).")
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts per class, per list and per section."""
+def stats(
+    ctx: click.Context,
+    topic: str | None,
+    as_json: bool,
+    out: Path | None,
+    plots: Path | None,
+    limit: int,
+    person: str | None,
+) -> None:
+    """Counts per class, list and section; with TOPIC (authors, papers, lists, coverage) the
+    statistics of queries/stats/ as tables fitted to the terminal."""
+    if topic is not None or out is not None or plots is not None:
+        from .stats.command import run_stats_command
+
+        run_stats_command(
+            _settings(ctx).store_dir,
+            topic,
+            out=out,
+            plots=plots,
+            limit=limit,
+            person=person,
+            as_json=as_json,
+            echo=click.echo,
+        )
+        return
     from .query import dataset_stats
 
     result = dataset_stats(_settings(ctx).store_dir)
