@@ -33,7 +33,10 @@ FULL = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")  # at least one hyphen: "no-year"
 _HOLE = re.compile(r"\{[^{}]*\}")
 _TEMPLATE = re.compile(r"^[a-zX][a-zX0-9-]*\.[a-zX0-9-]+$")
-FILE_SUFFIXES = frozenset({"md", "py", "toml", "tsv", "ttl", "json", "jsonld", "bib", "rq", "txt"})
+FILE_SUFFIXES = frozenset(
+    {"md", "py", "toml", "tsv", "csv", "ttl", "nt", "nq", "trig", "json", "jsonld", "bib", "rq"}
+    | {"txt", "svg", "png", "html", "js", "css"}
+)
 
 
 @dataclass
@@ -152,6 +155,8 @@ def scan(
                     continue
                 where = f"{rel}:{node.lineno}"
                 prefix, _, suffix = text.partition(".")
+                if suffix in FILE_SUFFIXES:
+                    continue  # a file name such as f"network-{scope}.svg", not a code
                 if text in templates:
                     for code in templates[text]:
                         if code.endswith(".*"):  # declared as "prefix + literal suffixes"
