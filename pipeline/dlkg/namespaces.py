@@ -88,6 +88,12 @@ class DLKG(DefinedNamespace):
     link: URIRef
     linkKind: URIRef
     arxivId: URIRef
+    # identifiers and links into other scholarly graphs (issue 12, pipeline/dlkg/link/)
+    preprintDoi: URIRef
+    versionOfRecordDoi: URIRef
+    lookup: URIRef
+    CitationCount: URIRef
+    citations: URIRef
     citationKey: URIRef
     keyResearcher: URIRef
     top100: URIRef
