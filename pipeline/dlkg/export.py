@@ -7,7 +7,7 @@ N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes. 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,7 @@ def export_dumps(
     minter: IriMinter,
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
+    extra: Sequence[tuple[str, str, bytes]] = (),
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS."""
     prefixes = dict(PREFIXES)
@@ -83,6 +84,7 @@ def export_dumps(
         ("dlkg.nq", "application/n-quads", nq),
         ("dlkg.jsonld", "application/ld+json", jsonld),
         (CONTEXT_FILE, "application/ld+json", context_bytes),
+        *extra,  # other downloads of the build (the SSSOM table and link report of issue 12)
     ]
     dumps = []
     for file_name, media_type, data in outputs:

@@ -39,9 +39,11 @@ __all__ = [
     "RDFS",
     "SCHEMA",
     "SD",
+    "SEMAPV",
     "SH",
     "SKOS",
     "SPDX",
+    "SSSOM",
     "VOID",
     "XSD",
 ]
@@ -52,6 +54,9 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+# SSSOM's RDF terms and the semapv justification vocabulary (graph/links, pipeline/dlkg/link/)
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 DLKG_NS = "https://w3id.org/dlkg/ns#"
 

@@ -35,7 +35,9 @@ DEFAULTS: dict[str, Service] = {
         Service(
             "semanticscholar", "https://api.semanticscholar.org/graph/v1", 1.0, "Semantic Scholar"
         ),
-        Service("wikidata", "https://query-scholarly.wikidata.org/sparql", 1.0, "Wikidata (scholarly)"),
+        Service(
+            "wikidata", "https://query-scholarly.wikidata.org/sparql", 1.0, "Wikidata (scholarly)"
+        ),
         Service("wikidata-main", "https://query.wikidata.org/sparql", 1.0, "Wikidata (main)"),
         Service("dblp", "https://sparql.dblp.org/sparql", 1.0, "dblp SPARQL"),
     )

@@ -88,13 +88,17 @@ def lookup_urls(arxiv_id: str | None, doi: str | None) -> list[tuple[str, str]]:
     be this paper until `dlkg link` has checked it."""
     urls: list[tuple[str, str]] = []
     if arxiv_id:
-        urls.append(("semanticscholar", f"https://api.semanticscholar.org/graph/v1/paper/ARXIV:{arxiv_id}"))
+        urls.append(
+            ("semanticscholar", f"https://api.semanticscholar.org/graph/v1/paper/ARXIV:{arxiv_id}")
+        )
         urls.append(("scholia", f"https://scholia.toolforge.org/arxiv/{arxiv_id}"))
         urls.append(("openalex", f"https://api.openalex.org/works/doi:{arxiv_doi(arxiv_id)}"))
     if doi and not is_arxiv_doi(doi):
         urls.append(("openalex", f"https://api.openalex.org/works/doi:{doi}"))
         urls.append(("crossref", f"https://api.crossref.org/works/{quote(doi, safe='/')}"))
-        urls.append(("semanticscholar", f"https://api.semanticscholar.org/graph/v1/paper/DOI:{doi}"))
+        urls.append(
+            ("semanticscholar", f"https://api.semanticscholar.org/graph/v1/paper/DOI:{doi}")
+        )
     return urls
 
 

@@ -75,7 +75,11 @@ def _authors_score(paper: PaperQuery, authors: list[Author]) -> tuple[float | No
 
 def judge(paper: PaperQuery, hit: Hit) -> Verdict:
     title = _title_score(paper, hit)
-    year_ok = None if paper.year is None or hit.year is None else abs(paper.year - hit.year) <= YEAR_TOLERANCE
+    year_ok = (
+        None
+        if paper.year is None or hit.year is None
+        else abs(paper.year - hit.year) <= YEAR_TOLERANCE
+    )
     authors, author_note = _authors_score(paper, hit.authors)
     agreed = tuple(
         name

@@ -8,7 +8,7 @@ the journal reference and the DOI of the published version.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - an Atom feed from the arXiv API
+import xml.etree.ElementTree as ET
 
 from ..model import Author, Hit, PaperQuery
 from . import Fetch, batches, year_of
@@ -63,7 +63,9 @@ def lookup(fetch: Fetch, papers: list[PaperQuery]) -> list[Hit]:
                     ids=ids_found,
                     abstract=_text(entry, "atom:summary"),
                     categories=[
-                        c.get("term", "") for c in entry.findall("atom:category", _NS) if c.get("term")
+                        c.get("term", "")
+                        for c in entry.findall("atom:category", _NS)
+                        if c.get("term")
                     ],
                 )
             )

@@ -39,7 +39,9 @@ def lookup(fetch: Fetch, papers: list[PaperQuery], api_key: str | None = None) -
             work = answer.json()
             if not work.get("id"):
                 continue
-            ids = {k: str(v) for k, v in (work.get("ids") or {}).items() if isinstance(v, str | int)}
+            ids = {
+                k: str(v) for k, v in (work.get("ids") or {}).items() if isinstance(v, str | int)
+            }
             hits.append(
                 Hit(
                     service="openalex",

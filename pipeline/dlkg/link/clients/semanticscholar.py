@@ -41,7 +41,10 @@ def lookup(fetch: Fetch, papers: list[PaperQuery], api_key: str | None = None) -
                 title=record.get("title"),
                 year=record.get("year"),
                 authors=[
-                    Author(str(a.get("name") or ""), {"s2": str(a["authorId"])} if a.get("authorId") else {})
+                    Author(
+                        str(a.get("name") or ""),
+                        {"s2": str(a["authorId"])} if a.get("authorId") else {},
+                    )
                     for a in record.get("authors") or []
                 ],
                 citations=record.get("citationCount"),

@@ -74,8 +74,13 @@ def lookup(fetch: Fetch, papers: list[PaperQuery]) -> list[Hit]:
                 paper = by_ident.get(row.get("id", ""))
                 if paper is not None:
                     rows_of[(paper.key, row["item"])].append(row)
-                    answers[(paper.key, row["item"])] = (answer, dict((i, f) for i, f, _p in batch)[row["id"]])
-    people = _people(fetch, sorted({r["author"] for rs in rows_of.values() for r in rs if r.get("author")}))
+                    answers[(paper.key, row["item"])] = (
+                        answer,
+                        dict((i, f) for i, f, _p in batch)[row["id"]],
+                    )
+    people = _people(
+        fetch, sorted({r["author"] for rs in rows_of.values() for r in rs if r.get("author")})
+    )
     for (paper_key, item), rows in sorted(rows_of.items()):
         answer, found_by = answers[(paper_key, item)]
         first = rows[0]
@@ -85,7 +90,9 @@ def lookup(fetch: Fetch, papers: list[PaperQuery]) -> list[Hit]:
                 info = people.get(row["author"], {})
                 ids = {"wikidata": row["author"]}
                 ids.update({k: info[k] for k in ("orcid", "dblp") if k in info})
-                slots[(_ordinal(row.get("ordinal")), row["author"])] = Author(info.get("label", ""), ids)
+                slots[(_ordinal(row.get("ordinal")), row["author"])] = Author(
+                    info.get("label", ""), ids
+                )
             elif row.get("name"):
                 slots[(_ordinal(row.get("ordinal")), row["name"])] = Author(row["name"])
         ids = {k: first[k] for k in ("dblp", "openalex", "s2", "s2corpus") if first.get(k)}
