@@ -181,7 +181,7 @@ class LinkSession:
             except requests.RequestException as exc:
                 problem = f"{type(exc).__name__}: {exc}"
                 continue
-            if self.offline and response.status_code == 504 and not _from_cache(response):
+            if self.offline and response.status_code == 504:  # requests-cache: not cached
                 return _failed(service, shown, 504, "not in the cache (--offline)")
             try:
                 problem = body_problem(response) or ""
