@@ -101,7 +101,8 @@ def build_mappings(
         lambda: defaultdict(list)
     )
     for person_key, kind, value, d in person_links(by_key, result.decisions):
-        ids_of[(person_key, kind)][value].append(d)
+        # "10/3248" from Wikidata and https://dblp.org/pid/10/3248 from dblp are one id
+        ids_of[(person_key, kind)][person_iri(kind, value)[1]].append(d)
     for (person_key, kind), values in sorted(ids_of.items()):
         if len(values) > 1:
             findings.append(
@@ -115,8 +116,8 @@ def build_mappings(
                 )
             )
             continue
-        ((value, decisions),) = values.items()
-        predicate, iri = person_iri(kind, value)
+        ((iri, decisions),) = values.items()
+        predicate = person_iri(kind, iri)[0]
         for d in decisions:
             # the evidence: same family name at the same byline position of a checked paper
             comment = f"author of paper/{d.hit.paper_key} in {d.hit.target}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..normalize import parse_person_name, title_key, title_similarity
+from ..normalize import names_compatible, parse_person_name, title_key, title_similarity
 from .model import Author, Hit, PaperQuery
 
 TITLE_AGREES = 90.0
@@ -53,8 +53,9 @@ def _title_score(paper: PaperQuery, hit: Hit) -> float:
         return 0.0
     score = title_similarity(paper.title, hit.title)
     ours, theirs = title_key(paper.title), title_key(hit.title)
-    # "Layer normalization" vs "Layer Normalization: a technique ..." : a subtitle added.
-    if min(len(ours), len(theirs)) >= 12 and (
+    # A subtitle added on one side ("...: an overview"); only for titles of four words or
+    # more, as a two-word title ("Layer normalization") begins many other works' titles.
+    if min(len(ours.split()), len(theirs.split())) >= 4 and (
         theirs.startswith(ours + " ") or ours.startswith(theirs + " ")
     ):
         score = max(score, TITLE_AGREES)
@@ -101,18 +102,25 @@ def judge(paper: PaperQuery, hit: Hit) -> Verdict:
 
 
 def person_matches(paper: PaperQuery, authors: list[Author]) -> list[tuple[str, Author]]:
-    """(person key, the hit's author) for authors at the same byline position with the same
-    family name, or, failing the position, the only author with that family name."""
-    theirs = [family_key(a.name) for a in authors]
+    """(person key, the hit's author) for the author at the same byline position, or failing
+    that the only author with the same family name, when the given names are compatible too
+    ("G. E. Hinton" = "Geoffrey Hinton", but "Kaiming He" != "Wei He")."""
+    parsed = [parse_person_name(a.name) for a in authors]
+    theirs = [p.family_last_key for p in parsed]
     pairs = []
     for i, (name, person_key) in enumerate(zip(paper.authors, paper.person_keys, strict=True)):
-        key = family_key(name)
+        ours = parse_person_name(name)
+        key = ours.family_last_key
         if not key:
             continue
         if i < len(theirs) and theirs[i] == key:
-            pairs.append((person_key, authors[i]))
+            j = i
         elif theirs.count(key) == 1:
-            pairs.append((person_key, authors[theirs.index(key)]))
+            j = theirs.index(key)
+        else:
+            continue
+        if names_compatible(ours, parsed[j]):
+            pairs.append((person_key, authors[j]))
     return pairs
 
 
