@@ -11,7 +11,12 @@ from dlkg.link.config import DEFAULTS, LinkConfig
 
 from .fakes import RESPONDERS, FakeService
 
-PATHS = {"arxiv": "/api/query", "wikidata": "/sparql", "wikidata-main": "/sparql", "dblp": "/sparql"}
+PATHS = {
+    "arxiv": "/api/query",
+    "wikidata": "/sparql",
+    "wikidata-main": "/sparql",
+    "dblp": "/sparql",
+}
 FAST = 200.0  # requests per second in tests that do not measure the polite rates
 
 

@@ -74,8 +74,12 @@ class FakeService:
                 status, media, body = service.responder(unquote(parts.path), query)
                 if fault is not None:
                     if fault.kind == "429":
-                        return self._send(429, "application/json", b'{"error":"Too Many Requests"}',
-                                          {"Retry-After": str(int(fault.seconds))})
+                        return self._send(
+                            429,
+                            "application/json",
+                            b'{"error":"Too Many Requests"}',
+                            {"Retry-After": str(int(fault.seconds))},
+                        )
                     if fault.kind == "500":
                         return self._send(500, "text/plain", b"Internal Server Error")
                     if fault.kind == "slow":
@@ -86,7 +90,9 @@ class FakeService:
                         media, body = "text/html", b"<!DOCTYPE html><html><body>Sorry</body></html>"
                 self._send(status, media, body)
 
-            def _send(self, status: int, media: str, body: bytes, extra: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, media: str, body: bytes, extra: dict[str, str] | None = None
+            ) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", media)
@@ -121,6 +127,7 @@ class FakeService:
 
 # -- arXiv -----------------------------------------------------------------------------------
 
+
 def _name(author: dict[str, str]) -> str:
     return f"{author['given']} {author['family']}"
 
@@ -134,32 +141,38 @@ def arxiv_responder(path: str, query: dict[str, str]) -> Reply:
         if w is None:
             continue  # the API leaves out ids it does not know
         doi = f"<arxiv:doi>{w['doi']}</arxiv:doi>" if w.get("doi") else ""
-        ref = f"<arxiv:journal_ref>{w['journal_ref']}</arxiv:journal_ref>" if w.get("journal_ref") else ""
+        ref = (
+            f"<arxiv:journal_ref>{w['journal_ref']}</arxiv:journal_ref>"
+            if w.get("journal_ref")
+            else ""
+        )
         cats = "".join(
-            f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in w.get("categories", [])
+            f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>'
+            for c in w.get("categories", [])
         )
         authors = "".join(f"<author><name>{escape(_name(a))}</name></author>" for a in w["authors"])
         entries.append(
             f"""<entry><id>http://arxiv.org/abs/{arxiv_id}v1</id>
-<updated>{w['published']}</updated><published>{w['published']}</published>
-<title>{escape(w['title'])}</title><summary>  {escape(w.get('abstract', ''))}
+<updated>{w["published"]}</updated><published>{w["published"]}</published>
+<title>{escape(w["title"])}</title><summary>  {escape(w.get("abstract", ""))}
 </summary>{authors}{doi}{ref}
 <link href="http://arxiv.org/abs/{arxiv_id}v1" rel="alternate" type="text/html"/>
-<arxiv:primary_category term="{(w.get('categories') or ['cs.LG'])[0]}" scheme="http://arxiv.org/schemas/atom"/>{cats}
+<arxiv:primary_category term="{(w.get("categories") or ["cs.LG"])[0]}" scheme="http://arxiv.org/schemas/atom"/>{cats}
 </entry>"""
         )
     feed = f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
  xmlns:arxiv="http://arxiv.org/schemas/atom">
-<title type="html">ArXiv Query: id_list={escape(query.get('id_list', ''))}</title>
+<title type="html">ArXiv Query: id_list={escape(query.get("id_list", ""))}</title>
 <id>http://arxiv.org/api/fake</id><updated>2026-12-01T00:00:00-05:00</updated>
 <opensearch:totalResults>{len(entries)}</opensearch:totalResults>
 <opensearch:startIndex>0</opensearch:startIndex><opensearch:itemsPerPage>{len(wanted)}</opensearch:itemsPerPage>
-{''.join(entries)}</feed>"""
+{"".join(entries)}</feed>"""
     return 200, "application/atom+xml; charset=utf-8", feed.encode("utf-8")
 
 
 # -- Crossref, OpenAlex, Semantic Scholar ----------------------------------------------------
+
 
 def _by_doi(doi: str) -> dict[str, Any] | None:
     return next((w for w in works() if w.get("doi", "").lower() == doi.lower()), None)
@@ -174,7 +187,12 @@ def crossref_responder(path: str, query: dict[str, str]) -> Reply:
         "type": "proceedings-article" if "CVPR" in w["doi"] else "journal-article",
         "title": [w["title"]],
         "author": [
-            {"given": a["given"], "family": a["family"], "sequence": "first" if i == 0 else "additional", "affiliation": []}
+            {
+                "given": a["given"],
+                "family": a["family"],
+                "sequence": "first" if i == 0 else "additional",
+                "affiliation": [],
+            }
             for i, a in enumerate(w["authors"])
         ],
         "issued": {"date-parts": [[w["crossref_year"]]]},
@@ -189,14 +207,21 @@ def openalex_responder(path: str, query: dict[str, str]) -> Reply:
     arxiv = doi.removeprefix("10.48550/arXiv.") if doi.startswith("10.48550/arXiv.") else None
     w = next((x for x in works() if arxiv and x.get("arxiv") == arxiv), None) or _by_doi(doi)
     if w is None or not w.get("openalex"):
-        return 404, "application/json", json.dumps({"error": "NotFoundError", "message": f"Work doi:{doi} not found"}).encode()
+        return (
+            404,
+            "application/json",
+            json.dumps({"error": "NotFoundError", "message": f"Work doi:{doi} not found"}).encode(),
+        )
     work = {
         "id": f"https://openalex.org/{w['openalex']}",
         "doi": f"https://doi.org/{doi.lower()}",
         "title": w["title"],
         "display_name": w["title"],
         "publication_year": int(w["published"][:4]),
-        "ids": {"openalex": f"https://openalex.org/{w['openalex']}", "doi": f"https://doi.org/{doi.lower()}"},
+        "ids": {
+            "openalex": f"https://openalex.org/{w['openalex']}",
+            "doi": f"https://doi.org/{doi.lower()}",
+        },
         "authorships": [
             {
                 "author_position": "first" if i == 0 else "middle",
@@ -220,7 +245,11 @@ def s2_responder(path: str, query: dict[str, str]) -> Reply:
     w = next((x for x in works() if kind == "ARXIV" and x.get("arxiv") == ident), None)
     w = w or (_by_doi(ident) if kind == "DOI" else None)
     if w is None or not w.get("s2"):
-        return 404, "application/json", json.dumps({"error": f"Paper with id {ref} not found"}).encode()
+        return (
+            404,
+            "application/json",
+            json.dumps({"error": f"Paper with id {ref} not found"}).encode(),
+        )
     shown = w.get("wrong", w) if w.get("wrong_title_for") == "semanticscholar" else w
     record = {
         "paperId": w["s2"],
@@ -235,6 +264,7 @@ def s2_responder(path: str, query: dict[str, str]) -> Reply:
 
 
 # -- SPARQL: Wikidata (scholarly and main) and dblp -------------------------------------------
+
 
 def _bindings(rows: list[dict[str, str]], variables: list[str]) -> Reply:
     def cell(value: str) -> dict[str, str]:
@@ -293,14 +323,21 @@ def dblp_responder(path: str, query: dict[str, str]) -> Reply:
         if not w.get("dblp"):
             continue
         # dblp stores an arXiv DOI the way DataCite registers it: upper-case ARXIV
-        doi = f"10.48550/ARXIV.{w['arxiv']}" if w["dblp"].startswith("journals/corr") else w.get("doi", "")
+        doi = (
+            f"10.48550/ARXIV.{w['arxiv']}"
+            if w["dblp"].startswith("journals/corr")
+            else w.get("doi", "")
+        )
         iri = f"https://doi.org/{doi}"
         if iri not in wanted:
             continue
         for i, a in enumerate(w["authors"], start=1):
             row = {
-                "publ": f"https://dblp.org/rec/{w['dblp']}", "doi": iri, "title": w["title"] + ".",
-                "year": w["published"][:4] if "corr" in w["dblp"] else "2016", "ordinal": str(i),
+                "publ": f"https://dblp.org/rec/{w['dblp']}",
+                "doi": iri,
+                "title": w["title"] + ".",
+                "year": w["published"][:4] if "corr" in w["dblp"] else "2016",
+                "ordinal": str(i),
                 "name": _name(a) + (" 0001" if a["family"] == "He" else ""),
             }
             if a.get("dblp"):

@@ -74,11 +74,17 @@ def test_giving_up_records_a_failure_and_caches_nothing(fakes, openalex, tmp_pat
 
 
 @pytest.mark.parametrize("kind", ["truncated", "html"])
-def test_malformed_answers_are_asked_again_and_never_cached(fakes, openalex, tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_answers_are_asked_again_and_never_cached(
+    fakes, openalex, tmp_path, kind
+) -> None:  # type: ignore[no-untyped-def]
     openalex.faults += [Fault(kind, KNOWN), Fault(kind, KNOWN)]
     answer = _get(_session(fakes, tmp_path), KNOWN)
     assert not answer.ok
-    assert ("HTML" in (answer.error or "")) if kind == "html" else ("malformed" in (answer.error or ""))
+    assert (
+        ("HTML" in (answer.error or ""))
+        if kind == "html"
+        else ("malformed" in (answer.error or ""))
+    )
     assert len(openalex.targets()) == 2  # asked once more, then given up
     offline = _get(_session(fakes, tmp_path, offline=True), KNOWN)
     assert not offline.ok and "not in the cache" in (offline.error or "")

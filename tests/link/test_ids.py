@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
-from dlkg.link.ids import arxiv_doi, arxiv_id_ok, doi_iri, doi_ok, is_arxiv_doi, lookup_urls, orcid_ok
+from dlkg.link.ids import (
+    arxiv_doi,
+    arxiv_id_ok,
+    doi_iri,
+    doi_ok,
+    is_arxiv_doi,
+    lookup_urls,
+    orcid_ok,
+)
 from dlkg.link.offline import add_identifiers, identifier_issues
 from dlkg.model import Paper
 from dlkg.namespaces import BIBO, DLKG, SCHEMA

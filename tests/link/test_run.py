@@ -21,26 +21,51 @@ from .fakes import FakeService, Fault
 BASE = "https://w3id.org/dlkg/"
 PAPERS = [
     PaperQuery(
-        "arxiv-1503.02531", "Distilling the knowledge in a neural network", 2015, "1503.02531",
-        None, ("Geoffrey E. Hinton", "Oriol Vinyals", "Jeffrey Dean"),
+        "arxiv-1503.02531",
+        "Distilling the knowledge in a neural network",
+        2015,
+        "1503.02531",
+        None,
+        ("Geoffrey E. Hinton", "Oriol Vinyals", "Jeffrey Dean"),
         ("hinton-g", "vinyals-o", "dean-j"),
     ),
     PaperQuery(
-        "arxiv-1512.03385", "Deep residual learning for image recognition", 2016, "1512.03385",
-        None, ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"),
+        "arxiv-1512.03385",
+        "Deep residual learning for image recognition",
+        2016,
+        "1512.03385",
+        None,
+        ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"),
         ("he-k", "zhang-x", "ren-s", "sun-j"),
     ),
     PaperQuery(
         "arxiv-1502.03167",
         "Batch normalization: Accelerating deep network training by reducing internal covariate shift",
-        2015, "1502.03167", None, ("Sergey Ioffe", "Christian Szegedy"), ("ioffe-s", "szegedy-c"),
+        2015,
+        "1502.03167",
+        None,
+        ("Sergey Ioffe", "Christian Szegedy"),
+        ("ioffe-s", "szegedy-c"),
     ),
     PaperQuery(
-        "doi-10.1038-nature16961", "Mastering the game of Go with deep neural networks and tree search",
-        2016, None, "10.1038/nature16961", ("David Silver", "Aja Huang", "Chris J. Maddison"),
-        ("silver-david", "huang-a", "maddison-c"), authors_complete=False,
+        "doi-10.1038-nature16961",
+        "Mastering the game of Go with deep neural networks and tree search",
+        2016,
+        None,
+        "10.1038/nature16961",
+        ("David Silver", "Aja Huang", "Chris J. Maddison"),
+        ("silver-david", "huang-a", "maddison-c"),
+        authors_complete=False,
     ),
-    PaperQuery("nobody-knows", "A paper no service has", 2014, "1409.99999", None, ("A. Nobody",), ("nobody-a",)),
+    PaperQuery(
+        "nobody-knows",
+        "A paper no service has",
+        2014,
+        "1409.99999",
+        None,
+        ("A. Nobody",),
+        ("nobody-a",),
+    ),
 ]
 
 
@@ -53,7 +78,11 @@ def linked(fakes: dict[str, FakeService], tmp_path: Path) -> LinkResult:
 
 
 def _status(result: LinkResult, service: str, key: str) -> set[str]:
-    return {d.verdict.status for d in result.decisions if d.hit.service == service and d.hit.paper_key == key}
+    return {
+        d.verdict.status
+        for d in result.decisions
+        if d.hit.service == service and d.hit.paper_key == key
+    }
 
 
 def test_every_service_is_asked_and_answers_are_checked(linked: LinkResult) -> None:
@@ -70,7 +99,14 @@ def test_every_service_is_asked_and_answers_are_checked(linked: LinkResult) -> N
     assert _status(linked, "semanticscholar", "arxiv-1502.03167") == {"rejected"}
     assert not [d for d in linked.decisions if d.hit.paper_key == "nobody-knows"]
     assert linked.published_dois == {"arxiv-1512.03385": "10.1109/cvpr.2016.90"}
-    assert set(linked.counts) == {"arxiv", "crossref", "openalex", "semanticscholar", "wikidata", "dblp"}
+    assert set(linked.counts) == {
+        "arxiv",
+        "crossref",
+        "openalex",
+        "semanticscholar",
+        "wikidata",
+        "dblp",
+    }
     assert linked.failures == []  # every fault was retried away
 
 
@@ -114,7 +150,11 @@ def test_graph_has_provenance_per_answer_and_nothing_rejected(linked: LinkResult
             assert g.value(answer, URIRef("http://purl.org/dc/terms/source")) is not None
     counts = {int(g.value(c, RDF.value)) for c in g.objects(paper, DLKG.citations)}
     assert counts == {15000}
-    assert (URIRef(BASE + "paper/arxiv-1512.03385"), DLKG.versionOfRecordDoi, Literal("10.1109/cvpr.2016.90")) in g
+    assert (
+        URIRef(BASE + "paper/arxiv-1512.03385"),
+        DLKG.versionOfRecordDoi,
+        Literal("10.1109/cvpr.2016.90"),
+    ) in g
     assert "Layer" not in g.serialize(format="nt")  # the rejected hit left no trace
 
 

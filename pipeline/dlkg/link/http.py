@@ -163,6 +163,13 @@ class LinkSession:
     def close(self) -> None:
         self.session.close()
 
+    def _stored(self, response: requests.Response) -> requests.Response:
+        """The cached copy of a fresh response: its time stamp is the one reruns will see."""
+        key = getattr(response, "cache_key", None)
+        if _from_cache(response) or not key:
+            return response
+        return self.session.cache.get_response(key) or response
+
     def get(
         self,
         service: Service,
@@ -194,7 +201,7 @@ class LinkSession:
                     response.status_code,
                     response.content,
                     _from_cache(response),
-                    _retrieved_at(response),
+                    _retrieved_at(self._stored(response)),
                 )
             if response.status_code in (429, 500, 502, 503, 504):
                 break  # urllib3 already retried these; asking again now would not be polite
@@ -210,7 +217,9 @@ def _from_cache(response: requests.Response) -> bool:
 
 
 def _retrieved_at(response: requests.Response) -> str:
-    created = getattr(response, "created_at", None) if _from_cache(response) else None
+    # requests-cache stamps a fresh response and keeps that stamp in the cache, so a rerun
+    # from the cache states the same retrieval time
+    created = getattr(response, "created_at", None)
     when = created if isinstance(created, datetime) else datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

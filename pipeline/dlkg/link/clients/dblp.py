@@ -28,8 +28,9 @@ SELECT ?publ ?doi ?title ?year ?ordinal ?name ?person ?orcid WHERE {
 }"""
 
 
-def _spellings(doi: str) -> set[str]:
-    return {doi, doi.lower(), doi.upper()}
+def _spellings(doi: str) -> list[str]:
+    # sorted: the query text (and so its cache key) must not depend on set order
+    return sorted({doi, doi.lower(), doi.upper()})
 
 
 def lookup(fetch: Fetch, papers: list[PaperQuery]) -> list[Hit]:
