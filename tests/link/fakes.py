@@ -63,7 +63,7 @@ class FakeService:
             def log_message(self, *_args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 with service.lock:
                     service.log.append(Logged(time.monotonic(), self.path, dict(self.headers)))
                     fault = next((f for f in service.faults if f.match in unquote(self.path)), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,7 @@ def test_rate_limit_holds_at_the_server(fakes, openalex, tmp_path) -> None:  # t
         _get(session, f"/works/doi:10.9999/n{n}")
     times = [entry.at for entry in openalex.log]
     assert len(times) == 9
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(times)]
     assert min(gaps) >= 0.2 - 0.02, gaps
     for i, start in enumerate(times):  # no one-second window holds more than 5
         assert sum(1 for t in times[i:] if t < start + 1.0) <= 5

@@ -88,7 +88,8 @@ def test_link_resumes_after_a_kill_then_rebuilds_and_works_offline(
             "query",
             "-f",
             "csv",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/dlkg/graph/links> { ?s ?p ?o } }",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/dlkg/graph/links> "
+            "{ ?s ?p ?o } }",
         ),
         env=env,
         capture_output=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from dlkg.link.ratelimit import Spacer
@@ -27,7 +29,7 @@ def test_one_request_every_three_seconds_never_a_burst() -> None:
     for _ in range(4):
         spacer.wait()
         starts.append(clock.now)
-    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == pytest.approx([3, 3, 3])
+    assert [b - a for a, b in pairwise(starts)] == pytest.approx([3, 3, 3])
 
 
 def test_time_spent_elsewhere_counts() -> None:

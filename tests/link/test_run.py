@@ -40,7 +40,8 @@ PAPERS = [
     ),
     PaperQuery(
         "arxiv-1502.03167",
-        "Batch normalization: Accelerating deep network training by reducing internal covariate shift",
+        "Batch normalization: Accelerating deep network training by reducing internal "
+        "covariate shift",
         2015,
         "1502.03167",
         None,

@@ -62,10 +62,8 @@ def check_sssom(text: str) -> list[dict[str, str]]:
         assert key in meta, f"metadata lacks {key}"
     prefixes = meta["curie_map"]
     assert isinstance(prefixes, dict)
-    header = text.splitlines()[
-        [i for i, line in enumerate(text.splitlines()) if not line.startswith("#")][0]
-    ].split("\t")
-    assert REQUIRED_COLUMNS <= set(header)
+    header = next(line for line in text.splitlines() if not line.startswith("#")).split("\t")
+    assert set(header) >= REQUIRED_COLUMNS
     for row in rows:
         assert None not in row, f"row with more cells than columns: {row}"
         for column in CURIE_COLUMNS:
@@ -110,7 +108,8 @@ def test_the_checker_rejects_broken_tables() -> None:
         check_sssom(good.replace("#license:", "#licence:"))
     broken_row = (
         good
-        + "dlkg.paper:x\t\tskos:exactMatch\tnowhere:1\t\tsemapv:DatabaseCrossReference\t\t0.5\t\t2026-12-01\t\n"
+        + "dlkg.paper:x\t\tskos:exactMatch\tnowhere:1\t\tsemapv:DatabaseCrossReference"
+        + "\t\t0.5\t\t2026-12-01\t\n"
     )
     with pytest.raises(AssertionError):
         check_sssom(broken_row)

@@ -161,7 +161,7 @@ class LinkSession:
             self.session.mount(service.base_url + "?", _SpacedAdapter(spacer, retry))
 
     def close(self) -> None:
-        self.session.close()
+        self.session.close()  # type: ignore[no-untyped-call]
 
     def _stored(self, response: requests.Response) -> requests.Response:
         """The cached copy of a fresh response: its time stamp is the one reruns will see."""

@@ -34,7 +34,7 @@ def arxiv_id_ok(arxiv_id: str) -> bool:
         digits = 5 if (int(yy), int(mm)) >= (15, 1) else 4
         return 1 <= int(mm) <= 12 and len(number) == digits and (int(yy), int(mm)) >= (7, 4)
     old = _OLD_ARXIV.fullmatch(arxiv_id)
-    return bool(old) and 1 <= int(old.group(2)) <= 12
+    return old is not None and 1 <= int(old.group(2)) <= 12
 
 
 def doi_ok(doi: str) -> bool:
