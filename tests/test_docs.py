@@ -19,6 +19,7 @@ COMMANDS = (
     "stats",
     "explain",
     "registry",
+    "link",
     "serve",
 )
 
