@@ -29,10 +29,12 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX sssom: <https://w3id.org/sssom/>
 SELECT ?kind ?target ?role ?source ?confidence WHERE {
   { $node schema:sameAs ?target . BIND ("identity" AS ?kind)
-    OPTIONAL { $node dlkg:preprintDoi ?d . FILTER (LCASE(STR(?target)) = LCASE(CONCAT("https://doi.org/", ?d)))
-               BIND ("preprint" AS ?role) }
-    OPTIONAL { $node dlkg:versionOfRecordDoi ?v . FILTER (LCASE(STR(?target)) = LCASE(CONCAT("https://doi.org/", ?v)))
-               BIND ("version of record" AS ?role) } }
+    OPTIONAL { $node dlkg:preprintDoi ?d
+      FILTER (LCASE(STR(?target)) = LCASE(CONCAT("https://doi.org/", ?d)))
+      BIND ("preprint" AS ?role) }
+    OPTIONAL { $node dlkg:versionOfRecordDoi ?v
+      FILTER (LCASE(STR(?target)) = LCASE(CONCAT("https://doi.org/", ?v)))
+      BIND ("version of record" AS ?role) } }
   UNION
   { ?m owl:annotatedSource $node ; owl:annotatedTarget ?target .
     OPTIONAL { ?m sssom:confidence ?confidence } OPTIONAL { ?m sssom:object_source ?source }
