@@ -136,7 +136,11 @@ def test_rate_limit_holds_at_the_server(fakes, openalex, tmp_path) -> None:  # t
         _get(session, f"/works/doi:10.9999/n{n}")
     times = [entry.at for entry in openalex.log]
     assert len(times) == 9
+    # Arrival times carry the machine's scheduling jitter (tens of ms on a loaded CI box), so
+    # the checks allow 50 ms of it: no 0.95 s window holds more than 5 arrivals, the mean rate
+    # is at most 5/s, and the spacing is never below 0.15 s.
     gaps = [b - a for a, b in pairwise(times)]
-    assert min(gaps) >= 0.2 - 0.02, gaps
-    for i, start in enumerate(times):  # no one-second window holds more than 5
-        assert sum(1 for t in times[i:] if t < start + 1.0) <= 5
+    assert min(gaps) >= 0.15, gaps
+    assert (len(times) - 1) / (times[-1] - times[0]) <= 5.0
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + 0.95) <= 5

@@ -41,15 +41,6 @@ def test_time_spent_elsewhere_counts() -> None:
     assert clock.slept == []
 
 
-def test_retry_after_defers_the_next_request() -> None:
-    clock = Clock()
-    spacer = Spacer(10.0, clock=clock.time, sleep=clock.sleep)
-    spacer.wait()
-    spacer.defer(7)
-    spacer.wait()
-    assert clock.slept == pytest.approx([7])
-
-
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         Spacer(0)

@@ -32,6 +32,13 @@ def run_link_command(
     if contact:
         config = replace(config, contact=contact)
     chosen = services or SERVICES
+    if not quiet and not offline:
+        if "openalex" in chosen and not config.openalex_key:
+            click.echo(
+                "note: OPENALEX_API_KEY is not set; OpenAlex allows little without a key", err=True
+            )
+        if not config.contact:
+            click.echo("note: no --contact / DLKG_LINK_CONTACT: the services ask for one", err=True)
     counts: dict[str, Counter[str]] = {}
     with tqdm(disable=quiet, unit="req", file=sys.stderr, desc="link") as bar:
 

@@ -39,10 +39,5 @@ class Spacer:
                 now = self._next
             self._next = now + self.interval
 
-    def defer(self, seconds: float) -> None:
-        """Push the next request back (a Retry-After from the server)."""
-        with self._lock:
-            self._next = max(self._next, self._clock() + seconds)
-
 
 __all__ = ["Spacer"]
