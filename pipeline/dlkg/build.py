@@ -23,6 +23,8 @@ from .errors import NotConformant, SourceError
 from .export import export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
+from .link.offline import identifier_issues
+from .link.outputs import add_links_graph, download_files
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
 from .parse import dropped_entries, parse_text
@@ -143,6 +145,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         emitted = emit(
             resolution, parsed.sources, minter=minter, ontology=load_turtle_dir(ontology_dir())
         )
+        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+        add_links_graph(emitted.dataset, minter, settings)
+        report.issues.extend(identifier_issues(resolution.papers.values()))
         class_counts = _class_counts(emitted.dataset, skip)
         describe(emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts)
     notify("emit")
@@ -187,6 +192,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
                 run_dir / "dumps",
                 minter=minter,
                 context_path=ontology_dir() / "context.jsonld",
+                extra=download_files(settings),  # the SSSOM table and link report (issue 12)
             )
             del store
         notify("export")

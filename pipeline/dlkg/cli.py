@@ -370,6 +370,49 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
 
 
 @main.command()
+@click.option("--offline", "link_offline", is_flag=True, help="Answer from the cache alone.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    type=click.Choice(["arxiv", "crossref", "openalex", "semanticscholar", "wikidata", "dblp"]),
+    help="Ask only this service (repeatable; default: all).",
+)
+@click.option(
+    "--contact",
+    envvar="DLKG_LINK_CONTACT",
+    default=None,
+    help="E-mail for the User-Agent and Crossref's polite pool (DLKG_LINK_CONTACT).",
+)
+@click.option("--no-build", is_flag=True, help="Only write BUILD_DIR/links/, do not rebuild.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.pass_context
+def link(
+    ctx: click.Context,
+    link_offline: bool,
+    services: tuple[str, ...],
+    contact: str | None,
+    no_build: bool,
+    quiet: bool,
+) -> None:
+    """Link papers and people to Wikidata, dblp, OpenAlex, Crossref, Semantic Scholar, arXiv.
+
+    Every answer is cached (a rerun asks nothing already answered); the checked mappings go
+    to graph/links, the SSSOM table and the link report, then the dataset is rebuilt.
+    """
+    from .link.command import run_link_command
+
+    run_link_command(
+        _settings(ctx),
+        offline=link_offline or _settings(ctx).offline,
+        services=services,
+        contact=contact,
+        rebuild=not no_build,
+        quiet=quiet,
+    )
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="DLKG_HOST")
 @click.option("--port", default=8080, show_default=True, type=int, envvar="DLKG_PORT")
 @click.option(

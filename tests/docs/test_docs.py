@@ -18,6 +18,7 @@ COMMANDS = (
     "stats",
     "explain",
     "registry",
+    "link",
     "serve",
     "fmt",
     "issues",
