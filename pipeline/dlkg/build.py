@@ -24,7 +24,7 @@ from .export import export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .link.offline import identifier_issues
-from .link.outputs import add_links_graph, download_files
+from .link.stored import add_links_graph, download_files
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
 from .parse import dropped_entries, parse_text

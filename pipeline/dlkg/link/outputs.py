@@ -1,4 +1,4 @@
-"""`dlkg link` end to end, and what `dlkg build` takes from its outputs.
+"""`dlkg link` end to end (what the build takes from its outputs: stored.py).
 
 `dlkg link` writes four files into BUILD_DIR/links/ (each atomically; the previous set stays
 until the run has finished): links.nt (graph/links), dlkg.sssom.tsv, link-report.json and
@@ -12,9 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-
-from ..iris import IriMinter
 from ..settings import Settings
 from .config import SERVICES, LinkConfig
 from .graph import links_graph
@@ -24,18 +21,7 @@ from .model import paper_queries
 from .report import report_json, to_csv, to_json
 from .run import LinkResult, run_link
 from .sssom import to_sssom
-
-LINKS_GRAPH = "links"
-LINKS_DIR = "links"
-GRAPH_FILE = "links.nt"
-SSSOM_FILE = "dlkg.sssom.tsv"
-REPORT_JSON = "link-report.json"
-REPORT_CSV = "link-report.csv"
-DOWNLOADS = {
-    SSSOM_FILE: "text/tab-separated-values; charset=utf-8",
-    REPORT_JSON: "application/json",
-    REPORT_CSV: "text/csv; charset=utf-8",
-}
+from .stored import GRAPH_FILE, REPORT_CSV, REPORT_JSON, SSSOM_FILE, links_dir
 
 
 @dataclass(frozen=True)
@@ -44,10 +30,6 @@ class LinkSummary:
     mappings: int
     findings: int
     links_dir: Path
-
-
-def links_dir(settings: Settings) -> Path:
-    return settings.build_dir / LINKS_DIR
 
 
 def cache_path(settings: Settings) -> Path:
@@ -63,7 +45,7 @@ def link(
     on_answer: Callable[[Answer], None] | None = None,
 ) -> LinkSummary:
     from ..build import parse_and_resolve  # the sources, parsed and resolved as by a build
-    from ..fetch import write_atomic
+    from ..common import write_atomic
     from ..report import StepTimer
 
     resolution = parse_and_resolve(settings, StepTimer(), lambda _s: None).resolution
@@ -96,28 +78,4 @@ def link(
     return LinkSummary(result, len(mappings), len(findings), out)
 
 
-def add_links_graph(ds: Dataset, minter: IriMinter, settings: Settings) -> int:
-    """Load BUILD_DIR/links/links.nt into graph/links; the number of triples (0: none)."""
-    path = links_dir(settings) / GRAPH_FILE
-    if not path.is_file():
-        return 0
-    parsed = Graph().parse(path, format="nt")
-    target = ds.graph(minter.graph(LINKS_GRAPH))
-    for triple in parsed:
-        target.add(triple)
-    return len(parsed)
-
-
-def download_files(settings: Settings) -> list[tuple[str, str, bytes]]:
-    """(file name, media type, bytes) of the link outputs to publish among the downloads."""
-    folder = links_dir(settings)
-    if not (folder / GRAPH_FILE).is_file():
-        return []
-    return [
-        (name, media, (folder / name).read_bytes())
-        for name, media in DOWNLOADS.items()
-        if (folder / name).is_file()
-    ]
-
-
-__all__ = ["LINKS_GRAPH", "LinkSummary", "add_links_graph", "download_files", "link"]
+__all__ = ["LinkSummary", "link"]

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .outputs import REPORT_JSON
+from .stored import REPORT_JSON
 
 _QUERY = """PREFIX schema: <http://schema.org/>
 PREFIX dlkg: <https://w3id.org/dlkg/ns#>
