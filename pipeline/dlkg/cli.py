@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -80,6 +81,21 @@ def _fail(message: str, code: int) -> NoReturn:
     show_default=True,
     help="Base of every IRI the dataset mints.",
 )
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="DLKG_MANIFEST",
+    default=None,
+    help="Source manifest to build from (default: the project's data/sources.toml).",
+)
+@click.option(
+    "--curation-dir",
+    "curation_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DLKG_CURATION_DIR",
+    default=None,
+    help="Folder of decisions.tsv and keys.tsv for these sources (default: data/curation).",
+)
 @click.option("--offline", is_flag=True, envvar="DLKG_OFFLINE", help="Never use the network.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
@@ -89,6 +105,8 @@ def main(
     cache_dir: Path | None,
     mirror_dir: Path | None,
     base_iri: str,
+    manifest: Path | None,
+    curation_dir: Path | None,
     offline: bool,
     debug: bool,
 ) -> None:
@@ -96,14 +114,23 @@ def main(
     ctx.meta["dlkg.debug"] = debug
     if mirror_dir is not None and not mirror_dir.is_dir():
         raise UsageError(f"--mirror: no such folder: {mirror_dir}")
+    if manifest is not None and not manifest.is_file():
+        raise UsageError(f"--manifest: no such file: {manifest}")
     build_dir = build_dir.absolute()
-    ctx.obj = Settings(
+    settings = Settings(
         build_dir=build_dir,
         cache_dir=(cache_dir or build_dir / "cache").absolute(),
         base_iri=base_iri,
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
+    if manifest is not None:  # shipped sources' paths are relative to the manifest's folder
+        settings = replace(settings, sources_manifest=manifest.absolute())
+    if curation_dir is not None:  # other sources need their own decisions and key registry
+        if not curation_dir.is_dir():
+            raise UsageError(f"--curation-dir: no such folder: {curation_dir}")
+        settings = replace(settings, curation_dir=curation_dir.absolute())
+    ctx.obj = settings
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -135,8 +162,6 @@ def fetch(ctx: click.Context) -> None:
 @click.pass_context
 def build(ctx: click.Context, strict: bool, quiet: bool) -> None:
     """Run the whole pipeline and publish the store, dumps and report atomically."""
-    from dataclasses import replace
-
     from tqdm import tqdm
 
     from .build import STEPS
@@ -296,7 +321,6 @@ def explain(ctx: click.Context, what: str) -> None:
 @click.pass_context
 def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune: bool) -> None:
     """Check (or --update) data/curation/keys.tsv, which keeps every minted IRI stable."""
-    from dataclasses import replace
 
     from .build import parse_and_resolve
     from .fetch import write_atomic
