@@ -22,11 +22,10 @@ import random
 import re
 from pathlib import Path
 
-from growth_people import Paper, Person, Universe
-
 from dlkg.parse.markdown import github_anchor
 from dlkg.parse.zh_sections import AWESOME_HEADINGS
 from dlkg.resources import data_dir
+from growth_people import Paper, Person, Universe
 
 _ZH_HEADINGS = (
     "理解 / 泛化 / 迁移", "优化 / 训练技术", "无监督 / 生成模型", "卷积神经网络模型",
@@ -82,12 +81,16 @@ def _awesome(u: Universe, rng: random.Random) -> tuple[str, list[tuple[int, Pape
             out.append(f"- {title}{year}, {_awesome_authors(p)} [[pdf]]({p.url})")
         if k == 14:  # lectures: no authors, commas in the title
             for j in range(3 * u.scale):
-                out.append(f"- CS{100 + j}n, Deep Learning Lecture {j}, University {j % 7} "
-                           f"[[web]](http://cs{100 + j}.example.edu/)")  # fmt: skip
+                out.append(
+                    f"- CS{100 + j}n, Deep Learning Lecture {j}, University {j % 7} "
+                    f"[[web]](http://cs{100 + j}.example.edu/)"
+                )
         if k < 10 and papers:
             key = papers[0].authors[0]
-            out.append(f"<!---[Key researchers] [{key.full(middle=False)}]"
-                       f"(https://scholar.example.org/citations?user={key.family}) -->")  # fmt: skip
+            out.append(
+                f"<!---[Key researchers] [{key.full(middle=False)}]"
+                f"(https://scholar.example.org/citations?user={key.family}) -->"
+            )
         out.append("")
     return "\n".join(out) + "\n", placed
 
@@ -116,8 +119,10 @@ def _bibtex(papers: list[Paper], rng: random.Random) -> str:
             else f"  booktitle={{{p.venue}}},\n  pages={{{p.n % 900 + 1}--{p.n % 900 + 9}}},"
         )
         year = "" if rng.random() < 0.02 else f",\n  year={{{p.year}}}"
-        out.append(f"@{kind}{{{_bib_key(p, used)},\n  title={{{p.title}}},\n"
-                   f"  author={{{names}}},\n{where.rstrip(',')}{year}\n}}\n")  # fmt: skip
+        out.append(
+            f"@{kind}{{{_bib_key(p, used)},\n  title={{{p.title}}},\n"
+            f"  author={{{names}}},\n{where.rstrip(',')}{year}\n}}\n"
+        )
     return "\n".join(out)
 
 
@@ -164,8 +169,11 @@ def _roadmap(u: Universe, rng: random.Random) -> tuple[str, list[Paper]]:
             year = f" ({p.year})" if venue != "Unpublished draft" else ""
             stars = ":star:" * rng.randint(3, 5)
             who = _mla(p.authors, rng).removesuffix(".")
-            out += [f'**[{number}]** {who}. "**{p.title}**." {venue}{year}. '
-                    f"[[pdf]]({p.url}) **(Note {p.n})** {stars}", ""]  # fmt: skip
+            out += [
+                f'**[{number}]** {who}. "**{p.title}**." {venue}{year}. '
+                f"[[pdf]]({p.url}) **(Note {p.n})** {stars}",
+                "",
+            ]
             if part == 2 and 1 <= s <= 3:
                 blog.append(p)
     return "\n".join(out) + "\n", blog
@@ -189,7 +197,12 @@ def _zh_awesome(placed: list[tuple[int, Paper]], rng: random.Random) -> str:
 
 
 def _zh_blog(papers: list[Paper], scale: int) -> str:
-    out = ["# 深度学习零基础进阶第二弹（合成）", "", "今天这一部分，我们将通过新一批论文进行介绍。", ""]
+    out = [
+        "# 深度学习零基础进阶第二弹（合成）",
+        "",
+        "今天这一部分，我们将通过新一批论文进行介绍。",
+        "",
+    ]
     per = -(-len(papers) // 3)
     n = 0
     for k, heading in enumerate(_BLOG_HEADINGS):

@@ -51,13 +51,84 @@ _TEMPLATES = (
     ("On the {adj2} {noun} of {name} for {task}", "论{name}在{task_zh}中的{adj2_zh}{noun_zh}"),
 )
 _SYLLABLES = tuple(a + b for a in "bdfgklmnprstvz" for b in "aeiou")  # 70 syllables
-_GIVEN = (
-    "Alex Geoffrey Yoshua Ian Ilya Oriol Andrej Kaiming Ross Sergey Christian Diederik Jimmy "
-    "Volodymyr David Tomas Richard Christopher Quoc Jeff Rob Matthew Karen Andrew Yann Samy "
-    "Hugo Pascal Aaron Razvan Kyunghyun Dzmitry Jason Anh Maxime Josef Ivan Leon Trevor Jonathan "
-    "Vincent Nal Koray Tim Max Marc Hado Rupesh Klaus Hossein Ali Justin Li Fei Wei Jian Xiang "
-    "Yangqing Ming Jun Hao Yu Lei Ning Tao Zhi Yi Xin Kai Chen Min Jie Hui Ying Tianqi Shaoqing"
-).split()
+_GIVEN = [
+    "Alex",
+    "Geoffrey",
+    "Yoshua",
+    "Ian",
+    "Ilya",
+    "Oriol",
+    "Andrej",
+    "Kaiming",
+    "Ross",
+    "Sergey",
+    "Christian",
+    "Diederik",
+    "Jimmy",
+    "Volodymyr",
+    "David",
+    "Tomas",
+    "Richard",
+    "Christopher",
+    "Quoc",
+    "Jeff",
+    "Rob",
+    "Matthew",
+    "Karen",
+    "Andrew",
+    "Yann",
+    "Samy",
+    "Hugo",
+    "Pascal",
+    "Aaron",
+    "Razvan",
+    "Kyunghyun",
+    "Dzmitry",
+    "Jason",
+    "Anh",
+    "Maxime",
+    "Josef",
+    "Ivan",
+    "Leon",
+    "Trevor",
+    "Jonathan",
+    "Vincent",
+    "Nal",
+    "Koray",
+    "Tim",
+    "Max",
+    "Marc",
+    "Hado",
+    "Rupesh",
+    "Klaus",
+    "Hossein",
+    "Ali",
+    "Justin",
+    "Li",
+    "Fei",
+    "Wei",
+    "Jian",
+    "Xiang",
+    "Yangqing",
+    "Ming",
+    "Jun",
+    "Hao",
+    "Yu",
+    "Lei",
+    "Ning",
+    "Tao",
+    "Zhi",
+    "Yi",
+    "Xin",
+    "Kai",
+    "Chen",
+    "Min",
+    "Jie",
+    "Hui",
+    "Ying",
+    "Tianqi",
+    "Shaoqing",
+]
 _ACCENTED = {"Jurgen": ("Jürgen", 'J{\\"u}rgen'), "Herve": ("Hervé", "Herv{\\'e}")}
 
 
@@ -69,7 +140,7 @@ class Person:
     latex_given: str  # the BibTeX spelling of the given name
 
     def initials(self) -> str:
-        """"G. Hinton" as the awesome list writes first authors."""
+        """ "G. Hinton" as the awesome list writes first authors."""
         return f"{self.given[0]}. {self.family}"
 
     def full(self, *, middle: bool = True) -> str:
@@ -180,9 +251,7 @@ class Universe:
             # the month encodes n // 100000, so (month, number) never repeats up to x1250
             month = 1 + (n // 100000) * 3 + rng.randint(0, 2)
             arxiv = f"{yy:02d}{month:02d}.{n % 100000:05d}"
-            url = rng.choice(
-                (f"http://arxiv.org/pdf/{arxiv}", f"https://arxiv.org/pdf/{arxiv}v1")
-            )
+            url = rng.choice((f"http://arxiv.org/pdf/{arxiv}", f"https://arxiv.org/pdf/{arxiv}v1"))
         else:
             arxiv = None
             slug = "-".join(title.lower().replace(":", "").split()[:6])

@@ -1,0 +1,134 @@
+"""Real SPARQL stores on 127.0.0.1 for the push tests: Oxigraph server and Virtuoso.
+
+Each runs from a private temporary folder on free ports and is stopped by the fixture that
+started it. Oxigraph's binary comes with the `oxigraph` PyPI package (the `bench` extra);
+Virtuoso with Debian's virtuoso-opensource (`make store-deps` installs it when root).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+
+@dataclass(frozen=True)
+class RunningStore:
+    kind: str  # "oxigraph" or "virtuoso", as `dlkg push --store`
+    url: str
+    user: str | None = None
+    password: str | None = None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"store exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"store not ready after {timeout_s} s: {log.read_text()[-2000:]}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+@contextmanager
+def oxigraph_server(folder: Path) -> Iterator[RunningStore]:
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("oxigraph server binary not found (pip install 'oxigraph', the bench extra)")
+    port = free_port()
+    log = folder / "oxigraph.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait(f"http://127.0.0.1:{port}/query", proc, 60, log)
+        yield RunningStore("oxigraph", f"http://127.0.0.1:{port}")
+    finally:
+        _stop(proc)
+
+
+_VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {d}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}/vsp
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 300
+"""
+
+
+@contextmanager
+def virtuoso_server(folder: Path) -> Iterator[RunningStore]:
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.skip(
+            "virtuoso-t not installed (Debian package virtuoso-opensource; "
+            "`make store-deps` installs it when run as root)"
+        )
+    http_port, sql_port = free_port(), free_port()
+    (folder / "vsp").mkdir(parents=True, exist_ok=True)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port))
+    log = folder / "virtuoso.log"
+    with (folder / "stdout.log").open("wb") as out:
+        # -f: stay in the foreground, so terminate() reaches the server itself
+        proc = subprocess.Popen([binary, "-f", "-c", str(ini)], stdout=out, stderr=out, cwd=folder)
+    try:
+        log.touch()
+        _wait(f"http://127.0.0.1:{http_port}/sparql", proc, 180, log)
+        # A fresh database's administrator is dba/dba; the authenticated endpoints need it.
+        yield RunningStore("virtuoso", f"http://127.0.0.1:{http_port}", "dba", "dba")
+    finally:
+        _stop(proc)
