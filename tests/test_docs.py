@@ -20,6 +20,7 @@ COMMANDS = (
     "explain",
     "registry",
     "serve",
+    "push",
 )
 
 
