@@ -69,6 +69,7 @@ def oxigraph_server(folder: Path) -> Iterator[RunningStore]:
     if binary is None:
         pytest.skip("oxigraph server binary not found (pip install 'oxigraph', the bench extra)")
     port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

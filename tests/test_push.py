@@ -7,6 +7,7 @@ failing midway leaving the previous graphs exactly as they were, without staging
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,38 @@ def test_push_then_replace(running: RunningStore, built: Any) -> None:
     second = push(client, store, build_id="b2", prefix=prefix, chunk=4000)
     assert second.dropped == [prefix + "retired"]
     assert _live(client, prefix) == report.graph_triples
+
+
+def test_readers_never_see_half_a_switch(running: RunningStore, built: Any) -> None:
+    """A client counting a graph while a push replaces it sees the old or the new count only."""
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    store = open_read_only(settings.store_dir)
+    push(client, _altered(store, prefix), build_id="before", prefix=prefix, chunk=4000)
+    graph = prefix + "entities"
+    new = report.graph_triples[graph]
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = _client(running)
+        while not done.is_set():
+            rows = reader.select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
+            seen.append(int(rows[0]["n"]))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        push(client, store, build_id="after", prefix=prefix, chunk=4000)
+    finally:
+        done.set()
+        thread.join()
+    assert len(seen) >= 2
+    assert set(seen) <= {new + 1, new}, sorted(set(seen))
+    assert seen[-1] == new
 
 
 class _FailingClient(Client):

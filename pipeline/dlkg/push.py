@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class PushResult:
     build_id: str
     counts: dict[str, int]  # live graph -> triples, as counted in the store after the switch
     dropped: list[str] = field(default_factory=list)  # live graphs the new build no longer has
+    seconds: dict[str, float] = field(default_factory=dict)  # upload, check, switch
 
 
 def staging_name(graph: str, build_id: str) -> str:
@@ -151,6 +153,8 @@ def push(
     live = [g for g in before if STAGING_MARK not in g]
     _drop(client, [g for g in before if STAGING_MARK in g])  # left by a killed push
     staged = [staging_name(g, build_id) for g in counts]
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="dlkg-push-") as tmp:
             if method == "bulk":
@@ -159,7 +163,9 @@ def push(
                 for graph, total in counts.items():
                     target = staging_name(graph, build_id)
                     _upload_gsp(client, store, graph, target, chunk, Path(tmp), progress, total)
+        seconds["upload"] = time.perf_counter() - start
         found = store_graphs(client, prefix)
+        seconds["check"] = time.perf_counter() - start - seconds["upload"]
         wrong = [
             f"{g}: {found.get(staging_name(g, build_id), 0)} of {n}"
             for g, n in counts.items()
@@ -175,10 +181,12 @@ def push(
     # Not retried: if the answer is lost after the store applied it, a second MOVE would find
     # no staging graph. The counts below tell whether it was applied.
     failure: PushError | None = None
+    start = time.perf_counter()
     try:
         client.update(switch_update(live, counts, build_id), repeatable=False)
     except PushError as exc:
         failure = exc
+    seconds["switch"] = time.perf_counter() - start
     after = store_graphs(client, prefix)
     mismatched = [g for g, n in counts.items() if after.get(g) != n]
     if mismatched and failure is not None:
@@ -191,4 +199,5 @@ def push(
             f"after the switch {len(mismatched)} graphs do not hold this build's triples "
             f"(first: {mismatched[0]}: {after.get(mismatched[0], 0)} of {counts[mismatched[0]]})"
         )
-    return PushResult(build_id, {g: after[g] for g in counts}, sorted(set(live) - set(counts)))
+    dropped = sorted(set(live) - set(counts))
+    return PushResult(build_id, {g: after[g] for g in counts}, dropped, seconds)
