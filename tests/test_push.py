@@ -19,7 +19,7 @@ from requests.auth import HTTPDigestAuth
 
 from dlkg.cli import main
 from dlkg.iris import IriMinter
-from dlkg.push import STAGING_MARK, push, store_graphs
+from dlkg.push import STAGING_MARK, push, store_graphs, switch_update
 from dlkg.push_http import Client, PushError, auth_from_env, endpoints_for
 from dlkg.store import open_read_only
 from stores import RunningStore, oxigraph_server, virtuoso_server
@@ -180,3 +180,17 @@ def test_auth_from_environment() -> None:
     assert bearer is not None
     with pytest.raises(PushError, match="DLKG_PUSH_PASSWORD"):
         auth_from_env("basic", {"DLKG_PUSH_USER": "u"})
+
+
+def test_switch_update_text() -> None:
+    text = switch_update(
+        ["http://x/g/a", "http://x/g/old"], {"http://x/g/a": 3, "http://x/g/e": 0}, "b7"
+    )
+    assert text.split(" ;\n") == [
+        "DROP SILENT GRAPH <http://x/g/old>",
+        "DROP SILENT GRAPH <http://x/g/a>",
+        "MOVE <http://x/g/a?dlkg-push=b7> TO <http://x/g/a>",
+        "DROP SILENT GRAPH <http://x/g/e>",  # empty in the new build: nothing to move
+    ]
+    with pytest.raises(PushError, match="plain IRI"):
+        switch_update([], {"http://x/g/a> } ; DROP ALL ; #": 1}, "b")

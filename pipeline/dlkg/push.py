@@ -92,9 +92,15 @@ def _drop(client: Client, graphs: Iterable[str]) -> None:
 
 
 def _upload_gsp(
-    client: Client, store: ox.Store, graph: str, target: str, chunk: int, tmp: Path,
-    on_progress: OnProgress, total: int,
-) -> None:  # fmt: skip
+    client: Client,
+    store: ox.Store,
+    graph: str,
+    target: str,
+    chunk: int,
+    tmp: Path,
+    on_progress: OnProgress,
+    total: int,
+) -> None:
     sent = 0
     quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
     for i, triples in enumerate(_chunks(quads, chunk)):
@@ -106,9 +112,14 @@ def _upload_gsp(
 
 
 def _upload_bulk(
-    client: Client, store: ox.Store, counts: dict[str, int], build_id: str, chunk: int,
-    tmp: Path, on_progress: OnProgress,
-) -> None:  # fmt: skip
+    client: Client,
+    store: ox.Store,
+    counts: dict[str, int],
+    build_id: str,
+    chunk: int,
+    tmp: Path,
+    on_progress: OnProgress,
+) -> None:
     for graph, total in counts.items():
         staged = ox.NamedNode(staging_name(graph, build_id))
         quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -125,12 +136,13 @@ def _upload_bulk(
             on_progress(graph, sent, total)
 
 
-def switch_update(live: Iterable[str], new: Iterable[str], build_id: str) -> str:
+def switch_update(live: Iterable[str], new: dict[str, int], build_id: str) -> str:
     """The one SPARQL Update that replaces the previous build's graphs by this build's."""
     ops = [f"DROP SILENT GRAPH {_iri(g)}" for g in sorted(set(live) - set(new))]
-    for graph in sorted(new):
+    for graph, count in sorted(new.items()):
         ops.append(f"DROP SILENT GRAPH {_iri(graph)}")
-        ops.append(f"MOVE {_iri(staging_name(graph, build_id))} TO {_iri(graph)}")
+        if count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
+            ops.append(f"MOVE {_iri(staging_name(graph, build_id))} TO {_iri(graph)}")
     return " ;\n".join(ops)
 
 
@@ -188,7 +200,7 @@ def push(
         failure = exc
     seconds["switch"] = time.perf_counter() - start
     after = store_graphs(client, prefix)
-    mismatched = [g for g, n in counts.items() if after.get(g) != n]
+    mismatched = [g for g, n in counts.items() if after.get(g, 0) != n]
     if mismatched and failure is not None:
         raise PushError(
             f"the switch failed ({failure}); staging graphs are kept for a look, the "
@@ -200,4 +212,4 @@ def push(
             f"(first: {mismatched[0]}: {after.get(mismatched[0], 0)} of {counts[mismatched[0]]})"
         )
     dropped = sorted(set(live) - set(counts))
-    return PushResult(build_id, {g: after[g] for g in counts}, dropped, seconds)
+    return PushResult(build_id, {g: after.get(g, 0) for g in counts}, dropped, seconds)
