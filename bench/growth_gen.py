@@ -18,6 +18,7 @@ full names in another and LaTeX in the BibTeX.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import re
 from pathlib import Path
@@ -152,7 +153,12 @@ def _roadmap(u: Universe, rng: random.Random) -> tuple[str, list[Paper]]:
     out = ["# Deep Learning Papers Reading Roadmap (synthetic)", "", "---", ""]
     blog: list[Paper] = []
     number = 0
-    chunk = -(-n // len(sections))
+    # Sections 2.1-2.3 (the blog's) keep their real share, 18 of 133 entries, at every size;
+    # the other sections share the rest.
+    blog_each = n * 6 // 133
+    rest = -(-(n - 3 * blog_each) // (len(sections) - 3))
+    sizes = [blog_each if part == 2 and 1 <= s <= 3 else rest for part, s in sections]
+    starts = [0, *itertools.accumulate(sizes)]
     for idx, (part, s) in enumerate(sections):
         if s == 0:
             out += [f"# {part} Part {part}" if part != 2 else "#2 Deep Learning Method", ""]
@@ -162,7 +168,7 @@ def _roadmap(u: Universe, rng: random.Random) -> tuple[str, list[Paper]]:
         out += [f"## {part}.{s} {name}", ""]
         if part == 3:
             number = 0  # part 3 restarts its numbers in every section
-        for p in pool[idx * chunk : (idx + 1) * chunk]:
+        for p in pool[starts[idx] : starts[idx + 1]]:
             if rng.random() >= 0.01:
                 number += 1  # else the number repeats, as "[34]" does in 2.3
             venue = p.venue if rng.random() < 0.97 else "Unpublished draft"
