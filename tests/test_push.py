@@ -64,7 +64,7 @@ def _live(client: Client, prefix: str) -> dict[str, int]:
     return found
 
 
-def test_push_then_replace(running: RunningStore, built: Any) -> None:
+def test_push_then_replace(running: RunningStore, built: Any, tmp_path: Path) -> None:
     settings, report = built
     prefix = _prefix(built)
     client = _client(running)
@@ -77,6 +77,10 @@ def test_push_then_replace(running: RunningStore, built: Any) -> None:
         prefix + "retired": 1
     }
 
+    # A staging graph left by a killed push is dropped by the next push.
+    stale = tmp_path / "stale.nt"
+    stale.write_text("<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    client.put_graph(f"{prefix}entities{STAGING_MARK}killed", stale, replace=True)
     second = push(client, store, build_id="b2", prefix=prefix, chunk=4000)
     assert second.dropped == [prefix + "retired"]
     assert _live(client, prefix) == report.graph_triples

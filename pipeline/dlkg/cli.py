@@ -410,10 +410,12 @@ def push(
     build_id = settings.current_dir.resolve().name
     prefix = str(IriMinter(settings.base_iri).graph(""))
     with tqdm(disable=quiet, unit="triple", unit_scale=True, file=sys.stderr) as bar:
+        done: dict[str, int] = {}  # triples sent so far per graph (`sent` is per graph)
 
         def on_progress(graph: str, sent: int, total: int) -> None:
-            bar.set_postfix_str(graph.removeprefix(prefix))
-            bar.update(sent - bar.n if sent >= bar.n else sent)
+            bar.set_postfix_str(f"{graph.removeprefix(prefix)} {sent}/{total}")
+            bar.update(sent - done.get(graph, 0))
+            done[graph] = sent
 
         result = run_push(
             client,
