@@ -17,10 +17,13 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .cli_push import push as push_command
 from .errors import DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 def _default_build_dir() -> Path:
@@ -82,19 +85,10 @@ def _fail(message: str, code: int) -> NoReturn:
     help="Base of every IRI the dataset mints.",
 )
 @click.option(
-    "--manifest",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="DLKG_MANIFEST",
-    default=None,
-    help="Source manifest to build from (default: the project's data/sources.toml).",
+    "--manifest", type=_FILE, envvar="DLKG_MANIFEST", help="Source manifest (data/sources.toml)."
 )
 @click.option(
-    "--curation-dir",
-    "curation_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="DLKG_CURATION_DIR",
-    default=None,
-    help="Folder of decisions.tsv and keys.tsv for these sources (default: data/curation).",
+    "--curation-dir", type=_DIR, envvar="DLKG_CURATION_DIR", help="Its curation (data/curation)."
 )
 @click.option("--offline", is_flag=True, envvar="DLKG_OFFLINE", help="Never use the network.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -114,8 +108,6 @@ def main(
     ctx.meta["dlkg.debug"] = debug
     if mirror_dir is not None and not mirror_dir.is_dir():
         raise UsageError(f"--mirror: no such folder: {mirror_dir}")
-    if manifest is not None and not manifest.is_file():
-        raise UsageError(f"--manifest: no such file: {manifest}")
     build_dir = build_dir.absolute()
     settings = Settings(
         build_dir=build_dir,
@@ -124,13 +116,9 @@ def main(
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
-    if manifest is not None:  # shipped sources' paths are relative to the manifest's folder
-        settings = replace(settings, sources_manifest=manifest.absolute())
-    if curation_dir is not None:  # other sources need their own decisions and key registry
-        if not curation_dir.is_dir():
-            raise UsageError(f"--curation-dir: no such folder: {curation_dir}")
-        settings = replace(settings, curation_dir=curation_dir.absolute())
-    ctx.obj = settings
+    # Other sources (shipped paths relative to their manifest) need their own curation.
+    given = {"sources_manifest": manifest, "curation_dir": curation_dir}
+    ctx.obj = replace(settings, **{k: v.absolute() for k, v in given.items() if v is not None})
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -347,93 +335,6 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
 
 
 @main.command()
-@click.argument("url")
-@click.option(
-    "--store",
-    "store_kind",
-    type=click.Choice(["oxigraph", "virtuoso", "fuseki"]),
-    default="oxigraph",
-    show_default=True,
-    help="Kind of store at URL; gives the paths of its services (fuseki: URL of the dataset).",
-)
-@click.option("--query-url", help="SPARQL query endpoint (default: from --store).")
-@click.option("--update-url", help="SPARQL update endpoint (default: from --store).")
-@click.option("--gsp-url", help="Graph Store Protocol endpoint (default: from --store).")
-@click.option(
-    "--method",
-    type=click.Choice(["gsp", "bulk"]),
-    default="gsp",
-    show_default=True,
-    help="gsp: requests per named graph; bulk: N-Quads to the store's dataset endpoint.",
-)
-@click.option(
-    "--chunk",
-    default=200_000,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Triples per request.",
-)
-@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0))
-@click.option("--timeout", "timeout_s", default=300.0, show_default=True, type=float)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.pass_context
-def push(
-    ctx: click.Context,
-    url: str,
-    store_kind: str,
-    query_url: str | None,
-    update_url: str | None,
-    gsp_url: str | None,
-    method: str,
-    chunk: int,
-    retries: int,
-    timeout_s: float,
-    quiet: bool,
-) -> None:
-    """Load the current build into the SPARQL store at URL, replacing the previous push.
-
-    Credentials: DLKG_PUSH_TOKEN (bearer), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD."""
-    from tqdm import tqdm
-
-    from .iris import IriMinter
-    from .push import push as run_push
-    from .push_http import Client, auth_from_env, endpoints_for
-    from .store import open_read_only
-
-    settings = _settings(ctx)
-    overrides = {"query": query_url, "update": update_url, "gsp": gsp_url}
-    endpoints = endpoints_for(url, store_kind, overrides)
-    if method == "bulk" and endpoints.bulk is None:
-        raise UsageError(f"--method bulk: a {store_kind} store has no N-Quads endpoint; use gsp")
-    client = Client(endpoints, auth_from_env(endpoints.auth), retries=retries, timeout_s=timeout_s)
-    store = open_read_only(settings.store_dir)
-    build_id = settings.current_dir.resolve().name
-    prefix = str(IriMinter(settings.base_iri).graph(""))
-    with tqdm(disable=quiet, unit="triple", unit_scale=True, file=sys.stderr) as bar:
-        done: dict[str, int] = {}  # triples sent so far per graph (`sent` is per graph)
-
-        def on_progress(graph: str, sent: int, total: int) -> None:
-            bar.set_postfix_str(f"{graph.removeprefix(prefix)} {sent}/{total}")
-            bar.update(sent - done.get(graph, 0))
-            done[graph] = sent
-
-        result = run_push(
-            client,
-            store,
-            build_id=build_id,
-            prefix=prefix,
-            method=method,
-            chunk=chunk,
-            on_progress=on_progress,
-        )
-    for graph, count in result.counts.items():
-        click.echo(f"{count:>9}  {graph}")
-    for graph in result.dropped:
-        click.echo(f"  dropped  {graph}")
-    click.echo(f"pushed build {result.build_id} to {endpoints.gsp}")
-
-
-@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="DLKG_HOST")
 @click.option("--port", default=8080, show_default=True, type=int, envvar="DLKG_PORT")
 @click.option(
@@ -492,3 +393,6 @@ def serve(
         pass
     finally:
         server.shutdown()
+
+
+main.add_command(push_command)  # commands in their own modules keep cli.py small
