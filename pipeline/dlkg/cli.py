@@ -116,7 +116,6 @@ def main(
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
-    # Other sources (shipped paths relative to their manifest) need their own curation.
     given = {"sources_manifest": manifest, "curation_dir": curation_dir}
     ctx.obj = replace(settings, **{k: v.absolute() for k, v in given.items() if v is not None})
 
@@ -150,6 +149,8 @@ def fetch(ctx: click.Context) -> None:
 @click.pass_context
 def build(ctx: click.Context, strict: bool, quiet: bool) -> None:
     """Run the whole pipeline and publish the store, dumps and report atomically."""
+    from dataclasses import replace
+
     from tqdm import tqdm
 
     from .build import STEPS
@@ -309,6 +310,7 @@ def explain(ctx: click.Context, what: str) -> None:
 @click.pass_context
 def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune: bool) -> None:
     """Check (or --update) data/curation/keys.tsv, which keeps every minted IRI stable."""
+    from dataclasses import replace
 
     from .build import parse_and_resolve
     from .fetch import write_atomic
@@ -395,4 +397,4 @@ def serve(
         server.shutdown()
 
 
-main.add_command(push_command)  # commands in their own modules keep cli.py small
+main.add_command(push_command)
