@@ -133,3 +133,56 @@ def virtuoso_server(folder: Path) -> Iterator[RunningStore]:
         yield RunningStore("virtuoso", f"http://127.0.0.1:{http_port}", "dba", "dba")
     finally:
         _stop(proc)
+
+
+@contextmanager
+def faulty_proxy(target: str, faults: dict[int, int]) -> Iterator[str]:
+    """A proxy on 127.0.0.1 to `target` that answers the n-th upload (PUT or POST with a body,
+    counted from 1) with `faults[n]` instead of forwarding it, as a store failing midway would.
+    Everything else, authentication challenges included, is forwarded unchanged."""
+    import http.server
+    import threading
+
+    uploads = 0
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            nonlocal uploads
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            fault = None
+            if self.command in ("PUT", "POST") and "graph=" in self.path:
+                with lock:
+                    uploads += 1
+                    fault = faults.get(uploads)
+            if fault is not None:
+                self.send_response(fault)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            answer = requests.request(
+                self.command, target + self.path, data=body, headers=headers, timeout=300
+            )
+            self.send_response(answer.status_code)
+            for key, value in answer.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _forward  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -22,7 +22,7 @@ from dlkg.iris import IriMinter
 from dlkg.push import STAGING_MARK, push, store_graphs, switch_update
 from dlkg.push_http import Client, PushError, auth_from_env, endpoints_for
 from dlkg.store import open_read_only
-from stores import RunningStore, oxigraph_server, virtuoso_server
+from stores import RunningStore, faulty_proxy, oxigraph_server, virtuoso_server
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -145,6 +145,28 @@ def test_failure_midway_keeps_the_old_graphs(running: RunningStore, built: Any) 
         push(failing, _altered(store, prefix), build_id="bad", prefix=prefix, chunk=4000)
     assert failing.puts == 4, "the failure came midway, after three graphs were staged"
     assert _live(client, prefix) == report.graph_triples
+
+
+def test_store_failing_midway_over_http(running: RunningStore, built: Any) -> None:
+    """Through a proxy that answers the fourth upload with HTTP 500: the push fails with one
+    error and the old graphs stay; a 503 is retried and the push goes through."""
+    settings, report = built
+    prefix = _prefix(built)
+    store = open_read_only(settings.store_dir)
+    client = _client(running)
+    push(client, store, build_id="ok", prefix=prefix, chunk=4000)
+    altered = _altered(store, prefix)
+    with faulty_proxy(running.url, {4: 500}) as url:
+        proxied = _client(RunningStore(running.kind, url, running.user, running.password))
+        with pytest.raises(PushError, match="HTTP 500"):
+            push(proxied, altered, build_id="bad", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == report.graph_triples
+    with faulty_proxy(running.url, {2: 503}) as url:
+        proxied = _client(RunningStore(running.kind, url, running.user, running.password))
+        push(proxied, altered, build_id="retried", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == {g: n + 1 for g, n in report.graph_triples.items()} | {
+        prefix + "retired": 1
+    }
 
 
 def test_cli_push_and_errors(
