@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 STEPS = ("parse", "resolve", "emit", "validate", "load", "export")
@@ -74,9 +75,22 @@ def child(manifest: Path, build_dir: Path) -> None:
     print(json.dumps({"timings": report.timings, "counts": report.counts, "total": total}))
 
 
-def run_once(manifest: Path, timeout_s: float, keep: bool) -> dict[str, object]:
+@dataclass
+class Run:
+    """One build of one size: per finished step its wall time and peak RSS."""
+
+    wall: dict[str, float] = field(default_factory=dict)  # seconds per step
+    peak_kb: dict[str, int] = field(default_factory=dict)  # peak RSS per step window
+    total: float | None = None  # whole build, when it finished
+    counts: dict[str, int] = field(default_factory=dict)
+    stopped: float | None = None  # seconds after which the timeout stopped it
+    rc: int | None = None
+
+
+def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
     """One build in a child process; partial results when it times out. With `keep` the build
     stays next to the inputs (build/current/dumps/dlkg.nq feeds bench/bench_load.py)."""
+    run = Run()
     with tempfile.TemporaryDirectory(prefix="dlkg-growth-") as tmp:
         build_dir = manifest.parent / "build" if keep else Path(tmp)
         cmd = [sys.executable, __file__, "--child", str(manifest), str(build_dir)]
@@ -84,25 +98,20 @@ def run_once(manifest: Path, timeout_s: float, keep: bool) -> dict[str, object]:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         try:
             out, _ = proc.communicate(timeout=timeout_s)
-            stopped = None
         except subprocess.TimeoutExpired:
             proc.kill()  # only the child this function started
             out, _ = proc.communicate()
-            stopped = time.perf_counter() - start
-    steps: dict[str, dict[str, float]] = {}
-    result: dict[str, object] = {"steps": steps, "stopped": stopped, "rc": proc.returncode}
+            run.stopped = time.perf_counter() - start
+    run.rc = proc.returncode
     for line in out.splitlines():
         data = json.loads(line)
         if "step" in data:
-            steps[data["step"]] = {"wall": data["wall"], "peak_kb": data["peak_kb"]}
-        else:
-            result.update(data)
-    if "timings" in result:  # the build's own step timer, when it finished
-        timings = result["timings"]
-        assert isinstance(timings, dict)
-        for step, seconds in timings.items():
-            steps.setdefault(step, {"peak_kb": 0})["wall"] = seconds
-    return result
+            run.wall[data["step"]] = data["wall"]
+            run.peak_kb[data["step"]] = data["peak_kb"]
+        else:  # the end: the build's own step timer replaces the callback intervals
+            run.wall.update(data["timings"])
+            run.counts, run.total = data["counts"], data["total"]
+    return run
 
 
 def _fmt_s(value: float | None) -> str:
@@ -115,11 +124,11 @@ def _exp(a: float | None, b: float | None, sa: int, sb: int) -> str:
     return f"{math.log(b / a) / math.log(sb / sa):.2f}"
 
 
-def table(results: dict[int, list[dict[str, object]]]) -> str:
+def table(results: dict[int, list[Run]]) -> str:
     """Markdown table: per size and step median seconds and peak MB, then exponents."""
     sizes = sorted(results)
     med: dict[int, dict[str, float | None]] = {}
-    rss: dict[int, dict[str, float | None]] = {}
+    rss: dict[int, dict[str, float]] = {}
     lines = [
         "| size | papers / persons | quads | " + " | ".join(STEPS) + " | whole build | peak RSS |",
         "|---" * (len(STEPS) + 5) + "|",
@@ -128,23 +137,19 @@ def table(results: dict[int, list[dict[str, object]]]) -> str:
         runs = results[size]
         med[size], rss[size] = {}, {}
         for step in (*STEPS, "total"):
-            walls = [r["steps"].get(step, {}).get("wall") for r in runs]  # type: ignore[attr-defined]
-            if step == "total":
-                walls = [r.get("total") for r in runs]
+            walls = [r.total if step == "total" else r.wall.get(step) for r in runs]
             done = [w for w in walls if w is not None]
             med[size][step] = statistics.median(done) if len(done) == len(runs) else None
-            peaks = [r["steps"].get(step, {}).get("peak_kb", 0) for r in runs]  # type: ignore[attr-defined]
-            rss[size][step] = max(peaks) / 1024 if step != "total" else None
-        counts = runs[0].get("counts") or {}
-        assert isinstance(counts, dict)
+            rss[size][step] = max(r.peak_kb.get(step, 0) for r in runs) / 1024
+        counts = runs[0].counts
         who = f"{counts.get('papers', '?')} / {counts.get('persons', '?')}" if counts else "—"
         cells = [
             f"{_fmt_s(med[size][s])} s / {rss[size][s]:.0f} MB" if med[size][s] is not None else "—"
             for s in STEPS
         ]
-        stopped = [r["stopped"] for r in runs if r["stopped"]]
+        stopped = [r.stopped for r in runs if r.stopped]
         total = f"stopped at {stopped[0]:.0f} s" if stopped else f"{_fmt_s(med[size]['total'])} s"
-        peak = max((v or 0) for v in rss[size].values())
+        peak = max(rss[size].values())
         lines.append(
             f"| x{size} | {who} | {counts.get('quads', '—')} | "
             + " | ".join(cells)
@@ -173,7 +178,7 @@ def main() -> None:
     from growth_gen import generate
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[int, list[dict[str, object]]] = {}
+    results: dict[int, list[Run]] = {}
     with tempfile.TemporaryDirectory(prefix="dlkg-growth-in-") as tmp:
         root = args.keep or Path(tmp)
         for size in sizes:
@@ -189,9 +194,9 @@ def main() -> None:
             for i in range(args.repeat):
                 result = run_once(manifest, args.timeout, args.keep is not None)
                 results[size].append(result)
-                state = f"stopped at {result['stopped']:.0f} s" if result["stopped"] else "done"
-                print(f"x{size} run {i + 1}: {state}, rc {result['rc']}", file=sys.stderr)
-                if result["stopped"]:
+                state = f"stopped at {result.stopped:.0f} s" if result.stopped else "done"
+                print(f"x{size} run {i + 1}: {state}, rc {result.rc}", file=sys.stderr)
+                if result.stopped:
                     break  # further repeats would stop too
     if results:
         print(table(results))

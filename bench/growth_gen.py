@@ -108,7 +108,8 @@ def _bib_key(p: Paper, used: set[str]) -> str:
 
 
 def _bibtex(papers: list[Paper], rng: random.Random) -> str:
-    out, used = [], set()
+    out: list[str] = []
+    used: set[str] = set()
     for p in papers:
         names = " and ".join(a.bibtex(middle=rng.random() < 0.8) for a in p.authors)
         if len(p.authors) > 4 and rng.random() < 0.2:

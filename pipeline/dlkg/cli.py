@@ -116,7 +116,7 @@ def main(
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
-    given = {"sources_manifest": manifest, "curation_dir": curation_dir}
+    given: dict[str, Any] = {"sources_manifest": manifest, "curation_dir": curation_dir}
     ctx.obj = replace(settings, **{k: v.absolute() for k, v in given.items() if v is not None})
 
 
