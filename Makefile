@@ -12,7 +12,7 @@ PORT    ?= 8080
 MIRROR  ?= $(abspath $(firstword $(wildcard ../shared/upstream)))
 MIRROR_OPT := $(if $(MIRROR),--mirror $(MIRROR),)
 
-.PHONY: serve build test setup browser-deps lint
+.PHONY: serve build test setup browser-deps store-deps lint
 
 $(BIN)/dlkg: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	fi
 
+# Debian's Virtuoso Open Source for the push tests (root only; otherwise they skip).
+# policy-rc.d-less machines may start its system service; the tests use a private one.
+store-deps:
+	@if ! command -v virtuoso-t >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing virtuoso-opensource"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/ruff format --check pipeline tests bench
 
-test: setup browser-deps lint
+test: setup browser-deps store-deps lint
 	DLKG_MIRROR=$(MIRROR) $(BIN)/python -m pytest -p no:cacheprovider

@@ -11,17 +11,21 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
+from .cli_push import push as push_command
 from .cli_tools import fmt, issues
 from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 def _default_build_dir() -> Path:
@@ -87,6 +91,12 @@ def _fail(message: str, code: int) -> NoReturn:
     show_default=True,
     help="Base of every IRI the dataset mints.",
 )
+@click.option(
+    "--manifest", type=_FILE, envvar="DLKG_MANIFEST", help="Source manifest (data/sources.toml)."
+)
+@click.option(
+    "--curation-dir", type=_DIR, envvar="DLKG_CURATION_DIR", help="Its curation (data/curation)."
+)
 @click.option("--offline", is_flag=True, envvar="DLKG_OFFLINE", help="Never use the network.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
@@ -96,6 +106,8 @@ def main(
     cache_dir: Path | None,
     mirror_dir: Path | None,
     base_iri: str,
+    manifest: Path | None,
+    curation_dir: Path | None,
     offline: bool,
     debug: bool,
 ) -> None:
@@ -104,13 +116,15 @@ def main(
     if mirror_dir is not None and not mirror_dir.is_dir():
         raise UsageError(f"--mirror: no such folder: {mirror_dir}")
     build_dir = build_dir.absolute()
-    ctx.obj = Settings(
+    settings = Settings(
         build_dir=build_dir,
         cache_dir=(cache_dir or build_dir / "cache").absolute(),
         base_iri=base_iri,
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
+    given: dict[str, Any] = {"sources_manifest": manifest, "curation_dir": curation_dir}
+    ctx.obj = replace(settings, **{k: v.absolute() for k, v in given.items() if v is not None})
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -487,3 +501,4 @@ def serve(
 
 main.add_command(fmt)
 main.add_command(issues)
+main.add_command(push_command)

@@ -22,6 +22,7 @@ COMMANDS = (
     "serve",
     "fmt",
     "issues",
+    "push",
 )
 
 
