@@ -1,4 +1,5 @@
-"""What the web pages need from the links (to be wired in by the web server; see the report).
+"""What the web pages need from the links (the site reads them in web/site/links_section.py
+and web/site/report.py).
 
 - `exact_links(store, iri)`: a paper's or person's identities (schema:sameAs, with the role of
   each DOI), checked mappings from graph/links (skos:exactMatch / owl:sameAs, with service and
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,24 +56,44 @@ class ExactLink:
     confidence: float | None = None
 
 
-def exact_links(store: ox.Store, iri: str) -> list[ExactLink]:
-    """Every exact link of the node `iri`, identities first, then mappings, then lookups."""
-    query = _QUERY.replace("$node", f"<{iri}>")
+def exact_links_query(iri: str) -> str:
+    """The SPARQL SELECT of every exact link of the node `iri` (rows for `links_from_rows`)."""
+    return _QUERY.replace("$node", f"<{iri}>")
+
+
+Value = str | None
+
+
+def links_from_rows(rows: Iterable[Mapping[str, Value]]) -> list[ExactLink]:
+    """The links of the query's rows (variable -> lexical value, None when unbound), deduplicated,
+    identities first, then mappings, then lookups (shared by the store and the web site)."""
     found: dict[tuple[str, str], ExactLink] = {}
-    result = store.query(query, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)
-    for row in result:
-        kind, target = str(row["kind"].value), str(row["target"].value)
+    for row in rows:
+        kind, target = row.get("kind") or "", row.get("target") or ""
+        if kind not in _ORDER or not target:
+            continue
+        confidence = row.get("confidence")
         link = ExactLink(
             kind,
             target,
-            role=row["role"].value if row["role"] is not None else "",
-            source=row["source"].value if row["source"] is not None else "",
-            confidence=float(row["confidence"].value) if row["confidence"] is not None else None,
+            role=row.get("role") or "",
+            source=row.get("source") or "",
+            confidence=float(confidence) if confidence else None,
         )
         if link.role or (kind, target) not in found:  # a DOI's row with its role wins
             found[(kind, target)] = link
     return sorted(found.values(), key=lambda link: (_ORDER[link.kind], link.url))
+
+
+def exact_links(store: ox.Store, iri: str) -> list[ExactLink]:
+    """Every exact link of the node `iri`, identities first, then mappings, then lookups."""
+    result = store.query(exact_links_query(iri), use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    names = ("kind", "target", "role", "source", "confidence")
+    return links_from_rows(
+        {name: (row[name].value if row[name] is not None else None) for name in names}
+        for row in result
+    )
 
 
 def load_link_report(dumps_dir: Path) -> dict[str, Any] | None:
@@ -91,4 +113,11 @@ def federated_endpoints(query_text: str) -> list[str]:
     return [iri for line in _FEDERATED.findall(query_text) for iri in line.split()]
 
 
-__all__ = ["ExactLink", "exact_links", "federated_endpoints", "load_link_report"]
+__all__ = [
+    "ExactLink",
+    "exact_links",
+    "exact_links_query",
+    "federated_endpoints",
+    "links_from_rows",
+    "load_link_report",
+]

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..guard import GuardLimits
 from ..http import Context, Request, Response
 from ..server.settings import ServeSettings
-from . import documents, downloads, home, static_files, stats
+from . import documents, downloads, home, report, static_files, stats
 from .entity import entity_handler
 from .routing import Route, dispatch
 from .runner import LocalRunner, RunnerSettings
@@ -44,6 +44,7 @@ ROUTES: tuple[Route, ...] = (
     Route(GET, "/shapes.{ext}", documents.shapes_handler),
     Route(GET, "/stats", stats.stats_handler),
     Route(GET, "/stats/", stats.stats_handler),
+    Route(GET, "/report", report.report_handler),
     Route(GET, "/{path:path}", entity_handler),
 )
 

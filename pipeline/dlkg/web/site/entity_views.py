@@ -25,6 +25,7 @@ from .entity_queries import (
     Q_PERSON_PAPERS,
     query,
 )
+from .links_section import links_values
 from .outbound import scholarly_links
 from .render import Linker, Row, Term, rows, value
 
@@ -261,5 +262,6 @@ def details(ctx: Context, linker: Linker, node: Node) -> dict[str, object]:
     # drop empty values so the embedded document stays small and valid
     extra["jsonld"] = {k: v for k, v in jsonld.items() if v not in (None, [], "")}
     extra["sources"] = node.all(PROV.wasDerivedFrom)
+    extra.update(links_values(ctx, linker, node.iri, node.kind))  # exact links, /stats
     extra["rdf_type"] = str(RDF.type)
     return extra

@@ -1,0 +1,181 @@
+"""`/report`: the build's data-quality report as a page people can read (issues 9 and 12).
+
+What it shows comes from three places, each read the way the rest of the site reads it:
+`build_dir/report.json` (the build's issues, as `dlkg build` wrote them), the meta graph
+through the QueryRunner (each source's upstream repository, pinned commit and download URL, as
+the manifest said when the build ran: so a line links to the exact file that was parsed) and
+the link report among the downloads (`dlkg.link.web.load_link_report`). Warnings are grouped
+by category when the catalogue or the report names one, else by code, with the catalogue's
+meaning and what to do; and counted per source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from ...catalogue import IssueKind, catalogue
+from ...common import PREFIX_BLOCK
+from ...errors import QueryError
+from ...link.web import load_link_report
+from ..http import Context, Request, Response
+from .render import error_page, linker_for, render_html, rows, sparql_iri, value
+
+REPORT_FILE = "report.json"
+_GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_Q_SOURCES = """SELECT ?id ?name ?download ?home ?commit WHERE { GRAPH $META {
+  ?s dcterms:identifier ?id .
+  OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s dcat:downloadURL ?download }
+  OPTIONAL { ?s dcterms:source ?home } OPTIONAL { ?s schema:version ?commit }
+} }"""
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where a source lives upstream; shipped sources (the Chinese documents) have none."""
+
+    source_id: str
+    file_name: str
+    blob: str | None  # https://github.com/<owner>/<repo>/blob/<commit>/<path>, or None
+
+    def line_url(self, line: int | None) -> str | None:
+        if self.blob is None:
+            return None
+        return f"{self.blob}#L{line}" if line else self.blob
+
+
+def upstream_blob(homepage: str, commit: str, download_url: str, file_name: str) -> str | None:
+    """The file's GitHub page at its pinned commit; None unless homepage is a GitHub repository
+    and the commit a hash. The path inside the repository comes from the pinned download URL
+    (`raw.githubusercontent.com/<owner>/<repo>/<commit>/<path>`), else the file name."""
+    homepage = homepage.rstrip("/")
+    if not _GITHUB.match(homepage) or not _COMMIT.match(commit):
+        return None
+    marker = f"/{commit}/"
+    path = download_url.split(marker, 1)[1] if marker in download_url else file_name
+    if not path:
+        return None
+    return f"{homepage}/blob/{commit}/{quote(path, safe='/')}"
+
+
+def load_upstreams(ctx: Context) -> dict[str, Upstream]:
+    """Every source of the served build's meta graph, by source id."""
+    meta = sparql_iri(ctx.iri_for_path("graph/meta"))
+    found = rows(ctx.runner.select(PREFIX_BLOCK + _Q_SOURCES.replace("$META", meta)))
+    upstreams = {}
+    for row in found:
+        sid, name = value(row, "id"), value(row, "name")
+        blob = upstream_blob(value(row, "home"), value(row, "commit"), value(row, "download"), name)
+        upstreams[sid] = Upstream(sid, name, blob)
+    return upstreams
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    code: str
+    level: str
+    message: str
+    source_id: str
+    where: str  # "README.md:89" as the build wrote it
+    url: str | None  # the line upstream, at the pinned commit
+
+
+@dataclass
+class Group:
+    key: str  # the category, or the code when the catalogue has no categories
+    kind: IssueKind | None
+    warnings: list[ReportLine] = field(default_factory=list)
+    by_source: Counter[str] = field(default_factory=Counter)
+
+
+def _line(where: str) -> int | None:
+    tail = where.rsplit(":", 1)[-1] if ":" in where else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def _category(issue: dict[str, Any], kind: IssueKind | None) -> str:
+    # issue 9 may give codes a category (in the catalogue or per issue); until then: the code
+    named = issue.get("category") or getattr(kind, "category", "")
+    return str(named or issue.get("code") or "unknown")
+
+
+def group_issues(issues: list[dict[str, Any]], upstreams: dict[str, Upstream]) -> list[Group]:
+    """The issues grouped by category (else code), biggest group first."""
+    kinds = catalogue()
+    groups: dict[str, Group] = {}
+    for issue in issues:
+        code = str(issue.get("code") or "unknown")
+        kind = kinds.get(code)
+        key = _category(issue, kind)
+        group = groups.setdefault(key, Group(key, kind if key == code else None))
+        sid, where = str(issue.get("source_id") or ""), str(issue.get("where") or "")
+        upstream = upstreams.get(sid)
+        url = upstream.line_url(_line(where)) if upstream and where else None
+        level = str(issue.get("level") or "warning")
+        group.warnings.append(
+            ReportLine(code, level, str(issue.get("message", "")), sid, where, url)
+        )
+        group.by_source[sid or "(no source)"] += 1
+    return sorted(groups.values(), key=lambda g: (-len(g.warnings), g.key))
+
+
+def source_rows(
+    report: dict[str, Any], groups: list[Group], upstreams: dict[str, Upstream]
+) -> list[dict[str, object]]:
+    """Per source: its file, its upstream page, and its warnings and errors."""
+    levels: Counter[tuple[str, str]] = Counter(
+        (w.source_id or "(no source)", w.level) for g in groups for w in g.warnings
+    )
+    ids = [str(s.get("id")) for s in report.get("sources", []) if isinstance(s, dict)]
+    ids += sorted({sid for sid, _ in levels} - set(ids))
+    return [
+        {
+            "id": sid,
+            "file": upstreams[sid].file_name if sid in upstreams else "",
+            "url": upstreams[sid].line_url(None) if sid in upstreams else None,
+            "warnings": levels[(sid, "warning")],
+            "errors": levels[(sid, "error")],
+        }
+        for sid in ids
+    ]
+
+
+def load_build_report(ctx: Context) -> dict[str, Any] | None:
+    try:
+        data = json.loads((ctx.build_dir / REPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def report_handler(request: Request, ctx: Context) -> Response:
+    """`GET /report`: warnings by category and source, linked upstream; the link report."""
+    report = load_build_report(ctx)
+    try:
+        upstreams = load_upstreams(ctx)
+    except QueryError as error:
+        return error_page(request, ctx, 503, f"the store could not answer: {error}")
+    issues = [i for i in (report or {}).get("issues", []) if isinstance(i, dict)]
+    groups = group_issues(issues, upstreams)
+    link_report = load_link_report(ctx.build_dir / "dumps")
+    linker = linker_for(request, ctx)
+    return render_html(
+        "report.html",
+        request,
+        ctx,
+        {
+            "title": "Data-quality report",
+            "report": report,
+            "groups": groups,
+            "sources": source_rows(report or {}, groups, upstreams),
+            "totals": Counter(w.level for g in groups for w in g.warnings),
+            "shacl": [str(s) for s in (report or {}).get("shacl_warnings", [])],
+            "link_report": link_report,
+            "paper_href": lambda key: linker.local("/paper/" + quote(str(key), safe="/-._~")),
+        },
+    )
