@@ -20,7 +20,7 @@ from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
-from .export import export_dumps
+from .export import add_download, export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .link.offline import identifier_issues
@@ -206,7 +206,10 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        report_json = report.to_json().encode("utf-8")
+        (run_dir / "report.json").write_bytes(report_json)
+        # among the downloads too, for the /report page's readers (issue 9)
+        add_download(run_dir / "dumps", "report.json", "application/json", report_json)
         _publish(settings, run_dir)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -92,3 +92,17 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     write_atomic(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def add_download(dumps_dir: Path, file_name: str, media_type: str, data: bytes) -> Dump:
+    """Publish one more file among the dumps (the build report, written after the export
+    because it holds the export's own timing) and list it in SHA256SUMS, replacing any line
+    of the same name."""
+    write_atomic(dumps_dir / file_name, data)
+    dump = Dump(file_name, media_type, len(data), sha256_bytes(data))
+    sums_path = dumps_dir / CHECKSUMS_FILE
+    old = sums_path.read_text(encoding="ascii").splitlines() if sums_path.is_file() else []
+    kept = [line for line in old if line.partition("  ")[2] != file_name]
+    lines = [*kept, f"{dump.sha256}  {file_name}"]
+    write_atomic(sums_path, "".join(line + "\n" for line in lines).encode("ascii"))
+    return dump

@@ -1,0 +1,34 @@
+"""report.json is among the downloads (issue 9), listed in SHA256SUMS like every dump."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from dlkg.export import add_download
+
+
+def _sums(dumps: Path) -> dict[str, str]:
+    lines = (dumps / "SHA256SUMS").read_text(encoding="ascii").splitlines()
+    return {name: digest for digest, _, name in (line.partition("  ") for line in lines)}
+
+
+def test_the_build_report_is_a_download(built: Any) -> None:
+    settings, report = built
+    published = settings.dumps_dir / "report.json"
+    assert published.read_bytes() == settings.report_path.read_bytes()
+    data = json.loads(published.read_text(encoding="utf-8"))
+    assert len(data["issues"]) == len(report.issues) > 0
+    digest = hashlib.sha256(published.read_bytes()).hexdigest()
+    assert _sums(settings.dumps_dir)["report.json"] == digest
+    assert "dlkg.nt" in _sums(settings.dumps_dir)  # the dumps' lines are kept
+
+
+def test_adding_a_download_twice_keeps_one_line(tmp_path: Path) -> None:
+    (tmp_path / "SHA256SUMS").write_text(f"{'a' * 64}  dlkg.nt\n{'b' * 64}  report.json\n")
+    dump = add_download(tmp_path, "report.json", "application/json", b"{}")
+    assert dump.sha256 == hashlib.sha256(b"{}").hexdigest() and dump.size == 2
+    assert _sums(tmp_path) == {"dlkg.nt": "a" * 64, "report.json": dump.sha256}
+    assert (tmp_path / "report.json").read_bytes() == b"{}"
