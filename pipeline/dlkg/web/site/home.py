@@ -15,6 +15,7 @@ from ...common import PREFIX_BLOCK, prefix_block
 from ...errors import QueryError
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
+from ...link.web import federated_endpoints
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -67,6 +68,7 @@ class GalleryQuery:
     summary: str
     description: str
     text: str
+    federated: tuple[str, ...] = ()  # SERVICE endpoints it needs allow-listed (`#+ federated:`)
 
 
 def parse_query_file(name: str, text: str) -> GalleryQuery:
@@ -90,6 +92,7 @@ def parse_query_file(name: str, text: str) -> GalleryQuery:
         summary=headers.get("summary", name),
         description=headers.get("description", ""),
         text=text,
+        federated=tuple(federated_endpoints(text)),
     )
 
 
@@ -116,6 +119,7 @@ def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -
         "prefixes": PREFIXES,
         "terms": sorted({curie(str(t)) for t in COMPLETION_TERMS}),
         "gallery": [asdict(q) for q in gallery],
+        "allowedServices": list(ctx.federated),  # what SERVICE may call here
     }
 
 

@@ -137,7 +137,10 @@
       document.querySelectorAll(".gallery-item.chosen").forEach((n) => n.classList.remove("chosen"));
       link.classList.add("chosen");
       setQuery(found.text);
-      run();
+      // a federated query whose endpoints this server does not allow would only fail: load it,
+      // and leave Run to the reader (the note in the gallery says why)
+      const allowed = config.allowedServices || [];
+      if (!(found.federated || []).some((e) => !allowed.includes(e))) run();
     });
   }
 })();
