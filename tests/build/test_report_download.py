@@ -32,3 +32,37 @@ def test_adding_a_download_twice_keeps_one_line(tmp_path: Path) -> None:
     assert dump.sha256 == hashlib.sha256(b"{}").hexdigest() and dump.size == 2
     assert _sums(tmp_path) == {"dlkg.nt": "a" * 64, "report.json": dump.sha256}
     assert (tmp_path / "report.json").read_bytes() == b"{}"
+
+
+def test_the_report_page_links_the_real_sources_upstream(built: Any) -> None:
+    """/report over a real build: every source line of the GitHub sources links to its file
+    at the commit data/sources.toml pins (read back from the build's meta graph)."""
+    from dlkg.fetch import load_manifest
+    from dlkg.resources import queries_dir
+    from dlkg.store import open_read_only
+    from dlkg.web.http import Request
+    from dlkg.web.site.app import build_site
+
+    settings, report = built
+    site = build_site(
+        open_read_only(settings.store_dir),
+        base_iri=settings.base_iri,
+        build_dir=settings.current_dir,
+        queries_dir=queries_dir(),
+    )
+    page = site(Request("GET", "/report", {}, {"accept": "text/html"}))
+    assert page.status == 200
+    text = page.body.decode("utf-8")
+    specs = {spec.id: spec for spec in load_manifest(settings.sources_manifest)}
+    checked = 0
+    for issue in report.issues:
+        if issue.where is None:
+            continue
+        spec = specs[issue.where.source_id]
+        if spec.commit:
+            path = spec.url.split(f"/{spec.commit}/", 1)[1] if spec.url else spec.file_name
+            href = f"{spec.homepage}/blob/{spec.commit}/{path}#L{issue.where.line}"
+            assert f'href="{href}"' in text, issue
+            checked += 1
+    assert checked > 10  # the real sources have many warnings on GitHub files
+    assert text.count('class="report-group"') == len({i.code for i in report.issues})

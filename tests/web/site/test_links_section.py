@@ -145,5 +145,7 @@ def test_gallery_says_a_federated_query_needs_allow_listing(tmp_path: Path) -> N
 def test_gallery_says_when_the_operator_allowed_the_endpoint(tmp_path: Path) -> None:
     text = page(_gallery_call(tmp_path, (WIKIDATA,)), "/query")
     assert "federated blocked" not in text
-    assert re.search(r'<p class="federated"[^>]*>\s*Federated: calls .*allowed on this server', text)
+    assert re.search(
+        r'<p class="federated"[^>]*>\s*Federated: calls .*allowed on this server', text
+    )
     assert _config(text)["allowedServices"] == [WIKIDATA]

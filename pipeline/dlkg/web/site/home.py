@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ...common import PREFIX_BLOCK, prefix_block
 from ...errors import QueryError
+from ...link.web import federated_endpoints
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
-from ...link.web import federated_endpoints
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")

@@ -131,8 +131,11 @@ def source_rows(
     levels: Counter[tuple[str, str]] = Counter(
         (w.source_id or "(no source)", w.level) for g in groups for w in g.warnings
     )
+    # the build's own order of sources, then any other source the meta graph or an issue names;
+    # issues without a source last
     ids = [str(s.get("id")) for s in report.get("sources", []) if isinstance(s, dict)]
-    ids += sorted({sid for sid, _ in levels} - set(ids))
+    ids += sorted(set(upstreams) - set(ids))
+    ids += sorted({sid for sid, _ in levels} - set(ids), key=lambda sid: (sid.startswith("("), sid))
     return [
         {
             "id": sid,

@@ -1,0 +1,176 @@
+"""`/report`: the build's warnings by category and source, linked upstream, and the link report.
+
+The build folder is written here: a small report.json (with hostile messages) and a link
+report; the sources' upstream repositories and commits come from the meta graph of
+tests/fixtures/pages_links.trig, as a build records them from data/sources.toml.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from dlkg.catalogue import catalogue
+from dlkg.web.site.report import upstream_blob
+
+from ..helpers import Call, load_store, make_call, site_over
+
+COMMIT = "1a0a9dfb1ee27f74a1ab47ed1273694ec4778ae7"
+REPO = "https://github.com/terryum/awesome-deep-learning-papers"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+ISSUES = [
+    {"code": "awesome.no-year", "level": "warning", "message": "no year: Paper A",
+     "where": "README.md:89", "source_id": "awesome-readme"},
+    {"code": "awesome.no-year", "level": "warning", "message": XSS,
+     "where": "README.md:120", "source_id": "awesome-readme"},
+    {"code": "awesome.no-year", "level": "warning", "message": "no year: Paper C",
+     "where": "zh-awesome-most-cited.md:7", "source_id": "zh-awesome"},
+    {"code": "bib.missing-field", "level": "warning", "message": "entry x has no year",
+     "where": "top100papers.bib:12", "source_id": "awesome-bib"},
+    {"code": "resolve.something-new", "level": "error", "message": "no catalogue entry",
+     "where": None, "source_id": None},
+]  # fmt: skip
+LINK_REPORT = {
+    "offline": True,
+    "hits": {"accepted": 3, "rejected": 1},
+    "mappings": 3,
+    "not_accepted": [
+        {"paper": "arxiv-1502.03167", "service": "openalex", "status": "rejected",
+         "confidence": 0.2, "agreed": "year", "target": "https://openalex.org/W1",
+         "hit_title": XSS, "hit_year": 2015, "note": "title differs", "request": "x"},
+    ],
+    "findings": [
+        {"paper_key": "arxiv-1502.03167", "service": "crossref", "field": "year",
+         "lists_say": "2015", "service_says": XSS, "source": "x"},
+    ],
+    "failures": [],
+}  # fmt: skip
+
+
+@pytest.fixture()
+def build_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "build"
+    (folder / "dumps").mkdir(parents=True)
+    report = {"ended": "2026-12-03T08:00:00+00:00", "sources": [{"id": "awesome-readme"}]}
+    report |= {"issues": ISSUES, "shacl_warnings": ["a SHACL warning"]}
+    (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def call(build_dir: Path) -> Call:
+    return make_call(site_over(load_store("pages_links.trig"), build_dir))
+
+
+def report_page(call: Call, **headers: str) -> str:
+    response = call("/report", **headers)
+    assert response.status == 200, response.body[:300]
+    assert response.content_type.startswith("text/html")
+    return response.body.decode("utf-8")
+
+
+class _Scripts(HTMLParser):
+    """Collects the elements and attributes a browser would act on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+
+def test_warnings_are_grouped_by_code_with_the_catalogue_entry(call: Call) -> None:
+    text = report_page(call)
+    groups = re.findall(r'<details class="report-group" id="code-([^"]+)">', text)
+    assert groups == ["awesome.no-year", "bib.missing-field", "resolve.something-new"]
+    no_year = text[text.index('id="code-awesome.no-year"') : text.index('id="code-bib.')]
+    assert catalogue()["awesome.no-year"].meaning in no_year
+    assert catalogue()["awesome.no-year"].action in no_year
+    assert '<span class="tag">awesome-readme: 2</span>' in no_year
+    assert '<span class="tag">zh-awesome: 1</span>' in no_year
+    assert re.search(r'id="total-warnings">4<.*id="total-errors">1<', text, re.S)
+
+
+def test_each_line_links_upstream_at_the_pinned_commit(call: Call) -> None:
+    text = report_page(call)
+    assert f'href="{REPO}/blob/{COMMIT}/README.md#L89"' in text
+    assert f'href="{REPO}/blob/{COMMIT}/README.md#L120"' in text
+    assert f'href="{REPO}/blob/{COMMIT}/top100papers.bib#L12"' in text
+    # the shipped Chinese documents have no upstream: the line is named, not linked
+    assert "zh-awesome:7" in text and "blob/" + COMMIT + "/zh-awesome" not in text
+    assert 'zh-awesome-most-cited.md <span class="note">(shipped with dlkg)</span>' in text
+
+
+def test_sources_are_counted(call: Call) -> None:
+    text = report_page(call)
+    table = text[text.index('id="by-source"') : text.index('id="by-category"')]
+    body = table[table.index("<tbody>") :]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    assert cells == [
+        "awesome-readme README.md 2 0",
+        "awesome-bib top100papers.bib 1 0",
+        "zh-awesome zh-awesome-most-cited.md (shipped with dlkg) 1 0",
+        "(no source) 0 1",
+    ]
+
+
+def test_messages_and_link_report_values_are_escaped(call: Call, build_dir: Path) -> None:
+    (build_dir / "dumps" / "link-report.json").write_text(json.dumps(LINK_REPORT), "utf-8")
+    text = report_page(call)
+    parser = _Scripts()
+    parser.feed(text)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert parser.handlers == []
+    assert text.count("&lt;script&gt;alert(") == 3  # the warning, the hit title, the finding
+
+
+def test_the_link_report_lists_rejected_hits_and_findings(call: Call, build_dir: Path) -> None:
+    assert "dlkg link</code> has not run" in report_page(call)
+    (build_dir / "dumps" / "link-report.json").write_text(json.dumps(LINK_REPORT), "utf-8")
+    text = report_page(call, x_forwarded_prefix="/dlkg")
+    links = text[text.index('id="links"') :]
+    assert "3 accepted mappings (from the cache, offline)" in links
+    assert "accepted 3, rejected 1" in links
+    assert '<a href="/dlkg/paper/arxiv-1502.03167">arxiv-1502.03167</a>' in links
+    assert "title differs" in links and "https://openalex.org/W1" in links
+    assert 'href="/dlkg/downloads/link-report.json"' in text
+
+
+def test_without_a_report_the_page_says_so(call: Call, build_dir: Path) -> None:
+    (build_dir / "report.json").write_text("{truncated", encoding="utf-8")
+    assert "no readable <code>report.json</code>" in report_page(call)
+    (build_dir / "report.json").unlink()
+    assert "no readable <code>report.json</code>" in report_page(call)
+
+
+def test_home_and_downloads_link_the_report(call: Call) -> None:
+    for path in ("/", "/downloads"):
+        body = call(path).body.decode("utf-8")
+        assert 'href="/report"' in body, path
+    assert call("/report/x").status == 404  # reserved: not a dataset IRI
+
+
+@pytest.mark.parametrize(
+    ("homepage", "commit", "url", "expected"),
+    [
+        (REPO, COMMIT, f"https://raw.example/o/r/{COMMIT}/docs/a b.md", "docs/a%20b.md"),
+        (REPO + "/", COMMIT, "", "README.md"),
+        ("https://gitlab.com/o/r", COMMIT, "", None),
+        (REPO, "main", "", None),
+        ('https://github.com/o/r"><script>', COMMIT, "", None),
+    ],
+)  # fmt: skip
+def test_upstream_blob(homepage: str, commit: str, url: str, expected: str | None) -> None:
+    found = upstream_blob(homepage, commit, url, "README.md")
+    if expected is None:
+        assert found is None
+    else:
+        assert found == f"{homepage.rstrip('/')}/blob/{commit}/{expected}"
