@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dlkg.link.web import exact_links
+from dlkg.web.http import Response
 from dlkg.web.site.app import build_site
 from dlkg.web.site.links_section import exact_links_for
 from dlkg.web.site.render import Linker
@@ -31,7 +32,7 @@ def call(tmp_path: Path) -> Call:
 
 
 def page(call: Call, path: str, **headers: str) -> str:
-    response = call(path, **headers)
+    response: Response = call(path, **headers)
     assert response.status == 200, response.body[:300]
     return response.body.decode("utf-8")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dlkg.catalogue import catalogue
+from dlkg.web.http import Response
 from dlkg.web.site.report import upstream_blob
 
 from ..helpers import Call, load_store, make_call, site_over
@@ -55,8 +56,12 @@ LINK_REPORT = {
 def build_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "build"
     (folder / "dumps").mkdir(parents=True)
-    report = {"ended": "2026-12-03T08:00:00+00:00", "sources": [{"id": "awesome-readme"}]}
-    report |= {"issues": ISSUES, "shacl_warnings": ["a SHACL warning"]}
+    report: dict[str, object] = {
+        "ended": "2026-12-03T08:00:00+00:00",
+        "sources": [{"id": "awesome-readme"}],
+        "issues": ISSUES,
+        "shacl_warnings": ["a SHACL warning"],
+    }
     (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
     return folder
 
@@ -67,7 +72,7 @@ def call(build_dir: Path) -> Call:
 
 
 def report_page(call: Call, **headers: str) -> str:
-    response = call("/report", **headers)
+    response: Response = call("/report", **headers)
     assert response.status == 200, response.body[:300]
     assert response.content_type.startswith("text/html")
     return response.body.decode("utf-8")
