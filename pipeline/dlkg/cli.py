@@ -52,7 +52,7 @@ from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
     help="Base of every IRI the dataset mints.",
 )
 @click.option("--offline", is_flag=True, envvar="DLKG_OFFLINE", help="Never use the network.")
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and the engine's full error text.")
 @click.pass_context
 def main(
     ctx: click.Context,

@@ -32,7 +32,7 @@ def _query_text(query: str) -> str:
     return query
 
 
-@click.command()
+@click.command(short_help="Run SPARQL (text, a .rq file or a gallery query's name) on the store.")
 @click.argument("query", required=False)
 @click.option(
     "--format",
