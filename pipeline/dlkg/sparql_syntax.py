@@ -16,12 +16,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefixes import PREDEFINED
+
 _HEAD = re.compile(r"^error at (\d+):(\d+): expected (?:one of )?(.*)$", re.DOTALL)
 # An alternative of the expectation list: a quoted token, a [character class], or a bare word
 # or sentence up to the next ", " that starts a new alternative.
 _ALTERNATIVE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\](?:\s*\|[^,]*)?|[^,]+')
 _PNAME_BEFORE = re.compile(r"([^\W\d][\w.-]*)?:[\w.%\\-]*$")
 _SHOWN = 6  # expected alternatives shown before "..."
+# Comments, IRIs and strings, blanked out (same length) before looking for prefixed names.
+_MASK = re.compile(
+    r"""
+    \#[^\n\r]*
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([^\W\d][\w.-]*)?:")
+_PNAME = re.compile(r"(?<![\w?$@:.-])([^\W\d][\w.-]*)?:(?!//)")
 
 
 @dataclass(frozen=True)
@@ -66,8 +80,35 @@ def _offset(text: str, line: int, column: int) -> int:
     return sum(len(s) + 1 for s in lines[: line - 1]) + min(column - 1, len(lines[line - 1]))
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def undeclared_prefix(text: str) -> tuple[str, int] | None:
+    """The first prefixed name whose prefix neither the query nor `PREDEFINED` declares, as
+    (prefix, offset). The parser does not always say "Prefix not found" for it: it reports
+    the furthest point any alternative of its grammar reached, which can be further on."""
+    masked = _MASK.sub(lambda m: " " * len(m.group()), text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(masked)}
+    declarations = {m.end() - 1 for m in _DECLARED.finditer(masked)}
+    for match in _PNAME.finditer(masked):
+        name = match.group(1) or ""
+        if name == "_" or match.end() - 1 in declarations:  # a blank node, a declaration
+            continue
+        if name in declared or name in PREDEFINED:
+            continue
+        return name, match.start()
+    return None
+
+
 def explain(engine_message: str, text: str) -> SyntaxProblem:
     """The readable form of `engine_message`, the parser's error for the query `text`."""
+    unknown = undeclared_prefix(text)
+    if unknown is not None:
+        row, col = _position(text, unknown[1])
+        message = f"unknown prefix `{unknown[0]}:` at line {row}, column {col}"
+        return SyntaxProblem(message, row, col, engine_message)
     head = _HEAD.match(engine_message.strip())
     if head is None:  # another shape of message: keep its first line only
         first = engine_message.strip().splitlines()[0] if engine_message.strip() else "?"
@@ -81,9 +122,7 @@ def explain(engine_message: str, text: str) -> SyntaxProblem:
         # The engine points just after the prefixed name; report where the name starts.
         found = _PNAME_BEFORE.search(text[:offset])
         if found is not None:
-            start = found.start()
-            row = text.count("\n", 0, start) + 1
-            col = start - (text.rfind("\n", 0, start) + 1) + 1
+            row, col = _position(text, found.start())
             message = f"unknown prefix `{found.group(1) or ''}:` at line {row}, column {col}"
             return SyntaxProblem(message, row, col, engine_message)
         return SyntaxProblem(f"unknown prefix at {where}", line, column, engine_message)
@@ -94,10 +133,10 @@ def explain(engine_message: str, text: str) -> SyntaxProblem:
         return SyntaxProblem(f"{sentence} (at {where})", line, column, engine_message)
     tokens = [a for a in alternatives if not a.startswith("[")]
     near = _near(text, offset)
-    found_text = f" near `{near}`" if near else " at the end of the query"
+    where = f"{where} near `{near}`" if near else f"the end of the query ({where})"
     if not tokens:
-        return SyntaxProblem(f"syntax error at {where}{found_text}", line, column, engine_message)
+        return SyntaxProblem(f"syntax error at {where}", line, column, engine_message)
     shown = ", ".join(tokens[:_SHOWN]) + (", ..." if len(tokens) > _SHOWN else "")
     expected = f"expected {'one of ' if len(tokens) > 1 else ''}{shown}"
-    message = f"syntax error at {where}{found_text}: {expected}"
+    message = f"syntax error at {where}: {expected}"
     return SyntaxProblem(message, line, column, engine_message)

@@ -106,7 +106,7 @@ def test_query_file_and_bad_query(built: tuple[Settings, Any], tmp_path: Path) -
     bad = dlkg("--build-dir", str(settings.build_dir), "query", "SELECT ?x\nWHERE { ?x ?y }")
     assert bad.returncode == 5
     [line] = error_lines(bad.stderr)
-    assert line.startswith("error: syntax error at line 2, column 16"), line
+    assert line.startswith("error: syntax error at the end of the query (line 2, column 16)"), line
     unknown = dlkg("--build-dir", str(settings.build_dir), "query", "ASK { ?x nope:p ?y }")
     assert error_lines(unknown.stderr) == ["error: unknown prefix `nope:` at line 1, column 10"]
 
