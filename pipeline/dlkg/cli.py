@@ -344,13 +344,15 @@ def serve(
 
 def _check_port(host: str, port: int) -> None:
     """Raise UsageError (one line, exit 2) when nothing can listen on host:port."""
+    import os
     import socket
 
     try:
         socket.create_server((host, port)).close()
     except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
         raise UsageError(
-            f"cannot listen on {host}:{port} ({err.strerror or err}); "
+            f"cannot listen on {host}:{port} ({reason}); "
             "stop what uses it or choose another port (make serve PORT=8081, --port)"
         ) from None
 

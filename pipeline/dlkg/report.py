@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -120,7 +121,7 @@ class BuildReport:
         >>> r = BuildReport("b", "s")
         >>> r.issues = [Issue(c, Level.WARNING, "m") for c in ("bib.x", "bib.y", "bib.x")]
         >>> r.warning_summary_lines()
-        ['  bib         3: x 2, y 1']
+        ['  bib          3: x 2, y 1']
         """
         by_code = Counter(i.code for i in self.warnings)
         categories: dict[str, list[tuple[str, int]]] = {}
@@ -131,5 +132,8 @@ class BuildReport:
         for prefix, codes in sorted(categories.items(), key=lambda item: item[0]):
             total = sum(n for _, n in codes)
             shown = ", ".join(f"{name} {n}" for name, n in codes)
-            lines.append(f"  {prefix:<10} {total:>2}: {shown}")
+            head = f"  {prefix:<10} {total:>3}: "
+            lines += textwrap.wrap(
+                shown, 100, initial_indent=head, subsequent_indent=" " * len(head)
+            )
         return lines
