@@ -8,9 +8,9 @@ module is on the path of every command, `dlkg query` included.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -48,26 +48,22 @@ class Cli(click.Group):
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """`dlkg --help` ends by saying which build folder commands would use now."""
         super().format_epilog(ctx, formatter)
-        path, why = default_build_dir()
         with formatter.section("Build folder"):
             formatter.write_text(
-                f"Without --build-dir or DLKG_BUILD_DIR: {describe_default(why)}. "
-                f"Now: {_now(path, why)}."
+                f"Without --build-dir or DLKG_BUILD_DIR: {DEFAULT_RULE}. Now: {_now()}."
             )
 
 
-def describe_default(why: str) -> str:
-    """Path-independent wording (docs/cli.md is generated from --help in any checkout)."""
-    del why
-    return (
-        "inside a dlkg checkout its data/build (where `make serve` builds), "
-        "elsewhere $XDG_DATA_HOME/dlkg (~/.local/share/dlkg)"
-    )
+# Path-independent wording: docs/cli.md is generated from --help, in any checkout.
+DEFAULT_RULE = (
+    "inside a dlkg checkout its data/build (where `make serve` builds), "
+    "elsewhere $XDG_DATA_HOME/dlkg (~/.local/share/dlkg)"
+)
 
 
-def _now(path: Path, why: str) -> str:
-    import os
-
+def _now() -> str:
+    """Which folder a command would use now, without a path where the checkout decides."""
+    path, why = default_build_dir()
     if os.environ.get("DLKG_BUILD_DIR"):
         return f"DLKG_BUILD_DIR = {os.environ['DLKG_BUILD_DIR']}"
     return "this checkout's data/build" if why == "this checkout" else f"{why}, {path}"

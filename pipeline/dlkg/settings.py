@@ -60,7 +60,8 @@ def default_build_dir() -> tuple[Path, str]:
     """
     root = checkout_root()
     if root is not None:
-        return root / "data" / "build", "this checkout"
+        inside = Path.cwd().absolute().is_relative_to(root)
+        return root / "data" / "build", "this checkout" if inside else "dlkg's checkout"
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "dlkg", "per-user"
 

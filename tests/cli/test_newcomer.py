@@ -37,8 +37,13 @@ def dlkg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None)
     )
 
 
-def test_inside_this_checkout_the_build_folder_is_its_data_build() -> None:
+def test_inside_this_checkout_the_build_folder_is_its_data_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO_ROOT / "docs")
     assert default_build_dir() == (REPO_ROOT / "data" / "build", "this checkout")
+    monkeypatch.chdir(tmp_path)  # dlkg still runs from this checkout: its build, named so
+    assert default_build_dir() == (REPO_ROOT / "data" / "build", "dlkg's checkout")
 
 
 def test_a_wheel_uses_the_checkout_it_runs_in_else_the_per_user_folder(
