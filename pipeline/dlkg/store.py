@@ -8,7 +8,6 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .prefixes import PREDEFINED
-from .sparql_syntax import explain
 
 
 def load_store(nquads: bytes, store_dir: Path) -> int:
@@ -46,6 +45,8 @@ def run_query(store: ox.Store, sparql: str, *, union: bool = True) -> object:
     try:
         return store.query(sparql, prefixes=PREDEFINED, use_default_graph_as_union=union)
     except SyntaxError as exc:
+        from .sparql_syntax import explain  # its regexes compile only for a failing query
+
         problem = explain(str(exc), sparql)
         raise QueryError(problem.message, detail=problem.detail) from None
     except (OSError, RuntimeError) as exc:
