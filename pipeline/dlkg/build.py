@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from .checks import cross_source, single_source
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
-from .export import export_dumps
+from .export import add_downloads, export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .model import Resolution
@@ -77,10 +78,14 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
             spec = source.spec
             result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
             _check_complete(source, result)
+            result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
             results.append(result)
     on_step("parse")
     with timer.step("resolve"):
         resolution = resolve(results, curation_dir=settings.curation_dir)
+        # after resolution, without changing its decisions: defects across sources, and the
+        # papers' canonical URLs (the records keep theirs as written)
+        resolution.issues.extend(cross_source(results, resolution))
     on_step("resolve")
     return Parsed(sources, results, resolution)
 
@@ -200,7 +205,17 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        report_json = report.to_json().encode("utf-8")
+        report_csv = report.to_csv().encode("utf-8")
+        (run_dir / "report.json").write_bytes(report_json)
+        (run_dir / "report.csv").write_bytes(report_csv)
+        add_downloads(
+            run_dir / "dumps",
+            [
+                ("report.json", "application/json", report_json),
+                ("report.csv", "text/csv; charset=utf-8", report_csv),
+            ],
+        )
         _publish(settings, run_dir)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

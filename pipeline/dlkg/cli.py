@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .cli_tools import fmt, issues
 from .errors import INTERNAL_ERROR, DlkgError, UsageError
+from .lint import lint
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -404,3 +405,4 @@ def serve(
 
 main.add_command(fmt)
 main.add_command(issues)
+main.add_command(lint)

@@ -1,0 +1,122 @@
+"""Title typos and truncations: against the title words of the record's own link, against the
+same paper's titles in other sources, and titles that end mid-phrase or lack a space."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .. import sources
+from ..model import Resolution
+from ..normalize.identifiers import venue_url_key
+from ..normalize.titles import title_key
+from ..records import Entry, Issue
+from .common import CheckContext, Record, english, records_by_paper, warning
+
+# Words a title does not end with: a title ending so was cut off.
+_DANGLING = frozenset(
+    "a an the of for with and or to in on by via from using into at as than".split()
+)
+_NO_SPACE = re.compile(r"[A-Za-z]{2}[:;][A-Za-z]")
+_KEPT = "kept as written on the list item; the paper's title is resolved across sources"
+
+
+def _typo_pairs(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
+    """Words of `mine` that are not in `theirs` but a small edit away from one of its words."""
+    pairs = []
+    for word in mine:
+        if word in theirs or len(word) < 4 or word.isdigit():
+            continue
+        limit = 1 if len(word) < 6 else 2
+        close = [w for w in theirs if len(w) >= 4 and Levenshtein.distance(word, w) <= limit]
+        if close:
+            pairs.append((word, close[0]))
+    return pairs
+
+
+def check(ctx: CheckContext) -> None:
+    for entry in ctx.result.entries:
+        if entry.title_lang != "en":
+            continue
+        words = title_key(entry.title).split()
+        if words and words[-1] in _DANGLING:
+            ctx.warn(
+                "check.title-mid-phrase",
+                f"the title ends with {words[-1]!r}, mid-phrase: {entry.title!r}",
+                entry.prov,
+                _KEPT,
+            )
+        if _NO_SPACE.search(entry.title):
+            ctx.warn(
+                "check.title-missing-space",
+                f"no space after the punctuation in {entry.title!r}",
+                entry.prov,
+                _KEPT,
+            )
+        _against_link(ctx, entry, words)
+
+
+def _against_link(ctx: CheckContext, entry: Entry, words: list[str]) -> None:
+    """The title words a NIPS or CVF link carries, compared word by word with the title."""
+    for link in entry.links:
+        venue = venue_url_key(link.url)
+        if venue is None or not venue.slug:
+            continue
+        slug = title_key(venue.slug).split()
+        if fuzz.token_set_ratio(" ".join(slug), " ".join(words)) < 60:
+            continue  # the link names another paper: resolution reports that
+        for word, other in _typo_pairs(words, slug):
+            ctx.warn(
+                "check.title-differs-from-link",
+                f"title word {word!r} where its link says {other!r}: {entry.title!r}",
+                entry.prov,
+                _KEPT,
+            )
+
+
+def _title_rank(record: Record) -> int:
+    kind = sources.of_source(record.prov.source_id)
+    return kind.title_rank if kind else 99
+
+
+def cross_check(resolution: Resolution) -> list[Issue]:
+    """Each English record whose title is a small edit from, or a cut-off prefix of, another
+    source's title of the same paper; reported on the worse-ranked title of each pair."""
+    issues: list[Issue] = []
+    for key, records in sorted(records_by_paper(resolution).items()):
+        paper = resolution.papers.get(key)
+        titled = list(english(records))
+        for r in titled:
+            mine = title_key(r.title)
+            for s in titled:
+                theirs = title_key(s.title)
+                if s.prov.source_id == r.prov.source_id or mine == theirs:
+                    continue
+                action = f"the paper's title is {paper.title_en!r}; {_KEPT}" if paper else _KEPT
+                if theirs.startswith(mine + " ") and len(mine.split()) >= 2:
+                    issues.append(
+                        warning(
+                            "cross.title-truncated",
+                            f"title {r.title!r} is cut off; {s.prov} has {s.title!r}",
+                            r.prov,
+                            action,
+                        )
+                    )
+                    break
+                if _title_rank(s) >= _title_rank(r):
+                    continue
+                pairs = _typo_pairs(mine.split(), theirs.split())
+                if pairs and fuzz.ratio(mine, theirs) >= 85:
+                    shown = ", ".join(f"{a!r} for {b!r}" for a, b in pairs)
+                    issues.append(
+                        warning(
+                            "cross.title-typo",
+                            f"title has {shown}; {s.prov} writes {s.title!r}",
+                            r.prov,
+                            action,
+                        )
+                    )
+                    break
+    return issues
