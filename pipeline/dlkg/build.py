@@ -125,6 +125,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     resolution = parsed.resolution
     for source, result in zip(parsed.sources, parsed.results, strict=True):
         report.issues.extend(result.issues)
+        if source.spec.url:
+            report.source_urls[source.spec.id] = source.spec.url
         report.sources.append(
             SourceSummary(
                 id=source.spec.id,

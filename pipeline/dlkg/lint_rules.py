@@ -27,8 +27,15 @@ _BAR = re.compile(r"^\s*-\s*\*\*(\d{4})\*\*\s*:\s*\+(\d+)\s+citations", re.M)
 _TOP100 = 100
 
 
-def _issue(code: str, message: str, entry_or_line: Entry | int, result: ParseResult, *,
-           level: Level = Level.WARNING, action: str = "") -> Issue:
+def _issue(
+    code: str,
+    message: str,
+    entry_or_line: Entry | int,
+    result: ParseResult,
+    *,
+    level: Level = Level.WARNING,
+    action: str = "",
+) -> Issue:
     from .records import Provenance
 
     if isinstance(entry_or_line, Entry):
@@ -63,29 +70,53 @@ def _citations(path: Path | None) -> dict[str, int]:
     return counts
 
 
-def contribution_rules(text: str, result: ParseResult, citations: Path | None = None) -> list[Issue]:
+def contribution_rules(
+    text: str, result: ParseResult, citations: Path | None = None
+) -> list[Issue]:
     issues: list[Issue] = []
     papers = [e for e in result.entries if e.year is not None or e.authors]
     for e in papers:
         odd = [a for a in e.authors if not _NAME.match(a.strip().rstrip("."))]
         if odd:
-            issues.append(_issue("lint.author-format", f"authors {odd} not written as "
-                                 "initials and family name (e.g. 'G. Hinton')", e, result))
+            issues.append(
+                _issue(
+                    "lint.author-format",
+                    f"authors {odd} not written as initials and family name (e.g. 'G. Hinton')",
+                    e,
+                    result,
+                )
+            )
         if len(e.authors) > 2:
-            issues.append(_issue("lint.too-many-authors", f"{len(e.authors)} authors named: "
-                                 "with more than two, name the first and write 'et al.'", e, result))
+            issues.append(
+                _issue(
+                    "lint.too-many-authors",
+                    f"{len(e.authors)} authors named: "
+                    "with more than two, name the first and write 'et al.'",
+                    e,
+                    result,
+                )
+            )
     top = [e for e in papers if e.section_key in {s.key for s in result.sections if s.top100}]
     if top and len(top) != _TOP100:
         first = min(s.prov.line for s in result.sections if s.top100)
-        issues.append(_issue("lint.top100-count", f"the top-100 sections hold {len(top)} papers",
-                             first, result))
+        issues.append(
+            _issue(
+                "lint.top100-count", f"the top-100 sections hold {len(top)} papers", first, result
+            )
+        )
     bars = {int(y): int(n) for y, n in _BAR.findall(text)}
     counts = _citations(citations)
     for e in top:
         known = [counts[k] for k in [*identifiers(e), title_key(e.title)] if k in counts]
         if known and e.year in bars and known[0] < bars[e.year]:
-            issues.append(_issue("lint.citation-bar", f"{known[0]} citations, below the "
-                                 f"{e.year} bar of +{bars[e.year]}", e, result))
+            issues.append(
+                _issue(
+                    "lint.citation-bar",
+                    f"{known[0]} citations, below the {e.year} bar of +{bars[e.year]}",
+                    e,
+                    result,
+                )
+            )
     issues += _duplicates(result)
     return issues
 
@@ -100,12 +131,19 @@ def _duplicates(result: ParseResult) -> list[Issue]:
         for earlier, their_ids, their_key in seen:
             years_differ = None not in (e.year, earlier.year) and e.year != earlier.year
             alike = len(key) > 10 and fuzz.ratio(key, their_key) >= 95 and not years_differ
-            same = ids & their_ids or alike
+            shared = ids & their_ids
+            same = sorted(shared) if shared else "a title alike" if alike else None
             if same:
-                issues.append(_issue("lint.duplicate-entry", f"the paper of line "
-                                     f"{earlier.prov.line} again ({sorted(same) if isinstance(same, set) else 'title'})",
-                                     e, result, level=Level.ERROR,
-                                     action="both entries kept; one paper, two list items"))
+                issues.append(
+                    _issue(
+                        "lint.duplicate-entry",
+                        f"the paper of line {earlier.prov.line} again ({same})",
+                        e,
+                        result,
+                        level=Level.ERROR,
+                        action="both entries kept; one paper, two list items",
+                    )
+                )
                 break
         seen.append((e, ids, key))
     return issues
@@ -131,8 +169,11 @@ def against_build(result: ParseResult, build_dir: Path) -> list[Issue]:
     if not result.entries:
         return []
     known: dict[str, str] = {}
-    for row in _rows(store, "?p a schema:ScholarlyArticle ; schema:name ?name "
-                     "OPTIONAL { ?p dlkg:arxivId ?arxiv } OPTIONAL { ?p bibo:doi ?doi }"):
+    for row in _rows(
+        store,
+        "?p a schema:ScholarlyArticle ; schema:name ?name "
+        "OPTIONAL { ?p dlkg:arxivId ?arxiv } OPTIONAL { ?p bibo:doi ?doi }",
+    ):
         paper = row["p"].value
         known[f"title:{title_key(row['name'].value)}"] = paper
         if row["arxiv"] is not None:
@@ -145,15 +186,29 @@ def against_build(result: ParseResult, build_dir: Path) -> list[Issue]:
     for e in result.entries:
         if title_key(e.title) in stated:
             continue
-        for key in sorted(identifiers(e)) + [f"title:{title_key(e.title)}"]:
+        for key in [*sorted(identifiers(e)), f"title:{title_key(e.title)}"]:
             if key in known:
-                issues.append(_issue("lint.duplicate-of-built", f"new entry names {known[key]} "
-                                     f"({key}), already in the dataset", e, result,
-                                     level=Level.ERROR, action="not added; the paper exists"))
+                issues.append(
+                    _issue(
+                        "lint.duplicate-of-built",
+                        f"new entry names {known[key]} ({key}), already in the dataset",
+                        e,
+                        result,
+                        level=Level.ERROR,
+                        action="not added; the paper exists",
+                    )
+                )
                 break
     for s in result.sections:
         if s.title not in labels:
-            issues.append(_issue("lint.new-section", f"section {s.title!r} is not one of the "
-                                 "built list's sections (Contributing.md: sections are not to "
-                                 "be added or modified)", s.prov.line, result))
+            issues.append(
+                _issue(
+                    "lint.new-section",
+                    f"section {s.title!r} is not one of the "
+                    "built list's sections (Contributing.md: sections are not to "
+                    "be added or modified)",
+                    s.prov.line,
+                    result,
+                )
+            )
     return issues

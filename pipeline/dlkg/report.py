@@ -12,13 +12,24 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalogue import category_of, handling_of
+from .common import upstream_line_url
 from .model import Merge, NearMiss
 from .records import Issue, Level
 
-CSV_FIELDS = ("source_id", "line", "where", "level", "category", "code", "message", "action")
+CSV_FIELDS = (
+    "source_id",
+    "line",
+    "where",
+    "level",
+    "category",
+    "code",
+    "message",
+    "action",
+    "upstream",
+)
 
 
-def issue_row(i: Issue) -> dict[str, Any]:
+def issue_row(i: Issue, source_urls: dict[str, str] | None = None) -> dict[str, Any]:
     """One issue as report.json / report.csv write it: the source named by its id
     (`awesome-readme:89`), its category, and what the pipeline did about it."""
     return {
@@ -30,6 +41,10 @@ def issue_row(i: Issue) -> dict[str, Any]:
         "source_id": i.where.source_id if i.where else None,
         "line": i.where.line if i.where else None,
         "action": i.action or handling_of(i.code),
+        # the line on GitHub at the pinned commit, for sources downloaded from GitHub
+        "upstream": upstream_line_url((source_urls or {}).get(i.where.source_id), i.where.line)
+        if i.where
+        else None,
     }
 
 
@@ -79,6 +94,7 @@ class BuildReport:
     graph_triples: dict[str, int] = field(default_factory=dict)
     shacl_warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    source_urls: dict[str, str] = field(default_factory=dict)  # source id -> pinned raw URL
 
     @property
     def warnings(self) -> list[Issue]:
@@ -103,7 +119,7 @@ class BuildReport:
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for i in self.issues:
-            writer.writerow(issue_row(i))
+            writer.writerow(issue_row(i, self.source_urls))
         return out.getvalue()
 
     def to_json(self) -> str:
@@ -116,7 +132,7 @@ class BuildReport:
             "graph_triples": self.graph_triples,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "issue_categories": self.category_counts(),
-            "issues": [issue_row(i) for i in self.issues],
+            "issues": [issue_row(i, self.source_urls) for i in self.issues],
             "shacl_warnings": self.shacl_warnings,
             "merges": [asdict(m) for m in self.merges],
             "near_misses": [asdict(n) for n in self.near_misses],

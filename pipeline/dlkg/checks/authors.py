@@ -54,7 +54,9 @@ def _typo_of(mine: str, theirs: str) -> tuple[str, str] | None:
 def _uses(resolution: Resolution, key: str) -> str:
     paper = resolution.papers[key]
     state = "complete" if paper.authors_complete else "incomplete"
-    return f"the paper keeps {len(paper.authorships)} authors ({state}); the record is kept as stated"
+    return (
+        f"the paper keeps {len(paper.authorships)} authors ({state}); the record is kept as stated"
+    )
 
 
 def cross_check(resolution: Resolution) -> list[Issue]:

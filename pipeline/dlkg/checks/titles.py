@@ -17,7 +17,8 @@ from .common import CheckContext, Record, english, records_by_paper, warning
 
 # Words a title does not end with: a title ending so was cut off.
 _DANGLING = frozenset(
-    "a an the of for with and or to in on by via from using into at as than".split()
+    {"a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "by", "via"}
+    | {"from", "using", "into", "at", "as", "than"}
 )
 _NO_SPACE = re.compile(r"[A-Za-z]{2}[:;][A-Za-z]")
 _KEPT = "kept as written on the list item; the paper's title is resolved across sources"
@@ -36,7 +37,48 @@ def _typo_pairs(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+_GLUED = re.compile(r"[a-z]{3}[A-Z]{3,}")  # "Computer VisionECCV": two words glued
+_WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+def _note_typos(ctx: CheckContext) -> None:
+    """Words of the notes and venues used once that are one edit from a word the same source
+    uses at least twice ("Oustanding" beside "Outstanding"), and words glued together."""
+    counts: dict[str, int] = {}
+    texts = [(e, f"{e.note or ''} {e.venue or ''}") for e in ctx.result.entries]
+    for _, text in texts:
+        for w in _WORD.findall(text):
+            counts[w.lower()] = counts.get(w.lower(), 0) + 1
+    for entry, text in texts:
+        for glued in _GLUED.findall(entry.venue or ""):
+            ctx.warn(
+                "check.text-typo",
+                f"words glued together in the venue {entry.venue!r} ({glued!r})",
+                entry.prov,
+                "kept as written on the list item",
+            )
+        for w in _WORD.findall(text):
+            low = w.lower()
+            if counts[low] > 1:
+                continue
+            close = [
+                k
+                for k, n in counts.items()
+                if n > 1
+                and Levenshtein.distance(k, low) == 1
+                and not (k.startswith(low) or low.startswith(k))  # optimize / optimizer
+            ]
+            if close:
+                ctx.warn(
+                    "check.text-typo",
+                    f"{w!r} where the source elsewhere writes {close[0]!r}",
+                    entry.prov,
+                    "kept as written on the list item",
+                )
+
+
 def check(ctx: CheckContext) -> None:
+    _note_typos(ctx)
     for entry in ctx.result.entries:
         if entry.title_lang != "en":
             continue

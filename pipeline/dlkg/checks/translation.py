@@ -39,6 +39,13 @@ def check(ctx: CheckContext) -> None:
     if ctx.kind not in ("zh-roadmap-blog", "zh-awesome-list"):
         return
     for number, line in enumerate(ctx.lines, start=1):
+        if re.search(r"《[^》]*\]\(", line):
+            ctx.warn(
+                "check.link-in-title",
+                "a Markdown link inside a 《title》 splits the title",
+                number,
+                "the link text is read as part of the title",
+            )
         for wrong, right in ZH_MISSPELLINGS.items():
             if wrong in line:
                 ctx.warn(
@@ -56,7 +63,9 @@ def cross_check(resolution: Resolution) -> list[Issue]:
     zh_heads: dict[str, list[tuple[str, Entry]]] = {}
     for item in resolution.items:
         e = item.entry
-        english = [r for r in records[item.paper_key] if isinstance(r, Entry) and r.title_lang == "en"]
+        english = [
+            r for r in records[item.paper_key] if isinstance(r, Entry) and r.title_lang == "en"
+        ]
         if e.list_id == "zh-awesome" and e.title_lang != "en":
             issues += _added_facts(e, [r for r in english if r.list_id == "awesome"], "")
             head = re.split(r"[：:]", e.title)[0].strip()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from ..normalize.identifiers import arxiv_id_from_text, arxiv_id_from_url
+from ..normalize.urls import venue_year
 from ..records import BibEntry, Entry
 from .common import CheckContext
 
@@ -40,7 +41,25 @@ def _arxiv_of(record: Entry | BibEntry) -> str | None:
     return arxiv_id_from_text(record.venue or "")
 
 
+def _against_link(ctx: CheckContext, entry: Entry) -> None:
+    """A year before the proceedings year its own link names, or three or more years after."""
+    for link in entry.links:
+        linked = venue_year(link.url)
+        if linked is None or entry.year is None:
+            continue
+        if entry.year < linked or entry.year >= linked + 3:
+            ctx.warn(
+                "check.year-differs-from-link",
+                f"year {entry.year}, but its link is from the proceedings of {linked}: {link.url}",
+                entry.prov,
+                _KEPT,
+            )
+            return
+
+
 def check(ctx: CheckContext) -> None:
+    for entry in ctx.result.entries:
+        _against_link(ctx, entry)
     records: list[Entry | BibEntry] = [*ctx.result.entries, *ctx.result.bib_entries]
     for record in records:
         arxiv = _arxiv_of(record)

@@ -95,7 +95,11 @@ def canonical_url(url: str, *, https: bool | None = None) -> str:
     if not parts.query:
         path = _PATH_JUNK.sub("", path)
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING.match(k)
+        ]
     )
     netloc = parts.netloc.lower()
     if parts.hostname == _ARXIV_IP:
@@ -152,15 +156,34 @@ def url_defects(url: str, label: str = "") -> list[UrlDefect]:
         found.append(UrlDefect("odd-port", f"the host answers on port {port}", canonical))
     try:
         ipaddress.ip_address(host)
-        found.append(UrlDefect("ip-host", f"an IP address ({host}) instead of a host name", canonical))
+        found.append(
+            UrlDefect("ip-host", f"an IP address ({host}) instead of a host name", canonical)
+        )
     except ValueError:
         pass
     mirror = mirror_of(url)
     if mirror:
         found.append(UrlDefect("unofficial-mirror", f"{host} is {mirror}", canonical))
+    if host.endswith("aclweb.org") and re.search(r"/[A-Z]\d{2}-\d(?:\.pdf)?$", parts.path):
+        found.append(UrlDefect("volume-link", "links a whole proceedings volume", canonical))
     if label == "pdf" and looks_like_page(clean_url(url)):
         found.append(UrlDefect("pdf-link-to-page", "a [pdf] link to an HTML page", canonical))
     return found
+
+
+_VENUE_YEAR = re.compile(
+    r"(?:cvpr|iccv|eccv|icml|nips|aistats|ijrr|iclr|acl|emnlp)[_-]?((?:19|20)\d\d)(?!\d)", re.I
+)
+
+
+def venue_year(url: str) -> int | None:
+    """The year a proceedings link names in its path (`content_cvpr_2014`, `icml2010_...`).
+
+    >>> venue_year("http://machinelearning.wustl.edu/mlpapers/paper_files/icml2010_JiXYY10.pdf")
+    2010
+    """
+    found = _VENUE_YEAR.search(urlsplit(url).path)
+    return int(found.group(1)) if found else None
 
 
 def scheme_key(url: str) -> str:
