@@ -97,7 +97,7 @@ def contribution_rules(
                 )
             )
     top = [e for e in papers if e.section_key in {s.key for s in result.sections if s.top100}]
-    if top and len(top) != _TOP100:
+    if top and len(top) != _TOP100 and re.search(r"\btop[ -]?100\b", text, re.I):
         first = min(s.prov.line for s in result.sections if s.top100)
         issues.append(
             _issue(

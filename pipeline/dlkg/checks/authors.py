@@ -119,22 +119,32 @@ def cross_check(resolution: Resolution) -> list[Issue]:
 
 
 def _typos(named: list[Record], action: str) -> list[Issue]:
+    """A name spelt a small edit away from the same position's name in another source: the
+    spelling fewer records use is the typo (on a tie, the worse-ranked source's)."""
     issues: list[Issue] = []
+    support: dict[str, int] = {}
+    for r in named:
+        for token in {t for name in r.authors for t in _tokens(name)}:
+            support[token] = support.get(token, 0) + 1
     seen: set[tuple[str, str]] = set()
     for r in named:
         for s in named:
-            if _rank(s) >= _rank(r) or s.prov.source_id == r.prov.source_id:
+            if s.prov.source_id == r.prov.source_id:
                 continue
             for i, (mine, theirs) in enumerate(zip(r.authors, s.authors, strict=False), 1):
                 typo = _typo_of(mine, theirs)
-                if typo and (typo[0], str(r.prov)) not in seen:
-                    seen.add((typo[0], str(r.prov)))
-                    issues.append(
-                        warning(
-                            "cross.author-name-typo",
-                            f"author {i} written {mine!r}; {s.prov} writes {theirs!r}",
-                            r.prov,
-                            action,
-                        )
+                if typo is None or (typo[0], str(r.prov)) in seen:
+                    continue
+                ours, other = support.get(typo[0], 0), support.get(typo[1], 0)
+                if ours > other or (ours == other and _rank(r) <= _rank(s)):
+                    continue
+                seen.add((typo[0], str(r.prov)))
+                issues.append(
+                    warning(
+                        "cross.author-name-typo",
+                        f"author {i} written {mine!r}; {s.prov} writes {theirs!r}",
+                        r.prov,
+                        action,
                     )
+                )
     return issues

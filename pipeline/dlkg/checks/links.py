@@ -21,8 +21,11 @@ def check(ctx: CheckContext) -> None:
         for link in entry.links:
             for d in url_defects(link.url, link.kind):
                 action = f"canonical URL {d.canonical} used on the paper; {_KEPT}"
-                if d.suffix in ("unofficial-mirror", "pdf-link-to-page"):
-                    action = f"kept as written; {_KEPT}"
+                unchanged = (
+                    d.canonical.split("://", 1)[-1] == clean_url(link.url).split("://", 1)[-1]
+                )
+                if unchanged or d.suffix in ("unofficial-mirror", "pdf-link-to-page"):
+                    action = f"kept as written; {_KEPT}"  # nothing to clean but the scheme
                 ctx.warn(f"check.{d.suffix}", f"{d.message}: {link.url}", entry.prov, action)
             scheme = clean_url(link.url).split("://", 1)[0].lower()
             schemes[scheme_key(link.url)].setdefault(scheme, entry.prov)
