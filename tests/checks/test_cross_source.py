@@ -60,8 +60,9 @@ def test_titles_cut_off_or_a_small_edit_from_a_better_source(
     checked: tuple[Resolution, list[Issue]],
 ) -> None:
     _, issues = checked
-    assert at(issues, "cross.title-truncated") == ["awesome-readme:15"]
+    assert at(issues, "cross.title-truncated") == ["awesome-readme:16"]
     assert at(issues, "cross.title-typo") == ["roadmap-readme:9"]  # network / networks
+    assert at(issues, "cross.title-case") == ["awesome-bib:19"]  # Vqa for VQA
 
 
 def test_http_and_https_of_one_link_give_one_https_url_on_the_paper(

@@ -21,7 +21,7 @@ PINNED = {
     "authors": 12,
     "year": 11,
     "structure": 8,
-    "title": 6,
+    "title": 31,
     "formatting": 3,
 }
 

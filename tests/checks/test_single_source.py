@@ -97,6 +97,13 @@ def test_chinese_misspellings_and_links_inside_titles(fixtures_dir: Path) -> Non
     assert found(issues) == {(11, "check.translation-typo"), (17, "check.link-in-title")}
 
 
+def test_a_bibtex_title_ending_with_a_period(fixtures_dir: Path) -> None:
+    text = (fixtures_dir / "cross_bib_full_lists.bib").read_text(encoding="utf-8")
+    result = parse_text("bibtex", text, source_id="awesome-bib", path="x.bib")
+    issues = single_source("bibtex", text, result, "x.bib")
+    assert found(issues) == {(19, "check.title-trailing-period")}
+
+
 def test_a_clean_list_gives_no_check_warning(fixtures_dir: Path) -> None:
     text = "## Contents\n\n* [A](#a)\n\n### A\n- **Adam** (2014), D. Kingma and J. Ba [[pdf]](https://arxiv.org/pdf/1412.6980)\n"
     result = parse_text("awesome-list", text, source_id="awesome-readme", path="x.md")

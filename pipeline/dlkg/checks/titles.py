@@ -79,6 +79,14 @@ def _note_typos(ctx: CheckContext) -> None:
 
 def check(ctx: CheckContext) -> None:
     _note_typos(ctx)
+    for bib in ctx.result.bib_entries:
+        if bib.title.rstrip().endswith(".") and not bib.title.rstrip().endswith("..."):
+            ctx.warn(
+                "check.title-trailing-period",
+                f"the title ends with a period: {bib.title!r}",
+                bib.prov,
+                "period dropped from the paper's title; the BibTeX record keeps it",
+            )
     for entry in ctx.result.entries:
         if entry.title_lang != "en":
             continue
@@ -118,6 +126,26 @@ def _against_link(ctx: CheckContext, entry: Entry, words: list[str]) -> None:
             )
 
 
+def _words(title: str) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z0-9]*", title)
+
+
+def _upper(word: str) -> int:
+    return sum(c.isupper() for c in word)
+
+
+def _lost_capitals(mine: str, theirs: str) -> list[str]:
+    """Words written with at most one capital where the other title capitalises them inside
+    (an acronym or a name lost its capitals: "Eie" for "EIE", "Vqa" for "VQA")."""
+    other = {w.casefold(): w for w in _words(theirs) if _upper(w[1:]) >= 1}
+    return [w for w in _words(mine) if w.casefold() in other and _upper(w) <= 1 and len(w) > 1]
+
+
+def _capitals_of(words: list[str], theirs: str) -> list[str]:
+    by_fold = {w.casefold(): w for w in _words(theirs)}
+    return [by_fold.get(w.casefold(), w) for w in words]
+
+
 def _title_rank(record: Record) -> int:
     kind = sources.of_source(record.prov.source_id)
     return kind.title_rank if kind else 99
@@ -132,11 +160,26 @@ def cross_check(resolution: Resolution) -> list[Issue]:
         titled = list(english(records))
         for r in titled:
             mine = title_key(r.title)
+            cased = False
             for s in titled:
                 theirs = title_key(s.title)
-                if s.prov.source_id == r.prov.source_id or mine == theirs:
+                if s.prov.source_id == r.prov.source_id:
                     continue
                 action = f"the paper's title is {paper.title_en!r}; {_KEPT}" if paper else _KEPT
+                lost = [] if cased else _lost_capitals(r.title, s.title)
+                if lost:
+                    cased = True  # once per record, naming the first source that capitalises
+                    shown = ", ".join(_capitals_of(lost, s.title))
+                    issues.append(
+                        warning(
+                            "cross.title-case",
+                            f"{', '.join(lost)} where {s.prov} writes {shown}",
+                            r.prov,
+                            action,
+                        )
+                    )
+                if mine == theirs:
+                    continue
                 if theirs.startswith(mine + " ") and len(mine.split()) >= 2:
                     issues.append(
                         warning(
