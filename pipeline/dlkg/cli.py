@@ -6,6 +6,7 @@ down. User errors print one line and exit with the code of errors.py; --debug sh
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -289,7 +290,9 @@ def explain(ctx: click.Context, what: str) -> None:
     key = what
     if what.startswith(settings.base_iri):
         key = what[len(settings.base_iri) :].split("/", 1)[-1]
-    click.echo(explain_node(parsed.resolution, key))
+    # the parsers' and single-source checks' issues too, so every warning on a record shows
+    issues = [*parsed.resolution.issues, *(i for r in parsed.results for i in r.issues)]
+    click.echo(explain_node(dataclasses.replace(parsed.resolution, issues=issues), key))
 
 
 @main.command()

@@ -80,3 +80,17 @@ def test_report_json_and_csv_give_category_action_and_upstream_line(built: Any) 
     offered = {f.name: f for f in list_dumps(dumps)}
     assert offered["report.csv"].media_type.startswith("text/csv")
     assert offered["report.json"].media_type == "application/json"
+
+
+def test_explain_names_sources_by_id_and_shows_each_record_s_warnings(
+    upstream_dir: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from dlkg.cli import main
+
+    args = ["--build-dir", str(tmp_path), "--mirror", str(upstream_dir), "--offline"]
+    result = CliRunner().invoke(main, [*args, "explain", "paper/arxiv-1607.06450"])
+    assert result.exit_code == 0, result.output
+    assert "roadmap-readme:73" in result.output and "README.md:73" not in result.output
+    assert "[check.tracking-parameters]" in result.output
