@@ -75,7 +75,11 @@ def _column(text: str, message: str) -> int:
 
 
 def lint_file(
-    path: Path, kind: str | None, build_dir: Path | None, citations: Path | None = None
+    path: Path,
+    kind: str | None,
+    build_dir: Path | None,
+    citations: Path | None = None,
+    criteria: Path | None = None,
 ) -> list[Finding]:
     """Every finding of one file; raises UsageError when it cannot be read or typed."""
     try:
@@ -90,7 +94,7 @@ def lint_file(
     issues = list(result.issues)
     issues += single_source(kind, text, result, path.name)
     if kind == "awesome-list":
-        issues += contribution_rules(text, result, citations)
+        issues += contribution_rules(text, result, citations, criteria)
     if build_dir is not None:
         issues += check_against_build(result, build_dir)
     lines = text.splitlines()
@@ -141,6 +145,11 @@ def render(findings: list[Finding], fmt: str) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="TSV of citation counts (arXiv:ID / doi:DOI / title, tab, count) for the year bars.",
 )
+@click.option(
+    "--criteria",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Another file stating the citation bars (Contributing.md): report bars that differ.",
+)
 @click.pass_context
 def lint(
     ctx: click.Context,
@@ -150,6 +159,7 @@ def lint(
     strict: bool,
     against_build: bool,
     citations: Path | None,
+    criteria: Path | None,
 ) -> None:
     """Check local copies of the lists: parsers, single-source checks, contribution rules.
 
@@ -164,7 +174,7 @@ def lint(
             raise UsageError(f"--against-build: no build at {build_dir}; run `dlkg build` first")
     findings: list[Finding] = []
     for path in files:
-        findings += lint_file(path, kind, build_dir, citations)
+        findings += lint_file(path, kind, build_dir, citations, criteria)
     text = render(findings, fmt)
     if text:
         click.echo(text)

@@ -70,8 +70,28 @@ def _citations(path: Path | None) -> dict[str, int]:
     return counts
 
 
+def _criteria_differ(text: str, result: ParseResult, criteria: Path) -> list[Issue]:
+    """Each year whose bar in the list differs from the bar in another criteria file (the
+    README and Contributing.md of the awesome list state different bars)."""
+    other = {int(y): int(n) for y, n in _BAR.findall(criteria.read_text(encoding="utf-8"))}
+    issues = []
+    for m in _BAR.finditer(text):
+        year, bar = int(m.group(1)), int(m.group(2))
+        if year in other and other[year] != bar:
+            line = text.count("\n", 0, m.start()) + 1
+            issues.append(
+                _issue(
+                    "lint.criteria-differ",
+                    f"the {year} bar is +{bar} here but +{other[year]} in {criteria.name}",
+                    line,
+                    result,
+                )
+            )
+    return issues
+
+
 def contribution_rules(
-    text: str, result: ParseResult, citations: Path | None = None
+    text: str, result: ParseResult, citations: Path | None = None, criteria: Path | None = None
 ) -> list[Issue]:
     issues: list[Issue] = []
     papers = [e for e in result.entries if e.year is not None or e.authors]
@@ -105,6 +125,8 @@ def contribution_rules(
             )
         )
     bars = {int(y): int(n) for y, n in _BAR.findall(text)}
+    if criteria is not None and criteria.is_file():
+        issues += _criteria_differ(text, result, criteria)
     counts = _citations(citations)
     for e in top:
         known = [counts[k] for k in [*identifiers(e), title_key(e.title)] if k in counts]

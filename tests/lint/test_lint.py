@@ -142,3 +142,18 @@ def test_against_the_build_a_new_entry_repeating_a_paper_is_an_error(
     assert "arxiv:1412.6980" in built_dup[0]["message"]
     assert [r["line"] for r in rows if r["code"] == "lint.new-section"] == [215]
     assert result.exit_code == 1
+
+
+def test_bars_that_differ_from_another_criteria_file(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("- **2016** :  +60 citations\n- **2015** :  +200 citations\n\n" + CLEAN)
+    contributing = tmp_path / "Contributing.md"
+    contributing.write_text(
+        "- **2016** :  +20 citations (:sparkles: +50)\n- **2015** :  +200 citations\n"
+    )
+    result = lint("--criteria", str(contributing), str(path))
+    differ = [x for x in result.output.splitlines() if "lint.criteria-differ" in x]
+    assert differ == [
+        f"{path}:1:1: warning lint.criteria-differ "
+        "the 2016 bar is +60 here but +20 in Contributing.md"
+    ]
