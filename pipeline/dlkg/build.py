@@ -21,7 +21,7 @@ from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
-from .export import add_downloads, export_dumps
+from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .model import Resolution
@@ -207,17 +207,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        report_json = report.to_json().encode("utf-8")
-        report_csv = report.to_csv().encode("utf-8")
-        (run_dir / "report.json").write_bytes(report_json)
-        (run_dir / "report.csv").write_bytes(report_csv)
-        add_downloads(
-            run_dir / "dumps",
-            [
-                ("report.json", "application/json", report_json),
-                ("report.csv", "text/csv; charset=utf-8", report_csv),
-            ],
-        )
+        (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
+        add_downloads(run_dir / "dumps", report_downloads(run_dir))
         _publish(settings, run_dir)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

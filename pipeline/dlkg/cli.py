@@ -242,7 +242,7 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path | None) -> None:
     """Write Turtle, N-Triples, TriG, N-Quads and JSON-LD dumps with SHA256SUMS."""
-    from .export import export_dumps
+    from .export import add_downloads, export_dumps, report_downloads
     from .iris import IriMinter
     from .resources import ontology_dir
     from .store import open_read_only
@@ -250,12 +250,14 @@ def export(ctx: click.Context, out: Path | None) -> None:
     settings = _settings(ctx)
     store = open_read_only(settings.store_dir)
     target = out or settings.dumps_dir
-    for dump in export_dumps(
+    dumps = export_dumps(
         store,
         target,
         minter=IriMinter(settings.base_iri),
         context_path=ontology_dir() / "context.jsonld",
-    ):
+    )
+    # the build's report goes with the dumps it describes
+    for dump in [*dumps, *add_downloads(target, report_downloads(settings.current_dir))]:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 

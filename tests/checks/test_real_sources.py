@@ -94,3 +94,18 @@ def test_explain_names_sources_by_id_and_shows_each_record_s_warnings(
     assert result.exit_code == 0, result.output
     assert "roadmap-readme:73" in result.output and "README.md:73" not in result.output
     assert "[check.tracking-parameters]" in result.output
+
+
+def test_dlkg_export_offers_the_report_with_the_dumps(built: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dlkg.cli import main
+
+    settings, _ = built
+    out = tmp_path / "dumps"
+    args = ["--build-dir", str(settings.build_dir), "export", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    sums = (out / "SHA256SUMS").read_text(encoding="ascii")
+    assert "  report.csv\n" in sums and "  report.json\n" in sums
+    assert (out / "report.csv").read_bytes() == (settings.current_dir / "report.csv").read_bytes()
