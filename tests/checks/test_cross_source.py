@@ -86,6 +86,8 @@ def test_what_the_translations_add_or_name_differently(
     assert at(issues, "cross.translation-adds-venue") == ["zh-roadmap-blog:11"]
     assert at(issues, "cross.translation-name-split") == ["zh-roadmap-blog:17", "zh-roadmap-blog:5"]
     assert at(issues, "cross.translation-author-count") == ["zh-roadmap-blog:17"]
+    assert at(issues, "cross.translation-adds-detail") == ["zh-roadmap-blog:11"]  # 谷歌
+    assert at(issues, "cross.translation-stars-differ") == ["zh-roadmap-blog:11"]  # 5 for 3
     assert at(issues, "cross.translation-typo") == ["zh-roadmap-blog:11", "zh-roadmap-blog:5"]
     # Batch renormalization translated as batch normalization
     assert at(issues, "cross.zh-title-names-other-paper") == ["zh-awesome:14"]

@@ -26,6 +26,17 @@ from .common import CheckContext, records_by_paper, warning
 # Misspellings of technical terms seen in Chinese machine-learning writing: written -> meant.
 ZH_MISSPELLINGS = {"卷机": "卷积", "卷基": "卷积", "神精": "神经", "梯渡": "梯度"}
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+# Organisations a commentary may credit, with their Chinese names.
+_ORGS = {
+    "Google": ("Google", "谷歌"),
+    "DeepMind": ("DeepMind",),
+    "Stanford": ("Stanford", "斯坦福"),
+    "Microsoft": ("Microsoft", "微软"),
+    "Baidu": ("Baidu", "百度"),
+    "Facebook": ("Facebook", "脸书"),
+    "OpenAI": ("OpenAI",),
+}
+_STARS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _VENUES = ("ICML", "NIPS", "CVPR", "ICLR", "ECCV", "ICCV", "AAAI", "ACL", "EMNLP", "ICASSP")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-3]\d)(?!\d)")
 _SPLIT = re.compile(r"([A-Z][a-z]+)\s*[与和、]\s*([A-Z][a-z]+)")
@@ -115,6 +126,32 @@ def _added_facts(e: Entry, english: list[Entry], text: str) -> list[Issue]:
             )
         )
     english_text = " ".join(f"{r.title} {r.venue or ''} {r.note or ''}" for r in english)
+    credited = [
+        org
+        for org, names in _ORGS.items()
+        if any(n in text for n in names) and org.lower() not in english_text.lower()
+    ]
+    if credited:
+        issues.append(
+            warning(
+                "cross.translation-adds-detail",
+                f"the translation credits {' '.join(credited)}; the English entry does not",
+                e.prov,
+                _KEPT,
+            )
+        )
+    stars = re.search(r"([一二两三四五])星推荐", text)
+    rated = [r.stars for r in english if r.stars]
+    if stars and rated and _STARS[stars.group(1)] != rated[0]:
+        issues.append(
+            warning(
+                "cross.translation-stars-differ",
+                f"the translation recommends {stars.group(0)}; {english[0].prov} rates "
+                f"{rated[0]} stars",
+                e.prov,
+                _KEPT,
+            )
+        )
     for venue in _VENUES:
         if re.search(rf"\b{venue}\b", text) and not re.search(rf"\b{venue}\b", english_text, re.I):
             issues.append(
