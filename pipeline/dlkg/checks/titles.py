@@ -38,7 +38,7 @@ def _typo_pairs(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
 
 
 _GLUED = re.compile(r"[a-z]{3}[A-Z]{3,}")  # "Computer VisionECCV": two words glued
-_WORD = re.compile(r"[A-Za-z]{6,}")
+_WORD = re.compile(r"\b(?:[A-Za-z]{6,}|[A-Z]{4,5})\b")  # long words and venue acronyms
 
 
 def _note_typos(ctx: CheckContext) -> None:
@@ -50,6 +50,14 @@ def _note_typos(ctx: CheckContext) -> None:
         for w in _WORD.findall(text):
             counts[w.lower()] = counts.get(w.lower(), 0) + 1
     for entry, text in texts:
+        line = ctx.lines[entry.prov.line - 1] if entry.prov.line <= len(ctx.lines) else ""
+        if "\t" in line:
+            ctx.warn(
+                "check.text-typo",
+                "a tab character inside the entry",
+                entry.prov,
+                "read as a space",
+            )
         for glued in _GLUED.findall(entry.venue or ""):
             ctx.warn(
                 "check.text-typo",

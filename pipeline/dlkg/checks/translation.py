@@ -240,6 +240,16 @@ def _vocabulary(resolution: Resolution) -> Counter[str]:
 def _latin_typos(e: Entry, vocabulary: Counter[str]) -> list[Issue]:
     """Latin words of the commentary used once that are a transposition of a known word."""
     issues = []
+    for word, digit in set(re.findall(r"\b([A-Za-z]{4,})(\d)(?![\d.])", e.commentary or "")):
+        if vocabulary[word.lower()] > 1:
+            issues.append(
+                warning(
+                    "cross.translation-typo",
+                    f"a stray digit after {word!r}: {word + digit!r}",
+                    e.prov,
+                    "kept as written (commentary text)",
+                )
+            )
     for word in set(_LATIN.findall(e.commentary or "")):
         low = word.lower()
         if vocabulary[low] > 1:
