@@ -13,8 +13,9 @@ paper the built dataset already has, and every section must be one the built lis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz
 
@@ -179,7 +180,8 @@ def _rows(store: object, pattern: str) -> list[Any]:
         f"PREFIX schema: <{SCHEMA}> PREFIX dlkg: <{DLKG_NS}> PREFIX bibo: <{BIBO}> "
         f"PREFIX skos: <{SKOS}> "
     )
-    return list(run_query(store, f"{prefixes} SELECT * WHERE {{ {pattern} }}"))  # type: ignore[arg-type, call-overload]
+    found = run_query(store, f"{prefixes} SELECT * WHERE {{ {pattern} }}")  # type: ignore[arg-type]
+    return list(cast(Iterable[Any], found))
 
 
 def against_build(result: ParseResult, build_dir: Path) -> list[Issue]:

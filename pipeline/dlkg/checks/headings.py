@@ -29,8 +29,8 @@ def check(ctx: CheckContext) -> None:
     if ctx.kind not in ("awesome-list", "zh-awesome-list"):
         return
     labels: dict[str, tuple[str, int]] = {}
-    for number, line in enumerate(ctx.lines, start=1):
-        m = _CONTENTS_LINE.match(line)
+    for number, text in enumerate(ctx.lines, start=1):
+        m = _CONTENTS_LINE.match(text)
         if m:
             labels.setdefault(_key(m.group(2)), (m.group(1).strip(), number))
     for section in ctx.result.sections:

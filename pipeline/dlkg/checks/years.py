@@ -11,7 +11,7 @@ hold 2016 papers, `*(~2014)*` holds 2014 and older, and the Contents marks "Old 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..normalize.identifiers import arxiv_id_from_text, arxiv_id_from_url
 from ..normalize.urls import venue_year
@@ -21,7 +21,20 @@ from .common import CheckContext
 _KEPT = "the stated year is kept on the list item; the paper's year is resolved across sources"
 _TOP_RANGE = re.compile(r"published from (\d{4}) to (\d{4})", re.I)
 _BEFORE = re.compile(r"\[([^\]]+)\]\(#([^)]+)\)\s*:\s*before (\d{4})", re.I)
-Rule = tuple[str, Callable[[int], bool]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A section's year rule: its wording and the years it allows (bounds inclusive)."""
+
+    text: str
+    first: int | None
+    last: int | None
+
+    def allows(self, year: int) -> bool:
+        return (self.first is None or year >= self.first) and (
+            self.last is None or year <= self.last
+        )
 
 
 def arxiv_year(arxiv_id: str) -> int | None:
@@ -85,7 +98,7 @@ def check(ctx: CheckContext) -> None:
 
 
 def _rules(ctx: CheckContext) -> dict[str, Rule]:
-    """Section key -> (the rule in words, test), read from the list's text and headings."""
+    """Section key -> the section's year rule, read from the list's text and headings."""
     rules: dict[str, Rule] = {}
     top = _TOP_RANGE.search(ctx.text)
     for s in ctx.result.sections:
@@ -94,17 +107,17 @@ def _rules(ctx: CheckContext) -> dict[str, Rule]:
         upto = re.fullmatch(r"~\s*(\d{4})", title)
         if year:
             y = int(year.group(1))
-            rules[s.key] = (f"{y} only", lambda v, y=y: v == y)
+            rules[s.key] = Rule(f"{y} only", y, y)
         elif upto:
             y = int(upto.group(1))
-            rules[s.key] = (f"{y} or before", lambda v, y=y: v <= y)
+            rules[s.key] = Rule(f"{y} or before", None, y)
         elif s.top100 and top:
             lo, hi = int(top.group(1)), int(top.group(2))
-            rules[s.key] = (f"{lo}-{hi}", lambda v, lo=lo, hi=hi: lo <= v <= hi)
+            rules[s.key] = Rule(f"{lo}-{hi}", lo, hi)
     for m in _BEFORE.finditer(ctx.text):
         key = re.sub(r"-+", "-", m.group(2).lower()).strip("-")
         y = int(m.group(3))
-        rules[key] = (f"before {y}", lambda v, y=y: v < y)
+        rules[key] = Rule(f"before {y}", None, y - 1)
     return rules
 
 
@@ -112,11 +125,11 @@ def _section_rules(ctx: CheckContext) -> None:
     rules = _rules(ctx)
     for entry in ctx.result.entries:
         rule = rules.get(entry.section_key)
-        if rule is None or entry.year is None or rule[1](entry.year):
+        if rule is None or entry.year is None or rule.allows(entry.year):
             continue
         ctx.warn(
             "check.year-outside-section",
-            f"year {entry.year} in section {entry.section_key!r}, whose rule is {rule[0]}",
+            f"year {entry.year} in section {entry.section_key!r}, whose rule is {rule.text}",
             entry.prov,
             "kept in its section as written",
         )
