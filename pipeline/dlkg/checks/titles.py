@@ -37,6 +37,7 @@ def _typo_pairs(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+_MARKDOWN = frozenset({"awesome-list", "roadmap", "zh-awesome-list", "zh-roadmap-blog"})
 _GLUED = re.compile(r"[a-z]{3}[A-Z]{3,}")  # "Computer VisionECCV": two words glued
 _WORD = re.compile(r"\b(?:[A-Za-z]{6,}|[A-Z]{4,5})\b")  # long words and venue acronyms
 
@@ -51,7 +52,7 @@ def _note_typos(ctx: CheckContext) -> None:
             counts[w.lower()] = counts.get(w.lower(), 0) + 1
     for entry, text in texts:
         line = ctx.lines[entry.prov.line - 1] if entry.prov.line <= len(ctx.lines) else ""
-        if "\t" in line:
+        if "\t" in line and ctx.kind in _MARKDOWN:  # a tab separates fields only in TSV
             ctx.warn(
                 "check.text-typo",
                 "a tab character inside the entry",
