@@ -124,7 +124,7 @@ def stats(
             echo=click.echo,
         )
         return
-        from .query import dataset_stats
+    from .query import dataset_stats
 
     result = dataset_stats(settings.store_dir)
     if as_json:

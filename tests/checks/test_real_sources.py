@@ -83,13 +83,14 @@ def test_report_json_and_csv_give_category_action_and_upstream_line(built: Any) 
 
 
 def test_explain_names_sources_by_id_and_shows_each_record_s_warnings(
-    upstream_dir: Path, tmp_path: Path
+    upstream_dir: Path, built: Any
 ) -> None:
     from click.testing import CliRunner
 
     from dlkg.cli import main
 
-    args = ["--build-dir", str(tmp_path), "--mirror", str(upstream_dir), "--offline"]
+    settings, _ = built
+    args = ["--build-dir", str(settings.build_dir), "--mirror", str(upstream_dir), "--offline"]
     result = CliRunner().invoke(main, [*args, "explain", "paper/arxiv-1607.06450"])
     assert result.exit_code == 0, result.output
     assert "roadmap-readme:73" in result.output and "README.md:73" not in result.output
