@@ -94,15 +94,28 @@ def export_dumps(
     return dumps
 
 
-def add_download(dumps_dir: Path, file_name: str, media_type: str, data: bytes) -> Dump:
-    """Publish one more file among the dumps (the build report, written after the export
-    because it holds the export's own timing) and list it in SHA256SUMS, replacing any line
-    of the same name."""
-    write_atomic(dumps_dir / file_name, data)
-    dump = Dump(file_name, media_type, len(data), sha256_bytes(data))
+# The build report, offered among the downloads next to the dumps (name, media type).
+REPORT_FILES = (("report.json", "application/json"), ("report.csv", "text/csv; charset=utf-8"))
+
+
+def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:
+    """The report files of a build folder that exist, ready for `add_downloads`."""
+    return [
+        (name, media_type, (run_dir / name).read_bytes())
+        for name, media_type in REPORT_FILES
+        if (run_dir / name).is_file()
+    ]
+
+
+def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[Dump]:
+    """Write more files (name, media type, bytes) among the dumps, e.g. the build report, and
+    list them in SHA256SUMS so that the server's /downloads offers them with their sha256."""
+    added = []
     sums_path = dumps_dir / CHECKSUMS_FILE
-    old = sums_path.read_text(encoding="ascii").splitlines() if sums_path.is_file() else []
-    kept = [line for line in old if line.partition("  ")[2] != file_name]
-    lines = [*kept, f"{dump.sha256}  {file_name}"]
-    write_atomic(sums_path, "".join(line + "\n" for line in lines).encode("ascii"))
-    return dump
+    sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
+    for file_name, media_type, data in files:
+        write_atomic(dumps_dir / file_name, data)
+        added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        sums += f"{added[-1].sha256}  {file_name}\n"
+    write_atomic(sums_path, sums.encode("ascii"))
+    return added

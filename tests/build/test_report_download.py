@@ -1,4 +1,5 @@
-"""report.json is among the downloads (issue 9), listed in SHA256SUMS like every dump."""
+"""report.json is among the downloads (issue 9), listed in SHA256SUMS like every dump, and
+the /report page over a real build links every source line upstream."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
-
-from dlkg.export import add_download
 
 
 def _sums(dumps: Path) -> dict[str, str]:
@@ -24,14 +23,6 @@ def test_the_build_report_is_a_download(built: Any) -> None:
     digest = hashlib.sha256(published.read_bytes()).hexdigest()
     assert _sums(settings.dumps_dir)["report.json"] == digest
     assert "dlkg.nt" in _sums(settings.dumps_dir)  # the dumps' lines are kept
-
-
-def test_adding_a_download_twice_keeps_one_line(tmp_path: Path) -> None:
-    (tmp_path / "SHA256SUMS").write_text(f"{'a' * 64}  dlkg.nt\n{'b' * 64}  report.json\n")
-    dump = add_download(tmp_path, "report.json", "application/json", b"{}")
-    assert dump.sha256 == hashlib.sha256(b"{}").hexdigest() and dump.size == 2
-    assert _sums(tmp_path) == {"dlkg.nt": "a" * 64, "report.json": dump.sha256}
-    assert (tmp_path / "report.json").read_bytes() == b"{}"
 
 
 def test_the_report_page_links_the_real_sources_upstream(built: Any) -> None:
