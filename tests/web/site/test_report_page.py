@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dlkg.catalogue import catalogue
+from dlkg.catalogue import CATEGORIES, catalogue
 from dlkg.web.http import Response
-from dlkg.web.site.report import upstream_blob
+from dlkg.web.site.report import Upstream
 
 from ..helpers import Call, load_store, make_call, site_over
 
@@ -24,14 +24,20 @@ COMMIT = "1a0a9dfb1ee27f74a1ab47ed1273694ec4778ae7"
 REPO = "https://github.com/terryum/awesome-deep-learning-papers"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ISSUES = [
-    {"code": "awesome.no-year", "level": "warning", "message": "no year: Paper A",
-     "where": "README.md:89", "source_id": "awesome-readme"},
-    {"code": "awesome.no-year", "level": "warning", "message": XSS,
-     "where": "README.md:120", "source_id": "awesome-readme"},
-    {"code": "awesome.no-year", "level": "warning", "message": "no year: Paper C",
-     "where": "zh-awesome-most-cited.md:7", "source_id": "zh-awesome"},
-    {"code": "bib.missing-field", "level": "warning", "message": "entry x has no year",
-     "where": "top100papers.bib:12", "source_id": "awesome-bib"},
+    # as report.json writes them since issue 9: category, line, action and the upstream line
+    {"code": "awesome.no-year", "level": "warning", "category": "year", "message": "no year: A",
+     "where": "awesome-readme:89", "source_id": "awesome-readme", "line": 89,
+     "action": "kept without a year", "upstream": f"{REPO}/blob/{COMMIT}/README.md#L89"},
+    # no upstream in the report: the page links it from the meta graph
+    {"code": "awesome.no-year", "level": "warning", "category": "year", "message": XSS,
+     "where": "awesome-readme:120", "source_id": "awesome-readme", "line": 120, "action": ""},
+    {"code": "awesome.no-year", "level": "warning", "category": "year", "message": "no year: C",
+     "where": "zh-awesome:7", "source_id": "zh-awesome", "line": 7, "upstream": None},
+    # a hostile upstream value is never a link
+    {"code": "bib.missing-field", "level": "warning", "category": "entry",
+     "message": "entry x has no year", "where": "awesome-bib:12", "source_id": "awesome-bib",
+     "line": 12, "upstream": "javascript:alert(1)"},
+    # a report from before issue 9: no category, "file:line" only; grouped by its code
     {"code": "resolve.something-new", "level": "error", "message": "no catalogue entry",
      "where": None, "source_id": None},
 ]  # fmt: skip
@@ -91,15 +97,16 @@ class _Scripts(HTMLParser):
         self.handlers += [name for name, _ in attrs if name.startswith("on")]
 
 
-def test_warnings_are_grouped_by_code_with_the_catalogue_entry(call: Call) -> None:
+def test_warnings_are_grouped_by_category_with_counts_per_source(call: Call) -> None:
     text = report_page(call)
-    groups = re.findall(r'<details class="report-group" id="code-([^"]+)">', text)
-    assert groups == ["awesome.no-year", "bib.missing-field", "resolve.something-new"]
-    no_year = text[text.index('id="code-awesome.no-year"') : text.index('id="code-bib.')]
-    assert catalogue()["awesome.no-year"].meaning in no_year
-    assert catalogue()["awesome.no-year"].action in no_year
-    assert '<span class="tag">awesome-readme: 2</span>' in no_year
-    assert '<span class="tag">zh-awesome: 1</span>' in no_year
+    groups = re.findall(r'<details class="report-group" id="group-([^"]+)">', text)
+    assert groups == ["year", "entry", "resolve.something-new"]
+    year = text[text.index('id="group-year"') : text.index('id="group-entry"')]
+    assert CATEGORIES["year"] in year
+    assert '<span class="tag">awesome-readme: 2</span>' in year
+    assert '<span class="tag">zh-awesome: 1</span>' in year
+    assert "kept without a year" in year  # the build's action
+    assert catalogue()["awesome.no-year"].action in year  # else the catalogue's
     assert re.search(r'id="total-warnings">4<.*id="total-errors">1<', text, re.S)
 
 
@@ -110,6 +117,7 @@ def test_each_line_links_upstream_at_the_pinned_commit(call: Call) -> None:
     assert f'href="{REPO}/blob/{COMMIT}/top100papers.bib#L12"' in text
     # the shipped Chinese documents have no upstream: the line is named, not linked
     assert "zh-awesome:7" in text and "blob/" + COMMIT + "/zh-awesome" not in text
+    assert 'href="javascript' not in text
     assert 'zh-awesome-most-cited.md <span class="note">(shipped with dlkg)</span>' in text
 
 
@@ -163,19 +171,10 @@ def test_home_and_downloads_link_the_report(call: Call) -> None:
     assert call("/report/x").status == 404  # reserved: not a dataset IRI
 
 
-@pytest.mark.parametrize(
-    ("homepage", "commit", "url", "expected"),
-    [
-        (REPO, COMMIT, f"https://raw.example/o/r/{COMMIT}/docs/a b.md", "docs/a%20b.md"),
-        (REPO + "/", COMMIT, "", "README.md"),
-        ("https://gitlab.com/o/r", COMMIT, "", None),
-        (REPO, "main", "", None),
-        ('https://github.com/o/r"><script>', COMMIT, "", None),
-    ],
-)  # fmt: skip
-def test_upstream_blob(homepage: str, commit: str, url: str, expected: str | None) -> None:
-    found = upstream_blob(homepage, commit, url, "README.md")
-    if expected is None:
-        assert found is None
-    else:
-        assert found == f"{homepage.rstrip('/')}/blob/{commit}/{expected}"
+def test_upstream_of_a_source_without_a_pinned_raw_url_is_none() -> None:
+    raw = f"https://raw.githubusercontent.com/o/r/{COMMIT}/docs/README.md"
+    pinned = Upstream("x", "README.md", raw)
+    assert pinned.line_url(3) == f"https://github.com/o/r/blob/{COMMIT}/docs/README.md#L3"
+    assert pinned.line_url(None) == f"https://github.com/o/r/blob/{COMMIT}/docs/README.md"
+    assert Upstream("zh", "zh.md", "").line_url(3) is None
+    assert Upstream("y", "a.md", "https://example.org/a.md").line_url(3) is None

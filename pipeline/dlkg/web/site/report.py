@@ -12,26 +12,22 @@ meaning and what to do; and counted per source.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ...catalogue import IssueKind, catalogue
-from ...common import PREFIX_BLOCK
+from ...catalogue import CATEGORIES, IssueKind, catalogue
+from ...common import PREFIX_BLOCK, upstream_line_url
 from ...errors import QueryError
 from ...link.web import load_link_report
 from ..http import Context, Request, Response
 from .render import error_page, linker_for, render_html, rows, sparql_iri, value
 
 REPORT_FILE = "report.json"
-_GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
-_Q_SOURCES = """SELECT ?id ?name ?download ?home ?commit WHERE { GRAPH $META {
+_Q_SOURCES = """SELECT ?id ?name ?download WHERE { GRAPH $META {
   ?s dcterms:identifier ?id .
   OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s dcat:downloadURL ?download }
-  OPTIONAL { ?s dcterms:source ?home } OPTIONAL { ?s schema:version ?commit }
 } }"""
 
 
@@ -41,38 +37,22 @@ class Upstream:
 
     source_id: str
     file_name: str
-    blob: str | None  # https://github.com/<owner>/<repo>/blob/<commit>/<path>, or None
+    download_url: str  # the pinned raw URL of the manifest, "" for a shipped file
 
     def line_url(self, line: int | None) -> str | None:
-        if self.blob is None:
-            return None
-        return f"{self.blob}#L{line}" if line else self.blob
-
-
-def upstream_blob(homepage: str, commit: str, download_url: str, file_name: str) -> str | None:
-    """The file's GitHub page at its pinned commit; None unless homepage is a GitHub repository
-    and the commit a hash. The path inside the repository comes from the pinned download URL
-    (`raw.githubusercontent.com/<owner>/<repo>/<commit>/<path>`), else the file name."""
-    homepage = homepage.rstrip("/")
-    if not _GITHUB.match(homepage) or not _COMMIT.match(commit):
-        return None
-    marker = f"/{commit}/"
-    path = download_url.split(marker, 1)[1] if marker in download_url else file_name
-    if not path:
-        return None
-    return f"{homepage}/blob/{commit}/{quote(path, safe='/')}"
+        """The line on GitHub at the pinned commit; the file itself for no line."""
+        found = upstream_line_url(self.download_url, line or 1)
+        return found if found is None or line else found.rsplit("#", 1)[0]
 
 
 def load_upstreams(ctx: Context) -> dict[str, Upstream]:
     """Every source of the served build's meta graph, by source id."""
     meta = sparql_iri(ctx.iri_for_path("graph/meta"))
     found = rows(ctx.runner.select(PREFIX_BLOCK + _Q_SOURCES.replace("$META", meta)))
-    upstreams = {}
-    for row in found:
-        sid, name = value(row, "id"), value(row, "name")
-        blob = upstream_blob(value(row, "home"), value(row, "commit"), value(row, "download"), name)
-        upstreams[sid] = Upstream(sid, name, blob)
-    return upstreams
+    return {
+        value(row, "id"): Upstream(value(row, "id"), value(row, "name"), value(row, "download"))
+        for row in found
+    }
 
 
 @dataclass(frozen=True)
@@ -81,45 +61,52 @@ class ReportLine:
     level: str
     message: str
     source_id: str
-    where: str  # "README.md:89" as the build wrote it
+    line: int | None
+    action: str  # what the pipeline did / what to do, as the build wrote it
     url: str | None  # the line upstream, at the pinned commit
 
 
 @dataclass
 class Group:
-    key: str  # the category, or the code when the catalogue has no categories
-    kind: IssueKind | None
+    key: str  # the category, or the code for a report without categories
+    kind: IssueKind | None  # the catalogue entry when the group is one code
+    description: str = ""  # what the category holds (catalogue.CATEGORIES)
     warnings: list[ReportLine] = field(default_factory=list)
     by_source: Counter[str] = field(default_factory=Counter)
 
 
-def _line(where: str) -> int | None:
+def _line(issue: dict[str, Any]) -> int | None:
+    line = issue.get("line")
+    if isinstance(line, int):
+        return line
+    where = str(issue.get("where") or "")  # reports before issue 9 wrote only "README.md:89"
     tail = where.rsplit(":", 1)[-1] if ":" in where else ""
     return int(tail) if tail.isdigit() else None
 
 
-def _category(issue: dict[str, Any], kind: IssueKind | None) -> str:
-    # issue 9 may give codes a category (in the catalogue or per issue); until then: the code
-    named = issue.get("category") or getattr(kind, "category", "")
-    return str(named or issue.get("code") or "unknown")
-
-
 def group_issues(issues: list[dict[str, Any]], upstreams: dict[str, Upstream]) -> list[Group]:
-    """The issues grouped by category (else code), biggest group first."""
+    """The issues grouped by category (by code in reports without one), biggest group first."""
     kinds = catalogue()
     groups: dict[str, Group] = {}
     for issue in issues:
         code = str(issue.get("code") or "unknown")
         kind = kinds.get(code)
-        key = _category(issue, kind)
-        group = groups.setdefault(key, Group(key, kind if key == code else None))
-        sid, where = str(issue.get("source_id") or ""), str(issue.get("where") or "")
-        upstream = upstreams.get(sid)
-        url = upstream.line_url(_line(where)) if upstream and where else None
-        level = str(issue.get("level") or "warning")
-        group.warnings.append(
-            ReportLine(code, level, str(issue.get("message", "")), sid, where, url)
+        key = str(issue.get("category") or code)
+        group = groups.setdefault(
+            key, Group(key, kind if key == code else None, CATEGORIES.get(key, ""))
         )
+        sid, line = str(issue.get("source_id") or ""), _line(issue)
+        upstream = upstreams.get(sid)
+        given = str(issue.get("upstream") or "")
+        # the build's link when it wrote one (and it is GitHub's), else from the meta graph
+        url = given if given.startswith("https://github.com/") else None
+        if url is None and upstream and line:
+            url = upstream.line_url(line)
+        action = str(issue.get("action") or (kind.action if kind else ""))
+        group.warnings.append(
+            ReportLine(code, str(issue.get("level") or "warning"), str(issue.get("message", "")),
+                       sid, line, action, url)
+        )  # fmt: skip
         group.by_source[sid or "(no source)"] += 1
     return sorted(groups.values(), key=lambda g: (-len(g.warnings), g.key))
 
