@@ -16,7 +16,17 @@ from dlkg.web.site.home import parse_query_file
 from dlkg.web.site.outbound import scholarly_links
 from dlkg.web.site.render import curie, split_extension
 
-from ..helpers import BASE, FIXTURES, OTHER_BASE, Call, load_store, make_call, site_over
+from ..helpers import (
+    BASE,
+    FIXTURES,
+    OTHER_BASE,
+    Call,
+    load_store,
+    make_call,
+    person_coauthors,
+    person_papers,
+    site_over,
+)
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 DLKG = rdflib.Namespace("https://w3id.org/dlkg/ns#")
@@ -102,6 +112,16 @@ def test_person_page_lists_papers_and_coauthors(call: Call) -> None:
         "arxiv-1503.02531": "1",
     }
     assert jsonld_of(page)["@type"] == "Person"
+    # the list item and the BibTeX record naming him (stated authorships) are not papers, and
+    # the BibTeX record's byline adds no shared paper with Vinyals
+    assert sorted(person_papers(page)) == [
+        BASE + "paper/arxiv-1503.02531",
+        BASE + "paper/doi-10.1038-nature14539",
+    ]
+    assert '<h2>Papers <span class="count">2</span></h2>' in page
+    assert person_coauthors(page) == {
+        BASE + f"person/{p}": 1 for p in ("vinyals-o", "dean-j", "lecun-y", "bengio-y")
+    }
 
 
 def test_list_page_shows_entries_in_position_order(call: Call) -> None:
