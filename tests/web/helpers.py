@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -292,3 +292,9 @@ def person_coauthors(page: str) -> dict[str, int]:
     """Co-author IRI -> number of shared papers, as a person page lists them."""
     found = re.findall(r'<li data-person="([^"]+)" data-papers="(\d+)"', page)
     return {person: int(count) for person, count in found}
+
+
+def vary_names(headers: Mapping[str, str]) -> set[str]:
+    """The header names a response's Vary lists (any case of the header name)."""
+    value = next((v for k, v in headers.items() if k.lower() == "vary"), "")
+    return {name.strip() for name in value.split(",") if name.strip()}

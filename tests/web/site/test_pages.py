@@ -26,6 +26,7 @@ from ..helpers import (
     person_coauthors,
     person_papers,
     site_over,
+    vary_names,
 )
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
@@ -230,7 +231,7 @@ def test_browsers_and_curl_get_html_and_odd_accepts_get_406(call: Call) -> None:
     assert call(PAPER, accept=browser).content_type.startswith("text/html")
     assert call(PAPER, accept="*/*").content_type.startswith("text/html")
     assert call(PAPER, accept="image/png").status == 406
-    assert ("Vary", "Accept") in call(PAPER, accept="text/turtle").headers
+    assert "Accept" in vary_names(dict(call(PAPER, accept="text/turtle").headers))
 
 
 def test_negotiate_and_split_extension_units() -> None:

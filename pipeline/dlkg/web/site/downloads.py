@@ -14,6 +14,7 @@ from pathlib import Path
 from ... import formats
 from ...errors import QueryError
 from ..http import Context, Request, Response
+from .compress import etag_matches
 from .entity_queries import PREFIX_BLOCK
 from .render import (
     error_page,
@@ -126,7 +127,7 @@ def download_handler(request: Request, ctx: Context) -> Response:
     digest = read_checksums(dumps).get(name) or _sha256(path)
     etag = f'"{digest}"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=3600"))
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if etag_matches(request, etag):
         return Response(304, media_type_of(name), b"", headers=headers)
     return Response(200, media_type_of(name), path.read_bytes(), headers=headers)
 
