@@ -107,7 +107,7 @@ def test_person_page_lists_papers_and_coauthors(call: Call) -> None:
         'href="/list/awesome/section/understanding-generalization-transfer"' in page
     )  # key researcher
     # his author position on each paper: first on the distillation paper, third on "Deep learning"
-    row = r'href="/paper/([^"]+)">[^<]*</a>(?:(?!</tr>).)*<td class="num">(\d+)</td>'
+    row = r'href="/paper/([^"]+)">(?:(?!</tr>).)*<td class="num">(\d+)</td>'
     assert dict(re.findall(row, page, re.S)) == {
         "doi-10.1038-nature14539": "3",
         "arxiv-1503.02531": "1",
@@ -127,7 +127,7 @@ def test_person_page_lists_papers_and_coauthors(call: Call) -> None:
 
 def test_list_page_shows_entries_in_position_order(call: Call) -> None:
     page = html(call, "/list/awesome")
-    assert in_order(page, "Deep learning</a>", "Distilling the knowledge in a neural network</a>")
+    assert in_order(page, ">Deep learning<", ">Distilling the knowledge in a neural network<")
     assert "Understanding / Generalization / Transfer" in page
     assert 'href="/list/zh-awesome"' in page  # its translation
     data = jsonld_of(page)
@@ -146,7 +146,7 @@ def test_roadmap_list_shows_stars_and_notes(call: Call) -> None:
 def test_section_scheme_and_item_pages(call: Call) -> None:
     section = html(call, "/list/awesome/section/understanding-generalization-transfer")
     assert "理解 / 泛化 / 迁移" in section and 'href="/person/hinton-g"' in section
-    assert in_order(section, "Deep learning</a>", "Distilling the knowledge")
+    assert in_order(section, ">Deep learning<", ">Distilling the knowledge")
     scheme = html(call, "/list/awesome/sections")
     assert 'href="/list/awesome/section/understanding-generalization-transfer"' in scheme
     item = html(

@@ -112,7 +112,9 @@ def list_dumps(dumps: Path) -> list[DumpFile]:
 def listing_handler(request: Request, ctx: Context) -> Response:
     """`/downloads`: every dump with its size and sha256."""
     files = list_dumps(ctx.build_dir / "dumps")
-    return render_html("downloads.html", request, ctx, {"title": "Downloads", "files": files})
+    return render_html(
+        "downloads.html", request, ctx, {"title_key": "downloads.title", "files": files}
+    )
 
 
 def download_handler(request: Request, ctx: Context) -> Response:
@@ -159,6 +161,4 @@ def void_handler(request: Request, ctx: Context) -> Response:
         if s and p and o:
             subjects.setdefault(s.value, []).append((p, o))
     groups = [(linker.term({"type": "uri", "value": s}), st) for s, st in subjects.items()]
-    return render_html(
-        "void.html", request, ctx, {"title": "Dataset description (VoID)", "groups": groups}
-    )
+    return render_html("void.html", request, ctx, {"title_key": "void.title", "groups": groups})

@@ -185,7 +185,7 @@ def home_handler(request: Request, ctx: Context) -> Response:
 
 def query_page_handler(request: Request, ctx: Context) -> Response:
     """`/query`: the editor alone, prefilled from `?query=` or `?example=<gallery name>`."""
-    return _query_page(request, ctx, "query.html", title="SPARQL query")
+    return _query_page(request, ctx, "query.html", title_key="query.title")
 
 
 def query_file_handler(request: Request, ctx: Context) -> Response:
