@@ -14,6 +14,7 @@ from pathlib import Path
 from ...errors import QueryError
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
+from . import i18n
 from .entity_queries import PREFIX_BLOCK
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
@@ -106,9 +107,24 @@ def load_gallery(queries_dir: Path) -> list[GalleryQuery]:
     ]
 
 
-def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -> dict[str, object]:
+def find_example(gallery: list[GalleryQuery], wanted: str | None) -> GalleryQuery | None:
+    """The gallery query `wanted` names: `01-slug`, its number (`01`, `1`) or its slug."""
+    if not wanted:
+        return None
+    for q in gallery:
+        number, _, slug = q.name.partition("-")
+        if wanted in (q.name, slug) or (wanted.isdigit() and number.isdigit() and
+                                        int(wanted) == int(number)):  # fmt: skip
+            return q
+    return None
+
+
+def editor_config(
+    request: Request, ctx: Context, gallery: list[GalleryQuery], *, autorun: bool = False
+) -> dict[str, object]:
     """What `static/query.js` needs, embedded in the page as JSON."""
     prefix = linker_for(request, ctx).prefix
+    lang, _ = i18n.choose_language(request)
     return {
         "baseIri": ctx.base_iri,
         "linkPrefix": prefix,
@@ -116,14 +132,18 @@ def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -
         "prefixes": PREFIXES,
         "terms": sorted({curie(str(t)) for t in COMPLETION_TERMS}),
         "gallery": [asdict(q) for q in gallery],
+        "lang": lang,
+        "messages": i18n.client_messages(lang),
+        # a link with ?query= or ?example= shows its results, as the big query services do
+        "autorun": autorun,
     }
 
 
 def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
     gallery = load_gallery(ctx.queries_dir)
     text = request.param("query")
-    example = request.param("example")
-    chosen = next((q for q in gallery if q.name == example), None)
+    chosen = find_example(gallery, request.param("example"))
+    autorun = bool(text and text.strip()) or chosen is not None
     if text is None:
         text = chosen.text if chosen else PREFIX_BLOCK_SHORT + DEFAULT_QUERY
     return render_html(
@@ -135,7 +155,7 @@ def _query_page(request: Request, ctx: Context, template: str, **values: object)
             "gallery": gallery,
             "query_text": text,
             "chosen": chosen.name if chosen else "",
-            "config": editor_config(request, ctx, gallery),
+            "config": editor_config(request, ctx, gallery, autorun=autorun),
         },
     )
 
@@ -192,7 +212,7 @@ def query_file_handler(request: Request, ctx: Context) -> Response:
     """`/queries/<name>.rq`: one gallery query as `application/sparql-query` text."""
     file_name = request.params["name"]
     stem = file_name[:-3] if file_name.endswith(".rq") else file_name
-    found = next((q for q in load_gallery(ctx.queries_dir) if q.name == stem), None)
+    found = find_example(load_gallery(ctx.queries_dir), stem)
     if found is None:
         return error_page(request, ctx, 404, "no such query")
     return Response(200, "application/sparql-query; charset=utf-8", found.text.encode("utf-8"))

@@ -32,7 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "footer.base": ("base IRI", "基础 IRI"),
     "footer.endpoint": ("SPARQL endpoint", "SPARQL 端点"),
     "error.back": ("Back to the home page", "返回首页"),
-    "none": ("—", "—"),
     # home
     "home.papers": ("papers", "篇论文"),
     "home.persons": ("persons", "位作者"),
@@ -52,7 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ctrl-Enter 运行 · Ctrl-Space 补全前缀和术语",
     ),
     "query.download": ("Download results:", "下载结果："),
-    "query.share": ("Link to this query", "此查询的链接"),
     "js.running": ("Running…", "运行中…"),
     "js.rows": ("{n} rows · {ms} ms", "{n} 行 · {ms} 毫秒"),
     "js.ms": ("{ms} ms", "{ms} 毫秒"),
