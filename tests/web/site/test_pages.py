@@ -379,6 +379,34 @@ def test_query_page_prefills_examples_and_queries(call: Call) -> None:
     assert call("/queries/../conftest.py").status == 404
 
 
+def editor_config_of(page: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/json" id="dlkg-config">(.*?)</script>', page)
+    assert found
+    config: dict[str, object] = json.loads(found.group(1))
+    return config
+
+
+@pytest.mark.parametrize("name", ["02", "2", "coauthors-of-hinton", "02-coauthors-of-hinton"])
+def test_a_link_names_a_gallery_query_by_number_or_slug_and_runs_it(call: Call, name: str) -> None:
+    page = html(call, "/query", query={"example": [name]})
+    assert "SELECT DISTINCT ?person ?name" in page
+    assert 'class="gallery-item chosen" data-name="02-coauthors-of-hinton"' in page
+    assert editor_config_of(page)["autorun"] is True
+
+
+def test_a_link_with_a_query_runs_it_a_bare_page_waits(call: Call) -> None:
+    shared = html(call, "/query", query={"query": ["SELECT * { ?s ?p ?o } LIMIT 1"]})
+    assert editor_config_of(shared)["autorun"] is True
+    for bare in (
+        html(call, "/query"),
+        html(call, "/"),
+        html(call, "/query", query={"example": ["99"]}),
+    ):
+        assert editor_config_of(bare)["autorun"] is False
+    zh = editor_config_of(html(call, "/query", accept_language="zh"))
+    assert zh["lang"] == "zh-Hans" and zh["messages"]["running"] == "运行中…"  # type: ignore[index]
+
+
 def test_query_headers_parse_with_continuations() -> None:
     q = parse_query_file(
         "x", "#+ summary: One\n#+ description: two\n#+   three\nSELECT * {}\n#+ no: x"

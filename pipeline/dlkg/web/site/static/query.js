@@ -214,5 +214,7 @@
   }
   const preset = document.querySelector(".gallery-item.chosen");
   if (preset) chosenExample = config.gallery.find((q) => q.name === preset.dataset.name) || null;
+  // For scripts and tests driving the page: the editor's text, and running it.
+  window.DlkgQuery = { getQuery: getQuery, setQuery: setQuery, run: run };
   if (config.autorun) run();
 })();
