@@ -12,12 +12,13 @@ import tempfile
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dlkg.web.site.static_files import STATIC_DIR
 
-from ..helpers import BASE
+from ..helpers import BASE, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -238,3 +239,56 @@ def test_language_switch_and_shareable_query_url(driver: object, live_url: str) 
     )
     assert len(rows) == 2
     driver.save_screenshot(str(SCREENSHOTS / "dlkg-shared-query-zh-1280.png"))
+
+
+# --- the real build at phone width ------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def real_url(built: tuple[Any, Any]) -> Iterator[str]:
+    """The server over the session's real build (tests/conftest.py: `built`)."""
+    settings = built[0]
+    for live in serve_in_thread(
+        store_dir=settings.store_dir,
+        build_dir=settings.current_dir,
+        base_iri=BASE,
+        queries_dir=REPO / "queries",
+        workers=1,
+    ):
+        yield live.url
+
+
+@pytest.mark.upstream
+def test_real_pages_fit_a_phone(driver: object, real_url: str) -> None:
+    """The longest bylines (ten authors), the widest tables and a result table at 390 px."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = _at_width(driver, PHONE)
+    assert isinstance(browser, WebDriver)
+    pages = {
+        "ten-authors": "/paper/doi-10.1038-nature14236",
+        "roadmap": "/list/roadmap",
+        "awesome": "/list/awesome",
+        "hinton": "/person/hinton-g",
+        "top-authors": "/query?example=10",
+    }
+    for name, path in pages.items():
+        browser.get(real_url + path)
+        if name == "top-authors":
+            WebDriverWait(browser, 20).until(
+                ec.presence_of_element_located((By.CSS_SELECTOR, "#results-table a.labelled"))
+            )
+        browser.save_screenshot(str(SCREENSHOTS / f"dlkg-real-{name}-{PHONE}.png"))
+        scroll_width, inner = _overflow(browser)
+        assert scroll_width <= inner, f"{path} is {scroll_width} px wide at {inner} px"
+        if name == "ten-authors":  # every author visible inside the page's width
+            rights = browser.execute_script(
+                "return Array.from(document.querySelectorAll('ol.authors li'))"
+                ".map((li) => li.getBoundingClientRect().right)"
+            )
+            assert len(rights) == 10 and max(rights) <= inner
