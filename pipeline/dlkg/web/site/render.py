@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -230,7 +230,11 @@ def error_page(request: Request, ctx: Context, status: int, message: str) -> Res
         values = {"title": str(code), "status_code": code, "message": line}
         return render_html("error.html", request, ctx, values, status=code).body
 
-    return error_response(status, message, accept=request.headers.get("accept"), page=page)
+    response = error_response(status, message, accept=request.headers.get("accept"), page=page)
+    if response.content_type != formats.HTML.content_type:
+        return response
+    # the page speaks the reader's language, as every page does
+    return replace(response, headers=with_vary(response.headers, "Accept-Language", "Cookie"))
 
 
 def not_acceptable(offered: Sequence[formats.Format]) -> Response:
