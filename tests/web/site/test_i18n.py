@@ -137,3 +137,12 @@ def test_chinese_names_beside_english_ones_chinese_first_for_chinese_readers(cal
     paper = call("/paper/arxiv-1503.02531", accept_language="zh").body.decode()
     # the engine stores language tags lower-cased
     assert re.search(r'<p class="title-zh" lang="zh-hans">蒸馏神经网络中的知识</p>', paper, re.I)
+
+
+def test_home_title_in_the_readers_language_with_the_other_beside(call: Call) -> None:
+    english = call("/", accept_language="en").body.decode()
+    assert "<h1>dlkg: deep-learning papers knowledge graph</h1>" in english
+    assert re.search(r'<p class="title-zh" lang="zh-Hans">dlkg：深度学习论文知识图谱</p>', english)
+    chinese = call("/", accept_language="zh").body.decode()
+    assert '<h1 lang="zh-Hans">dlkg：深度学习论文知识图谱</h1>' in chinese
+    assert "篇论文" in chinese and ">papers<" not in chinese

@@ -45,8 +45,9 @@ Q_LISTS = """SELECT ?list (SAMPLE(?n) AS ?name) (SAMPLE(?nz) AS ?nameZh)
   OPTIONAL { ?list schema:name ?n FILTER(LANGMATCHES(LANG(?n), 'en')) }
   OPTIONAL { ?list schema:name ?nz FILTER(LANGMATCHES(LANG(?nz), 'zh')) }
 } GROUP BY ?list ORDER BY ?list"""
-Q_DATASET = """SELECT ?title ?description WHERE {
+Q_DATASET = """SELECT ?title ?titleZh ?description WHERE {
   OPTIONAL { $DATASET dcterms:title ?title FILTER(LANGMATCHES(LANG(?title), 'en')) }
+  OPTIONAL { $DATASET dcterms:title ?titleZh FILTER(LANGMATCHES(LANG(?titleZh), 'zh')) }
   OPTIONAL { $DATASET dcterms:description ?description
              FILTER(LANGMATCHES(LANG(?description), 'en')) }
 } LIMIT 1"""
@@ -54,7 +55,7 @@ DEFAULT_QUERY = """SELECT ?paper ?title ?year WHERE {
   ?paper a schema:ScholarlyArticle ;
          schema:name ?title .
   OPTIONAL { ?paper schema:datePublished ?year }
-  FILTER(LANG(?title) = "en")
+  FILTER(langMatches(lang(?title), "en"))
 }
 ORDER BY ?year
 LIMIT 20"""
@@ -197,6 +198,7 @@ def home_handler(request: Request, ctx: Context) -> Response:
         ctx,
         "home.html",
         title=(value(about[0], "title") if about else "") or "dlkg",
+        title_zh=value(about[0], "titleZh") if about else "",
         description=value(about[0], "description") if about else "",
         summary=summary,
         lists=list_rows,
