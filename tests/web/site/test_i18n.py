@@ -40,7 +40,8 @@ def test_every_key_the_templates_and_the_script_use_exists() -> None:
     used |= {"js." + k for k in re.findall(r'\bmsg\("(\w+)"', script)}
     assert used, "no keys found: the patterns above are stale"
     assert sorted(used - set(i18n.MESSAGES)) == []
-    unused = {k for k in set(i18n.MESSAGES) - used if not k.startswith("js.")}
+    # js.* keys go to query.js as a whole; status.* keys are named by the error's status code
+    unused = {k for k in set(i18n.MESSAGES) - used if not k.startswith(("js.", "status."))}
     assert sorted(unused) == []
 
 
@@ -146,3 +147,11 @@ def test_home_title_in_the_readers_language_with_the_other_beside(call: Call) ->
     chinese = call("/", accept_language="zh").body.decode()
     assert '<h1 lang="zh-Hans">dlkg：深度学习论文知识图谱</h1>' in chinese
     assert "篇论文" in chinese and ">papers<" not in chinese
+
+
+def test_error_pages_say_the_status_in_the_readers_language(call: Call) -> None:
+    missing = call("/person/nobody", accept_language="zh")
+    assert missing.status == 404
+    assert "<h1>404 · 未找到</h1>" in missing.body.decode()
+    assert "Accept-Language" in vary_names(dict(missing.headers))
+    assert "<h1>404 · Not found</h1>" in call("/person/nobody").body.decode()

@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "footer.base": ("base IRI", "基础 IRI"),
     "footer.endpoint": ("SPARQL endpoint", "SPARQL 端点"),
     "error.back": ("Back to the home page", "返回首页"),
+    # error pages: the status in words above the handler's one-line (English) detail
+    "status.400": ("Bad request", "请求有误"),
+    "status.404": ("Not found", "未找到"),
+    "status.406": ("Not acceptable", "无可接受的格式"),
+    "status.500": ("Server error", "服务器错误"),
+    "status.503": ("Unavailable", "暂时无法提供服务"),
     # home
     "home.papers": ("papers", "篇论文"),
     "home.persons": ("persons", "位作者"),

@@ -227,7 +227,13 @@ def error_page(request: Request, ctx: Context, status: int, message: str) -> Res
     """An error as an HTML page for browsers, as one line of plain text for everyone else."""
 
     def page(code: int, line: str) -> bytes:
-        values = {"title": str(code), "status_code": code, "message": line}
+        status_keys = {k for k in i18n.MESSAGES if k.startswith("status.")}
+        values = {
+            "title": str(code),
+            "status_code": code,
+            "message": line,
+            "status_keys": status_keys,
+        }
         return render_html("error.html", request, ctx, values, status=code).body
 
     response = error_response(status, message, accept=request.headers.get("accept"), page=page)
