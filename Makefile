@@ -28,16 +28,13 @@ build: setup
 serve: build
 	$(BIN)/dlkg --build-dir $(BUILD) serve --port $(PORT)
 
-# Debian's chromium + chromedriver for the browser tests (root only; otherwise they skip), and
-# a CJK font so headless Chromium draws the Chinese interface and titles (no tofu boxes).
+# Debian's chromium + chromedriver for the browser tests, and a CJK font so they render Chinese
+# (root only; otherwise they skip).
 browser-deps:
-	@if ! command -v chromedriver >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium and chromium-driver"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	fi
-	@if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing fonts-noto-cjk"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	@if { ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } \
+		&& [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium, chromium-driver and fonts-noto-cjk"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	fi
 
 lint: setup

@@ -17,6 +17,8 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 BUNDLE = Path("pipeline", "dlkg", "web", "site", "static", "vendor", "editor.js")
+# The /stats page's charts and network (frontend/src/stats.js), built by the same npm run.
+STATS_BUNDLE = BUNDLE.with_name("stats.js")
 
 
 def build_frontend(root: Path) -> Path:
@@ -42,7 +44,7 @@ class FrontendBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
-        if (root / BUNDLE).is_file():
+        if (root / BUNDLE).is_file() and (root / STATS_BUNDLE).is_file():
             return
         if os.environ.get("DLKG_SKIP_FRONTEND") or not (root / "frontend").is_dir():
             self.app.display_warning("query editor bundle missing: the UI uses a plain textarea")

@@ -28,12 +28,13 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from dlkg.common import prefix_block
 from dlkg.iris import IriMinter
-from dlkg.namespaces import DLKG, PREFIXES, PROV, RDF, SCHEMA, SKOS, XSD
+from dlkg.namespaces import DLKG, PROV, RDF, SCHEMA, SKOS, XSD
 
 VENV_BIN = Path(sys.executable).parent
 BASE = "https://w3id.org/dlkg/"
-PREFIX_BLOCK = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("schema", "dlkg"))
+PREFIX_BLOCK = prefix_block(("schema", "dlkg"))
 LOOKUP = PREFIX_BLOCK + (
     'SELECT ?paper ?title ?year WHERE {{ ?paper dlkg:arxivId "{id}" ; schema:name ?title .'
     " OPTIONAL {{ ?paper schema:datePublished ?year }} }}"

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import FIXTURES, REPO_ROOT
 
 
 def _default_upstream() -> Path:

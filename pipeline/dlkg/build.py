@@ -14,21 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
-from .emit import (
-    BUILD_GRAPH,
-    ONTOLOGY_GRAPH,
-    describe,
-    describe_build,
-    emit,
-    graph_counts,
-    load_ontology,
-)
+from .common import load_turtle_dir, union_graph
+from .describe import describe, describe_build
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
 from .export import export_dumps
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
+from .link.offline import identifier_issues
+from .link.stored import add_links_graph, download_files
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
 from .parse import dropped_entries, parse_text
@@ -100,14 +96,6 @@ def _class_counts(ds: Dataset, skip: set[str]) -> dict[str, int]:
     return {cls: len(nodes) for cls, nodes in subjects.items()}
 
 
-def _union(ds: Dataset, skip: set[str]) -> Graph:
-    union = Graph()
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        if str(g) not in skip:
-            union.add((s, p, o))
-    return union
-
-
 def _publish(settings: Settings, run_dir: Path) -> None:
     """Atomically point `current` at `run_dir`, then drop runs older than the previous one."""
     current = settings.current_dir
@@ -155,8 +143,11 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     skip = {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
     with timer.step("emit"):
         emitted = emit(
-            resolution, parsed.sources, minter=minter, ontology=load_ontology(ontology_dir())
+            resolution, parsed.sources, minter=minter, ontology=load_turtle_dir(ontology_dir())
         )
+        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+        add_links_graph(emitted.dataset, minter, settings)
+        report.issues.extend(identifier_issues(resolution.papers.values()))
         class_counts = _class_counts(emitted.dataset, skip)
         describe(emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts)
     notify("emit")
@@ -164,7 +155,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     with timer.step("validate"):
         from .validate import raise_if_not_conformant, validate_graph  # pyshacl: slow import
 
-        shacl = validate_graph(_union(emitted.dataset, skip), line_index=emitted.line_index)
+        shacl = validate_graph(
+            union_graph(emitted.dataset, skip=skip), line_index=emitted.line_index
+        )
     notify("validate")
     report.shacl_warnings = [str(w) for w in shacl.warnings]
     raise_if_not_conformant(shacl, strict=settings.strict)
@@ -199,6 +192,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
                 run_dir / "dumps",
                 minter=minter,
                 context_path=ontology_dir() / "context.jsonld",
+                extra=download_files(settings),  # the SSSOM table and link report (issue 12)
             )
             del store
         notify("export")

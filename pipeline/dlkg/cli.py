@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -16,7 +17,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .errors import DlkgError, UsageError
+from .cli_tools import fmt, issues
+from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +30,11 @@ def _default_build_dir() -> Path:
 
 
 class _Cli(click.Group):
-    """Maps DlkgError to one line on stderr and its exit code."""
+    """Maps DlkgError to one line on stderr and its exit code; anything else is a bug.
+
+    Only `DlkgError`s are user errors. Any other exception (a ValueError included) is a bug in
+    dlkg and must not pass for a usage error: it is shown with its traceback and exit code 70.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,10 +43,11 @@ class _Cli(click.Group):
             if ctx.meta.get("dlkg.debug"):
                 raise
             _fail(str(exc), exc.exit_code)
-        except ValueError as exc:  # e.g. Settings' own checks of option values
-            if ctx.meta.get("dlkg.debug"):
-                raise
-            _fail(str(exc), UsageError.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception:
+            traceback.print_exc()
+            _fail("internal error, please report it with the traceback above", INTERNAL_ERROR)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -169,6 +176,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""
     import rdflib
 
+    from .common import union_graph
     from .errors import NotConformant
     from .validate import validate_graph
 
@@ -180,8 +188,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
             ds.parse(data)
         except Exception as exc:  # rdflib raises many parser-specific types
             raise UsageError(f"cannot parse: {exc}", path=data) from None
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            graph.add((s, p, o))
+        graph = union_graph(ds)
     else:
         from .store import open_read_only
 
@@ -250,11 +257,51 @@ def export(ctx: click.Context, out: Path | None) -> None:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 
-@main.command()
+@main.command(short_help="Counts per class, list and section, or the statistics of TOPIC.")
+@click.argument(
+    "topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"])
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each table (of TOPIC, or all) as CSV and JSON into this folder.",
+)
+@click.option(
+    "--plots",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the charts and co-authorship networks (SVG, PNG, Vega-Lite) into this folder.",
+)
+@click.option(
+    "--limit", default=15, show_default=True, help="Rows per ranking shown (ties kept); 0: all."
+)
+@click.option("--person", help="Only rows of people whose name contains this (with co-authors).")
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts per class, per list and per section."""
+def stats(
+    ctx: click.Context,
+    topic: str | None,
+    as_json: bool,
+    out: Path | None,
+    plots: Path | None,
+    limit: int,
+    person: str | None,
+) -> None:
+    """Counts per class, list and section; with TOPIC (authors, papers, lists, coverage) the
+    statistics of queries/stats/ as tables fitted to the terminal."""
+    if topic is not None or out is not None or plots is not None:
+        from .stats.command import run_stats_command
+
+        run_stats_command(
+            _settings(ctx).store_dir,
+            topic,
+            out=out,
+            plots=plots,
+            limit=limit,
+            person=person,
+            as_json=as_json,
+            echo=click.echo,
+        )
+        return
     from .query import dataset_stats
 
     result = dataset_stats(_settings(ctx).store_dir)
@@ -273,8 +320,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def explain(ctx: click.Context, what: str) -> None:
     """Why a paper or person node is what it is: its records, rules and scores."""
     from .build import parse_and_resolve
+    from .explain import explain as explain_node
     from .report import StepTimer
-    from .resolve import explain as explain_node
 
     settings = _settings(ctx)
     parsed = parse_and_resolve(settings, StepTimer(), lambda _s: None)
@@ -299,10 +346,10 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     from dataclasses import replace
 
     from .build import parse_and_resolve
-    from .fetch import write_atomic
+    from .common import write_atomic
     from .report import StepTimer
-    from .resolve_curation import KEYS_FILE
-    from .resolve_registry import refreshed_registry
+    from .resolve.curation import KEYS_FILE
+    from .resolve.keys import refreshed_registry
 
     settings = _settings(ctx)
     if curation_dir is not None:
@@ -320,6 +367,49 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
         click.echo(f"{path}: updated; review the diff and commit it")
     else:
         _fail(f"{path}: out of date; run `dlkg registry --update`", 1)
+
+
+@main.command()
+@click.option("--offline", "link_offline", is_flag=True, help="Answer from the cache alone.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    type=click.Choice(["arxiv", "crossref", "openalex", "semanticscholar", "wikidata", "dblp"]),
+    help="Ask only this service (repeatable; default: all).",
+)
+@click.option(
+    "--contact",
+    envvar="DLKG_LINK_CONTACT",
+    default=None,
+    help="E-mail for the User-Agent and Crossref's polite pool (DLKG_LINK_CONTACT).",
+)
+@click.option("--no-build", is_flag=True, help="Only write BUILD_DIR/links/, do not rebuild.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.pass_context
+def link(
+    ctx: click.Context,
+    link_offline: bool,
+    services: tuple[str, ...],
+    contact: str | None,
+    no_build: bool,
+    quiet: bool,
+) -> None:
+    """Link papers and people to Wikidata, dblp, OpenAlex, Crossref, Semantic Scholar, arXiv.
+
+    Every answer is cached (a rerun asks nothing already answered); the checked mappings go
+    to graph/links, the SSSOM table and the link report, then the dataset is rebuilt.
+    """
+    from .link.command import run_link_command
+
+    run_link_command(
+        _settings(ctx),
+        offline=link_offline or _settings(ctx).offline,
+        services=services,
+        contact=contact,
+        rebuild=not no_build,
+        quiet=quiet,
+    )
 
 
 @main.command()
@@ -393,3 +483,7 @@ def serve(
         pass
     finally:
         server.shutdown()
+
+
+main.add_command(fmt)
+main.add_command(issues)

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .fetch import FetchedSource
-from .formats import DUMP_FORMATS, by_extension
+from . import sources
+from .formats import DUMP_FORMATS
 from .iris import IriMinter
+from .link.offline import add_identifiers
 from .model import ListItem, Paper, Person, Resolution
 from .namespaces import (
-    BIBO,
     DCAT,
     DCTERMS,
     DLKG,
-    DLKG_NS,
     FOAF,
     OWL,
     PREFIXES,
@@ -33,20 +31,14 @@ from .namespaces import (
     RDF,
     SCHEMA,
     SKOS,
-    VOID,
     XSD,
 )
 from .records import Provenance, Section
+from .sources import SourceKind
 
-# Which list each source describes; translations reuse their original's section scheme.
-LIST_OF_SOURCE = {
-    "awesome-readme": "awesome",
-    "roadmap-readme": "roadmap",
-    "zh-awesome": "zh-awesome",
-    "zh-roadmap-blog": "zh-roadmap-blog",
-}
-SOURCE_OF_LIST = {v: k for k, v in LIST_OF_SOURCE.items()}
-SECTION_LIST = {"zh-awesome": "awesome", "zh-roadmap-blog": "roadmap"}
+if TYPE_CHECKING:  # only a type here: emitting does not need the fetch stage
+    from .fetch import FetchedSource
+
 ENTITIES_GRAPH = "entities"
 META_GRAPH = "meta"
 BUILD_GRAPH = "build"
@@ -61,15 +53,24 @@ class Emitted:
     line_index: dict[str, str] = field(default_factory=dict)
 
 
-def _lang(list_id: str) -> str:
-    return "zh-Hans" if list_id.startswith("zh-") else "en"
+def _kind(list_id: str) -> SourceKind:
+    """The source kind of a list (the registry in sources.py says which source, language and
+    original list it has; translations reuse their original's section scheme)."""
+    found = sources.of_list(list_id)
+    if found is None:
+        raise KeyError(f"no source kind describes the list {list_id!r}")
+    return found
+
+
+def _scheme_list(list_id: str) -> str:
+    return _kind(list_id).section_list or list_id
 
 
 def _year(year: int) -> Literal:
     return Literal(f"{year:04d}", datatype=XSD.gYear)
 
 
-def _int(value: int) -> Literal:
+def xsd_integer(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
@@ -105,12 +106,8 @@ class _Emitter:
                 g.add((node, SCHEMA.alternateName, Literal(title, lang="en")))
         if paper.year is not None:
             g.add((node, SCHEMA.datePublished, _year(paper.year)))
-        if paper.arxiv_id:
-            g.add((node, DLKG.arxivId, Literal(paper.arxiv_id)))
-            g.add((node, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")))
-        if paper.doi:
-            g.add((node, BIBO.doi, Literal(paper.doi)))
-            g.add((node, SCHEMA.sameAs, URIRef(f"https://doi.org/{paper.doi}")))
+        # arXiv id, preprint and version-of-record DOIs, lookup links (issue 12): link/offline.py
+        add_identifiers(g, node, paper)
         for url in paper.urls:
             g.add((node, SCHEMA.url, URIRef(url)))
         g.add((node, DLKG.authorListComplete, Literal(paper.authors_complete)))
@@ -121,7 +118,7 @@ class _Emitter:
             g.add((node, DLKG.authorship, a_node))
             g.add((a_node, RDF.type, DLKG.Authorship))
             g.add((a_node, DLKG.person, person))
-            g.add((a_node, SCHEMA.position, _int(authorship.position)))
+            g.add((a_node, SCHEMA.position, xsd_integer(authorship.position)))
             g.add((a_node, DLKG.nameAsWritten, Literal(authorship.name_as_written)))
             g.add((a_node, PROV.wasDerivedFrom, self.m.source(authorship.prov.source_id)))
             self.index(a_node, authorship.prov)
@@ -149,7 +146,7 @@ class _Emitter:
     def section(self, section: Section) -> None:
         source_id = section.prov.source_id
         g = self.graph(source_id)
-        scheme_list = SECTION_LIST.get(section.list_id, section.list_id)
+        scheme_list = _scheme_list(section.list_id)
         node = self.m.section(scheme_list, section.key)
         g.add((node, SKOS.prefLabel, Literal(section.title, lang=section.lang)))
         if scheme_list != section.list_id:
@@ -169,25 +166,26 @@ class _Emitter:
         self.index(node, section.prov)
 
     def item_list(self, list_id: str, items: list[ListItem]) -> None:
-        source_id = SOURCE_OF_LIST[list_id]
+        kind = _kind(list_id)
+        source_id = kind.source_id
         fetched = self.sources.get(source_id)
         g = self.graph(source_id)
         node = self.m.list(list_id)
-        scheme_list = SECTION_LIST.get(list_id, list_id)
+        scheme_list = _scheme_list(list_id)
         scheme = self.m.section_scheme(scheme_list)
         g.add((node, RDF.type, SCHEMA.ItemList))
         if fetched:
             spec = fetched.spec
-            g.add((node, SCHEMA.name, Literal(spec.list_name or spec.title, lang=_lang(list_id))))
+            g.add((node, SCHEMA.name, Literal(spec.list_name or spec.title, lang=kind.language)))
             if spec.list_name_en:
                 g.add((node, SCHEMA.name, Literal(spec.list_name_en, lang="en")))
-        g.add((node, SCHEMA.inLanguage, Literal(_lang(list_id))))
+        g.add((node, SCHEMA.inLanguage, Literal(kind.language)))
         g.add((node, SCHEMA.itemListOrder, SCHEMA.ItemListOrderAscending))
-        g.add((node, SCHEMA.numberOfItems, _int(len(items))))
+        g.add((node, SCHEMA.numberOfItems, xsd_integer(len(items))))
         g.add((node, DLKG.sectionScheme, scheme))
         g.add((node, DCTERMS.source, self.m.source(source_id)))
-        if list_id in SECTION_LIST:
-            g.add((node, SCHEMA.translationOfWork, self.m.list(SECTION_LIST[list_id])))
+        if kind.original is not None:
+            g.add((node, SCHEMA.translationOfWork, self.m.list(scheme_list)))
         else:
             g.add((scheme, RDF.type, SKOS.ConceptScheme))
             title = (fetched.spec.list_name or fetched.spec.title) if fetched else list_id
@@ -201,7 +199,7 @@ class _Emitter:
         g.add((list_node, SCHEMA.itemListElement, node))
         g.add((node, RDF.type, SCHEMA.ListItem))
         g.add((node, SCHEMA.item, self.m.paper(item.paper_key)))
-        g.add((node, SCHEMA.position, _int(entry.position)))
+        g.add((node, SCHEMA.position, xsd_integer(entry.position)))
         g.add((node, DLKG.section, self.m.section(scheme_list, entry.section_key)))
         g.add((node, DLKG.statedTitle, Literal(entry.title, lang=entry.title_lang)))
         if entry.original_title:
@@ -215,7 +213,7 @@ class _Emitter:
         if entry.number is not None:
             g.add((node, DLKG.entryNumber, Literal(entry.number)))
         if entry.stars is not None:
-            g.add((node, DLKG.stars, _int(entry.stars)))
+            g.add((node, DLKG.stars, xsd_integer(entry.stars)))
         if entry.note:
             g.add((node, DLKG.note, Literal(entry.note, lang="en")))
         if entry.commentary:
@@ -230,8 +228,8 @@ class _Emitter:
             g.add((l_node, RDF.type, DLKG.Link))
             g.add((l_node, SCHEMA.url, URIRef(link.url)))
             g.add((l_node, DLKG.linkKind, Literal(link.kind)))
-            g.add((l_node, SCHEMA.position, _int(i)))
-        g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+            g.add((l_node, SCHEMA.position, xsd_integer(i)))
+        g.add((node, DLKG.sourceLine, xsd_integer(entry.prov.line)))
         g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
         self.index(node, entry.prov)
 
@@ -239,7 +237,7 @@ class _Emitter:
     def bib_entries(self, resolution: Resolution) -> None:
         for entry, paper_key in resolution.bib_entries:
             g = self.graph(entry.prov.source_id)
-            node = self.m.bib_entry(entry.key)
+            node = self.m.bib_entry(entry.prov.source_id, entry.key)
             g.add((node, RDF.type, DLKG.BibEntry))
             g.add((node, DLKG.citationKey, Literal(entry.key)))
             g.add((node, DLKG.statedTitle, Literal(entry.title, lang="en")))
@@ -250,7 +248,7 @@ class _Emitter:
                 g.add((node, DLKG.statedVenue, Literal(entry.venue)))
             if paper_key:
                 g.add((node, SCHEMA.about, self.m.paper(paper_key)))
-            g.add((node, DLKG.sourceLine, _int(entry.prov.line)))
+            g.add((node, DLKG.sourceLine, xsd_integer(entry.prov.line)))
             g.add((node, PROV.wasDerivedFrom, self.m.source(entry.prov.source_id)))
             self.index(node, entry.prov)
 
@@ -260,7 +258,7 @@ class _Emitter:
             item.entry.prov: self.m.list_item(item.list_id, item.key) for item in resolution.items
         }
         for entry, _key in resolution.bib_entries:
-            records[entry.prov] = self.m.bib_entry(entry.key)
+            records[entry.prov] = self.m.bib_entry(entry.prov.source_id, entry.key)
         seen: set[tuple[URIRef, int]] = set()
         for mention in resolution.person_mentions:
             record = records.get(mention.prov)
@@ -272,16 +270,16 @@ class _Emitter:
             g.add((record, DLKG.authorship, node))
             g.add((node, RDF.type, DLKG.Authorship))
             g.add((node, DLKG.person, self.m.person(mention.person_key)))
-            g.add((node, SCHEMA.position, _int(mention.position)))
+            g.add((node, SCHEMA.position, xsd_integer(mention.position)))
             g.add((node, DLKG.nameAsWritten, Literal(mention.name_as_written)))
-            g.add((node, DLKG.sourceLine, _int(mention.prov.line)))
+            g.add((node, DLKG.sourceLine, xsd_integer(mention.prov.line)))
             g.add((node, PROV.wasDerivedFrom, self.m.source(mention.prov.source_id)))
             self.index(node, mention.prov)
 
     def key_researchers(self, resolution: Resolution) -> None:
         for record, person_key in resolution.key_researchers:
             g = self.graph(record.prov.source_id)
-            scheme_list = SECTION_LIST.get(record.list_id, record.list_id)
+            scheme_list = _scheme_list(record.list_id)
             section = self.m.section(scheme_list, record.section_key)
             g.add((section, DLKG.keyResearcher, self.m.person(person_key)))
 
@@ -382,152 +380,3 @@ def graph_counts(ds: Dataset) -> dict[str, int]:
         for g in ds.graphs()
         if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
     }
-
-
-# Rights of the graphs dlkg writes itself (the ontology, the descriptions, the resolved facts).
-OWN_LICENCE = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
-MIXED_RIGHTS = (
-    "Mixed: dlkg's own graphs (ontology, entities, meta, build) are CC0 1.0; each source graph "
-    "keeps the terms of its source (see its dcterms:license or dcterms:rights). The roadmap has "
-    "no licence upstream and the Chinese blog reserves reprint rights: ask before republishing "
-    "those graphs."
-)
-NO_LICENCE_RIGHTS = (
-    "The source states no licence: facts and short quotations reproduced with attribution; "
-    "ask the source's author before republishing."
-)
-
-
-def describe(
-    ds: Dataset,
-    *,
-    minter: IriMinter,
-    sources: Iterable[FetchedSource],
-    class_counts: Mapping[str, int],
-) -> None:
-    """Add the VoID/DCAT/PROV description of the dataset and of every graph (meta graph).
-
-    Run it last: the triple counts it states cover everything else, the meta graph included.
-    """
-    meta = ds.graph(minter.graph(META_GRAPH))
-    dataset = minter.dataset()
-    build = minter.build()
-    sources = list(sources)
-    meta.add((dataset, RDF.type, VOID.Dataset))
-    meta.add((dataset, RDF.type, DCAT.Dataset))
-    meta.add((dataset, RDF.type, PROV.Entity))
-    meta.add(
-        (
-            dataset,
-            DCTERMS.title,
-            Literal("dlkg: the deep-learning papers knowledge graph", lang="en"),
-        )
-    )
-    meta.add((dataset, DCTERMS.title, Literal("dlkg：深度学习论文知识图谱", lang="zh-Hans")))
-    meta.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "Papers of the 'Awesome - Most Cited Deep Learning Papers' list and the "
-                "'Deep Learning Papers Reading Roadmap', with their Chinese translations, "
-                "authors and links.",
-                lang="en",
-            ),
-        )
-    )
-    meta.add((dataset, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
-    meta.add((dataset, VOID.sparqlEndpoint, minter.sparql()))
-    meta.add((dataset, VOID.uriSpace, Literal(minter.base)))
-    meta.add((dataset, VOID.vocabulary, URIRef(str(SCHEMA))))
-    meta.add((dataset, VOID.vocabulary, URIRef(DLKG_NS)))
-    meta.add((dataset, PROV.wasGeneratedBy, build))
-    for cls, n in sorted(class_counts.items()):
-        part = URIRef(f"{dataset}/class/{cls.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
-        meta.add((dataset, VOID.classPartition, part))
-        meta.add((part, VOID["class"], URIRef(cls)))
-        meta.add((part, VOID.entities, _int(n)))
-    for source in sources:
-        meta.add((dataset, DCTERMS.source, minter.source(source.spec.id)))
-        meta.add((dataset, PROV.wasDerivedFrom, minter.source(source.spec.id)))
-    for file_name in DUMP_FILES:
-        dist = minter.download(file_name)
-        meta.add((dataset, DCAT.distribution, dist))
-        meta.add((dataset, VOID.dataDump, dist))
-        meta.add((dist, RDF.type, DCAT.Distribution))
-        meta.add((dist, DCAT.downloadURL, dist))
-        meta.add((dist, DCAT.mediaType, Literal(_media_type(file_name))))
-        meta.add((dist, DCTERMS.rights, Literal(MIXED_RIGHTS, lang="en")))
-
-    # Each named graph: what it was derived from, by which build, under which terms.
-    by_source = {s.spec.id: s for s in sources}
-    names = [str(g.identifier) for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
-    own = {ENTITIES_GRAPH, META_GRAPH, BUILD_GRAPH, ONTOLOGY_GRAPH}
-    for iri in sorted(names):
-        name = iri[len(str(minter.graph(""))) :]
-        graph = URIRef(iri)
-        if name == BUILD_GRAPH:
-            continue
-        meta.add((dataset, VOID.subset, graph))
-        meta.add((graph, RDF.type, VOID.Dataset))
-        meta.add((graph, RDF.type, PROV.Entity))
-        meta.add((graph, PROV.wasGeneratedBy, build))
-        if name in by_source:
-            spec = by_source[name].spec
-            meta.add((graph, PROV.wasDerivedFrom, minter.source(name)))
-            if spec.licence:
-                meta.add((graph, DCTERMS.license, URIRef(spec.licence)))
-            else:
-                meta.add((graph, DCTERMS.rights, Literal(NO_LICENCE_RIGHTS, lang="en")))
-        elif name in own:
-            meta.add((graph, DCTERMS.license, OWN_LICENCE))
-            if name == ENTITIES_GRAPH:
-                for source in sources:
-                    meta.add((graph, PROV.wasDerivedFrom, minter.source(source.spec.id)))
-    # Counts last, so that they include the description itself.
-    meta_iri = str(minter.graph(META_GRAPH))
-    counts = {
-        iri: n for iri, n in graph_counts(ds).items() if iri != str(minter.graph(BUILD_GRAPH))
-    }
-    own_count = counts.get(meta_iri, 0) + len(counts) + 1  # + one void:triples per graph + total
-    counts[meta_iri] = own_count
-    for iri, n in sorted(counts.items()):
-        meta.add((URIRef(iri), VOID.triples, _int(n)))
-    meta.add((dataset, VOID.triples, _int(sum(counts.values()))))
-
-
-def describe_build(
-    ds: Dataset,
-    *,
-    minter: IriMinter,
-    sources: Iterable[FetchedSource],
-    started: datetime,
-    ended: datetime,
-) -> None:
-    """The build activity (build graph): the only triples that change with the clock.
-
-    `ended` is when the data was generated and validated; loading and export follow it.
-    """
-    build = ds.graph(minter.graph(BUILD_GRAPH))
-    activity = minter.build()
-    dataset = minter.dataset()
-    build.add((activity, RDF.type, PROV.Activity))
-    build.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    build.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    build.add((activity, PROV.generated, dataset))
-    build.add((dataset, DCTERMS.modified, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    for source in sources:
-        build.add((activity, PROV.used, minter.source(source.spec.id)))
-
-
-def _media_type(file_name: str) -> str:
-    fmt = by_extension(file_name, DUMP_FORMATS)
-    assert fmt is not None, file_name
-    return fmt.media_type
-
-
-def load_ontology(ontology_dir: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph

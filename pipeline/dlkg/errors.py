@@ -1,7 +1,12 @@
-"""The error catalogue and the CLI's exit codes.
+"""Every exception class of dlkg, and the CLI's exit codes.
 
 User errors are `DlkgError`s: the CLI prints `str(error)` on one line and exits with
-`error.exit_code`; a traceback is shown only with `--debug`.
+`error.exit_code`; a traceback is shown only with `--debug`. Any other exception is a bug in
+dlkg: the CLI prints "internal error, please report" with the traceback and exits with 70
+(EX_SOFTWARE), so a bug is never mistaken for a usage error.
+
+The web server's own errors (`ProtocolError`, `GuardError`, `RunnerError`) carry an HTTP status
+or a refusal kind instead; they never reach the CLI.
 
 | exit code | meaning |
 |---|---|
@@ -11,11 +16,15 @@ User errors are `DlkgError`s: the CLI prints `str(error)` on one line and exits 
 | 3 | a source could not be read: missing, offline, wrong checksum, wrong encoding, truncated |
 | 4 | the store or an output could not be written or opened |
 | 5 | a query failed |
+| 70 | internal error (a bug in dlkg; please report it with the traceback) |
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h: an exception that is not a DlkgError
 
 
 class DlkgError(Exception):
@@ -38,6 +47,8 @@ class DlkgError(Exception):
 
 
 class UsageError(DlkgError):
+    """A bad option, argument, manifest or curation file."""
+
     exit_code = 2
 
 
@@ -67,3 +78,35 @@ class StoreError(DlkgError):
 
 class QueryError(DlkgError):
     exit_code = 5
+
+
+class CurationError(UsageError):
+    """A curation file that cannot be read: the build stops (a user error, exit code 2)."""
+
+
+class RunnerError(QueryError):
+    """A query the runner will not evaluate or that failed; `status` is its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ProtocolError(Exception):
+    """A query failed with an HTTP status and a one-line, user-safe message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GuardError(Exception):
+    """The query is refused before evaluation; `kind` says why (update, service, shape)."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message

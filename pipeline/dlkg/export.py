@@ -7,15 +7,15 @@ N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes. 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
+from .common import sha256_bytes, write_atomic
 from .emit import BUILD_GRAPH
-from .fetch import sha256_bytes, write_atomic
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
 from .namespaces import PREFIXES
@@ -66,6 +66,7 @@ def export_dumps(
     minter: IriMinter,
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
+    extra: Sequence[tuple[str, str, bytes]] = (),
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS."""
     prefixes = dict(PREFIXES)
@@ -80,6 +81,8 @@ def export_dumps(
     by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
     outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
     outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
+    # other downloads of the build (the SSSOM table and link report of issue 12)
+    outputs.extend(extra)
     dumps = []
     for file_name, media_type, data in outputs:
         write_atomic(dumps_dir / file_name, data)

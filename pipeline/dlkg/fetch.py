@@ -8,9 +8,6 @@ leaves the cache as it was. Writes are atomic (temporary file, then `os.replace`
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +17,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from . import sources
+from .common import sha256_bytes, write_atomic
 from .errors import ChecksumError, OfflineError, SourceError, UsageError
-
-_KINDS = {"awesome-list", "roadmap", "bibtex", "zh-awesome-list", "zh-roadmap-blog"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,7 @@ class SourceSpec:
 
     id: str
     title: str
-    kind: str
+    kind: str  # a kind of the registry in sources.py
     language: str
     licence: str
     sha256: str
@@ -65,15 +62,18 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"invalid TOML: {exc}", path=manifest) from None
     specs: list[SourceSpec] = []
-    for i, raw in enumerate(data.get("source", []), start=1):
+    entries = list(enumerate(data.get("source", []), start=1))
+    by_id = {raw.get("id"): raw.get("kind") for _, raw in entries}
+    for i, raw in entries:
         where = f"{manifest} [[source]] #{i}"
         missing = [k for k in ("id", "title", "kind", "language", "sha256") if k not in raw]
         if missing:
             raise UsageError(f"{where}: missing {', '.join(missing)}")
-        if raw["kind"] not in _KINDS:
-            raise UsageError(f"{where}: unknown kind {raw['kind']!r} (one of {sorted(_KINDS)})")
+        sources.check_entry(raw, f"{where} ({raw['id']})", by_id)
         if ("url" in raw) == ("path" in raw):
             raise UsageError(f"{where}: give exactly one of url (upstream) or path (shipped)")
+        if not isinstance(raw.get("min_entries", 1), int):
+            raise UsageError(f"{where}: min_entries must be an integer")
         path = (manifest.parent / raw["path"]).resolve() if "path" in raw else None
         url = raw.get("url")
         file_name = path.name if path else str(raw.get("mirror_path") or url).rsplit("/", 1)[-1]
@@ -92,7 +92,7 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
                 homepage=raw.get("homepage"),
                 commit=raw.get("commit"),
                 translation_of=raw.get("translation_of"),
-                min_entries=int(raw.get("min_entries", 1)),
+                min_entries=raw.get("min_entries", 1),
                 list_name=raw.get("list_name"),
                 list_name_en=raw.get("list_name_en"),
             )
@@ -101,10 +101,6 @@ def load_manifest(manifest: Path) -> list[SourceSpec]:
     if len(set(ids)) != len(ids):
         raise UsageError(f"{manifest}: duplicate source ids")
     return specs
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def decode_utf8(data: bytes, where: str) -> str:
@@ -118,20 +114,6 @@ def decode_utf8(data: bytes, where: str) -> str:
             path=where,
             line=line,
         ) from None
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).chmod(0o644)  # mkstemp makes 0600; dumps and cache are for everyone to read
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _verify(spec: SourceSpec, data: bytes, where: str) -> None:

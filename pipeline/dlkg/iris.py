@@ -6,32 +6,13 @@ rebuild. Keys come from identifiers and normalised names, never from list positi
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from rdflib import URIRef
 
-_SLUG_DROP = re.compile(r"[^a-z0-9.]+")
-
-
-def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII slug: accents folded, lower case, runs of other characters become one '-'.
-
-    >>> slugify("Schmidhuber, Jürgen")
-    'schmidhuber-jurgen'
-    """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _SLUG_DROP.sub("-", folded.lower()).strip("-.")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug
-
-
-def section_slug(heading: str) -> str:
-    """Key of an awesome-list heading: 'Image / Video / Etc' -> 'image-video-etc'."""
-    return slugify(heading.replace(".", " "))
+# Slugs are made where keys are chosen (normalize); kept importable here for old callers.
+from .normalize.identifiers import section_slug, slugify
 
 
 @dataclass(frozen=True)
@@ -70,8 +51,8 @@ class IriMinter:
     def source(self, source_id: str) -> URIRef:
         return self._iri("source", source_id)
 
-    def bib_entry(self, citation_key: str) -> URIRef:
-        return self._iri("source", "awesome-bib", citation_key)
+    def bib_entry(self, source_id: str, citation_key: str) -> URIRef:
+        return self._iri("source", source_id, citation_key)
 
     def graph(self, name: str) -> URIRef:
         return self._iri("graph", name)
@@ -87,3 +68,6 @@ class IriMinter:
 
     def build(self) -> URIRef:
         return self._iri("build")
+
+
+__all__ = ["IriMinter", "section_slug", "slugify"]

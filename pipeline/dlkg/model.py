@@ -8,6 +8,7 @@ the records it came from, and every merge decision is a `Merge` with its evidenc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .records import BibEntry, Entry, Issue, KeyResearcher, Link, Provenance, Section
 
@@ -95,6 +96,23 @@ class NearMiss:
     reason: str
 
 
+class DifferentFrom(NamedTuple):
+    """A curated different-from decision between two resolved nodes (a < b)."""
+
+    kind: str  # "paper" or "person"
+    a: str
+    b: str
+    reason: str
+
+
+class KeyAnchors(NamedTuple):
+    """A row of the key registry: a node's kind, key and sorted anchors ("kind:value")."""
+
+    kind: str  # "paper" or "person"
+    key: str
+    anchors: tuple[str, ...]
+
+
 @dataclass
 class Resolution:
     papers: dict[str, Paper] = field(default_factory=dict)
@@ -112,16 +130,18 @@ class Resolution:
     issues: list[Issue] = field(default_factory=list)
     # every written name and its person (added for tests, `dlkg explain` and the report)
     person_mentions: list[PersonMention] = field(default_factory=list)
-    # curated different-from decisions between resolved nodes: (kind "paper"/"person", key a,
-    # key b, reason), a < b, sorted; emitted as owl:differentFrom
-    different_from: list[tuple[str, str, str, str]] = field(default_factory=list)
-    # the key registry rows of this resolution (kind, key, sorted anchors): what
-    # `dlkg registry --update` writes to data/curation/keys.tsv
-    key_anchors: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    # curated different-from decisions between resolved nodes, sorted; emitted as
+    # owl:differentFrom
+    different_from: list[DifferentFrom] = field(default_factory=list)
+    # the key registry rows of this resolution: what `dlkg registry --update` writes to
+    # data/curation/keys.tsv
+    key_anchors: list[KeyAnchors] = field(default_factory=list)
 
 
 __all__ = [
     "Authorship",
+    "DifferentFrom",
+    "KeyAnchors",
     "Link",
     "ListItem",
     "Merge",

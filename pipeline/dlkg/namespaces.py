@@ -1,7 +1,8 @@
 """Every vocabulary term the code uses, in one place.
 
-Code never spells an IRI as a string literal: it names a term here. `tests/test_ontology.py`
-checks that every `DLKG` term used here is defined (labels en/zh + comment) in ontology/dlkg.ttl.
+Code never spells an IRI as a string literal: it names a term here.
+`tests/validate/test_ontology.py` checks that every `DLKG` term used here is defined (labels
+en/zh + comment) in ontology/dlkg.ttl.
 Data IRIs (papers, persons, lists...) are minted by `iris.py` under the configurable base.
 """
 
@@ -39,9 +40,11 @@ __all__ = [
     "RDFS",
     "SCHEMA",
     "SD",
+    "SEMAPV",
     "SH",
     "SKOS",
     "SPDX",
+    "SSSOM",
     "VOID",
     "XSD",
 ]
@@ -52,6 +55,9 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+# SSSOM's RDF terms and the semapv justification vocabulary (graph/links, pipeline/dlkg/link/)
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 DLKG_NS = "https://w3id.org/dlkg/ns#"
 
@@ -88,6 +94,12 @@ class DLKG(DefinedNamespace):
     link: URIRef
     linkKind: URIRef
     arxivId: URIRef
+    # identifiers and links into other scholarly graphs (issue 12, pipeline/dlkg/link/)
+    preprintDoi: URIRef
+    versionOfRecordDoi: URIRef
+    lookup: URIRef
+    CitationCount: URIRef
+    citations: URIRef
     citationKey: URIRef
     keyResearcher: URIRef
     top100: URIRef

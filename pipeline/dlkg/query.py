@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .common import PREFIX_BLOCK
 from .errors import QueryError
-from .namespaces import PREFIXES
 from .store import open_read_only, run_query
-
-_PREFIX_BLOCK = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def _term(term: object | None) -> str:
@@ -83,7 +81,7 @@ def dataset_stats(store_dir: Path) -> dict[str, dict[str, int]]:
     store = open_read_only(store_dir)
     out: dict[str, dict[str, int]] = {}
     for title, body in _STATS.items():
-        result = run_query(store, _PREFIX_BLOCK + body)
+        result = run_query(store, PREFIX_BLOCK + body)
         assert isinstance(result, ox.QuerySolutions)
         out[title] = {_term(row["name"]): int(_term(row["n"])) for row in result}
     return out

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UsageError
 from .resources import data_dir
 
 DEFAULT_BASE_IRI = "https://w3id.org/dlkg/"
@@ -56,9 +57,9 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 def check_base_iri(base: str) -> None:
     """An absolute http(s) IRI ending in '/' or '#', with no character IRIs forbid."""
     if not re.match(r"https?://[^/?#]+", base):
-        raise ValueError(f"--base-iri must be an absolute http(s) IRI: {base!r}")
+        raise UsageError(f"--base-iri must be an absolute http(s) IRI: {base!r}")
     bad = _IRI_FORBIDDEN.search(base)
     if bad:
-        raise ValueError(f"--base-iri contains a character IRIs forbid ({bad.group()!r}): {base!r}")
+        raise UsageError(f"--base-iri contains a character IRIs forbid ({bad.group()!r}): {base!r}")
     if not base.endswith(("/", "#")):
-        raise ValueError(f"--base-iri must end with '/' or '#': {base!r}")
+        raise UsageError(f"--base-iri must end with '/' or '#': {base!r}")

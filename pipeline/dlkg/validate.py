@@ -5,37 +5,30 @@ validated by pySHACL with inference off. Rule shapes select their focus nodes wi
 SPARQL targets (one query each) because pySHACL re-parses a SPARQL constraint for every focus
 node; so `advanced=True` is required.
 
-Also home of the canonical Turtle formatter that `ontology/*.ttl` and `shapes/*.ttl` must
-match byte for byte (STYLE.md habit 7): `python -m dlkg.validate --format FILE...` rewrites
-them, `--check` only reports.
+The canonical Turtle formatter of `ontology/` and `shapes/` is `fmt.py` (`dlkg fmt`).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from . import resources
+from .common import graph_prefixes, load_turtle_dir, union_graph
 from .errors import NotConformant
-from .namespaces import DCAT, DLKG, PREFIXES, PROV, RDF, SH
+from .namespaces import DCAT, DLKG, PROV, RDF, SH
 
 __all__ = [
     "ShapeResult",
     "ValidationReport",
-    "canonical_turtle",
-    "format_turtle_file",
     "hoist_property_shapes",
-    "load_turtle_dir",
     "raise_if_not_conformant",
     "validate_graph",
 ]
@@ -121,9 +114,9 @@ def validate_graph(
     (`dlkg:sourceLine` + `prov:wasDerivedFrom`).
     """
     shapes = load_turtle_dir(shapes_dir or resources.shapes_dir())
-    prefixes = _prefixes(shapes)
+    prefixes = graph_prefixes(shapes)
     shapes = hoist_property_shapes(shapes)
-    union = _union(data)
+    union = union_graph(data)
     union += load_turtle_dir(ontology_dir or resources.ontology_dir())
     started = time.perf_counter()
     _conforms, results_graph, _text = pyshacl_validate(
@@ -170,7 +163,8 @@ def hoist_property_shapes(shapes: Graph) -> Graph:
     The results are the same (focus nodes, values, `sh:sourceShape` = the property shape), but
     pySHACL then validates each property shape once for all its focus nodes instead of once per
     focus node, which makes a ~40k-triple dataset validate about 3x faster. The files keep the
-    readable node-shape/property-shape structure; `tests/test_shapes.py` checks equivalence.
+    readable node-shape/property-shape structure; `tests/validate/test_shapes.py` checks
+    equivalence.
     """
     hoisted = Graph()
     for prefix, namespace in shapes.namespaces():
@@ -183,82 +177,6 @@ def hoist_property_shapes(shapes: Graph) -> Graph:
                 hoisted.add((property_shape, target, value))
         hoisted.remove((node_shape, SH.property, property_shape))
     return hoisted
-
-
-def load_turtle_dir(directory: Path) -> Graph:
-    """Every `*.ttl` file of `directory` parsed into one graph (sorted, so deterministic)."""
-    files = sorted(directory.glob("*.ttl"))
-    if not files:
-        raise FileNotFoundError(f"no .ttl files in {directory}")
-    graph = Graph()
-    for path in files:
-        graph.parse(path, format="turtle")
-    return graph
-
-
-def canonical_turtle(graph: Graph) -> str:
-    """The canonical Turtle text of `graph`: what `ontology/` and `shapes/` files must contain.
-
-    rdflib's serializer sorts subjects, predicates and objects, but blank nodes sort by their
-    random ids; relabelling them with RDFC (rdflib's `to_canonical_graph`) first makes the
-    output a pure function of the triples. Prefixes are those of `namespaces.PREFIXES` plus
-    any other prefix bound in `graph` (e.g. the shapes' own `dlkgsh:`); only used ones appear.
-    """
-    canonical = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        canonical.bind(prefix, namespace)
-    standard = set(PREFIXES.values())
-    for prefix, namespace in sorted(graph.namespaces()):
-        if str(namespace) not in standard and prefix and prefix not in PREFIXES:
-            canonical.bind(prefix, namespace)
-    for triple in to_canonical_graph(graph):
-        canonical.add(triple)
-    return canonical.serialize(format="turtle")
-
-
-def format_turtle_file(path: Path, *, check: bool = False) -> bool:
-    """Rewrite `path` in canonical Turtle (atomically); return True if it was not canonical.
-
-    With `check`, only report: the file is left untouched.
-    """
-    text = path.read_text(encoding="utf-8")
-    graph = Graph().parse(data=text, format="turtle")
-    wanted = canonical_turtle(graph)
-    if wanted == text:
-        return False
-    if not check:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(wanted, encoding="utf-8")
-        tmp.replace(path)
-    return True
-
-
-def _union(data: Dataset | Graph) -> Graph:
-    """A plain in-memory graph holding the triples of every graph of `data`.
-
-    pySHACL validates each named graph of a Dataset separately; copying is fast (an in-memory
-    store, ~40k triples) and gives indexed lookups to the SPARQL rules.
-    """
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
-    if isinstance(data, Dataset):
-        for s, p, o, _g in data.quads((None, None, None, None)):
-            union.add((s, p, o))
-    else:
-        for triple in data:
-            union.add(triple)
-    return union
-
-
-def _prefixes(shapes: Graph) -> dict[str, str]:
-    """The standard prefixes plus those only the shapes bind (their own `dlkgsh:`)."""
-    prefixes = dict(PREFIXES)
-    standard = set(PREFIXES.values())
-    for prefix, namespace in sorted(shapes.namespaces()):
-        if prefix and prefix not in prefixes and str(namespace) not in standard:
-            prefixes[prefix] = str(namespace)
-    return prefixes
 
 
 def _read_results(
@@ -388,21 +306,3 @@ def _one_line(result: ShapeResult) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m dlkg.validate [--check] FILE...`: canonical Turtle formatter."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dlkg.validate", description="Rewrite Turtle files in canonical form."
-    )
-    parser.add_argument("--check", action="store_true", help="only report non-canonical files")
-    parser.add_argument("files", nargs="+", type=Path)
-    args = parser.parse_args(argv)
-    changed = [p for p in args.files if format_turtle_file(p, check=args.check)]
-    for path in changed:
-        print(f"{path}: {'not canonical' if args.check else 'reformatted'}", file=sys.stderr)
-    return 1 if (changed and args.check) else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

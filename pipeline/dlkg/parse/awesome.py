@@ -33,7 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..iris import section_slug
+from .. import sources
+from ..normalize.identifiers import section_slug
 from ..records import Entry, KeyResearcher, ParseResult, Provenance, Section
 from .markdown import (
     collapse_ws,
@@ -54,7 +55,8 @@ from .markdown import (
     warn,
 )
 
-LIST_ID = "awesome"
+KIND = sources.kind("awesome-list")
+LIST_ID = KIND.required_list_id
 _BULLET = re.compile(r"^ {0,3}[-*+](?:[ \t]+|$)")
 _SUBHEADING = re.compile(r"^\s*([*_])\(\s*(.*?)\s*\)\1\s*$")
 _CONTENTS_ITEM = re.compile(r"^\s*[-*+]\s+\[[^\]]*\]\(#([^)\s]*)\)")
@@ -83,7 +85,7 @@ class _State:
         return Provenance(self.prov_source, self.path, line)
 
     def warn(self, code: str, message: str, line: int) -> None:
-        self.result.issues.append(warn(f"{LIST_ID}.{code}", message, self.prov(line)))
+        self.result.issues.append(warn(KIND.code(code), message, self.prov(line)))
 
     def unique_key(self, key: str, line: int) -> str:
         if not key.strip("/") or key.endswith("/"):
@@ -100,7 +102,7 @@ class _State:
 
 
 def parse_awesome(
-    text: str, *, source_id: str = "awesome-readme", path: str = "README.md"
+    text: str, *, source_id: str = KIND.source_id, path: str = "README.md"
 ) -> ParseResult:
     """Parse the awesome list's README into sections, entries, key researchers and issues."""
     st = _State(source_id, path, ParseResult(source_id=source_id))
@@ -243,7 +245,7 @@ def _entry(st: _State, section: Section, raw: str, n: int, end_line: int) -> Non
     parsed = _head(head.strip(), bold_expected=bool(section.top100))
     if not parsed.title:
         message = f"entry-looking line without a title: {excerpt(raw)!r}"
-        st.result.issues.append(unparsable(LIST_ID, message, prov))
+        st.result.issues.append(unparsable(KIND.prefix, message, prov))
         return
     notes = parsed.notes
     if end_line > n:

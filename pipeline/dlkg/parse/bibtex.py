@@ -31,7 +31,10 @@ from bibtexparser.model import (
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
+from .. import sources
 from ..records import BibEntry, Issue, Level, ParseResult, Provenance
+
+KIND = sources.kind("bibtex")
 
 # bibtexparser logs every aborted block; we report them as issues, so keep its log from
 # falling through to Python's last-resort stderr handler when nothing configured logging.
@@ -54,7 +57,7 @@ _YEAR = re.compile(r"^\d{4}$")
 
 
 def parse_bibtex(
-    text: str, *, source_id: str = "awesome-bib", path: str = "top100papers.bib"
+    text: str, *, source_id: str = KIND.source_id, path: str = "top100papers.bib"
 ) -> ParseResult:
     """Parse a BibTeX file into `BibEntry` records and warnings; never raises on any text."""
     result = ParseResult(source_id=source_id)

@@ -336,9 +336,10 @@ def warn(code: str, message: str, prov: Provenance) -> Issue:
     return Issue(code=code, level=Level.WARNING, message=message, where=prov)
 
 
-def unparsable(list_id: str, message: str, prov: Provenance) -> Issue:
-    """The issue standing for an entry-looking line that could not be parsed."""
-    return warn(f"{list_id}.{UNPARSABLE_ENTRY}", message, prov)
+def unparsable(prefix: str, message: str, prov: Provenance) -> Issue:
+    """The issue standing for an entry-looking line that could not be parsed (`prefix`: the
+    issue-code prefix of the source kind)."""
+    return warn(f"{prefix}.{UNPARSABLE_ENTRY}", message, prov)
 
 
 def entry_issues(result: ParseResult) -> list[Issue]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import sources
 from ..records import Entry, ParseResult, Provenance, Section
 from .markdown import (
     Heading,
@@ -47,7 +48,8 @@ from .markdown import (
     warn,
 )
 
-LIST_ID = "roadmap"
+KIND = sources.kind("roadmap")
+LIST_ID = KIND.required_list_id
 _ENTRY_START = re.compile(r"^ {0,3}(?:\*\*\s*\[([^\]\n]*)\]\s*\*\*|\[(\d+)\])")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?(?:\s+(.*))?$")
 _OPEN_QUOTE = re.compile(r"[\"“]")
@@ -73,11 +75,11 @@ class _State:
         return Provenance(self.source_id, self.path, line)
 
     def warn(self, code: str, message: str, line: int) -> None:
-        self.result.issues.append(warn(f"{LIST_ID}.{code}", message, self.prov(line)))
+        self.result.issues.append(warn(KIND.code(code), message, self.prov(line)))
 
 
 def parse_roadmap(
-    text: str, *, source_id: str = "roadmap-readme", path: str = "README.md"
+    text: str, *, source_id: str = KIND.source_id, path: str = "README.md"
 ) -> ParseResult:
     """Parse the roadmap README into numbered sections, entries and issues."""
     st = _State(source_id, path, ParseResult(source_id=source_id))
@@ -203,18 +205,20 @@ def _entry(st: _State, raw: str, n: int, end_line: int) -> None:
     section = st.section
     if section is None:
         st.result.issues.append(
-            unparsable(LIST_ID, f"entry outside any numbered section: {excerpt(text)!r}", prov)
+            unparsable(KIND.prefix, f"entry outside any numbered section: {excerpt(text)!r}", prov)
         )
         return
     if start is None:  # take_block keeps the first line, so this cannot happen
-        st.result.issues.append(unparsable(LIST_ID, f"no entry number: {excerpt(text)!r}", prov))
+        st.result.issues.append(
+            unparsable(KIND.prefix, f"no entry number: {excerpt(text)!r}", prov)
+        )
         return
     number = (start.group(1) if start.group(1) is not None else start.group(2)).strip()
     rest = text[start.end() :]
     split = _split_title(rest)
     if split is None or not split.title:
         st.result.issues.append(
-            unparsable(LIST_ID, f"no quoted or bold title: {excerpt(text)!r}", prov)
+            unparsable(KIND.prefix, f"no quoted or bold title: {excerpt(text)!r}", prov)
         )
         return
     notes = split.notes

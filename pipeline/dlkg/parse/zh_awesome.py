@@ -18,13 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import sources
 from ..records import Entry, Issue, Level, Link, ParseResult, Provenance, Section
 from .zh_sections import AWESOME_KEYS, AWESOME_TOP100_KEYS, zh_awesome_section_key
 
 # A Contents bullet: "* [视频讲座 / 教程 / 博客](#video-lectures--tutorials--blogs)".
 _CONTENTS_ITEM = re.compile(r"^\s*[*+-]\s+\[([^\]]+)\]\(#[^)\s]*\)")
-LIST_ID = "zh-awesome"
-LANG = "zh-Hans"
+KIND = sources.kind("zh-awesome-list")
+LIST_ID = KIND.required_list_id
+LANG = KIND.language
 DROPPED_CODES: frozenset[str] = frozenset(
     {"zh-awesome.no-title", "zh-awesome.entry-in-unknown-section"}
 )
@@ -89,7 +91,7 @@ class _Parsed:
 
 
 def parse_zh_awesome(
-    text: str, *, source_id: str = "zh-awesome", path: str = "zh-awesome-most-cited.md"
+    text: str, *, source_id: str = KIND.source_id, path: str = "zh-awesome-most-cited.md"
 ) -> ParseResult:
     """Parse the Chinese awesome list into sections and entries; never raises on any text."""
     result = ParseResult(source_id=source_id)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import sources
 from ..records import Entry, Issue, Level, Link, ParseResult, Provenance, Section
 from .zh_awesome import LINK, strip_markdown_links
 from .zh_sections import ZH_BLOG_PARENT_KEY, zh_blog_section_key
 
-LIST_ID = "zh-roadmap-blog"
-LANG = "zh-Hans"
+KIND = sources.kind("zh-roadmap-blog")
+LIST_ID = KIND.required_list_id
+LANG = KIND.language
 DROPPED_CODES: frozenset[str] = frozenset(
     {
         "zh-blog.reference-without-paragraph",
@@ -151,7 +153,7 @@ class _Parser:
 
 
 def parse_zh_blog(
-    text: str, *, source_id: str = "zh-roadmap-blog", path: str = "zh-roadmap-blog-part2.md"
+    text: str, *, source_id: str = KIND.source_id, path: str = "zh-roadmap-blog-part2.md"
 ) -> ParseResult:
     """Parse the Chinese roadmap blog into sections and entries; never raises on any text."""
     parser = _Parser(source_id, path, ParseResult(source_id=source_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..iris import section_slug
+from ..normalize.identifiers import section_slug
 
 # The English awesome list's `###` headings, in document order. The first ten form the
 # top-100 part; the rest come after the "(More than Top 100)" divider of its Contents.

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from ..errors import GuardError
+
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
@@ -59,17 +61,6 @@ class GuardLimits:
 
     max_depth: int = 64  # nested ( { [ ; the engine crashed at ~3000
     max_chain: int = 1000  # operators and UNION/OPTIONAL/... in one query; it crashed at ~7000
-
-
-@dataclass(frozen=True)
-class GuardError(Exception):
-    """The query is refused before evaluation; `kind` says why (update, service, shape)."""
-
-    kind: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..guard import GuardLimits
 from ..http import Context, Request, Response
 from ..server.settings import ServeSettings
-from . import compress, documents, downloads, home, static_files
+from . import compress, documents, downloads, home, static_files, stats
 from .entity import entity_handler
 from .routing import Route, dispatch
 from .runner import LocalRunner, RunnerSettings
@@ -42,6 +42,8 @@ ROUTES: tuple[Route, ...] = (
     Route(GET, "/ns.{ext}", documents.ontology_handler),
     Route(GET, "/shapes", documents.shapes_handler),
     Route(GET, "/shapes.{ext}", documents.shapes_handler),
+    Route(GET, "/stats", stats.stats_handler),
+    Route(GET, "/stats/", stats.stats_handler),
     Route(GET, "/{path:path}", entity_handler),
 )
 

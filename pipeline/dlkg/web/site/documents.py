@@ -10,6 +10,7 @@ from pathlib import Path
 import rdflib
 
 from ... import formats, resources
+from ...common import turtle_files
 from ...namespaces import OWL, RDF, RDFS, SCHEMA, SH, SKOS
 from ..http import Context, Request, Response
 from .render import error_page, not_acceptable, page_format, render_html
@@ -167,5 +168,5 @@ shapes_handler = TurtleDocument(
     title="The dlkg SHACL shapes",
     title_key="shapes.title",
     template="shapes.html",
-    files=lambda: sorted(resources.shapes_dir().glob("*.ttl")),
+    files=lambda: turtle_files(resources.shapes_dir()),
 )

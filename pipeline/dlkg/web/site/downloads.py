@@ -6,16 +6,15 @@ real path (symlinks resolved) stays inside that folder: traversal attempts get 4
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ... import formats
+from ...common import PREFIX_BLOCK, sha256_file
 from ...errors import QueryError
 from ..http import Context, Request, Response
 from .compress import etag_matches
-from .entity_queries import PREFIX_BLOCK
 from .render import (
     error_page,
     linker_for,
@@ -72,14 +71,6 @@ def read_checksums(dumps: Path) -> dict[str, str]:
     return sums
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _inside(dumps: Path, name: str) -> Path | None:
     """The file `name` of the dumps folder, or None when it is not a plain file inside it."""
     if not _FILE_NAME.match(name) or ".." in name:
@@ -104,7 +95,7 @@ def list_dumps(dumps: Path) -> list[DumpFile]:
         path = _inside(dumps, name)
         if path is None:
             continue
-        digest = sums.get(name) or _sha256(path)
+        digest = sums.get(name) or sha256_file(path)
         found.append(DumpFile(name, path.stat().st_size, digest, media_type_of(name)))
     return found
 
@@ -126,7 +117,7 @@ def download_handler(request: Request, ctx: Context) -> Response:
     path = _inside(dumps, name)
     if path is None:
         return error_page(request, ctx, 404, "no such download")
-    digest = read_checksums(dumps).get(name) or _sha256(path)
+    digest = read_checksums(dumps).get(name) or sha256_file(path)
     etag = f'"{digest}"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=3600"))
     if etag_matches(request, etag):

@@ -32,7 +32,7 @@ from .render import (
 DATASET_SEGMENTS = frozenset({"paper", "person", "list", "source", "graph", "dataset", "build"})
 # Paths other routes own: what they do not match is nothing here, not an IRI to look up.
 RESERVED_SEGMENTS = frozenset(
-    {"", "sparql", "static", "downloads", "query", "queries", "void", "ontology", "shapes"}
+    {"", "sparql", "static", "downloads", "query", "queries", "void", "ontology", "shapes", "stats"}
 )
 
 

@@ -6,10 +6,9 @@ and /void for their prefix block.
 
 from __future__ import annotations
 
-from ...namespaces import PREFIXES
+from ...common import PREFIX_BLOCK
 from .render import sparql_iri
 
-PREFIX_BLOCK = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 STATEMENT_LIMIT = 2000
 _LABELS = "schema:name|skos:prefLabel|dcterms:title|rdfs:label"
 

@@ -11,11 +11,11 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...common import PREFIX_BLOCK, prefix_block
 from ...errors import QueryError
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
 from . import i18n
-from .entity_queries import PREFIX_BLOCK
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -161,9 +161,7 @@ def _query_page(request: Request, ctx: Context, template: str, **values: object)
     )
 
 
-PREFIX_BLOCK_SHORT = (
-    "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("schema", "dlkg", "skos", "xsd")) + "\n"
-)
+PREFIX_BLOCK_SHORT = prefix_block(("schema", "dlkg", "skos", "xsd")) + "\n"
 
 
 def home_handler(request: Request, ctx: Context) -> Response:

@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # site frame
     "nav.home": ("Home", "首页"),
     "nav.query": ("Query", "查询"),
+    "nav.stats": ("Stats", "统计"),
     "nav.downloads": ("Downloads", "下载"),
     "nav.void": ("VoID", "数据集描述"),
     "nav.ontology": ("Ontology", "本体"),

@@ -14,21 +14,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ... import formats
-from ...errors import QueryError
+from ...errors import ProtocolError, RunnerError
 from ...namespaces import PREFIXES
 from ..guard import GuardError, GuardLimits, cap_rows, inspect_query
-from .sparql import Evaluated, ProtocolError, ProtocolQuery, choose_format
+from .sparql import Evaluated, ProtocolQuery, choose_format
 
 _TSV = ox.QueryResultsFormat.TSV
 _NT = ox.RdfFormat.N_TRIPLES
-
-
-class RunnerError(QueryError):
-    """A query the runner will not evaluate or that failed; `status` is its HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import parse_qs
 
 from ... import formats
+from ...errors import ProtocolError
 from ..http import Context, Request, Response, error_response
 
 ALLOW = (("Allow", "GET, POST, HEAD, OPTIONS"),)
@@ -29,15 +30,6 @@ class Evaluated:
     media_type: str
     truncated: bool = False  # the row cap cut the result
     max_rows: int = 0
-
-
-class ProtocolError(Exception):
-    """A query failed with an HTTP status and a one-line, user-safe message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)

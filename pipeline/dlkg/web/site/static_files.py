@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
+from ...common import sha256_bytes
 from ..http import Context, Request, Response
 from .compress import etag_matches
 from .render import error_page
@@ -39,7 +39,7 @@ def static_handler(request: Request, ctx: Context) -> Response:
     if not path.is_file() or root not in path.parents:
         return error_page(request, ctx, 404, "no such file")
     body = path.read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = '"' + sha256_bytes(body)[:32] + '"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=300"))
     media = STATIC_TYPES.get(path.suffix, "application/octet-stream")
     if etag_matches(request, etag):

@@ -1,0 +1,108 @@
+"""Small helpers every stage shares: atomic writes, sha256, Turtle folders, graph union, PREFIXes.
+
+They live here, in a module that imports nothing else of dlkg but `namespaces`, so that no stage
+has to import another stage (fetch, emit, the web site) just for one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .namespaces import PREFIXES
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).chmod(0o644)  # mkstemp makes 0600; dumps and cache are for everyone to read
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The lower-case hex sha256 of `data`.
+
+    >>> sha256_bytes(b"")[:16]
+    'e3b0c44298fc1c14'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in 1 MiB chunks (dumps can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def turtle_files(directory: Path) -> list[Path]:
+    """The `*.ttl` files of `directory`, sorted so that every reader sees the same order."""
+    return sorted(directory.glob("*.ttl"))
+
+
+def load_turtle_dir(directory: Path) -> Graph:
+    """Every `*.ttl` file of `directory` parsed into one graph; none at all is an error."""
+    files = turtle_files(directory)
+    if not files:
+        raise FileNotFoundError(f"no .ttl files in {directory}")
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def union_graph(data: Dataset | Graph, *, skip: Collection[str] = ()) -> Graph:
+    """A plain in-memory graph holding the triples of every graph of `data` but those in `skip`
+    (graph names as strings), with the standard prefixes bound.
+
+    pySHACL validates each named graph of a Dataset separately, and a copy in an in-memory store
+    (~40k triples, fast) gives indexed lookups to the SPARQL rules.
+    """
+    union = Graph()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, namespace)
+    if isinstance(data, Dataset):
+        for s, p, o, g in data.quads((None, None, None, None)):
+            if str(g) not in skip:
+                union.add((s, p, o))
+    else:
+        for triple in data:
+            union.add(triple)
+    return union
+
+
+def graph_prefixes(graph: Graph) -> dict[str, str]:
+    """The standard prefixes plus those only `graph` binds (e.g. the shapes' own `dlkgsh:`)."""
+    prefixes = dict(PREFIXES)
+    standard = set(PREFIXES.values())
+    for prefix, namespace in sorted(graph.namespaces()):
+        if prefix and prefix not in prefixes and str(namespace) not in standard:
+            prefixes[prefix] = str(namespace)
+    return prefixes
+
+
+def prefix_block(names: Iterable[str] | None = None) -> str:
+    """SPARQL `PREFIX` lines for `names` (default: every prefix of `namespaces.PREFIXES`).
+
+    >>> prefix_block(["xsd"])
+    'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\\n'
+    """
+    chosen = PREFIXES if names is None else names
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in chosen)
+
+
+PREFIX_BLOCK = prefix_block()

@@ -1,0 +1,236 @@
+"""Person names: parsing the sources' written forms and deciding whether two may agree."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nameparser import HumanName
+from rapidfuzz import fuzz
+
+from .titles import NON_WORD, fold
+
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos"})
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)*|[A-Z]{2,3})$")
+_ET_AL = re.compile(r"(,?\s*\bet\.?\s*al\.?|,?\s*etal\.?|\s*等人|\s*等)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A name split into parts. `family` is without particles ("Oord"), `particles` holds
+    them ("van den"); `initials` are the upper-case initials of the given names."""
+
+    given: str
+    family: str
+    initials: tuple[str, ...]
+    particles: str = ""
+    written: str = ""
+
+    @property
+    def full_family(self) -> str:
+        return f"{self.particles} {self.family}".strip()
+
+    @property
+    def display(self) -> str:
+        """'Geoffrey E. Hinton', 'Aäron van den Oord'; bare initials get a period."""
+        if _CJK_NAME.match(self.family + self.given):
+            return self.family + self.given
+        return f"{self.given_display} {self.full_family}".strip()
+
+    @property
+    def given_display(self) -> str:
+        """The given names with a period after each bare initial: 'Geoffrey E' -> 'Geoffrey E.'."""
+        return " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
+
+    @property
+    def family_key(self) -> str:
+        """The family name folded, particles and punctuation dropped: 'Fei-Fei' -> 'feifei'."""
+        return NON_WORD.sub("", fold(self.family))
+
+    @property
+    def family_last_key(self) -> str:
+        """The last word of a compound family name: 'Sharif Razavian' -> 'razavian'."""
+        words = self.family.split()
+        return NON_WORD.sub("", fold(words[-1])) if words else ""
+
+    @property
+    def given_tokens(self) -> tuple[str, ...]:
+        """Given names as folded tokens, split at spaces, hyphens and periods; "GE" = g, e."""
+        out: list[str] = []
+        for token in re.split(r"[\s.\-]+", self.given):
+            if re.fullmatch(r"[A-Z]{2,3}", token):
+                out.extend(token.lower())
+            elif token:
+                out.append(fold(token))
+        return tuple(out)
+
+    @property
+    def has_full_given(self) -> bool:
+        return any(len(t) > 1 for t in self.given_tokens)
+
+    def swapped(self) -> PersonName:
+        """The reading with given and family exchanged ('Glorat Xavier' as family-first)."""
+        return make_name(self.family, self.given, "", self.written)
+
+
+def _initials(given: str) -> tuple[str, ...]:
+    tokens = [t for t in re.split(r"[\s.\-]+", given) if t]
+    out: list[str] = []
+    for token in tokens:
+        if re.fullmatch(r"[A-Z]{2,3}", token):  # "GE" = G. E.
+            out.extend(token)
+        else:
+            out.append(fold(token)[:1].upper())
+    return tuple(out)
+
+
+def make_name(given: str, family: str, particles: str = "", written: str = "") -> PersonName:
+    """Build a PersonName, moving leading particles of `family` into `particles`."""
+    words = family.split()
+    lead: list[str] = []
+    while len(words) > 1 and words[0].lower() in PARTICLES:
+        lead.append(words.pop(0))
+    particles = " ".join([*particles.split(), *lead])
+    given = " ".join(given.split())
+    return PersonName(given, " ".join(words), _initials(given), particles, written)
+
+
+def clean_name_text(text: str) -> str:
+    """Strip what is not part of a name: 'et al.'/'等人', parentheses, leading 'and', and add
+    the space missing after an initial ('E.Denton' -> 'E. Denton')."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = _ET_AL.sub("", text)
+    text = re.sub(r"^(and|&|和|与)\s+", "", text.strip(), flags=re.I)
+    text = re.sub(r"(?<=\b[A-Z]\.)(?=[A-Za-z])", " ", text)
+    return " ".join(text.split()).strip(" ,;")
+
+
+@lru_cache(maxsize=4096)
+def parse_person_name(text: str) -> PersonName:
+    """Parse a name in any of the sources' forms into given/family parts.
+
+    Handles "G. Hinton", "Geoffrey E. Hinton", "Hinton, Geoffrey E.", "Hinton G." (initials
+    after the family name), particles ("Oord, Aaron van den", "A. van den Oord"), one-word
+    names (family only) and Chinese names in Han characters (family = first character).
+    nameparser does the splitting of "Given Family" forms; this wrapper fixes what it gets
+    wrong for bibliographies: single-letter "suffixes" ("Le, Quoc V"), titles taken from
+    names ("Judge"), one-word names read as given names and "Hinton G.".
+
+    >>> parse_person_name("Oord, Aaron van den").full_family
+    'van den Oord'
+    >>> parse_person_name("Hinton G.").family
+    'Hinton'
+    """
+    written = text
+    text = clean_name_text(text)
+    if not text:
+        return PersonName("", "", (), "", written)
+    if _CJK_NAME.match(text):
+        return make_name(text[1:], text[0], "", written)
+    tokens = text.replace(",", " , ").split()
+    if "," not in tokens:
+        if len(tokens) == 1:
+            return make_name("", tokens[0], "", written)
+        if not _INITIAL.match(tokens[0]) and all(_INITIAL.match(t) for t in tokens[1:]):
+            return make_name(" ".join(tokens[1:]), tokens[0], "", written)
+    else:
+        family, _, rest = text.partition(",")
+        given = rest.split(",")[0].strip()  # anything after a second comma is a suffix (Jr.)
+        if not given:
+            return make_name("", family.strip(), "", written)
+        given_words = given.split()
+        trailing: list[str] = []
+        while len(given_words) > 1 and given_words[-1].lower() in PARTICLES:
+            trailing.insert(0, given_words.pop())
+        return make_name(" ".join(given_words), family.strip(), " ".join(trailing), written)
+    parsed = HumanName(text)
+    given_parts = [parsed.title, parsed.first, parsed.middle]
+    family = parsed.last
+    suffix = parsed.suffix
+    if suffix and all(_INITIAL.match(s) for s in suffix.replace(",", " ").split()):
+        given_parts.append(suffix)  # "V" is a middle initial, not a suffix
+    if not family:  # nameparser puts a lone word into `first`
+        family = given_parts.pop(1)
+    return make_name(" ".join(p for p in given_parts if p), family, "", written)
+
+
+def is_initial(token: str) -> bool:
+    return len(token) == 1
+
+
+def _token_compatible(a: str, b: str, *, typo: bool) -> bool:
+    if is_initial(a) or is_initial(b):
+        return a[0] == b[0]
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return True  # "Jeff"/"Jeffrey", "Greg"/"Gregory"
+    return typo and fuzz.ratio(a, b) >= 80
+
+
+def given_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bool:
+    """Given names agree as far as both are known: initials match full names, a shorter list
+    is a prefix of a longer one ("Geoffrey" ~ "Geoffrey E."), nicknames by prefix ("Jeff")."""
+    ta, tb = a.given_tokens, b.given_tokens
+    if not ta or not tb:
+        return True
+    return all(_token_compatible(x, y, typo=typo) for x, y in zip(ta, tb, strict=False))
+
+
+def family_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bool:
+    """Family names agree: equal once folded, or one is the last word of a compound
+    ("Razavian" ~ "Sharif Razavian"); with `typo`, a ratio of at least 80 ("Loffe"/"Ioffe")."""
+    ka, kb = a.family_key, b.family_key
+    if not ka or not kb:
+        return False
+    if ka == kb or a.family_last_key == kb or b.family_last_key == ka:
+        return True
+    return typo and min(len(ka), len(kb)) >= 4 and fuzz.ratio(ka, kb) >= 80
+
+
+def same_tokens(a: PersonName, b: PersonName) -> bool:
+    """The same full name words in another order, initials consistent ("Li Fei-Fei" ~
+    "Fei Fei F. Li" ~ "Fei-Fei, Li"): evidence of a swapped name, never alone."""
+
+    def split(name: PersonName) -> tuple[list[str], list[str]]:
+        words = [*name.given_tokens, *re.split(r"[\s\-]+", fold(name.family))]
+        words = [NON_WORD.sub("", w) for w in words if NON_WORD.sub("", w)]
+        return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
+
+    full_a, init_a = split(a)
+    full_b, init_b = split(b)
+    if not full_a or full_a != full_b:
+        return False
+    return all(any(w[0] == i for w in full_b) for i in init_a) and all(
+        any(w[0] == i for w in full_a) for i in init_b
+    )
+
+
+def names_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bool:
+    """Could two written names denote the same person? Never enough to merge on its own."""
+    return family_compatible(a, b, typo=typo) and given_compatible(a, b, typo=typo)
+
+
+def name_richness(name: PersonName) -> tuple[int, int, int]:
+    """How full a form is: full given names, given tokens, particles (for the preferred name)."""
+    tokens = name.given_tokens
+    return (sum(len(t) > 1 for t in tokens), len(tokens), int(bool(name.particles)))
+
+
+__all__ = [
+    "PARTICLES",
+    "PersonName",
+    "clean_name_text",
+    "family_compatible",
+    "given_compatible",
+    "is_initial",
+    "make_name",
+    "name_richness",
+    "names_compatible",
+    "parse_person_name",
+    "same_tokens",
+]

@@ -1,0 +1,296 @@
+"""Which records name the same paper (docs/resolution.md, "Papers").
+
+Rules, in order: curated same-as; strong identifiers (arXiv id, DOI, venue URL keys, the same
+link); the normalised title (exact, then fuzzy) guarded by year (±1) and first author; for
+entries of the Chinese translations still alone, section + year + first author of the list
+they translate. Curated different-from and conflicting strong identifiers block any merge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..normalize import (
+    arxiv_id_from_text,
+    arxiv_id_from_url,
+    doi_from_text,
+    doi_from_url,
+    family_compatible,
+    parse_person_name,
+    slug_matches_title,
+    title_key,
+    url_key,
+    venue_url_key,
+)
+from .base import IdKey, MentionIdx, PaperMention, sorted_keys
+from .curation import Decision, PaperRef, parse_paper_ref, unmatched
+from .keys import KeyRow, record_anchors
+from .unionfind import Apart, Log, UnionFind
+
+TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
+TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss
+SLUG_MIN = 60.0  # a venue URL whose title words fit the entry's title less is not identity
+LINK_TITLE_MIN = 60.0  # two English titles sharing a link must fit at least this well
+STRONG_KINDS = ("arxiv", "doi", "nips", "cvf", "jmlr", "pmlr", "acl", "nature")
+
+
+def first_author_compatible(a: PaperMention, b: PaperMention) -> bool:
+    """First authors agree, allowing a typo and a family-first name without comma."""
+    if not a.authors or not b.authors:
+        return True
+    na, nb = parse_person_name(a.authors[0]), parse_person_name(b.authors[0])
+    return any(
+        family_compatible(x, y, typo=True) for x in (na, na.swapped()) for y in (nb, nb.swapped())
+    )
+
+
+@dataclass
+class PaperResolver:
+    mentions: list[PaperMention]
+    decisions: list[Decision]
+    log: Log
+    uf: UnionFind[MentionIdx] = field(init=False)
+    registry: list[KeyRow] | None = None
+    keys: dict[MentionIdx, set[IdKey]] = field(default_factory=dict)
+    # url keys of each record's links that are neither identity nor a URL of its paper:
+    # curated link-not-identity, and venue links naming another paper
+    excluded: dict[MentionIdx, set[str]] = field(default_factory=dict)
+    cannot: list[Apart] = field(default_factory=list)
+    # root -> strong identifier kind -> values of its cluster (conflicting values block joins)
+    strong: dict[MentionIdx, dict[str, set[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.uf = UnionFind(len(self.mentions))
+
+    # -- references of curation decisions ---------------------------------------------------
+    def find_refs(self, ref: PaperRef | None) -> set[MentionIdx]:
+        """The records a paper reference names (a paper key through its registered anchors)."""
+        if ref is None:
+            return set()
+        if ref.kind == "bib":
+            return {m.idx for m in self.mentions if m.bib and m.bib.key == ref.value}
+        if ref.kind in {"arxiv", "doi"}:
+            wanted = IdKey(ref.kind, ref.value)
+            return {m.idx for m in self.mentions if wanted in self.keys[m.idx]}
+        if ref.kind == "title":
+            key = title_key(ref.value)
+            return {m.idx for m in self.mentions if m.title_en and title_key(m.title_en) == key}
+        anchors = {
+            a
+            for row in self.registry or []
+            if row.kind == "paper" and row.key == ref.value
+            for a in row.anchors
+            if a.kind not in {"year", "author"}
+        }
+        return {m.idx for m in self.mentions if record_anchors(m, self.keys[m.idx]) & anchors}
+
+    # -- identity keys --------------------------------------------------------------------------
+    def collect_keys(self) -> None:
+        curated = {url_key(d.subject) for d in self.decisions if d.kind == "link-not-identity"}
+        used = set()
+        for m in self.mentions:
+            self.excluded[m.idx] = {key for url in m.links if (key := url_key(url)) in curated}
+            used |= self.excluded[m.idx]
+            for url in m.links:
+                venue = venue_url_key(url)
+                if venue and venue.slug and m.title_en:
+                    score = slug_matches_title(venue.slug, m.title_en)
+                    if score < SLUG_MIN:
+                        # Only for this record: the paper the link does name may list it too.
+                        self.excluded[m.idx].add(url_key(url))
+                        self.log.warn(
+                            "resolve.link-names-other-paper",
+                            f"link {url} names '{venue.slug}', not {m.title_en!r} "
+                            f"(fit {score:.0f} < {SLUG_MIN:.0f}): not used to identify the "
+                            "paper, not a URL of it",
+                            m.prov,
+                        )
+        for m in self.mentions:
+            keys: set[IdKey] = set()
+            for url in m.links:
+                key = url_key(url)
+                if key in self.excluded[m.idx]:
+                    continue
+                arxiv, doi, venue = arxiv_id_from_url(url), doi_from_url(url), venue_url_key(url)
+                keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
+                keys.update({IdKey("doi", doi)} if doi else ())
+                keys.update({IdKey(venue.kind, venue.ident)} if venue else ())
+                keys.add(IdKey("url", key))
+            arxiv, doi = arxiv_id_from_text(m.venue), doi_from_text(m.venue)
+            keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
+            keys.update({IdKey("doi", doi)} if doi else ())
+            self.keys[m.idx] = keys
+            self.strong[m.idx] = defaultdict(set)
+            for kind, value in keys:
+                if kind in STRONG_KINDS:
+                    self.strong[m.idx][kind].add(value)
+        for d in self.decisions:
+            if d.kind == "link-not-identity" and url_key(d.subject) not in used:
+                self.log.issues.append(unmatched(d, "the link"))
+
+    # -- guarded union ---------------------------------------------------------------------
+    def blocked(self, a: MentionIdx, b: MentionIdx) -> str | None:
+        """Why the clusters of a and b must stay apart, or None."""
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        for left, right, reason in self.cannot:
+            lr = {self.uf.find(MentionIdx(i)) for i in left}
+            rr = {self.uf.find(MentionIdx(i)) for i in right}
+            if (ra in lr and rb in rr) or (ra in rr and rb in lr):
+                return f"curated different-from: {reason}"
+        sa, sb = self.strong[ra], self.strong[rb]
+        for kind in STRONG_KINDS:
+            if sa.get(kind) and sb.get(kind) and not sa[kind] & sb[kind]:
+                return f"different {kind} identifiers {sorted(sa[kind])} / {sorted(sb[kind])}"
+        return None
+
+    def join(self, a: MentionIdx, b: MentionIdx, rule: str, score: float, evidence: str) -> bool:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if not self.uf.union(a, b, rule, score, evidence):
+            return False
+        root, other = self.uf.find(a), (rb if self.uf.find(a) == ra else ra)
+        for kind, values in self.strong[other].items():
+            self.strong[root][kind] |= values
+        return True
+
+    def try_join(
+        self, a: MentionIdx, b: MentionIdx, rule: str, score: float, evidence: str
+    ) -> bool:
+        if self.uf.same(a, b):
+            return False
+        why = self.blocked(a, b)
+        if why:
+            self.near(a, b, score, f"{rule} blocked: {why}")
+            return False
+        return self.join(a, b, rule, score, evidence)
+
+    def near(self, a: MentionIdx, b: MentionIdx, score: float, reason: str) -> None:
+        labels = (self.mentions[a].label, self.mentions[b].label)
+        self.log.near("paper", a, b, labels, score, reason)
+
+    # -- the rules ---------------------------------------------------------------------------
+    def apply_curation(self) -> None:
+        for d in self.decisions:
+            if d.kind not in {"paper-same-as", "paper-different-from"}:
+                continue
+            left = self.find_refs(parse_paper_ref(d.subject))
+            right = self.find_refs(parse_paper_ref(d.object))
+            if d.kind == "paper-different-from":
+                left -= right  # a broad reference (a shared title) names the other records
+            if not left or not right:
+                self.log.issues.append(unmatched(d, "subject" if not left else "object"))
+                continue
+            if d.kind == "paper-different-from":
+                self.cannot.append(Apart(frozenset(left), frozenset(right), d.reason))
+                continue
+            first = min(left)
+            for other in sorted((left | right) - {first}):
+                self.join(first, other, "curated-same-as", 1.0, f"{d.reason} ({d.prov})")
+
+    def apply_identifiers(self) -> None:
+        by_key: dict[IdKey, list[MentionIdx]] = defaultdict(list)
+        for idx in sorted(self.keys):
+            for key in self.keys[idx]:
+                by_key[key].append(idx)
+        for key in sorted_keys(set(by_key)):
+            members = by_key[key]
+            kind = key.kind
+            rule = {"arxiv": "arxiv-id", "doi": "doi", "url": "same-link"}.get(kind, "venue-url")
+            for other in members[1:]:
+                a, b = self.mentions[members[0]], self.mentions[other]
+                if kind in {"url", "arxiv"} and a.title_en and b.title_en:
+                    fit = float(fuzz.token_set_ratio(title_key(a.title_en), title_key(b.title_en)))
+                    if fit < LINK_TITLE_MIN:
+                        self.near(a.idx, b.idx, fit, f"{key} shared, titles differ")
+                        self.log.warn(
+                            "resolve.link-title-mismatch",
+                            f"{key} is shared by {a.label} and {b.label} whose titles differ",
+                            b.prov,
+                        )
+                        continue
+                self.try_join(members[0], other, rule, 1.0, str(key))
+
+    def guard(self, a: PaperMention, b: PaperMention) -> str | None:
+        if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+            return f"years {a.year} / {b.year} differ by more than one"
+        if not first_author_compatible(a, b):
+            return f"first authors {a.authors[0]!r} / {b.authors[0]!r} differ"
+        return None
+
+    def apply_titles(self) -> None:
+        by_key: dict[str, list[MentionIdx]] = defaultdict(list)
+        for m in self.mentions:
+            if m.title_en and title_key(m.title_en):
+                by_key[title_key(m.title_en)].append(m.idx)
+        names = sorted(by_key)
+        pairs: list[tuple[float, str, str]] = [(100.0, k, k) for k in names]
+        for i, name in enumerate(names):
+            # extract() without numpy; `limit=None` returns every title above the cutoff.
+            for other, score, _ in process.extract(
+                name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=TITLE_NEAR, limit=None
+            ):
+                pairs.append((float(score), name, other))
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))  # the best evidence first
+        for score, ka, kb in pairs:
+            for a in by_key[ka]:
+                for b in by_key[kb]:
+                    if (a >= b and ka == kb) or self.uf.same(a, b):
+                        continue
+                    self._title_pair(self.mentions[a], self.mentions[b], score)
+
+    def _title_pair(self, a: PaperMention, b: PaperMention, score: float) -> None:
+        why = self.guard(a, b)
+        rule = "title-exact" if score == 100.0 else "title-fuzzy"
+        if score < TITLE_MERGE:
+            self.near(a.idx, b.idx, score, f"titles alike below {TITLE_MERGE:g}")
+        elif why:
+            self.near(a.idx, b.idx, score, f"{rule} refused: {why}")
+        else:
+            self.try_join(a.idx, b.idx, rule, score, f"{a.title_en!r} ~ {b.title_en!r}")
+
+    def apply_translation_fallback(self) -> None:
+        """A translated entry still alone: the one entry of the original list in the same
+        section with the same year and first author (never a guess: several or none -> issue)."""
+        groups = self.uf.groups()
+        for m in self.mentions:
+            original = m.translated_list
+            if not original or len(groups[self.uf.find(m.idx)]) > 1:
+                continue
+            found: set[MentionIdx] = set()
+            for o in self.mentions:
+                if o.list_id != original or o.section_key != m.section_key or o.year != m.year:
+                    continue
+                if m.authors and o.authors:
+                    na, no = parse_person_name(m.authors[0]), parse_person_name(o.authors[0])
+                    if family_compatible(na, no):
+                        found.add(o.idx)
+            if len(found) == 1:
+                (o_idx,) = found
+                o = self.mentions[o_idx]
+                evidence = (
+                    f"section {m.section_key}, year {m.year if m.year else 'none in either'}, "
+                    f"first author {m.authors[0]!r} ~ {o.authors[0]!r}"
+                )
+                self.try_join(o_idx, m.idx, "zh-section-year-first-author", 1.0, evidence)
+            elif len(found) > 1:
+                labels = ", ".join(self.mentions[i].label for i in sorted(found))
+                self.log.warn(
+                    "resolve.zh-ambiguous",
+                    f"{m.label}: several entries of {original} fit (section, year, first "
+                    f"author): {labels}; not matched",
+                    m.prov,
+                )
+
+    def run(self) -> UnionFind[MentionIdx]:
+        self.collect_keys()
+        self.apply_curation()
+        self.apply_identifiers()
+        self.apply_titles()
+        self.apply_translation_fallback()
+        self.log.flush("paper", self.uf)
+        return self.uf
+
+
+__all__ = ["PaperResolver", "first_author_compatible"]

@@ -1,0 +1,227 @@
+"""Resolve: one node per real paper and per real person, with the evidence of every decision.
+
+`resolve` turns the parsers' records into a `model.Resolution` (`dlkg.explain` prints why a
+node is what it is). The rules are documented, in order, in docs/resolution.md; the modules
+`papers`, `people`, `names`, `assemble`, `keys` and `curation` of this package implement them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
+from ..records import ParseResult
+from .assemble import (
+    assemble_paper,
+    assemble_person,
+    author_source,
+    authorships_of,
+    list_items,
+)
+from .base import (
+    ClusterIdx,
+    MentionIdx,
+    NameIdx,
+    PaperMention,
+    mention_of_bib,
+    mention_of_entry,
+    sorted_keys,
+)
+from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
+from .keys import load_registry
+from .minting import assign_keys
+from .papers import PaperResolver
+from .people import PersonResolver
+from .unionfind import Apart, Log
+
+
+def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
+    # Records are processed in this order whatever order the parsers gave them in, so the
+    # result (and every key) is the same for shuffled input.
+    position = m.entry.position if m.entry else 0
+    return (m.rank, m.prov.source_id, m.prov.line, position, m.title_en or m.title_zh)
+
+
+def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Resolution:
+    """Resolve every record of every source into papers, persons and list items.
+
+    Keys come from the key registry `keys.tsv` of `curation_dir` when it has one."""
+    log = Log()
+    decisions = load_curation(curation_dir)
+    registry = load_registry(curation_dir)
+    if registry is None and curation_dir is not None:
+        registry = []  # a curation folder without keys.tsv: every key is new (and reported)
+    unset = MentionIdx(0)  # numbered below, once in canonical order
+    mentions = [mention_of_entry(unset, e) for r in results for e in r.entries]
+    mentions += [mention_of_bib(unset, b) for r in results for b in r.bib_entries]
+    mentions.sort(key=_canonical)
+    for i, m in enumerate(mentions):
+        m.idx = MentionIdx(i)
+    papers_rv = PaperResolver(mentions, decisions, log, registry)
+    puf = papers_rv.run()
+    groups = sorted(puf.groups().values(), key=min)
+    clusters = [[mentions[i] for i in g] for g in groups]
+    _report_translations(clusters, log)
+
+    titles = _curated_titles(papers_rv, decisions, log)
+    built = [
+        assemble_paper(c, papers_rv.keys, papers_rv.excluded, log, _title_of(c, titles))
+        for c in clusters
+    ]
+    keys = assign_keys("paper", [node for _, node in built], registry, log)
+    paper_key: dict[MentionIdx, str] = {}
+    for (paper, _), key, members in zip(built, keys, clusters, strict=True):
+        paper.key = key
+        paper_key.update({m.idx: key for m in members})
+    cluster_key = {ClusterIdx(c): keys[c] for c in range(len(clusters))}
+
+    def find_paper(ref: PaperRef) -> set[MentionIdx]:
+        if ref.kind == "key":  # the paper's final key, not its registered anchors
+            return {i for i, key in paper_key.items() if key == ref.value}
+        return papers_rv.find_refs(ref)
+
+    researchers = sorted(
+        (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
+    )
+    people = PersonResolver(
+        log,
+        clusters=clusters,
+        researchers=researchers,
+        decisions=decisions,
+        find_paper=find_paper,
+        registry=registry,
+        paper_keys=cluster_key,
+    )
+    nuf = people.run()
+    curated_names = people.curated_names()
+    roots = sorted(nuf.groups())
+    assembled = [
+        assemble_person(
+            [people.mentions[i] for i in nuf.groups()[r]], cluster_key, curated_names.get(r)
+        )
+        for r in roots
+    ]
+    person_keys = assign_keys("person", [node for _, node in assembled], registry, log)
+    for (person, _), key in zip(assembled, person_keys, strict=True):
+        person.key = key
+    root_key = dict(zip(roots, person_keys, strict=True))
+    person_key = {n.idx: root_key[nuf.find(n.idx)] for n in people.mentions}
+
+    resolution = Resolution()
+    for (paper, _), members in zip(built, clusters, strict=True):
+        chosen = author_source(members)
+        if chosen is not None:
+            paper.authorships = authorships_of(chosen, people.mentions, person_key)
+        resolution.papers[paper.key] = paper
+    resolution.persons = {p.key: p for p, _ in assembled}
+    resolution.key_anchors = [
+        KeyAnchors(kind, entity.key, tuple(map(str, sorted_keys(node.anchors))))
+        for kind, nodes in (("paper", built), ("person", assembled))
+        for entity, node in nodes
+    ]
+    resolution.items = list_items(mentions, paper_key, log)
+    resolution.sections = [s for r in results for s in r.sections]
+    resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
+    resolution.key_researchers = [
+        (n.researcher, person_key[n.idx]) for n in people.mentions if n.researcher
+    ]
+    for a, b, rule, score, evidence in puf.log:
+        resolution.merges.append(
+            Merge(
+                "paper",
+                paper_key[MentionIdx(a)],
+                mentions[b].label,
+                rule,
+                score,
+                f"{evidence}; joined to {mentions[a].label}",
+            )
+        )
+    for a, b, rule, score, evidence in nuf.log:
+        na, nb = people.mentions[a], people.mentions[b]
+        resolution.merges.append(
+            Merge(
+                "person",
+                person_key[na.idx],
+                nb.label,
+                rule,
+                round(score, 1),
+                f"{evidence}; joined to {na.label}",
+            )
+        )
+    resolution.person_mentions = [
+        PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
+        for n in people.mentions
+    ]
+    resolution.different_from = _different_from(
+        [
+            ("paper", papers_rv.cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("person", people.cannot, lambda i: person_key[NameIdx(i)]),
+        ]
+    )
+    resolution.near_misses = log.near_misses
+    resolution.issues = log.issues
+    return resolution
+
+
+def _different_from(
+    kinds: list[tuple[str, list[Apart], Callable[[int], str]]],
+) -> list[DifferentFrom]:
+    """Curated different-from decisions as pairs of final keys (a < b), sorted."""
+    pairs: set[DifferentFrom] = set()
+    for kind, cannot, key_of in kinds:
+        for left, right, reason in cannot:
+            for a in left:
+                for b in right:
+                    ka, kb = sorted((key_of(a), key_of(b)))
+                    if ka != kb:
+                        pairs.add(DifferentFrom(kind, ka, kb, reason))
+    return sorted(pairs)
+
+
+def _curated_titles(
+    papers_rv: PaperResolver, decisions: list[Decision], log: Log
+) -> dict[MentionIdx, str]:
+    """Curated `paper-title` decisions: record index -> title."""
+    out: dict[MentionIdx, str] = {}
+    for d in decisions:
+        if d.kind != "paper-title":
+            continue
+        found = papers_rv.find_refs(parse_paper_ref(d.subject))
+        if not found:
+            log.issues.append(unmatched(d, "subject"))
+        out.update(dict.fromkeys(found, d.object))
+    return out
+
+
+def _title_of(members: list[PaperMention], titles: dict[MentionIdx, str]) -> str | None:
+    found = sorted({titles[m.idx] for m in members if m.idx in titles})
+    return found[0] if found else None
+
+
+def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:
+    for members in clusters:
+        for m in members:
+            original = m.translated_list
+            if not original:
+                continue
+            english = [o for o in members if not o.translated_list]
+            if not english:
+                log.warn(
+                    "resolve.zh-unmatched",
+                    f"{m.label}: no English paper found (no link shared with an English record"
+                    f", no single entry of the {original} list in section {m.section_key} "
+                    f"with year {m.year} and first author {m.authors[:1]})",
+                    m.prov,
+                )
+            elif not any(o.list_id == original and o.section_key == m.section_key for o in english):
+                sections = sorted({o.section_key or "-" for o in english if o.list_id == original})
+                log.warn(
+                    "resolve.zh-section-differs",
+                    f"{m.label} sits in section {m.section_key}; the {original} list has the "
+                    f"paper in {sections or 'no section'}",
+                    m.prov,
+                )
+
+
+__all__ = ["resolve"]

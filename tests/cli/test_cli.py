@@ -1,0 +1,151 @@
+"""The `dlkg` command as a user runs it: real subprocesses, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dlkg.settings import Settings
+
+
+def dlkg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
+    return subprocess.run(
+        [sys.executable, "-m", "dlkg", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_help_lists_every_stage() -> None:
+    result = dlkg("--help")
+    assert result.returncode == 0
+    for command in ("fetch", "build", "validate", "query", "export", "stats", "explain", "serve"):
+        assert command in result.stdout
+
+
+def test_no_store_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    result = dlkg("--build-dir", str(tmp_path), "query", "ASK {}")
+    assert result.returncode == 4
+    assert result.stderr.count("\n") == 1
+    assert "run `dlkg build` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_mirror_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = dlkg("--mirror", str(tmp_path / "nope"), "fetch")
+    assert result.returncode == 2
+    assert "--mirror" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("base", ["http://ex.org/a b/", "ftp://ex.org/", "https://ex.org/kg"])
+def test_bad_base_iri_is_a_usage_error(tmp_path: Path, base: str) -> None:
+    result = dlkg("--base-iri", base, "--build-dir", str(tmp_path), "fetch")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --base-iri")
+    assert "Traceback" not in result.stderr
+
+
+def test_offline_without_mirror_says_what_to_do(tmp_path: Path) -> None:
+    result = dlkg("--build-dir", str(tmp_path), "--offline", "fetch", env={"DLKG_MIRROR": ""})
+    assert result.returncode == 3
+    assert "--mirror DIR" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.upstream
+def test_query_formats(built: tuple[Settings, Any]) -> None:
+    settings, _ = built
+    bd = str(settings.build_dir)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <http://schema.org/ScholarlyArticle> }"
+    table = dlkg("--build-dir", bd, "query", q)
+    assert table.returncode == 0, table.stderr
+    n = int(table.stdout.splitlines()[2])
+    assert n == built[1].counts["papers"]
+    as_csv = dlkg("--build-dir", bd, "query", q, "--format", "csv")
+    assert list(csv.reader(io.StringIO(as_csv.stdout)))[1] == [str(n)]
+    as_json = json.loads(dlkg("--build-dir", bd, "query", q, "-f", "json").stdout)
+    assert as_json["results"]["bindings"][0]["n"]["value"] == str(n)
+    construct = dlkg(
+        "--build-dir",
+        bd,
+        "query",
+        "CONSTRUCT { ?l a <http://schema.org/ItemList> } "
+        "WHERE { ?l a <http://schema.org/ItemList> }",
+        "-f",
+        "turtle",
+    )
+    assert construct.stdout.count("ItemList") == 4
+
+
+@pytest.mark.upstream
+def test_query_file_and_bad_query(built: tuple[Settings, Any], tmp_path: Path) -> None:
+    settings, _ = built
+    rq = tmp_path / "q.rq"
+    rq.write_text("ASK { ?s a <http://schema.org/Person> }", encoding="utf-8")
+    ok = dlkg("--build-dir", str(settings.build_dir), "query", str(rq))
+    assert ok.stdout.strip() == "true"
+    bad = dlkg("--build-dir", str(settings.build_dir), "query", "SELEC ?x WHERE {}")
+    assert bad.returncode == 5
+    assert bad.stderr.startswith("error: invalid SPARQL")
+    assert bad.stderr.count("\n") == 1
+
+
+@pytest.mark.upstream
+def test_stats_counts_classes_lists_and_sections(built: tuple[Settings, Any]) -> None:
+    settings, report = built
+    result = dlkg("--build-dir", str(settings.build_dir), "stats", "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["classes"]["http://schema.org/ScholarlyArticle"] == report.counts["papers"]
+    assert sum(stats["lists"].values()) == report.counts["list_items"]
+    assert any(name.startswith("roadmap / ") for name in stats["sections"])
+
+
+@pytest.mark.upstream
+def test_validate_the_built_store(built: tuple[Settings, Any]) -> None:
+    settings, _ = built
+    result = dlkg("--build-dir", str(settings.build_dir), "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.upstream
+def test_validate_rejects_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "<https://w3id.org/dlkg/list/x/item/a> a <http://schema.org/ListItem> .\n", encoding="utf-8"
+    )
+    result = dlkg("validate", "--data", str(bad))
+    assert result.returncode == 1
+    assert "violation" in (result.stdout + result.stderr).lower()
+
+
+def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ValueError from inside dlkg is a bug: traceback, "please report", exit 70 (not 2)."""
+    from click.testing import CliRunner
+
+    import dlkg.query
+    from dlkg.cli import main
+    from dlkg.errors import INTERNAL_ERROR
+
+    def broken(_store_dir: Path) -> dict[str, dict[str, int]]:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(dlkg.query, "dataset_stats", broken)
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == INTERNAL_ERROR == 70
+    assert "Traceback" in result.stderr and "ValueError: a bug" in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "error: internal error, please report it with the traceback above"
+    )
