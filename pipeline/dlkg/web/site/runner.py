@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ... import formats
-from ...errors import ProtocolError, RunnerError
+from ...errors import GuardError, ProtocolError, RunnerError
 from ...namespaces import PREFIXES
-from ..guard import GuardError, GuardLimits, cap_rows, inspect_query
+from ..guard import GuardLimits, cap_rows, inspect_query
 from .sparql import Evaluated, ProtocolQuery, choose_format
 
 _TSV = ox.QueryResultsFormat.TSV
