@@ -155,3 +155,9 @@ def test_error_pages_say_the_status_in_the_readers_language(call: Call) -> None:
     assert "<h1>404 · 未找到</h1>" in missing.body.decode()
     assert "Accept-Language" in vary_names(dict(missing.headers))
     assert "<h1>404 · Not found</h1>" in call("/person/nobody").body.decode()
+
+
+def test_the_stats_page_follows_the_same_choice(call: Call) -> None:
+    chosen = call("/stats", cookie="dlkg-lang=zh-Hans", accept_language="en")
+    assert chosen.status == 200 and '<html lang="zh-Hans"' in chosen.body.decode()
+    assert "Cookie" in vary_names(dict(chosen.headers))
