@@ -187,8 +187,11 @@ def test_pages_fit_the_width_and_show_what_they_should(
                 for a in browser.find_elements(By.CSS_SELECTOR, "#person-papers tbody a")
             ]
             assert len(hrefs) == 2 and all("/paper/" in h for h in hrefs), hrefs
-            authors = browser.find_element(By.CSS_SELECTOR, "table#person-papers")
-            assert authors.is_displayed()
+            table = browser.find_element(By.CSS_SELECTOR, "table#person-papers")
+            assert table.is_displayed()
+            # the titles get the room; year and position columns only what they need
+            cell = browser.find_element(By.CSS_SELECTOR, "#person-papers tbody td:nth-child(2)")
+            assert cell.size["width"] >= 0.5 * table.size["width"], (cell.size, table.size)
         if name == "query":
             link = browser.find_element(
                 By.CSS_SELECTOR, '#results-table a[href="/paper/arxiv-1503.02531"]'
