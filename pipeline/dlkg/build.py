@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from . import fingerprint
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
@@ -117,6 +118,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     started = datetime.now(UTC).replace(microsecond=0)
     report = BuildReport(base_iri=settings.base_iri, started=started.isoformat())
     minter = IriMinter(settings.base_iri)
+    made_from = fingerprint.fingerprint(settings)  # before reading: what this build is made of
 
     parsed = parse_and_resolve(settings, timer, notify)
     resolution = parsed.resolution
@@ -207,6 +209,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         }
         report.timings = dict(timer.seconds)
         (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import textwrap
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -109,4 +111,29 @@ class BuildReport:
             f"{len(self.merges)} merges, {len(self.near_misses)} near misses, "
             f"{len(self.shacl_warnings)} SHACL warnings"
         )
+        return lines
+
+    def warning_summary_lines(self) -> list[str]:
+        """The warnings counted by code, one line per category (the code's prefix), so that a
+        build prints a few lines instead of one per warning (`dlkg build -v` lists them all).
+
+        >>> from .records import Issue, Level
+        >>> r = BuildReport("b", "s")
+        >>> r.issues = [Issue(c, Level.WARNING, "m") for c in ("bib.x", "bib.y", "bib.x")]
+        >>> r.warning_summary_lines()
+        ['  bib          3: x 2, y 1']
+        """
+        by_code = Counter(i.code for i in self.warnings)
+        categories: dict[str, list[tuple[str, int]]] = {}
+        for code, n in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
+            prefix, _, name = code.partition(".")
+            categories.setdefault(prefix, []).append((name or code, n))
+        lines = []
+        for prefix, codes in sorted(categories.items(), key=lambda item: item[0]):
+            total = sum(n for _, n in codes)
+            shown = ", ".join(f"{name} {n}" for name, n in codes)
+            head = f"  {prefix:<10} {total:>3}: "
+            lines += textwrap.wrap(
+                shown, 100, initial_indent=head, subsequent_indent=" " * len(head)
+            )
         return lines

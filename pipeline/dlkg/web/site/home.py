@@ -32,6 +32,13 @@ COMPLETION_TERMS = [
     *(DLKG[name] for name in DLKG.__annotations__),
 ]  # fmt: skip
 
+# Offered by the editor's completion as whole expressions: language tags are stored lower-case
+# (`zh-hans`), so `lang(?t) = "zh-Hans"` finds nothing and langMatches is the way to match.
+COMPLETION_SNIPPETS = [
+    'FILTER(langMatches(lang(?title), "zh"))',
+    'FILTER(langMatches(lang(?title), "en"))',
+]
+
 Q_COUNTS = """SELECT ?papers ?persons ?lists ?items WHERE {
   { SELECT (COUNT(DISTINCT ?p) AS ?papers) WHERE { ?p a schema:ScholarlyArticle } }
   { SELECT (COUNT(DISTINCT ?a) AS ?persons) WHERE { ?a a schema:Person } }
@@ -132,6 +139,7 @@ def editor_config(
         "endpoint": prefix + "/sparql",
         "prefixes": PREFIXES,
         "terms": sorted({curie(str(t)) for t in COMPLETION_TERMS}),
+        "snippets": COMPLETION_SNIPPETS,
         "gallery": [asdict(q) for q in gallery],
         "lang": lang,
         "messages": i18n.client_messages(lang),
