@@ -17,11 +17,12 @@ from pathlib import Path
 from rdflib import Dataset
 
 from . import fingerprint
+from .checks import cross_source, single_source
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import NotConformant, SourceError
-from .export import export_dumps
+from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
 from .link.offline import identifier_issues
@@ -80,10 +81,14 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
             spec = source.spec
             result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
             _check_complete(source, result)
+            result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
             results.append(result)
     on_step("parse")
     with timer.step("resolve"):
         resolution = resolve(results, curation_dir=settings.curation_dir)
+        # after resolution, without changing its decisions: defects across sources, and the
+        # papers' canonical URLs (the records keep theirs as written)
+        resolution.issues.extend(cross_source(results, resolution))
     on_step("resolve")
     return Parsed(sources, results, resolution)
 
@@ -124,6 +129,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     resolution = parsed.resolution
     for source, result in zip(parsed.sources, parsed.results, strict=True):
         report.issues.extend(result.issues)
+        if source.spec.url:
+            report.source_urls[source.spec.id] = source.spec.url
         report.sources.append(
             SourceSummary(
                 id=source.spec.id,
@@ -209,6 +216,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         }
         report.timings = dict(timer.seconds)
         (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
+        add_downloads(run_dir / "dumps", report_downloads(run_dir))
         fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:

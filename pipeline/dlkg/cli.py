@@ -20,6 +20,7 @@ from .cli_push import push as push_command
 from .cli_read import explain, query, stats
 from .cli_tools import fmt, issues
 from .errors import UsageError
+from .lint import lint
 from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -212,7 +213,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path | None) -> None:
     """Write Turtle, N-Triples, TriG, N-Quads and JSON-LD dumps with SHA256SUMS."""
-    from .export import export_dumps
+    from .export import add_downloads, export_dumps, report_downloads
     from .iris import IriMinter
     from .resources import ontology_dir
     from .store import open_read_only
@@ -221,12 +222,14 @@ def export(ctx: click.Context, out: Path | None) -> None:
     require_built(settings)
     store = open_read_only(settings.store_dir)
     target = out or settings.dumps_dir
-    for dump in export_dumps(
+    dumps = export_dumps(
         store,
         target,
         minter=IriMinter(settings.base_iri),
         context_path=ontology_dir() / "context.jsonld",
-    ):
+    )
+    # the build's report goes with the dumps it describes
+    for dump in [*dumps, *add_downloads(target, report_downloads(settings.current_dir))]:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 
@@ -373,5 +376,5 @@ def _check_port(host: str, port: int) -> None:
         ) from None
 
 
-for command in (query, stats, explain, link, fmt, issues, push_command):
+for command in (query, stats, explain, link, lint, fmt, issues, push_command):
     main.add_command(command)

@@ -6,6 +6,7 @@ load time and each command imports what it needs (issue 13: rdflib alone cost ~1
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -123,7 +124,7 @@ def stats(
             echo=click.echo,
         )
         return
-        from .query import dataset_stats
+    from .query import dataset_stats
 
     result = dataset_stats(settings.store_dir)
     if as_json:
@@ -157,4 +158,6 @@ def explain(ctx: click.Context, what: str) -> None:
     key = what
     if what.startswith(settings.base_iri):
         key = what[len(settings.base_iri) :].split("/", 1)[-1]
-    click.echo(explain_node(parsed.resolution, key))
+    # the parsers' and single-source checks' issues too, so every warning on a record shows
+    issues = [*parsed.resolution.issues, *(i for r in parsed.results for i in r.issues)]
+    click.echo(explain_node(dataclasses.replace(parsed.resolution, issues=issues), key))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
@@ -16,6 +17,22 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from .prefixes import PREFIX_BLOCK, PREFIXES, prefix_block
+
+_RAW = re.compile(r"^https://raw\.githubusercontent\.com/([^/]+)/([^/]+)/([0-9a-f]{7,40})/(.+)$")
+
+
+def upstream_line_url(download_url: str | None, line: int) -> str | None:
+    """The line of a pinned upstream file on GitHub, from the file's pinned raw URL (the
+    manifest's `url`: homepage owner/repo + commit + path), or None for a file that has none.
+
+    >>> upstream_line_url("https://raw.githubusercontent.com/o/r/1a0a9df/README.md", 89)
+    'https://github.com/o/r/blob/1a0a9df/README.md#L89'
+    """
+    found = _RAW.match(download_url or "")
+    if not found or line < 1:
+        return None
+    owner, repo, commit, path = found.groups()
+    return f"https://github.com/{owner}/{repo}/blob/{commit}/{path}#L{line}"
 
 
 def write_atomic(target: Path, data: bytes) -> None:

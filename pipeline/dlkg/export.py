@@ -92,3 +92,30 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     write_atomic(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+# The build report, offered among the downloads next to the dumps (name, media type).
+REPORT_FILES = (("report.json", "application/json"), ("report.csv", "text/csv; charset=utf-8"))
+
+
+def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:
+    """The report files of a build folder that exist, ready for `add_downloads`."""
+    return [
+        (name, media_type, (run_dir / name).read_bytes())
+        for name, media_type in REPORT_FILES
+        if (run_dir / name).is_file()
+    ]
+
+
+def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[Dump]:
+    """Write more files (name, media type, bytes) among the dumps, e.g. the build report, and
+    list them in SHA256SUMS so that the server's /downloads offers them with their sha256."""
+    added = []
+    sums_path = dumps_dir / CHECKSUMS_FILE
+    sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
+    for file_name, media_type, data in files:
+        write_atomic(dumps_dir / file_name, data)
+        added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        sums += f"{added[-1].sha256}  {file_name}\n"
+    write_atomic(sums_path, sums.encode("ascii"))
+    return added

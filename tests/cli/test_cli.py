@@ -140,7 +140,9 @@ def test_validate_rejects_a_bad_file(tmp_path: Path) -> None:
     assert "violation" in (result.stdout + result.stderr).lower()
 
 
-def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_is_an_internal_error_not_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, built: tuple[Settings, Any]
+) -> None:
     """A ValueError from inside dlkg is a bug: traceback, "please report", exit 70 (not 2)."""
     from click.testing import CliRunner
 
@@ -152,7 +154,8 @@ def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.Monkey
         raise ValueError("a bug")
 
     monkeypatch.setattr(dlkg.query, "dataset_stats", broken)
-    result = CliRunner().invoke(main, ["stats"])
+    build_dir = str(built[0].build_dir)
+    result = CliRunner().invoke(main, ["--build-dir", build_dir, "stats"])
     assert result.exit_code == INTERNAL_ERROR == 70
     assert "Traceback" in result.stderr and "ValueError: a bug" in result.stderr
     assert result.stderr.rstrip().endswith(

@@ -135,6 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "item.stated_year": ("Stated year", "列表中的年份"),
     "item.stated_venue": ("Stated venue", "列表中的出处"),
     "item.source_line": ("Source line", "来源行号"),
+    "item.upstream_line": ("Upstream line", "上游原文行"),
     "item.links": ("Links", "链接"),
     "item.from": ("From", "来源"),
     # section and section scheme
