@@ -63,6 +63,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.push_http",
             "dlkg.diff",
             "dlkg.lint",
+            "dlkg.lint_rules",
             "dlkg.checks",
         ),
     ),

@@ -131,4 +131,4 @@ def test_malformed_identifiers_are_warnings_with_their_line() -> None:
         [_paper(arxiv_id="1513.02531"), _paper(doi="10.12/x"), _paper(arxiv_id="1503.02531")]
     )
     assert [i.code for i in issues] == ["identifier.arxiv-malformed", "identifier.doi-malformed"]
-    assert all(str(i.where) == "README.md:42" for i in issues)
+    assert all(str(i.where) == "awesome-readme:42" for i in issues)
