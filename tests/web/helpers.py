@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -275,3 +276,25 @@ def slow_app(settings: ServeSettings, store: ox.Store) -> SlowApp:
     from dlkg.web.site.app import create_app
 
     return SlowApp(create_app(settings, store))
+
+
+# --- reading pages --------------------------------------------------------------------------
+
+
+def person_papers(page: str) -> list[str]:
+    """The paper IRIs of a person page's papers table, in page order."""
+    table = re.search(r'<table[^>]*id="person-papers".*?</table>', page, re.S)
+    assert table, "the page has no papers table"
+    return re.findall(r'<tr data-paper="([^"]+)"', table.group(0))
+
+
+def person_coauthors(page: str) -> dict[str, int]:
+    """Co-author IRI -> number of shared papers, as a person page lists them."""
+    found = re.findall(r'<li data-person="([^"]+)" data-papers="(\d+)"', page)
+    return {person: int(count) for person, count in found}
+
+
+def vary_names(headers: Mapping[str, str]) -> set[str]:
+    """The header names a response's Vary lists (any case of the header name)."""
+    value = next((v for k, v in headers.items() if k.lower() == "vary"), "")
+    return {name.strip() for name in value.split(",") if name.strip()}

@@ -88,6 +88,14 @@ class App(Protocol):
     def __call__(self, request: Request) -> Response: ...
 
 
+def with_vary(headers: tuple[tuple[str, str], ...], *names: str) -> tuple[tuple[str, str], ...]:
+    """`headers` with `names` added to its one Vary header (clients read one, not several)."""
+    current = [v.strip() for k, vs in headers if k.lower() == "vary" for v in vs.split(",")]
+    merged = current + [n for n in names if n.lower() not in {c.lower() for c in current}]
+    rest = tuple((k, v) for k, v in headers if k.lower() != "vary")
+    return (*rest, ("Vary", ", ".join(merged))) if merged else rest
+
+
 def error_response(
     status: int,
     message: str,

@@ -16,7 +16,18 @@ from dlkg.web.site.home import parse_query_file
 from dlkg.web.site.outbound import scholarly_links
 from dlkg.web.site.render import curie, split_extension
 
-from ..helpers import BASE, FIXTURES, OTHER_BASE, Call, load_store, make_call, site_over
+from ..helpers import (
+    BASE,
+    FIXTURES,
+    OTHER_BASE,
+    Call,
+    load_store,
+    make_call,
+    person_coauthors,
+    person_papers,
+    site_over,
+    vary_names,
+)
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 DLKG = rdflib.Namespace("https://w3id.org/dlkg/ns#")
@@ -96,17 +107,27 @@ def test_person_page_lists_papers_and_coauthors(call: Call) -> None:
         'href="/list/awesome/section/understanding-generalization-transfer"' in page
     )  # key researcher
     # his author position on each paper: first on the distillation paper, third on "Deep learning"
-    row = r'href="/paper/([^"]+)">[^<]*</a>(?:(?!</tr>).)*<td class="num">(\d+)</td>'
+    row = r'href="/paper/([^"]+)">(?:(?!</tr>).)*<td class="num">(\d+)</td>'
     assert dict(re.findall(row, page, re.S)) == {
         "doi-10.1038-nature14539": "3",
         "arxiv-1503.02531": "1",
     }
     assert jsonld_of(page)["@type"] == "Person"
+    # the list item and the BibTeX record naming him (stated authorships) are not papers, and
+    # the BibTeX record's byline adds no shared paper with Vinyals
+    assert sorted(person_papers(page)) == [
+        BASE + "paper/arxiv-1503.02531",
+        BASE + "paper/doi-10.1038-nature14539",
+    ]
+    assert '<h2>Papers <span class="count">2</span></h2>' in page
+    assert person_coauthors(page) == {
+        BASE + f"person/{p}": 1 for p in ("vinyals-o", "dean-j", "lecun-y", "bengio-y")
+    }
 
 
 def test_list_page_shows_entries_in_position_order(call: Call) -> None:
     page = html(call, "/list/awesome")
-    assert in_order(page, "Deep learning</a>", "Distilling the knowledge in a neural network</a>")
+    assert in_order(page, ">Deep learning<", ">Distilling the knowledge in a neural network<")
     assert "Understanding / Generalization / Transfer" in page
     assert 'href="/list/zh-awesome"' in page  # its translation
     data = jsonld_of(page)
@@ -125,7 +146,7 @@ def test_roadmap_list_shows_stars_and_notes(call: Call) -> None:
 def test_section_scheme_and_item_pages(call: Call) -> None:
     section = html(call, "/list/awesome/section/understanding-generalization-transfer")
     assert "理解 / 泛化 / 迁移" in section and 'href="/person/hinton-g"' in section
-    assert in_order(section, "Deep learning</a>", "Distilling the knowledge")
+    assert in_order(section, ">Deep learning<", ">Distilling the knowledge")
     scheme = html(call, "/list/awesome/sections")
     assert 'href="/list/awesome/section/understanding-generalization-transfer"' in scheme
     item = html(
@@ -212,7 +233,7 @@ def test_browsers_and_curl_get_html_and_odd_accepts_get_406(call: Call) -> None:
     assert call(PAPER, accept=browser).content_type.startswith("text/html")
     assert call(PAPER, accept="*/*").content_type.startswith("text/html")
     assert call(PAPER, accept="image/png").status == 406
-    assert ("Vary", "Accept") in call(PAPER, accept="text/turtle").headers
+    assert "Accept" in vary_names(dict(call(PAPER, accept="text/turtle").headers))
 
 
 def test_negotiate_and_split_extension_units() -> None:
@@ -358,6 +379,34 @@ def test_query_page_prefills_examples_and_queries(call: Call) -> None:
     raw = call("/queries/03-starred-roadmap-entries.rq")
     assert raw.status == 200 and raw.body.startswith(b"#+ summary: Which roadmap entries")
     assert call("/queries/../conftest.py").status == 404
+
+
+def editor_config_of(page: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/json" id="dlkg-config">(.*?)</script>', page)
+    assert found
+    config: dict[str, object] = json.loads(found.group(1))
+    return config
+
+
+@pytest.mark.parametrize("name", ["02", "2", "coauthors-of-hinton", "02-coauthors-of-hinton"])
+def test_a_link_names_a_gallery_query_by_number_or_slug_and_runs_it(call: Call, name: str) -> None:
+    page = html(call, "/query", query={"example": [name]})
+    assert "SELECT DISTINCT ?person ?name" in page
+    assert 'class="gallery-item chosen" data-name="02-coauthors-of-hinton"' in page
+    assert editor_config_of(page)["autorun"] is True
+
+
+def test_a_link_with_a_query_runs_it_a_bare_page_waits(call: Call) -> None:
+    shared = html(call, "/query", query={"query": ["SELECT * { ?s ?p ?o } LIMIT 1"]})
+    assert editor_config_of(shared)["autorun"] is True
+    for bare in (
+        html(call, "/query"),
+        html(call, "/"),
+        html(call, "/query", query={"example": ["99"]}),
+    ):
+        assert editor_config_of(bare)["autorun"] is False
+    zh = editor_config_of(html(call, "/query", accept_language="zh"))
+    assert zh["lang"] == "zh-Hans" and zh["messages"]["running"] == "运行中…"  # type: ignore[index]
 
 
 def test_query_headers_parse_with_continuations() -> None:

@@ -8,7 +8,7 @@ from dlkg.web.http import Context, Request, Response, error_response
 from dlkg.web.site.app import ROUTES
 from dlkg.web.site.routing import Route, compile_pattern, dispatch
 
-from ..helpers import Call, Live
+from ..helpers import Call, Live, vary_names
 
 PAPER = "/paper/arxiv-1503.02531"
 
@@ -114,14 +114,14 @@ def test_nothing_acceptable_is_406_with_vary(live: Live, path: str) -> None:
 def test_q_zero_refuses_a_type_over_http(live: Live, accept: str, media: str) -> None:
     reply = live.request("GET", PAPER, headers={"Accept": accept})
     assert reply.status == 200 and reply.content_type == media
-    assert reply.headers["vary"] == "Accept"
+    assert "Accept" in vary_names(reply.headers)
 
 
 def test_sparql_honours_q_zero_and_says_vary(live: Live) -> None:
     construct = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
     refused = live.get(construct, accept="text/turtle;q=0, application/sparql-results+json")
     assert refused.status == 200 and refused.content_type == "application/n-triples"
-    assert refused.headers["vary"] == "Accept"
+    assert "Accept" in vary_names(refused.headers)
     none = live.get("ASK {}", accept="*/*;q=0")
     assert none.status == 406 and none.headers["vary"] == "Accept"
 
@@ -136,4 +136,4 @@ def test_every_negotiated_response_varies_on_accept(
 ) -> None:
     reply = live.request("GET", path, headers={"Accept": accept} if accept else {})
     assert reply.status == 200
-    assert reply.headers["vary"] == "Accept"
+    assert "Accept" in vary_names(reply.headers)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..guard import GuardLimits
 from ..http import Context, Request, Response
 from ..server.settings import ServeSettings
-from . import documents, downloads, home, report, static_files, stats
+from . import compress, documents, downloads, home, report, static_files, stats
 from .entity import entity_handler
 from .routing import Route, dispatch
 from .runner import LocalRunner, RunnerSettings
@@ -57,7 +57,7 @@ class Site:
     routes: tuple[Route, ...] = ROUTES
 
     def __call__(self, request: Request) -> Response:
-        return dispatch(self.routes, request, self.ctx)
+        return compress.encode(request, dispatch(self.routes, request, self.ctx))
 
 
 def build_site(

@@ -27,6 +27,7 @@ class TurtleDocument:
     title: str
     template: str
     files: Callable[[], list[Path]]
+    title_key: str = ""  # the page title in the interface's languages (i18n.py), if any
 
     def __call__(self, request: Request, ctx: Context) -> Response:
         known, fmt = page_format(request)
@@ -50,7 +51,10 @@ class TurtleDocument:
                 body = graph.serialize(format=fmt.media_type, encoding="utf-8")
             return Response(200, fmt.content_type, body, headers=(("Vary", "Accept"),))
         return render_html(
-            self.template, request, ctx, {"title": self.title, **describe_terms(graph)}
+            self.template,
+            request,
+            ctx,
+            {"title": self.title, "title_key": self.title_key, **describe_terms(graph)},
         )
 
 
@@ -156,11 +160,13 @@ def describe_terms(graph: rdflib.Graph) -> dict[str, object]:
 
 ontology_handler = TurtleDocument(
     title="The dlkg ontology",
+    title_key="ontology.title",
     template="ontology.html",
     files=lambda: [resources.ontology_dir() / "dlkg.ttl"],
 )
 shapes_handler = TurtleDocument(
     title="The dlkg SHACL shapes",
+    title_key="shapes.title",
     template="shapes.html",
     files=lambda: turtle_files(resources.shapes_dir()),
 )

@@ -14,6 +14,7 @@ from ... import formats
 from ...common import PREFIX_BLOCK, sha256_file
 from ...errors import QueryError
 from ..http import Context, Request, Response
+from .compress import etag_matches
 from .render import (
     error_page,
     linker_for,
@@ -103,7 +104,9 @@ def list_dumps(dumps: Path) -> list[DumpFile]:
 def listing_handler(request: Request, ctx: Context) -> Response:
     """`/downloads`: every dump with its size and sha256."""
     files = list_dumps(ctx.build_dir / "dumps")
-    return render_html("downloads.html", request, ctx, {"title": "Downloads", "files": files})
+    return render_html(
+        "downloads.html", request, ctx, {"title_key": "downloads.title", "files": files}
+    )
 
 
 def download_handler(request: Request, ctx: Context) -> Response:
@@ -118,7 +121,7 @@ def download_handler(request: Request, ctx: Context) -> Response:
     digest = read_checksums(dumps).get(name) or sha256_file(path)
     etag = f'"{digest}"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=3600"))
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if etag_matches(request, etag):
         return Response(304, media_type_of(name), b"", headers=headers)
     return Response(200, media_type_of(name), path.read_bytes(), headers=headers)
 
@@ -150,6 +153,4 @@ def void_handler(request: Request, ctx: Context) -> Response:
         if s and p and o:
             subjects.setdefault(s.value, []).append((p, o))
     groups = [(linker.term({"type": "uri", "value": s}), st) for s, st in subjects.items()]
-    return render_html(
-        "void.html", request, ctx, {"title": "Dataset description (VoID)", "groups": groups}
-    )
+    return render_html("void.html", request, ctx, {"title_key": "void.title", "groups": groups})

@@ -22,6 +22,17 @@ def _labels(var: str) -> str:
     )
 
 
+def _work(var: str) -> str:
+    """`var` is a work (paper, book, lecture...), not a record that also carries authorships.
+
+    List items and BibTeX entries state their own bylines with `dlkg:authorship/dlkg:person`
+    (docs/data-model.md, "Stated authorships"), so following that path from a person finds
+    them too; only the works in the entities graph are typed `schema:CreativeWork` (papers are
+    also `schema:ScholarlyArticle`).
+    """
+    return f"VALUES ?workType {{ schema:ScholarlyArticle schema:CreativeWork }} {var} a ?workType ."
+
+
 def _title(var: str, lang: str, out: str) -> str:
     return f"OPTIONAL {{ {var} schema:name {out} FILTER(LANGMATCHES(LANG({out}), '{lang}')) }}\n"
 
@@ -76,17 +87,19 @@ WHERE {
 Q_PERSON_PAPERS = f"""SELECT ?paper (SAMPLE(?t) AS ?title) (SAMPLE(?tz) AS ?titleZh)
   (SAMPLE(?y) AS ?year) (MIN(?ps) AS ?position) WHERE {{
   {{ SELECT DISTINCT ?paper WHERE {{
-    {{ ?paper dlkg:authorship/dlkg:person $NODE }} UNION {{ ?paper schema:author $NODE }} }} }}
+    {{ ?paper dlkg:authorship/dlkg:person $NODE }} UNION {{ ?paper schema:author $NODE }}
+    {_work("?paper")} }} }}
   OPTIONAL {{ ?paper dlkg:authorship ?a . ?a dlkg:person $NODE ; schema:position ?ps }}
   {_title("?paper", "en", "?t")}{_title("?paper", "zh", "?tz")}
   OPTIONAL {{ ?paper schema:datePublished ?y }}
 }} GROUP BY ?paper ORDER BY DESC(?year) ?title"""
-Q_COAUTHORS = """SELECT ?co (SAMPLE(?nm) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+Q_COAUTHORS = f"""SELECT ?co (SAMPLE(?nm) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?paper schema:author|(dlkg:authorship/dlkg:person) $NODE .
+  {_work("?paper")}
   ?paper schema:author|(dlkg:authorship/dlkg:person) ?co .
   FILTER(?co != $NODE)
-  OPTIONAL { ?co schema:name ?nm }
-} GROUP BY ?co ORDER BY DESC(?papers) ?name"""
+  OPTIONAL {{ ?co schema:name ?nm }}
+}} GROUP BY ?co ORDER BY DESC(?papers) ?name"""
 # Entries of a list ($NODE schema:itemListElement ?item) or of a section (?item dlkg:section).
 Q_ENTRIES = f"""SELECT ?item (SAMPLE(?lst) AS ?list) (SAMPLE(?ln) AS ?listName)
   (SAMPLE(?ps) AS ?pos) (SAMPLE(?pp) AS ?paper) (SAMPLE(?t) AS ?title) (SAMPLE(?tz) AS ?titleZh)

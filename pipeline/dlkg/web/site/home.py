@@ -16,6 +16,7 @@ from ...errors import QueryError
 from ...link.web import federated_endpoints
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
+from . import i18n
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -52,8 +53,9 @@ Q_LISTS = """SELECT ?list (SAMPLE(?n) AS ?name) (SAMPLE(?nz) AS ?nameZh)
   OPTIONAL { ?list schema:name ?n FILTER(LANGMATCHES(LANG(?n), 'en')) }
   OPTIONAL { ?list schema:name ?nz FILTER(LANGMATCHES(LANG(?nz), 'zh')) }
 } GROUP BY ?list ORDER BY ?list"""
-Q_DATASET = """SELECT ?title ?description WHERE {
+Q_DATASET = """SELECT ?title ?titleZh ?description WHERE {
   OPTIONAL { $DATASET dcterms:title ?title FILTER(LANGMATCHES(LANG(?title), 'en')) }
+  OPTIONAL { $DATASET dcterms:title ?titleZh FILTER(LANGMATCHES(LANG(?titleZh), 'zh')) }
   OPTIONAL { $DATASET dcterms:description ?description
              FILTER(LANGMATCHES(LANG(?description), 'en')) }
 } LIMIT 1"""
@@ -116,9 +118,24 @@ def load_gallery(queries_dir: Path) -> list[GalleryQuery]:
     ]
 
 
-def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -> dict[str, object]:
+def find_example(gallery: list[GalleryQuery], wanted: str | None) -> GalleryQuery | None:
+    """The gallery query `wanted` names: `01-slug`, its number (`01`, `1`) or its slug."""
+    if not wanted:
+        return None
+    for q in gallery:
+        number, _, slug = q.name.partition("-")
+        if wanted in (q.name, slug) or (wanted.isdigit() and number.isdigit() and
+                                        int(wanted) == int(number)):  # fmt: skip
+            return q
+    return None
+
+
+def editor_config(
+    request: Request, ctx: Context, gallery: list[GalleryQuery], *, autorun: bool = False
+) -> dict[str, object]:
     """What `static/query.js` needs, embedded in the page as JSON."""
     prefix = linker_for(request, ctx).prefix
+    lang, _ = i18n.choose_language(request)
     return {
         "baseIri": ctx.base_iri,
         "linkPrefix": prefix,
@@ -128,14 +145,18 @@ def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -
         "snippets": COMPLETION_SNIPPETS,
         "gallery": [asdict(q) for q in gallery],
         "allowedServices": list(ctx.federated),  # what SERVICE may call here
+        "lang": lang,
+        "messages": i18n.client_messages(lang),
+        # a link with ?query= or ?example= shows its results, as the big query services do
+        "autorun": autorun,
     }
 
 
 def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
     gallery = load_gallery(ctx.queries_dir)
     text = request.param("query")
-    example = request.param("example")
-    chosen = next((q for q in gallery if q.name == example), None)
+    chosen = find_example(gallery, request.param("example"))
+    autorun = bool(text and text.strip()) or chosen is not None
     if text is None:
         text = chosen.text if chosen else PREFIX_BLOCK_SHORT + DEFAULT_QUERY
     return render_html(
@@ -147,7 +168,7 @@ def _query_page(request: Request, ctx: Context, template: str, **values: object)
             "gallery": gallery,
             "query_text": text,
             "chosen": chosen.name if chosen else "",
-            "config": editor_config(request, ctx, gallery),
+            "config": editor_config(request, ctx, gallery, autorun=autorun),
         },
     )
 
@@ -187,6 +208,7 @@ def home_handler(request: Request, ctx: Context) -> Response:
         ctx,
         "home.html",
         title=(value(about[0], "title") if about else "") or "dlkg",
+        title_zh=value(about[0], "titleZh") if about else "",
         description=value(about[0], "description") if about else "",
         summary=summary,
         lists=list_rows,
@@ -195,14 +217,14 @@ def home_handler(request: Request, ctx: Context) -> Response:
 
 def query_page_handler(request: Request, ctx: Context) -> Response:
     """`/query`: the editor alone, prefilled from `?query=` or `?example=<gallery name>`."""
-    return _query_page(request, ctx, "query.html", title="SPARQL query")
+    return _query_page(request, ctx, "query.html", title_key="query.title")
 
 
 def query_file_handler(request: Request, ctx: Context) -> Response:
     """`/queries/<name>.rq`: one gallery query as `application/sparql-query` text."""
     file_name = request.params["name"]
     stem = file_name[:-3] if file_name.endswith(".rq") else file_name
-    found = next((q for q in load_gallery(ctx.queries_dir) if q.name == stem), None)
+    found = find_example(load_gallery(ctx.queries_dir), stem)
     if found is None:
         return error_page(request, ctx, 404, "no such query")
     return Response(200, "application/sparql-query; charset=utf-8", found.text.encode("utf-8"))

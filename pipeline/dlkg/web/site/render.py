@@ -11,15 +11,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from urllib.parse import quote
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ... import formats
 from ...common import upstream_line_url
 from ...namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
-from ..http import Context, Request, Response, error_response
+from ..http import Context, Request, Response, error_response, with_vary
+from . import i18n
 
 _PREFIX_OK = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
@@ -177,27 +178,72 @@ def environment() -> Environment:
     return env
 
 
+def language_links(request: Request, prefix: str, current: str) -> list[dict[str, object]]:
+    """The language switch: this page (path and query kept) with `?lang=` set, per language."""
+    path = prefix + quote(request.path, safe="/-._~")
+    links = []
+    for lang in i18n.LANGUAGES:
+        params = [(k, v) for k, vs in request.query.items() if k != "lang" for v in vs]
+        query = urlencode([*params, ("lang", "zh" if lang == i18n.ZH else "en")])
+        links.append(
+            {"lang": lang, "name": i18n.SWITCH_NAMES[lang], "href": f"{path}?{query}",
+             "current": lang == current}
+        )  # fmt: skip
+    return links
+
+
 def render_html(
     template: str, request: Request, ctx: Context, values: Mapping[str, object], status: int = 200
 ) -> Response:
-    """Render `template` with the common page values (links, base IRI) into a response."""
+    """Render `template` with the common page values (links, base IRI, language) into a response.
+
+    The language (i18n.choose_language) varies with Accept-Language and the cookie; a `?lang=`
+    also sets the cookie (under the proxy prefix), so the next pages keep the choice.
+    """
     linker = linker_for(request, ctx)
+    lang, asked = i18n.choose_language(request)
+    t = i18n.translator(lang)
+    if values.get("title_key"):  # a page whose title is interface text, not data
+        values = {**values, "title": t(str(values["title_key"]))}
     body = (
         environment()
         .get_template(template)
-        .render(link=linker, base_iri=ctx.base_iri, prefix=linker.prefix, **values)
+        .render(
+            link=linker,
+            base_iri=ctx.base_iri,
+            prefix=linker.prefix,
+            lang=lang,
+            t=t,
+            languages=language_links(request, linker.prefix, lang),
+            **values,
+        )
     )
-    return Response(status, formats.HTML.content_type, body.encode("utf-8"), (("Vary", "Accept"),))
+    headers = with_vary((), "Accept", "Accept-Language", "Cookie")
+    if asked:
+        path = linker.prefix or "/"
+        cookie = f"{i18n.COOKIE}={lang}; Path={path}; Max-Age=31536000; SameSite=Lax"
+        headers = (*headers, ("Set-Cookie", cookie))
+    return Response(status, formats.HTML.content_type, body.encode("utf-8"), headers)
 
 
 def error_page(request: Request, ctx: Context, status: int, message: str) -> Response:
     """An error as an HTML page for browsers, as one line of plain text for everyone else."""
 
     def page(code: int, line: str) -> bytes:
-        values = {"title": str(code), "status_code": code, "message": line}
+        status_keys = {k for k in i18n.MESSAGES if k.startswith("status.")}
+        values = {
+            "title": str(code),
+            "status_code": code,
+            "message": line,
+            "status_keys": status_keys,
+        }
         return render_html("error.html", request, ctx, values, status=code).body
 
-    return error_response(status, message, accept=request.headers.get("accept"), page=page)
+    response = error_response(status, message, accept=request.headers.get("accept"), page=page)
+    if response.content_type != formats.HTML.content_type:
+        return response
+    # the page speaks the reader's language, as every page does
+    return replace(response, headers=with_vary(response.headers, "Accept-Language", "Cookie"))
 
 
 def not_acceptable(offered: Sequence[formats.Format]) -> Response:

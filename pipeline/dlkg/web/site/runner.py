@@ -8,15 +8,16 @@ are not its business: the process running it is killed when a request overruns.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ... import formats
-from ...errors import ProtocolError, RunnerError
+from ...errors import GuardError, ProtocolError, RunnerError
 from ...prefixes import PREDEFINED, PREFIXES
 from ...sparql_syntax import explain
-from ..guard import GuardError, GuardLimits, cap_rows, inspect_query
+from ..guard import GuardLimits, cap_rows, inspect_query
 from .sparql import Evaluated, ProtocolQuery, choose_format
 
 _TSV = ox.QueryResultsFormat.TSV
@@ -135,8 +136,11 @@ class LocalRunner:
             nt = nt[: _nth_newline(nt, max_rows) + 1]
         if fmt is formats.N_TRIPLES:
             return Evaluated(nt, fmt.content_type, truncated, max_rows)
-        triples = ox.parse(nt, _NT)
-        body = ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES) or b""
+        triples = list(ox.parse(nt, _NT))
+        if fmt.rdf == ox.RdfFormat.TURTLE:
+            body = turtle_with_used_prefixes(triples)
+        else:
+            body = ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES) or b""
         return Evaluated(body, fmt.content_type, truncated, max_rows)
 
     def named_graphs(self) -> list[str]:
@@ -162,6 +166,29 @@ class LocalRunner:
             if failed.status == 406:
                 message = f"not a {expected} query: {failed.message}"
             raise RunnerError(failed.status, message) from None
+
+
+# What is left of a Turtle document once its prefix lines, IRIs and strings are cut out:
+# only there can `name:` be a prefixed name.
+_NOT_NAMES = re.compile(r'^@prefix [^\n]*\n|<[^>\n]*>|"(?:[^"\\\n]|\\.)*"', re.MULTILINE)
+_PREFIXED = re.compile(r"(?<![\w.:#/-])([A-Za-z][\w.-]*):")
+
+
+def turtle_with_used_prefixes(
+    triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES
+) -> bytes:
+    """Turtle that declares only the prefixes it uses.
+
+    Which IRIs the serializer abbreviates (not `rdf:type`, which is `a`, nor `xsd:integer`, a
+    bare number; not a local name it cannot write) is its own business, so this asks it: one
+    pass with every prefix, then, when some went unused, one more with only the used ones.
+    """
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    names = set(_PREFIXED.findall(_NOT_NAMES.sub(" ", body.decode("utf-8"))))
+    used = {name: ns for name, ns in prefixes.items() if name in names}
+    if len(used) == len(prefixes):
+        return body
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
 
 
 def _nth_newline(data: bytes, n: int) -> int:

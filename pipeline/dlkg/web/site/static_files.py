@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...common import sha256_bytes
 from ..http import Context, Request, Response
+from .compress import etag_matches
 from .render import error_page
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,6 +42,6 @@ def static_handler(request: Request, ctx: Context) -> Response:
     etag = '"' + sha256_bytes(body)[:32] + '"'
     headers = (("ETag", etag), ("Cache-Control", "public, max-age=300"))
     media = STATIC_TYPES.get(path.suffix, "application/octet-stream")
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if etag_matches(request, etag):
         return Response(304, media, b"", headers=headers)
     return Response(200, media, body, headers=headers)

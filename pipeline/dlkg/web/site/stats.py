@@ -16,6 +16,7 @@ from ...stats.network import SCOPES, Network, build_network
 from ...stats.page import pick_lang, stats_page
 from ...stats.queries import Table, json_select, run_all
 from ..http import Context, Request, Response
+from . import i18n
 from .render import error_page, link_prefix
 
 _TABLES: dict[tuple[str, str], tuple[dict[str, Table], dict[str, Network]]] = {}
@@ -42,7 +43,9 @@ def stats_handler(request: Request, ctx: Context) -> Response:
     except QueryError as error:
         return error_page(request, ctx, 503, f"the store could not answer: {error}")
     prefix = link_prefix(request)
-    lang = pick_lang(request.param("lang"), request.headers.get("accept-language"))
+    # the site's one choice of language (?lang=, the cookie, Accept-Language): see i18n.py
+    chosen, _ = i18n.choose_language(request)
+    lang = pick_lang("zh" if chosen == i18n.ZH else "en", None)
     person = request.param("person") or None
     if person is not None and person.startswith("/"):
         person = ctx.iri_for_path(person)
@@ -61,5 +64,5 @@ def stats_handler(request: Request, ctx: Context) -> Response:
         if person is None and len(_PAGES) < _MAX_PAGES:
             _PAGES[key] = body
     language = "zh-Hans" if lang == "zh" else "en"
-    headers = (("Vary", "Accept-Language"), ("Content-Language", language))
+    headers = (("Vary", "Accept-Language, Cookie"), ("Content-Language", language))
     return Response(200, "text/html; charset=utf-8", body, headers=headers)
