@@ -95,10 +95,11 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     )
     nuf = people.run()
     curated_names = people.curated_names()
-    roots = sorted(nuf.groups())
+    name_groups = nuf.groups()  # once: computing it per person made resolution quadratic
+    roots = sorted(name_groups)
     assembled = [
         assemble_person(
-            [people.mentions[i] for i in nuf.groups()[r]], cluster_key, curated_names.get(r)
+            [people.mentions[i] for i in name_groups[r]], cluster_key, curated_names.get(r)
         )
         for r in roots
     ]
