@@ -168,6 +168,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
+    resolution.comparisons = dict(sorted(log.comparisons.items()))
     return resolution
 
 
