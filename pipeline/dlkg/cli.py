@@ -451,6 +451,14 @@ def link(
     type=int,
     help="Hold stores up to this size in each worker's memory (0: always read from disk).",
 )
+@click.option(
+    "--sparql-url",
+    default=None,
+    envvar="DLKG_SPARQL_URL",
+    help="SPARQL 1.1 query endpoint of a store holding the build (e.g. after `dlkg push`): "
+    "pages and /sparql query it; statistics and downloads stay local. Its default graph must "
+    "be the union of the named graphs.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -461,6 +469,7 @@ def serve(
     workers: int | None,
     allow_service: tuple[str, ...],
     memory_max_quads: int,
+    sparql_url: str | None,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
     from .resources import queries_dir
@@ -471,6 +480,8 @@ def serve(
     settings = _settings(ctx)
     if timeout_s <= 0:
         raise UsageError("--timeout must be positive")
+    if sparql_url is not None and not sparql_url.startswith(("http://", "https://")):
+        raise UsageError(f"--sparql-url must be an http(s) URL, not {sparql_url!r}")
     probe = open_read_only(settings.store_dir)  # fail early, with one line, if nothing is built
     del probe
     store_dir = settings.store_dir.resolve()
@@ -488,9 +499,11 @@ def serve(
             workers=workers,
             allowed_service_endpoints=allow_service,
             memory_max_quads=memory_max_quads,
+            sparql_url=sparql_url,
         )
     )
-    click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ (Ctrl-C stops)")
+    where = f"queries to {sparql_url}; " if sparql_url else ""
+    click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ ({where}Ctrl-C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
