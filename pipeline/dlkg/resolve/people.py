@@ -230,6 +230,7 @@ class PersonResolver(NameClusters):
             roots = by_family[family]
             if len(roots) < 2:
                 continue
+            self.log.comparisons["unique-family"] += len(roots) ** 2  # within one family only
             ok = {(x, y) for x in roots for y in roots if self.compatible(clusters[x], clusters[y])}
             if family in COMMON_FAMILIES or len(family) < 3:
                 for x, y in sorted(ok):
