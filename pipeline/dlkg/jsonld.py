@@ -24,6 +24,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _NATIVE = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]{0,14}"), XSD + "boolean": None}
 
 JsonValue = str | int | bool | dict[str, str]
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class Compactor:
@@ -106,13 +107,13 @@ def _sort_key(value: JsonValue) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _node(subject: str, pairs: Iterable[tuple[str, ox.Term]], c: Compactor) -> dict[str, object]:
+def _node(subject: str, pairs: Iterable[tuple[str, Object]], c: Compactor) -> dict[str, object]:
     values: dict[str, list[JsonValue]] = defaultdict(list)
     for predicate, obj in pairs:
         if predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
             values["@type"].append(c.type_value(obj.value))
             continue
-        key, value = c.entry(predicate, obj)  # type: ignore[arg-type]
+        key, value = c.entry(predicate, obj)
         values[key].append(value)
     node: dict[str, object] = {"@id": subject}
     for key, found in values.items():
@@ -127,11 +128,14 @@ def compact_dataset(
     """The whole dataset as one compact JSON-LD document referring to `context_iri`."""
     c = Compactor(context)
     # graph -> subject -> [(predicate, object)]
-    graphs: dict[str, dict[str, list[tuple[str, ox.Term]]]] = defaultdict(lambda: defaultdict(list))
+    graphs: dict[str, dict[str, list[tuple[str, Object]]]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
         g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        s = q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
-        graphs[g][s].append((q.predicate.value, q.object))
+        subject, obj = q.subject, q.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+        s = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
+        graphs[g][s].append((q.predicate.value, obj))
     top: list[dict[str, object]] = []
     for g in sorted(graphs):
         nodes = [_node(s, pairs, c) for s, pairs in sorted(graphs[g].items())]

@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from . import resources
 from .common import graph_prefixes, load_turtle_dir, union_graph
@@ -160,7 +160,7 @@ def _queries_parsed_once() -> Iterator[None]:
     def query(
         self: SPARQLProcessor,
         str_or_query: str | Query,
-        initBindings: Mapping[str, Node] | None = None,  # noqa: N803  # rdflib's names
+        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803  # rdflib's names
         initNs: Mapping[str, object] | None = None,  # noqa: N803
         base: str | None = None,
         DEBUG: bool = False,  # noqa: N803
