@@ -64,7 +64,8 @@ def oxigraph_binary() -> str | None:
 
 
 @contextmanager
-def oxigraph_server(folder: Path) -> Iterator[RunningStore]:
+def oxigraph_server(folder: Path, *options: str) -> Iterator[RunningStore]:
+    """An Oxigraph server on a free port; `options` are added to `oxigraph serve`."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("oxigraph server binary not found (pip install 'oxigraph', the bench extra)")
@@ -73,7 +74,15 @@ def oxigraph_server(folder: Path) -> Iterator[RunningStore]:
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+            [
+                binary,
+                "serve",
+                "--location",
+                str(folder / "db"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                *options,
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -49,7 +49,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("emit", ("dlkg.iris", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
-    ("export", ("dlkg.export",)),
+    ("export", ("dlkg.export", "dlkg.jsonld")),
     (
         "use",
         (

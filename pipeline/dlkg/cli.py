@@ -307,6 +307,14 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     is_flag=True,
     help="Only check that HOST:PORT is free (exit 0) or say it is taken (exit 2); serve nothing.",
 )
+@click.option(
+    "--sparql-url",
+    default=None,
+    envvar="DLKG_SPARQL_URL",
+    help="SPARQL 1.1 query endpoint of a store holding the build (e.g. after `dlkg push`): "
+    "pages and /sparql query it; statistics and downloads stay local. Its default graph must "
+    "be the union of the named graphs.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -318,6 +326,7 @@ def serve(
     workers: int | None,
     allow_service: tuple[str, ...],
     memory_max_quads: int,
+    sparql_url: str | None,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
     from .resources import queries_dir
@@ -332,6 +341,8 @@ def serve(
     if timeout_s <= 0:
         raise UsageError("--timeout must be positive")
     require_built(settings)
+    if sparql_url is not None and not sparql_url.startswith(("http://", "https://")):
+        raise UsageError(f"--sparql-url must be an http(s) URL, not {sparql_url!r}")
     _check_port(host, port)
     probe = open_read_only(settings.store_dir)  # fail early, with one line, if it cannot open
     del probe
@@ -350,9 +361,11 @@ def serve(
             workers=workers,
             allowed_service_endpoints=allow_service,
             memory_max_quads=memory_max_quads,
+            sparql_url=sparql_url,
         )
     )
-    click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ (Ctrl-C stops)")
+    where = f"queries to {sparql_url}; " if sparql_url else ""
+    click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ ({where}Ctrl-C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

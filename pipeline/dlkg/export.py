@@ -1,6 +1,7 @@
 """Export: the dumps (N-Triples, Turtle, TriG, N-Quads, JSON-LD) and their checksums.
 
-N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes. The flat dumps
+N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes; JSON-LD is
+compacted by `jsonld.compact_dataset` straight from the store, sorted too. The flat dumps
 (N-Triples, Turtle) leave out the build graph, the only clock-dependent part (docs/data-model.md).
 """
 
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from .common import sha256_bytes, write_atomic
 from .emit import BUILD_GRAPH
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
+from .jsonld import compact_dataset
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
@@ -49,16 +50,6 @@ def flat_ntriples(store: ox.Store, minter: IriMinter) -> bytes:
     return _sorted_lines(b"".join(c for c in chunks if c))
 
 
-def _jsonld(nquads: bytes, context: dict[str, object], context_iri: str) -> bytes:
-    """Compact JSON-LD of the whole dataset against the published context."""
-    ds = rdflib.Dataset()
-    ds.parse(data=nquads, format="nquads")
-    compact = json.loads(ds.serialize(format="json-ld", context=context, auto_compact=True))
-    # The dump points at the published context instead of inlining it (same terms).
-    compact["@context"] = context_iri
-    return json.dumps(compact, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-
-
 def export_dumps(
     store: ox.Store,
     dumps_dir: Path,
@@ -77,7 +68,8 @@ def export_dumps(
     trig = store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
-    jsonld = _jsonld(nq, context, str(minter.download(CONTEXT_FILE)))
+    quads = store.quads_for_pattern(None, None, None, None)
+    jsonld = compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
     by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
     outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
     outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))

@@ -136,6 +136,9 @@ class Resolution:
     # the key registry rows of this resolution: what `dlkg registry --update` writes to
     # data/curation/keys.tsv
     key_anchors: list[KeyAnchors] = field(default_factory=list)
+    # candidate pairs each resolution rule examined (bench/resolve_pairs.py shows they grow
+    # linearly with the input); not part of the graph
+    comparisons: dict[str, int] = field(default_factory=dict)
 
 
 __all__ = [

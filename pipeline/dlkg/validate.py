@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier, Node
 
 from . import resources
 from .common import graph_prefixes, load_turtle_dir, union_graph
@@ -119,14 +124,15 @@ def validate_graph(
     union = union_graph(data)
     union += load_turtle_dir(ontology_dir or resources.ontology_dir())
     started = time.perf_counter()
-    _conforms, results_graph, _text = pyshacl_validate(
-        union,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,  # SPARQL targets of the rule shapes
-        allow_warnings=True,
-        inplace=True,  # `union` is our own copy: skip pySHACL's clone of ~40k triples
-    )
+    with _queries_parsed_once():
+        _conforms, results_graph, _text = pyshacl_validate(
+            union,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,  # SPARQL targets of the rule shapes
+            allow_warnings=True,
+            inplace=True,  # `union` is our own copy: skip pySHACL's clone of ~40k triples
+        )
     seconds = time.perf_counter() - started
     if not isinstance(results_graph, Graph):  # pyshacl types it loosely
         raise TypeError("pyshacl returned no results graph")
@@ -140,6 +146,41 @@ def validate_graph(
         triples=len(union),
         seconds=seconds,
     )
+
+
+@contextmanager
+def _queries_parsed_once() -> Iterator[None]:
+    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib
+    parses it each time (pyparsing: about half of validation on the real data). While this
+    is active, each distinct text is parsed and translated once and the prepared query is
+    reused, as rdflib's own `prepareQuery` + `Graph.query(prepared, initBindings=...)` does."""
+    original = SPARQLProcessor.query
+    prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Query] = {}
+
+    def query(
+        self: SPARQLProcessor,
+        str_or_query: str | Query,
+        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803  # rdflib's names
+        initNs: Mapping[str, object] | None = None,  # noqa: N803
+        base: str | None = None,
+        DEBUG: bool = False,  # noqa: N803
+    ) -> object:
+        if isinstance(str_or_query, str):
+            key = (
+                str_or_query,
+                base,
+                tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())),
+            )
+            if key not in prepared:
+                prepared[key] = translateQuery(parseQuery(str_or_query), base, initNs)
+            str_or_query = prepared[key]
+        return original(self, str_or_query, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
 def raise_if_not_conformant(report: ValidationReport, *, strict: bool = False) -> None:

@@ -337,3 +337,25 @@ def test_hoisted_property_shapes_give_the_same_results() -> None:
     plain = results(shapes)
     assert len({r[3] for r in plain}) >= 7  # results of at least 7 different shapes
     assert results(hoist_property_shapes(shapes)) == plain
+
+
+def test_queries_parsed_once_gives_the_same_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (each SPARQL text parsed once, validate._queries_parsed_once) and plain
+    pySHACL give the same full report on the crafted bad graphs; rdflib's query
+    method is restored afterwards."""
+    import contextlib
+
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+
+    from dlkg import validate as validate_module
+
+    original = SPARQLProcessor.query
+    bad = [load_case(d) for d in CASE_DIRS]
+    # every sixth case with expected results (all of them take minutes on a loaded machine)
+    bad = [case for case in bad if case.expected][::6]
+    assert len(bad) > 8
+    fast = [validate_graph(case.graph).text() for case in bad]
+    assert SPARQLProcessor.query is original
+    monkeypatch.setattr(validate_module, "_queries_parsed_once", contextlib.nullcontext)
+    plain = [validate_graph(case.graph).text() for case in bad]
+    assert fast == plain

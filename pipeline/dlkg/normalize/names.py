@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from nameparser import HumanName
 from rapidfuzz import fuzz
@@ -59,13 +59,7 @@ class PersonName:
     @property
     def given_tokens(self) -> tuple[str, ...]:
         """Given names as folded tokens, split at spaces, hyphens and periods; "GE" = g, e."""
-        out: list[str] = []
-        for token in re.split(r"[\s.\-]+", self.given):
-            if re.fullmatch(r"[A-Z]{2,3}", token):
-                out.extend(token.lower())
-            elif token:
-                out.append(fold(token))
-        return tuple(out)
+        return _given_tokens(self.given)
 
     @property
     def has_full_given(self) -> bool:
@@ -109,7 +103,7 @@ def clean_name_text(text: str) -> str:
     return " ".join(text.split()).strip(" ,;")
 
 
-@lru_cache(maxsize=4096)
+@cache  # unbounded: a bounded cache thrashes once a list has more names than its size
 def parse_person_name(text: str) -> PersonName:
     """Parse a name in any of the sources' forms into given/family parts.
 
@@ -192,17 +186,32 @@ def family_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bo
     return typo and min(len(ka), len(kb)) >= 4 and fuzz.ratio(ka, kb) >= 80
 
 
+# Cached: the people rules compare the same few thousand names millions of times.
+@cache
+def _given_tokens(given: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in re.split(r"[\s.\-]+", given):
+        if re.fullmatch(r"[A-Z]{2,3}", token):
+            out.extend(token.lower())
+        elif token:
+            out.append(fold(token))
+    return tuple(out)
+
+
+@cache
+def _name_words(given: str, family: str) -> tuple[list[str], list[str]]:
+    """The full words (sorted) and the initials of a name, for `same_tokens` (read only)."""
+    words = [*_given_tokens(given), *re.split(r"[\s\-]+", fold(family))]
+    words = [NON_WORD.sub("", w) for w in words if NON_WORD.sub("", w)]
+    return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
+
+
 def same_tokens(a: PersonName, b: PersonName) -> bool:
     """The same full name words in another order, initials consistent ("Li Fei-Fei" ~
     "Fei Fei F. Li" ~ "Fei-Fei, Li"): evidence of a swapped name, never alone."""
 
-    def split(name: PersonName) -> tuple[list[str], list[str]]:
-        words = [*name.given_tokens, *re.split(r"[\s\-]+", fold(name.family))]
-        words = [NON_WORD.sub("", w) for w in words if NON_WORD.sub("", w)]
-        return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
-
-    full_a, init_a = split(a)
-    full_b, init_b = split(b)
+    full_a, init_a = _name_words(a.given, a.family)
+    full_b, init_b = _name_words(b.given, b.family)
     if not full_a or full_a != full_b:
         return False
     return all(any(w[0] == i for w in full_b) for i in init_a) and all(

@@ -8,6 +8,7 @@ finds its row by a close title. New keys and rows matching nothing are reported.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -105,13 +106,36 @@ def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log
     scorers: list[Callable[[frozenset[IdKey], frozenset[IdKey]], int]] = [_score]
     if kind == "paper":
         scorers.append(_fuzzy_score)
+    # Blocking: `_score` is 0 unless an identifying anchor is shared, so each node is scored
+    # only against the rows holding one of its identifying anchors.
+    rows_with: dict[IdKey, list[int]] = defaultdict(list)
+    for r, row in enumerate(mine):
+        for anchor in row.anchors:
+            if anchor.kind in IDENTIFYING:
+                rows_with[anchor].append(r)
+
+    def candidates(i: int) -> set[int]:
+        return {r for a in nodes[i].anchors for r in rows_with.get(a, ())}
+
     for scorer in scorers:
+        if scorer is _score:
+            block = [(r, i) for i in order for r in sorted(candidates(i))]
+        else:  # a fuzzy title: only the nodes and rows left over by the exact pass
+            block = [
+                (r, i)
+                for r, row in enumerate(mine)
+                if row.key not in taken_rows
+                for i in order
+                if keys[i] is None
+            ]
+        what = "anchors" if scorer is _score else "fuzzy-title"
+        log.comparisons[f"{kind}-key-{what}"] += len(block)
         pairs = [
-            (s, row.key, rank[i], i)
-            for row in mine
-            if row.key not in taken_rows
-            for i in order
-            if keys[i] is None and (s := scorer(nodes[i].anchors, row.anchors))
+            (s, mine[r].key, rank[i], i)
+            for r, i in block
+            if mine[r].key not in taken_rows
+            and keys[i] is None
+            and (s := scorer(nodes[i].anchors, mine[r].anchors))
         ]
         # Best-scored pairs first; ties by row key, then source order: all deterministic.
         for _, key, _, i in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
@@ -130,12 +154,14 @@ def assign_keys(kind: str, nodes: Sequence[Node], rows: list[KeyRow] | None, log
                 nodes[i].prov,
             )
     final = [k or "" for k in keys]
-    for row in mine:
+    nodes_with: dict[int, list[int]] = defaultdict(list)  # row -> the nodes sharing an anchor
+    for i in range(len(nodes)):
+        for r in candidates(i):
+            nodes_with[r].append(i)
+    for r, row in enumerate(mine):
         if row.key in taken_rows:
             continue
-        heirs = sorted(
-            {final[i] for i in range(len(nodes)) if _score(nodes[i].anchors, row.anchors)}
-        )
+        heirs = sorted({final[i] for i in nodes_with[r] if _score(nodes[i].anchors, row.anchors)})
         where = f"; its anchors now belong to {', '.join(heirs)}" if heirs else ""
         log.warn(
             "resolve.key-unmatched",

@@ -226,6 +226,8 @@ class PaperResolver:
                 by_key[title_key(m.title_en)].append(m.idx)
         names = sorted(by_key)
         pairs: list[tuple[float, str, str]] = [(100.0, k, k) for k in names]
+        # Every pair of distinct title keys is scored (in rapidfuzz's C loop): still quadratic.
+        self.log.comparisons["title-fuzzy"] += len(names) * (len(names) - 1) // 2
         for i, name in enumerate(names):
             # extract() without numpy; `limit=None` returns every title above the cutoff.
             for other, score, _ in process.extract(

@@ -182,11 +182,21 @@ class PersonResolver(NameClusters):
                     if len(word) > 1:
                         by_token[word].add(r)
         families = {r: self.family_of(ns) for r, ns in clusters.items()}
+        # Blocking: a pair can only join through a shared co-author, so the pairs worth
+        # checking are x and the people who co-author with one of x's co-authors (`reach`),
+        # visited in the same order as all pairs of a token would be.
+        coauthors = {r: {q for p in ps for q in people_of[p]} for r, ps in papers.items()}
+        reach: dict[NameIdx, set[NameIdx]] = {}
         changed = False
         for token in sorted(by_token):
-            roots = sorted(by_token[token])
-            for i, x in enumerate(roots):
-                for y in roots[i + 1 :]:
+            block = by_token[token]
+            if len(block) < 2:
+                continue
+            for x in sorted(block):
+                if x not in reach:
+                    reach[x] = {y for q in coauthors[x] if q != x for y in coauthors[q] if y != q}
+                for y in sorted(y for y in block & reach[x] if y > x):
+                    self.log.comparisons["coauthor-overlap"] += 1
                     if self.uf.same(x, y) or papers[x] & papers[y]:
                         continue
                     xs, ys = clusters[x], clusters[y]
@@ -220,6 +230,7 @@ class PersonResolver(NameClusters):
             roots = by_family[family]
             if len(roots) < 2:
                 continue
+            self.log.comparisons["unique-family"] += len(roots) ** 2  # within one family only
             ok = {(x, y) for x in roots for y in roots if self.compatible(clusters[x], clusters[y])}
             if family in COMMON_FAMILIES or len(family) < 3:
                 for x, y in sorted(ok):

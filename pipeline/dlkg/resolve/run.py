@@ -7,6 +7,7 @@ node is what it is). The rules are documented, in order, in docs/resolution.md; 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from .base import (
 from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
 from .keys import load_registry
 from .minting import assign_keys
+from .names import NameMention
 from .papers import PaperResolver
 from .people import PersonResolver
 from .unionfind import Apart, Log
@@ -95,10 +97,11 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     )
     nuf = people.run()
     curated_names = people.curated_names()
-    roots = sorted(nuf.groups())
+    name_groups = nuf.groups()  # once: computing it per person made resolution quadratic
+    roots = sorted(name_groups)
     assembled = [
         assemble_person(
-            [people.mentions[i] for i in nuf.groups()[r]], cluster_key, curated_names.get(r)
+            [people.mentions[i] for i in name_groups[r]], cluster_key, curated_names.get(r)
         )
         for r in roots
     ]
@@ -109,10 +112,14 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     person_key = {n.idx: root_key[nuf.find(n.idx)] for n in people.mentions}
 
     resolution = Resolution()
+    names_of: dict[MentionIdx, list[NameMention]] = defaultdict(list)  # record -> its names
+    for n in people.mentions:
+        if n.record is not None:
+            names_of[n.record].append(n)
     for (paper, _), members in zip(built, clusters, strict=True):
         chosen = author_source(members)
         if chosen is not None:
-            paper.authorships = authorships_of(chosen, people.mentions, person_key)
+            paper.authorships = authorships_of(chosen, names_of[chosen.idx], person_key)
         resolution.papers[paper.key] = paper
     resolution.persons = {p.key: p for p, _ in assembled}
     resolution.key_anchors = [
@@ -161,6 +168,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
+    resolution.comparisons = dict(sorted(log.comparisons.items()))
     return resolution
 
 

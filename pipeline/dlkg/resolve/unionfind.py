@@ -3,6 +3,7 @@ and evidence, and the log of near misses and issues the rules write while resolv
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Generic, NamedTuple
 
@@ -90,6 +91,7 @@ class Log:
     near_misses: list[NearMiss] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     pending: list[PendingNear] = field(default_factory=list)
+    comparisons: Counter[str] = field(default_factory=Counter)  # candidate pairs per rule
 
     def near(
         self, kind: str, a: int, b: int, labels: tuple[str, str], score: float, reason: str

@@ -156,7 +156,7 @@ def create_server(settings: ServeSettings) -> DlkgServer:
     except OSError as err:
         raise UsageError(f"cannot listen on {settings.host}:{settings.port}: {err}") from None
     snapshot: Path | None = None
-    if len(store) <= settings.memory_max_quads:
+    if settings.sparql_url is None and len(store) <= settings.memory_max_quads:
         # Small enough to hold in each worker's memory: 5x faster scans than RocksDB here,
         # and a rebuild replacing store_dir cannot pull files from under a running query.
         snapshot = Path(tempfile.mkdtemp(prefix="dlkg-serve-")) / "store.nq"

@@ -46,6 +46,9 @@ class ServeSettings:
     memory_limit: int | None = 4 << 30  # bytes of address space per worker; None: unlimited
     memory_max_quads: int = 500_000  # stores up to this size are held in each worker's memory
     app: str = SITE_APP
+    # SPARQL 1.1 query endpoint that answers every query instead of the local store (pages,
+    # /sparql); the statistics and downloads still come from build_dir
+    sparql_url: str | None = None
 
     def __post_init__(self) -> None:
         # Tuples, not lists, so the settings stay hashable and picklable as given.

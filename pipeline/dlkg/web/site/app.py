@@ -17,6 +17,7 @@ from ..http import Context, Request, Response
 from ..server.settings import ServeSettings
 from . import compress, documents, downloads, home, report, static_files, stats
 from .entity import entity_handler
+from .remote import RemoteRunner
 from .routing import Route, dispatch
 from .runner import LocalRunner, RunnerSettings
 from .sparql import sparql_handler
@@ -70,11 +71,16 @@ def build_site(
     guard_limits: GuardLimits | None = None,
     allowed_services: tuple[str, ...] = (),
     limits_note: str = "",
+    sparql_url: str | None = None,
+    timeout_s: float = 10.0,
 ) -> Site:
-    """The site over an open store (what tests use directly, without a server)."""
-    runner = LocalRunner(
-        store,
-        RunnerSettings(base_iri, max_rows, guard_limits or GuardLimits(), allowed_services),
+    """The site over an open store (what tests use directly, without a server), or with every
+    query sent to the SPARQL endpoint `sparql_url` (`RemoteRunner`)."""
+    cfg = RunnerSettings(base_iri, max_rows, guard_limits or GuardLimits(), allowed_services)
+    runner = (
+        LocalRunner(store, cfg)
+        if sparql_url is None
+        else RemoteRunner(sparql_url, cfg, timeout_s=timeout_s)
     )
     ctx = Context(runner, base_iri, build_dir, queries_dir, allowed_services, limits_note)
     return Site(ctx)
@@ -96,4 +102,6 @@ def create_app(settings: ServeSettings, store: ox.Store) -> Site:
         guard_limits=settings.guard_limits,
         allowed_services=settings.allowed_service_endpoints,
         limits_note=note,
+        sparql_url=settings.sparql_url,
+        timeout_s=settings.timeout_s,
     )

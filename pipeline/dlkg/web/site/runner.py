@@ -17,7 +17,7 @@ from ... import formats
 from ...errors import GuardError, ProtocolError, RunnerError
 from ...prefixes import PREDEFINED, PREFIXES
 from ...sparql_syntax import explain
-from ..guard import GuardLimits, cap_rows, inspect_query
+from ..guard import GuardLimits, QueryShape, cap_rows, inspect_query
 from .sparql import Evaluated, ProtocolQuery, choose_format
 
 _TSV = ox.QueryResultsFormat.TSV
@@ -47,11 +47,7 @@ class LocalRunner:
     def evaluate(self, query: ProtocolQuery) -> Evaluated:
         """Run a protocol query; raise ProtocolError with the status and a one-line reason."""
         cfg = self.settings
-        try:
-            shape = inspect_query(query.text, cfg.limits, cfg.allowed_services)
-        except GuardError as refusal:
-            status = 403 if refusal.kind == "service" else 400
-            raise ProtocolError(status, refusal.message) from None
+        shape = self.guard(query.text)
         options = {
             "base_iri": cfg.base_iri + "sparql",
             "prefixes": PREDEFINED,  # a query's own PREFIX declarations win over these
@@ -75,6 +71,15 @@ class LocalRunner:
             return self._solutions(result, fmt)
         except (OSError, RuntimeError, ValueError) as err:
             raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
+
+    def guard(self, text: str) -> QueryShape:
+        """The guard's verdict on a query: its shape, or ProtocolError 403 (SERVICE) / 400."""
+        cfg = self.settings
+        try:
+            return inspect_query(text, cfg.limits, cfg.allowed_services)
+        except GuardError as refusal:
+            status = 403 if refusal.kind == "service" else 400
+            raise ProtocolError(status, refusal.message) from None
 
     def _syntax_error(self, text: str, options: dict[str, object]) -> ProtocolError:
         """One readable line for the user's own text (line and column), not the capped one;
@@ -129,7 +134,10 @@ class LocalRunner:
         return Evaluated(body, fmt.content_type, truncated, max_rows)
 
     def _graph(self, result: ox.QueryTriples, fmt: formats.Format) -> Evaluated:
-        nt = result.serialize(format=_NT) or b""
+        return self._graph_nt(result.serialize(format=_NT) or b"", fmt)
+
+    def _graph_nt(self, nt: bytes, fmt: formats.Format) -> Evaluated:
+        """N-Triples cut at max_rows triples, in the chosen format."""
         max_rows = self.settings.max_rows
         truncated = nt.count(b"\n") > max_rows
         if truncated:

@@ -1,0 +1,150 @@
+"""Compact JSON-LD of a pyoxigraph store against dlkg's published context, without rdflib.
+
+The context (data/context.jsonld) only holds prefixes and terms, each a plain IRI, an IRI
+with `"@type": "@id"` / `"@vocab"`, or an IRI with a datatype. That makes compaction a
+per-value lookup instead of the general JSON-LD algorithm: a value goes under the term of its
+predicate when the term's coercion fits it, otherwise under the predicate's compact IRI
+(`prefix:local`) in explicit form. Integers and booleans in canonical form become JSON numbers
+and booleans; language tags keep their case. Graphs, nodes and values are sorted, so equal
+data gives equal bytes (rdflib's serializer gave arrays in hash order). Expanding the output
+with the same context gives back exactly the store's quads (tests/test_jsonld.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NATIVE = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]{0,14}"), XSD + "boolean": None}
+
+JsonValue = str | int | bool | dict[str, str]
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Compactor:
+    """Term and compact-IRI choices for one context (a dict of prefixes and terms)."""
+
+    def __init__(self, context: dict[str, object]) -> None:
+        self.prefixes: dict[str, str] = {
+            name: value
+            for name, value in context.items()
+            if isinstance(value, str) and value.endswith(("/", "#"))
+        }
+        # predicate IRI -> (term, coercion: None, "@id", "@vocab" or a datatype IRI)
+        self.terms: dict[str, tuple[str, str | None]] = {}
+        self.class_terms: dict[str, str] = {}  # IRI -> term, for @type and @vocab values
+        for term, value in sorted(context.items()):
+            if term in self.prefixes:
+                continue
+            if isinstance(value, str):
+                self.terms.setdefault(self.expand(value), (term, None))
+                self.class_terms.setdefault(self.expand(value), term)
+            elif isinstance(value, dict):
+                coercion = value.get("@type")
+                kind = coercion if coercion in (None, "@id", "@vocab") else self.expand(coercion)
+                self.terms.setdefault(self.expand(str(value["@id"])), (term, kind))
+        # longest namespace first, so "dlkg:" wins over a shorter prefix of the same IRI
+        self._by_length = sorted(self.prefixes.items(), key=lambda p: -len(p[1]))
+
+    def expand(self, text: str) -> str:
+        prefix, _, local = text.partition(":")
+        return self.prefixes[prefix] + local if prefix in self.prefixes else text
+
+    def curie(self, iri: str) -> str:
+        """`prefix:local` when a prefix fits and the result cannot be misread, else the IRI."""
+        for name, namespace in self._by_length:
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and not local.startswith("//"):
+                return f"{name}:{local}"
+        return iri
+
+    def type_value(self, iri: str) -> str:
+        return self.class_terms.get(iri) or self.curie(iri)
+
+    def literal(self, lit: ox.Literal) -> JsonValue:
+        """A literal in explicit form (as under a compact IRI or an uncoerced term)."""
+        datatype = lit.datatype.value
+        if lit.language:
+            return {"@language": lit.language, "@value": lit.value}
+        if datatype == XSD + "string":
+            return lit.value
+        if datatype in _NATIVE:
+            pattern = _NATIVE[datatype]
+            if pattern is None and lit.value in ("true", "false"):
+                return lit.value == "true"
+            if pattern is not None and pattern.fullmatch(lit.value):
+                return int(lit.value)
+        return {"@type": self.curie(datatype), "@value": lit.value}
+
+    def entry(
+        self, predicate: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> tuple[str, JsonValue]:
+        """The key and the value of one triple's object in its subject's node object."""
+        term, coercion = self.terms.get(predicate, (None, None))
+        if isinstance(obj, ox.Literal):
+            if term and coercion is None:
+                return term, self.literal(obj)
+            if term and coercion == obj.datatype.value and not obj.language:
+                return term, obj.value
+            return self.curie(predicate), self.literal(obj)
+        ref = obj.value if isinstance(obj, ox.NamedNode) else f"_:{obj.value}"
+        if term and coercion == "@id":
+            return term, ref
+        if term and coercion == "@vocab" and ref in self.class_terms:
+            return term, self.class_terms[ref]
+        if term and coercion is None:
+            return term, {"@id": ref}
+        return self.curie(predicate), {"@id": ref}
+
+
+def _sort_key(value: JsonValue) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _node(subject: str, pairs: Iterable[tuple[str, Object]], c: Compactor) -> dict[str, object]:
+    values: dict[str, list[JsonValue]] = defaultdict(list)
+    for predicate, obj in pairs:
+        if predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            values["@type"].append(c.type_value(obj.value))
+            continue
+        key, value = c.entry(predicate, obj)
+        values[key].append(value)
+    node: dict[str, object] = {"@id": subject}
+    for key, found in values.items():
+        found = sorted(found, key=_sort_key)
+        node[key] = found[0] if len(found) == 1 else found
+    return node
+
+
+def compact_dataset(
+    quads: Iterable[ox.Quad], context: dict[str, object], context_iri: str
+) -> bytes:
+    """The whole dataset as one compact JSON-LD document referring to `context_iri`."""
+    c = Compactor(context)
+    # graph -> subject -> [(predicate, object)]
+    graphs: dict[str, dict[str, list[tuple[str, Object]]]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        subject, obj = q.subject, q.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+        s = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
+        graphs[g][s].append((q.predicate.value, obj))
+    top: list[dict[str, object]] = []
+    for g in sorted(graphs):
+        nodes = [_node(s, pairs, c) for s, pairs in sorted(graphs[g].items())]
+        if g:
+            top.append({"@id": g, "@graph": nodes})
+        else:  # the default graph: node objects at the top
+            top.extend(nodes)
+    doc = {"@context": context_iri, "@graph": top}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+__all__ = ["Compactor", "compact_dataset"]
