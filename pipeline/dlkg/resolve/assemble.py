@@ -173,13 +173,13 @@ def _report_authors(members: list[PaperMention], log: Log) -> None:
             members[0].prov,
         )
     for m in members:
-        if m.authors and m.authors_complete and contradicted(m, members):
-            more = max(len(o.authors) for o in members if o is not m)
+        if m.authors and m.authors_complete and (by := contradicted(m, members)):
             log.warn(
                 "resolve.author-list-contradicted",
-                f"{m.prov.source_id} lists {len(m.authors)} author(s) as complete, another "
-                f"source of the paper lists {more} with more to follow or more in full: not "
-                "taken as the complete list",
+                f"{m.prov.source_id} marks its {len(m.authors)}-author list complete, but "
+                f"{by.prov.source_id} {by.prov} lists {len(by.authors)}"
+                + ("" if by.authors_complete else " followed by 'et al.'")
+                + ": not taken as the complete list",
                 m.prov,
             )
 

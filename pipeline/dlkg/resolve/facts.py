@@ -70,16 +70,15 @@ def choose_year(members: list[PaperMention]) -> tuple[YearEvidence | None, list[
     return (min(found) if found else None), found
 
 
-def contradicted(m: PaperMention, members: list[PaperMention]) -> bool:
-    """A complete list of n names is contradicted by an "et al." list of n names or more,
-    or by a longer complete list."""
+def contradicted(m: PaperMention, members: list[PaperMention]) -> PaperMention | None:
+    """The record that contradicts a complete list of n names: an "et al." list of n names
+    or more, or a longer complete list (None when nothing does)."""
     n = len(m.authors)
-    return any(
-        o is not m
-        and o.authors
-        and (len(o.authors) > n if o.authors_complete else len(o.authors) >= n)
-        for o in members
-    )
+    for o in members:
+        more = len(o.authors) > n if o.authors_complete else len(o.authors) >= n
+        if o is not m and o.authors and more:
+            return o
+    return None
 
 
 def author_source(members: list[PaperMention]) -> tuple[PaperMention | None, bool]:
@@ -87,7 +86,7 @@ def author_source(members: list[PaperMention]) -> tuple[PaperMention | None, boo
     fullest complete list nothing contradicts (BibTeX first on equal length), else the
     longest list as incomplete ("et al." lists are completed from any source)."""
     with_authors = [m for m in members if m.authors]
-    complete = [m for m in with_authors if m.authors_complete and not contradicted(m, members)]
+    complete = [m for m in with_authors if m.authors_complete and contradicted(m, members) is None]
     if complete:
         return min(complete, key=lambda m: (-len(m.authors), m.rank, m.idx)), True
     if with_authors:
