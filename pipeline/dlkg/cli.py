@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .cli_tools import fmt, issues
+from .diff import diff_command
 from .errors import INTERNAL_ERROR, DlkgError, UsageError
 from .settings import DEFAULT_BASE_IRI, Settings
 
@@ -444,3 +445,4 @@ def serve(
 
 main.add_command(fmt)
 main.add_command(issues)
+main.add_command(diff_command)
