@@ -187,7 +187,7 @@ def format_text(diff: dict[str, Any], base: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("diff")
+@click.command("diff", short_help="Compare two builds: entities added, removed, facts changed.")
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 @click.option(
