@@ -76,7 +76,8 @@ def snapshot(path: Path) -> dict[str, dict[str, Facts]]:
         lambda: defaultdict(list)
     )
     for s, p, o in _triples(locate(path)):
-        props[s][p].append(o)
+        if o not in props[s][p]:  # a store repeats a triple once per named graph holding it
+            props[s][p].append(o)
     types = {kind: str(iri) for kind, iri in KINDS.items()}
     out: dict[str, dict[str, Facts]] = {kind: {} for kind in KINDS}
     for subject, ps in props.items():

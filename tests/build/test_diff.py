@@ -182,3 +182,9 @@ def test_a_build_writes_changes_json_against_the_previous_build(
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["summary"] == found["summary"]
+    # a run without dumps is read from its store
+    shutil.rmtree(build_dir / "runs" / run.name / "dumps")
+    old_run = build_dir / "runs" / run.name
+    result = CliRunner().invoke(main, ["diff", "--format", "json", str(old_run), str(build_dir)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"] == found["summary"]

@@ -104,7 +104,13 @@ def assemble_paper(
                 "(best-ranked source)",
                 first.prov,
             )
-    title_en, english = choose_title(members)
+    urls: list[str] = []
+    for m in members:
+        for url in m.links:
+            clean = clean_url(url)
+            if clean and clean not in urls and url_key(url) not in excluded.get(m.idx, set()):
+                urls.append(clean)
+    title_en, english = choose_title(members, urls)
     variants = sorted({title_key(t) for t in english})
     if len(variants) > 1 or (title_en and title_en not in english):
         log.warn(
@@ -124,12 +130,6 @@ def assemble_paper(
             first.prov,
         )
     _report_authors(members, log)
-    urls: list[str] = []
-    for m in members:
-        for url in m.links:
-            clean = clean_url(url)
-            if clean and clean not in urls and url_key(url) not in excluded.get(m.idx, set()):
-                urls.append(clean)
     chosen, complete = author_source(members)
     bibs = sorted(m.bib.key for m in members if m.bib)
     if len(bibs) > 1:

@@ -54,7 +54,7 @@ def year_evidence(m: PaperMention) -> YearEvidence | None:
     venue = m.venue if m.bib is None else (m.bib.venue or "")
     arxiv_only = bool(_ARXIV_VENUE.search(venue))
     if m.bib is not None and m.year is not None:
-        level = ARXIV if arxiv_only or not venue else BIBTEX
+        level = ARXIV if arxiv_only else BIBTEX
         return YearEvidence(level, m.rank, m.idx, m.year, LEVEL_NAMES[level])
     stated = _YEAR.search(venue)
     if stated and not arxiv_only:
@@ -106,7 +106,9 @@ def _capitals(text: str) -> int:
     return sum(c.isupper() for c in text)
 
 
-def choose_title(members: list[PaperMention]) -> tuple[str | None, list[str]]:
+def choose_title(
+    members: list[PaperMention], urls: list[str] | None = None
+) -> tuple[str | None, list[str]]:
     """The canonical English title and every cleaned English spelling (see the module
     docstring); among the spellings of the chosen wording the one with the most capitals
     wins, because BibTeX exports lower-case acronyms ("Fast r-cnn", "Vqa")."""
@@ -135,7 +137,9 @@ def choose_title(members: list[PaperMention]) -> tuple[str | None, list[str]]:
         wording = keys[min(whole, key=agreement).idx]
     same = [t for t in english if keys[t.idx] == wording]
     best = max(same, key=lambda t: (_capitals(t.value), -t.rank, -t.idx)).value
-    return display_title(best, [link for m in members for link in m.links]), spellings
+    # Only the paper's own links (not one naming another paper) may correct its spelling.
+    links = urls if urls is not None else [link for m in members for link in m.links]
+    return display_title(best, links), spellings
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
