@@ -32,7 +32,7 @@ function applyTerm(prefixes, text) {
   };
 }
 
-function completionSource(prefixes, terms) {
+function completionSource(prefixes, terms, snippets = []) {
   const declarations = Object.entries(prefixes).map(([p, ns]) => ({
     label: `${p}:`, apply: `${p}: <${ns}>`, detail: ns, type: "namespace",
   }));
@@ -43,6 +43,8 @@ function completionSource(prefixes, terms) {
     label: `${p}:`, apply: applyTerm(prefixes, `${p}:`), detail: prefixes[p], type: "namespace",
   }));
   const keywordOptions = KEYWORDS.map((k) => ({ label: k, type: "keyword" }));
+  // Whole expressions (langMatches: the engine stores language tags lower-case).
+  const snippetOptions = snippets.map((s) => ({ label: s, type: "text", boost: -1 }));
   return (context) => {
     const line = context.state.doc.lineAt(context.pos);
     const before = line.text.slice(0, context.pos - line.from);
@@ -56,7 +58,7 @@ function completionSource(prefixes, terms) {
     const typed = word ? word.text : "";
     const options = typed.includes(":")
       ? termOptions
-      : [...prefixOptions, ...termOptions, ...keywordOptions];
+      : [...prefixOptions, ...termOptions, ...keywordOptions, ...snippetOptions];
     return { from, options, validFor: /^[\w-]*:?[\w-]*$/ };
   };
 }
@@ -75,7 +77,7 @@ function create(textarea, options = {}) {
       extensions: [
         basicSetup,
         StreamLanguage.define(sparql),
-        autocompletion({ override: [completionSource(prefixes, terms)] }),
+        autocompletion({ override: [completionSource(prefixes, terms, options.snippets || [])] }),
         runKeys,
         EditorView.lineWrapping,
         EditorView.updateListener.of((update) => {

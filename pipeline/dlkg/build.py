@@ -17,13 +17,17 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from . import fingerprint
+from .checks import cross_source, single_source
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
 from .errors import DlkgError, NotConformant, SourceError
-from .export import export_dumps
+from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
+from .link.offline import identifier_issues
+from .link.stored import add_links_graph, download_files
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
 from .parse import dropped_entries, parse_text
@@ -78,10 +82,14 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
             spec = source.spec
             result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
             _check_complete(source, result)
+            result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
             results.append(result)
     on_step("parse")
     with timer.step("resolve"):
         resolution = resolve(results, curation_dir=settings.curation_dir)
+        # after resolution, without changing its decisions: defects across sources, and the
+        # papers' canonical URLs (the records keep theirs as written)
+        resolution.issues.extend(cross_source(results, resolution))
     on_step("resolve")
     return Parsed(sources, results, resolution)
 
@@ -133,11 +141,14 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     started = datetime.now(UTC).replace(microsecond=0)
     report = BuildReport(base_iri=settings.base_iri, started=started.isoformat())
     minter = IriMinter(settings.base_iri)
+    made_from = fingerprint.fingerprint(settings)  # before reading: what this build is made of
 
     parsed = parse_and_resolve(settings, timer, notify)
     resolution = parsed.resolution
     for source, result in zip(parsed.sources, parsed.results, strict=True):
         report.issues.extend(result.issues)
+        if source.spec.url:
+            report.source_urls[source.spec.id] = source.spec.url
         report.sources.append(
             SourceSummary(
                 id=source.spec.id,
@@ -161,6 +172,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         emitted = emit(
             resolution, parsed.sources, minter=minter, ontology=load_turtle_dir(ontology_dir())
         )
+        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+        add_links_graph(emitted.dataset, minter, settings)
+        report.issues.extend(identifier_issues(resolution.papers.values()))
         class_counts = _class_counts(emitted.dataset, skip)
         describe(emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts)
     notify("emit")
@@ -205,6 +219,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
                 run_dir / "dumps",
                 minter=minter,
                 context_path=ontology_dir() / "context.jsonld",
+                extra=download_files(settings),  # the SSSOM table and link report (issue 12)
             )
             del store
         notify("export")
@@ -219,7 +234,10 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         }
         report.timings = dict(timer.seconds)
         (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
-        _write_changes(settings, run_dir)
+        (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
+        _write_changes(settings, run_dir)  # before the downloads: it is one of them
+        add_downloads(run_dir / "dumps", report_downloads(run_dir))
+        fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -15,6 +15,21 @@ from pathlib import Path
 
 LEVELS = ("warning", "error", "error or warning")
 
+# What kind of defect an issue is: the build report, report.csv and `dlkg lint` group by it.
+CATEGORIES = {
+    "url": "links: junk, tracking parameters, mirrors, wrong or missing links",
+    "structure": "headings, sections, the Contents and numbering",
+    "year": "missing or contradictory years",
+    "authors": "author lists: incomplete, shortened, misspelt or oddly written",
+    "title": "title typos, truncations and differing wordings",
+    "translation": "the Chinese documents against the English lists",
+    "formatting": "Markdown and BibTeX syntax",
+    "entry": "entries that lack fields or could not be read",
+    "identity": "which records are one paper: conflicts and duplicates",
+    "curation": "curation decisions and the key registry",
+    "contribution": "the awesome list's own contribution rules (Contributing.md)",
+}
+
 # Where the codes come from, in the order docs/issues.md lists them.
 PREFIXES = {
     "awesome": "the awesome list parser (README.md of awesome-deep-learning-papers)",
@@ -23,6 +38,9 @@ PREFIXES = {
     "zh-awesome": "the parser of the Chinese translation of the awesome list",
     "zh-blog": "the parser of the Chinese roadmap blog post",
     "resolve": "resolution: matching records to papers and people, curation, the key registry",
+    "check": "checks of one source's text (links, years, headings, titles), in builds and lint",
+    "cross": "checks across sources after resolution (authors, titles, years, translations)",
+    "lint": "`dlkg lint` only: the awesome list's contribution rules and duplicates",
 }
 
 
@@ -34,6 +52,8 @@ class IssueKind:
     level: str
     meaning: str
     action: str
+    category: str = "entry"
+    handling: str = ""  # what the pipeline does about it, in a few words
 
     @property
     def prefix(self) -> str:
@@ -63,10 +83,25 @@ def catalogue() -> dict[str, IssueKind]:
         prefix, dot, name = code.partition(".")
         if not (dot and name) or prefix not in PREFIXES:
             raise ValueError(f"issues.toml: {code!r} is not <known prefix>.<name>")
-        if set(entry) != {"level", "meaning", "action"} or entry["level"] not in LEVELS:
-            raise ValueError(f"issues.toml: {code!r} needs level ({LEVELS}), meaning, action")
-        kinds[code] = IssueKind(code, entry["level"], entry["meaning"], entry["action"])
+        fields = {"level", "meaning", "action", "category", "handling"}
+        if set(entry) != fields or entry["level"] not in LEVELS:
+            raise ValueError(f"issues.toml: {code!r} needs exactly {sorted(fields)}")
+        if entry["category"] not in CATEGORIES:
+            raise ValueError(f"issues.toml: {code!r}: category not one of {sorted(CATEGORIES)}")
+        kinds[code] = IssueKind(code, **entry)
     return kinds
+
+
+def category_of(code: str) -> str:
+    """The catalogue category of a code; "entry" for a code the catalogue does not know (a
+    test keeps the catalogue complete, so that is only a fallback for foreign reports)."""
+    kind = catalogue().get(code)
+    return kind.category if kind else "entry"
+
+
+def handling_of(code: str) -> str:
+    kind = catalogue().get(code)
+    return kind.handling if kind else ""
 
 
 def markdown() -> str:
@@ -80,13 +115,19 @@ def markdown() -> str:
         "`dlkg issues CODE` prints one entry. Warnings are reported and fail only\n",
         "`dlkg build --strict`; errors fail every build (exit code 1).\n\n",
         "A new code goes into `issues.toml` with the code that emits it: a test reads the whole\n",
-        "package source and names every code missing there, and every entry nothing emits.\n",
+        "package source and names every code missing there, and every entry nothing emits.\n\n",
+        "Categories: "
+        + "; ".join(f"`{name}` ({text})" for name, text in CATEGORIES.items())
+        + ".\n",
     ]
     for prefix, origin in PREFIXES.items():
         rows = [k for code, k in sorted(kinds.items()) if k.prefix == prefix]
         parts.append(f"\n## `{prefix}.*`: {origin}\n\n")
-        parts.append("| code | level | meaning | what to do |\n|---|---|---|---|\n")
+        parts.append(
+            "| code | level | category | meaning | dlkg does | what to do |\n"
+            "|---|---|---|---|---|---|\n"
+        )
         for k in rows:
-            cells = (f"`{k.code}`", k.level, k.meaning, k.action)
+            cells = (f"`{k.code}`", k.level, k.category, k.meaning, k.handling, k.action)
             parts.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
     return "".join(parts)

@@ -6,65 +6,36 @@ down. User errors print one line and exit with the code of errors.py; --debug sh
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import traceback
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__
+from .cli_base import BUILD_DIR_SOURCE, Cli, fail, require_built, settings_of
+from .cli_link import link
+from .cli_push import push as push_command
+from .cli_read import explain, query, stats
 from .cli_tools import fmt, issues
 from .diff import diff_command
-from .errors import INTERNAL_ERROR, DlkgError, UsageError
-from .settings import DEFAULT_BASE_IRI, Settings
+from .errors import UsageError
+from .lint import lint
+from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _default_build_dir() -> Path:
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "dlkg"
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-class _Cli(click.Group):
-    """Maps DlkgError to one line on stderr and its exit code; anything else is a bug.
-
-    Only `DlkgError`s are user errors. Any other exception (a ValueError included) is a bug in
-    dlkg and must not pass for a usage error: it is shown with its traceback and exit code 70.
-    """
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DlkgError as exc:
-            if ctx.meta.get("dlkg.debug"):
-                raise
-            _fail(str(exc), exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
-            raise
-        except Exception:
-            traceback.print_exc()
-            _fail("internal error, please report it with the traceback above", INTERNAL_ERROR)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dlkg")
 @click.option(
     "--build-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="DLKG_BUILD_DIR",
-    default=_default_build_dir,
-    show_default="$XDG_DATA_HOME/dlkg",
-    help="Where the store, dumps, report and download cache live.",
+    default=None,
+    help="Where the store, dumps, report and download cache live (default: see Build folder).",
 )
 @click.option(
     "--cache-dir",
@@ -88,15 +59,23 @@ def _fail(message: str, code: int) -> NoReturn:
     show_default=True,
     help="Base of every IRI the dataset mints.",
 )
+@click.option(
+    "--manifest", type=_FILE, envvar="DLKG_MANIFEST", help="Source manifest (data/sources.toml)."
+)
+@click.option(
+    "--curation-dir", type=_DIR, envvar="DLKG_CURATION_DIR", help="Its curation (data/curation)."
+)
 @click.option("--offline", is_flag=True, envvar="DLKG_OFFLINE", help="Never use the network.")
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and the engine's full error text.")
 @click.pass_context
 def main(
     ctx: click.Context,
-    build_dir: Path,
+    build_dir: Path | None,
     cache_dir: Path | None,
     mirror_dir: Path | None,
     base_iri: str,
+    manifest: Path | None,
+    curation_dir: Path | None,
     offline: bool,
     debug: bool,
 ) -> None:
@@ -104,20 +83,23 @@ def main(
     ctx.meta["dlkg.debug"] = debug
     if mirror_dir is not None and not mirror_dir.is_dir():
         raise UsageError(f"--mirror: no such folder: {mirror_dir}")
+    source = ctx.get_parameter_source("build_dir")
+    if build_dir is None:
+        build_dir, why = default_build_dir()
+    else:
+        from_env = source is click.core.ParameterSource.ENVIRONMENT
+        why = "DLKG_BUILD_DIR" if from_env else "--build-dir"
+    ctx.meta[BUILD_DIR_SOURCE] = why
     build_dir = build_dir.absolute()
-    ctx.obj = Settings(
+    settings = Settings(
         build_dir=build_dir,
         cache_dir=(cache_dir or build_dir / "cache").absolute(),
         base_iri=base_iri,
         mirror_dir=mirror_dir.absolute() if mirror_dir else None,
         offline=offline,
     )
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.obj
-    assert isinstance(settings, Settings)
-    return settings
+    given: dict[str, Any] = {"sources_manifest": manifest, "curation_dir": curation_dir}
+    ctx.obj = replace(settings, **{k: v.absolute() for k, v in given.items() if v is not None})
 
 
 @main.command()
@@ -126,7 +108,7 @@ def fetch(ctx: click.Context) -> None:
     """Download (or copy from --mirror) every source and verify its sha256."""
     from .fetch import fetch_all, load_manifest
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     specs = load_manifest(settings.sources_manifest)
     for source in fetch_all(
         specs,
@@ -139,18 +121,33 @@ def fetch(ctx: click.Context) -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning, not their counts.")
 @click.pass_context
-def build(ctx: click.Context, strict: bool, quiet: bool) -> None:
-    """Run the whole pipeline and publish the store, dumps and report atomically."""
+def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool) -> None:
+    """Run the whole pipeline and publish the store, dumps and report atomically.
+
+    Skipped, saying so, when the current build was made from the same sources, curation
+    files, ontology, shapes, settings and code (see `fingerprint.json` in the build).
+    """
     from dataclasses import replace
 
+    from . import fingerprint
+
+    settings = replace(settings_of(ctx), strict=strict)
+    changed = None if force else fingerprint.changed_inputs(settings)
+    if changed == []:
+        click.echo(
+            "build is up to date: sources, curation, ontology, shapes and code unchanged "
+            "(`dlkg build --force` rebuilds)"
+        )
+        return
     from tqdm import tqdm
 
     from .build import STEPS
     from .build import build as run_build
 
-    settings = replace(_settings(ctx), strict=strict)
     with tqdm(total=len(STEPS), disable=quiet, unit="step", file=sys.stderr) as bar:
 
         def on_step(step: str) -> None:
@@ -161,8 +158,13 @@ def build(ctx: click.Context, strict: bool, quiet: bool) -> None:
     if not quiet:
         for line in report.summary_lines():
             click.echo(line)
-        for issue in report.warnings:
-            click.echo(f"  {issue}")
+        if verbose:
+            for issue in report.warnings:
+                click.echo(f"  {issue}")
+        elif report.warnings:
+            click.echo("warnings by code (each with file and line in the report; -v lists them):")
+            for line in report.warning_summary_lines():
+                click.echo(line)
         click.echo(f"report: {settings.report_path}")
 
 
@@ -181,7 +183,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
     from .errors import NotConformant
     from .validate import validate_graph
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     graph = rdflib.Graph()
     if data is not None:
         ds = rdflib.Dataset()
@@ -193,42 +195,13 @@ def validate(ctx: click.Context, data: Path | None) -> None:
     else:
         from .store import open_read_only
 
+        require_built(settings)
         store = open_read_only(settings.store_dir)
         graph.parse(data=store.dump(format=_nquads()), format="nquads")
     report = validate_graph(graph)
     click.echo(report.text())
     if not report.conforms:
         raise NotConformant(report.summary())
-
-
-def _nquads() -> Any:
-    import pyoxigraph as ox
-
-    return ox.RdfFormat.N_QUADS
-
-
-@main.command()
-@click.argument("query")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "turtle"]),
-    default="table",
-    show_default=True,
-)
-@click.pass_context
-def query(ctx: click.Context, query: str, fmt: str) -> None:
-    """Run QUERY (SPARQL text or a .rq file) against the built store."""
-    from .query import run_cli_query
-
-    text = query
-    if query.endswith(".rq") or Path(query).is_file():
-        path = Path(query)
-        if not path.is_file():
-            raise UsageError("no such query file", path=path)
-        text = path.read_text(encoding="utf-8")
-    click.echo(run_cli_query(_settings(ctx).store_dir, text, fmt), nl=False)
 
 
 @main.command()
@@ -241,95 +214,30 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path | None) -> None:
     """Write Turtle, N-Triples, TriG, N-Quads and JSON-LD dumps with SHA256SUMS."""
-    from .export import export_dumps
+    from .export import add_downloads, export_dumps, report_downloads
     from .iris import IriMinter
     from .resources import ontology_dir
     from .store import open_read_only
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
+    require_built(settings)
     store = open_read_only(settings.store_dir)
     target = out or settings.dumps_dir
-    for dump in export_dumps(
+    dumps = export_dumps(
         store,
         target,
         minter=IriMinter(settings.base_iri),
         context_path=ontology_dir() / "context.jsonld",
-    ):
+    )
+    # the build's report goes with the dumps it describes
+    for dump in [*dumps, *add_downloads(target, report_downloads(settings.current_dir))]:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")
 
 
-@main.command(short_help="Counts per class, list and section, or the statistics of TOPIC.")
-@click.argument(
-    "topic", required=False, type=click.Choice(["authors", "papers", "lists", "coverage"])
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write each table (of TOPIC, or all) as CSV and JSON into this folder.",
-)
-@click.option(
-    "--plots",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the charts and co-authorship networks (SVG, PNG, Vega-Lite) into this folder.",
-)
-@click.option(
-    "--limit", default=15, show_default=True, help="Rows per ranking shown (ties kept); 0: all."
-)
-@click.option("--person", help="Only rows of people whose name contains this (with co-authors).")
-@click.pass_context
-def stats(
-    ctx: click.Context,
-    topic: str | None,
-    as_json: bool,
-    out: Path | None,
-    plots: Path | None,
-    limit: int,
-    person: str | None,
-) -> None:
-    """Counts per class, list and section; with TOPIC (authors, papers, lists, coverage) the
-    statistics of queries/stats/ as tables fitted to the terminal."""
-    if topic is not None or out is not None or plots is not None:
-        from .stats.command import run_stats_command
+def _nquads() -> Any:
+    import pyoxigraph as ox
 
-        run_stats_command(
-            _settings(ctx).store_dir,
-            topic,
-            out=out,
-            plots=plots,
-            limit=limit,
-            person=person,
-            as_json=as_json,
-            echo=click.echo,
-        )
-        return
-    from .query import dataset_stats
-
-    result = dataset_stats(_settings(ctx).store_dir)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
-        return
-    for title, rows in result.items():
-        click.echo(f"# {title}")
-        for name, count in rows.items():
-            click.echo(f"{count:>7}  {name}")
-
-
-@main.command()
-@click.argument("what")
-@click.pass_context
-def explain(ctx: click.Context, what: str) -> None:
-    """Why a paper or person node is what it is: its records, rules and scores."""
-    from .build import parse_and_resolve
-    from .explain import explain as explain_node
-    from .report import StepTimer
-
-    settings = _settings(ctx)
-    parsed = parse_and_resolve(settings, StepTimer(), lambda _s: None)
-    key = what
-    if what.startswith(settings.base_iri):
-        key = what[len(settings.base_iri) :].split("/", 1)[-1]
-    click.echo(explain_node(parsed.resolution, key))
+    return ox.RdfFormat.N_QUADS
 
 
 @main.command()
@@ -352,7 +260,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     from .resolve.curation import KEYS_FILE
     from .resolve.keys import refreshed_registry
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if curation_dir is not None:
         settings = replace(settings, curation_dir=curation_dir.absolute())
     resolution = parse_and_resolve(settings, StepTimer(), lambda _s: None).resolution
@@ -367,7 +275,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
         write_atomic(path, text.encode("utf-8"))
         click.echo(f"{path}: updated; review the diff and commit it")
     else:
-        _fail(f"{path}: out of date; run `dlkg registry --update`", 1)
+        fail(f"{path}: out of date; run `dlkg registry --update`", 1)
 
 
 @main.command()
@@ -395,9 +303,15 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     type=int,
     help="Hold stores up to this size in each worker's memory (0: always read from disk).",
 )
+@click.option(
+    "--check-port",
+    is_flag=True,
+    help="Only check that HOST:PORT is free (exit 0) or say it is taken (exit 2); serve nothing.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
+    check_port: bool,
     host: str,
     port: int,
     timeout_s: float,
@@ -412,10 +326,15 @@ def serve(
     from .web.server.serve import create_server
     from .web.server.settings import ServeSettings
 
-    settings = _settings(ctx)
+    if check_port:  # `make serve` asks before it spends time building
+        _check_port(host, port)
+        return
+    settings = settings_of(ctx)
     if timeout_s <= 0:
         raise UsageError("--timeout must be positive")
-    probe = open_read_only(settings.store_dir)  # fail early, with one line, if nothing is built
+    require_built(settings)
+    _check_port(host, port)
+    probe = open_read_only(settings.store_dir)  # fail early, with one line, if it cannot open
     del probe
     store_dir = settings.store_dir.resolve()
     build_dir = settings.current_dir.resolve()
@@ -443,6 +362,20 @@ def serve(
         server.shutdown()
 
 
-main.add_command(fmt)
-main.add_command(issues)
-main.add_command(diff_command)
+def _check_port(host: str, port: int) -> None:
+    """Raise UsageError (one line, exit 2) when nothing can listen on host:port."""
+    import os
+    import socket
+
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({reason}); "
+            "stop what uses it or choose another port (make serve PORT=8081, --port)"
+        ) from None
+
+
+for command in (query, stats, explain, link, lint, fmt, issues, push_command, diff_command):
+    main.add_command(command)

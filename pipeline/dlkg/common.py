@@ -1,6 +1,7 @@
-"""Small helpers every stage shares: atomic writes, sha256, Turtle folders, graph union, PREFIXes.
+"""Small helpers every stage shares: atomic writes, sha256, Turtle folders, graph union, PREFIXes
+(the PREFIX lines live in `prefixes.py`, re-exported here).
 
-They live here, in a module that imports nothing else of dlkg but `namespaces`, so that no stage
+They live here, in a module that imports nothing else of dlkg but `prefixes`, so that no stage
 has to import another stage (fetch, emit, the web site) just for one of them.
 """
 
@@ -8,13 +9,30 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .namespaces import PREFIXES
+from .prefixes import PREFIX_BLOCK, PREFIXES, prefix_block
+
+_RAW = re.compile(r"^https://raw\.githubusercontent\.com/([^/]+)/([^/]+)/([0-9a-f]{7,40})/(.+)$")
+
+
+def upstream_line_url(download_url: str | None, line: int) -> str | None:
+    """The line of a pinned upstream file on GitHub, from the file's pinned raw URL (the
+    manifest's `url`: homepage owner/repo + commit + path), or None for a file that has none.
+
+    >>> upstream_line_url("https://raw.githubusercontent.com/o/r/1a0a9df/README.md", 89)
+    'https://github.com/o/r/blob/1a0a9df/README.md#L89'
+    """
+    found = _RAW.match(download_url or "")
+    if not found or line < 1:
+        return None
+    owner, repo, commit, path = found.groups()
+    return f"https://github.com/{owner}/{repo}/blob/{commit}/{path}#L{line}"
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -95,14 +113,14 @@ def graph_prefixes(graph: Graph) -> dict[str, str]:
     return prefixes
 
 
-def prefix_block(names: Iterable[str] | None = None) -> str:
-    """SPARQL `PREFIX` lines for `names` (default: every prefix of `namespaces.PREFIXES`).
-
-    >>> prefix_block(["xsd"])
-    'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\\n'
-    """
-    chosen = PREFIXES if names is None else names
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in chosen)
-
-
-PREFIX_BLOCK = prefix_block()
+__all__ = [
+    "PREFIX_BLOCK",
+    "graph_prefixes",
+    "load_turtle_dir",
+    "prefix_block",
+    "sha256_bytes",
+    "sha256_file",
+    "turtle_files",
+    "union_graph",
+    "write_atomic",
+]

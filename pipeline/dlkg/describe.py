@@ -109,7 +109,7 @@ def describe(
     # Each named graph: what it was derived from, by which build, under which terms.
     by_source = {s.spec.id: s for s in sources}
     names = [str(g.identifier) for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
-    own = {ENTITIES_GRAPH, META_GRAPH, BUILD_GRAPH, ONTOLOGY_GRAPH}
+    own = {ENTITIES_GRAPH, META_GRAPH, BUILD_GRAPH, ONTOLOGY_GRAPH, "links"}  # links: issue 12
     for iri in sorted(names):
         name = iri[len(str(minter.graph(""))) :]
         graph = URIRef(iri)

@@ -18,9 +18,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from . import sources
 from .formats import DUMP_FORMATS
 from .iris import IriMinter
+from .link.offline import add_identifiers
 from .model import ListItem, Paper, Person, Resolution
 from .namespaces import (
-    BIBO,
     DCAT,
     DCTERMS,
     DLKG,
@@ -106,12 +106,8 @@ class _Emitter:
                 g.add((node, SCHEMA.alternateName, Literal(title, lang="en")))
         if paper.year is not None:
             g.add((node, SCHEMA.datePublished, _year(paper.year)))
-        if paper.arxiv_id:
-            g.add((node, DLKG.arxivId, Literal(paper.arxiv_id)))
-            g.add((node, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")))
-        if paper.doi:
-            g.add((node, BIBO.doi, Literal(paper.doi)))
-            g.add((node, SCHEMA.sameAs, URIRef(f"https://doi.org/{paper.doi}")))
+        # arXiv id, preprint and version-of-record DOIs, lookup links (issue 12): link/offline.py
+        add_identifiers(g, node, paper)
         for url in paper.urls:
             g.add((node, SCHEMA.url, URIRef(url)))
         g.add((node, DLKG.authorListComplete, Literal(paper.authors_complete)))

@@ -77,7 +77,13 @@ class StoreError(DlkgError):
 
 
 class QueryError(DlkgError):
+    """A query that failed; `detail` keeps the engine's full text (`--debug` prints it)."""
+
     exit_code = 5
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class CurationError(UsageError):
@@ -93,12 +99,17 @@ class RunnerError(QueryError):
 
 
 class ProtocolError(Exception):
-    """A query failed with an HTTP status and a one-line, user-safe message."""
+    """A query failed with an HTTP status and a one-line, user-safe message.
 
-    def __init__(self, status: int, message: str) -> None:
+    `detail` is extra, user-safe JSON for clients that accept it (a syntax error's line,
+    column and the parser's full expectation list).
+    """
+
+    def __init__(self, status: int, message: str, detail: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,37 @@ issues); it decides nothing itself.
 
 from __future__ import annotations
 
+import re
+
 from .errors import UsageError
 from .model import Resolution
 from .normalize import fold
 from .resolve.base import MentionIdx, mention_of_bib, mention_of_entry
 
+# A bare arXiv id as people paste it: 1512.03385, arXiv:1512.03385v2, cs/0112017.
+_ARXIV = re.compile(r"(?i)^(?:arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$")
+
+
+def _by_arxiv_id(resolution: Resolution, query: str) -> str | None:
+    """The key of the paper with this arXiv id, if `query` is one."""
+    match = _ARXIV.match(query.strip())
+    if match is None:
+        return None
+    wanted = match.group(1).lower()
+    return next(
+        (k for k, p in sorted(resolution.papers.items()) if (p.arxiv_id or "").lower() == wanted),
+        None,
+    )
+
 
 def explain(resolution: Resolution, query: str) -> str:
     """Why a paper or person is what it is: its records, merges (rule, score, evidence), near
-    misses and issues. `query` is a key, an IRI tail (`paper/arxiv-1503.02531`) or a name.
-    Raises UsageError when no node or several nodes match."""
+    misses and issues. `query` is a key, an IRI tail (`paper/arxiv-1503.02531`), an arXiv id
+    (`1503.02531`, `arXiv:1503.02531`) or a name. Raises UsageError when no node or several
+    nodes match."""
+    by_id = _by_arxiv_id(resolution, query)
+    if by_id is not None:
+        return _explain_paper(resolution, by_id)
     tail = query.rstrip("/").split("/")[-1]
     if tail in resolution.papers:
         return _explain_paper(resolution, tail)

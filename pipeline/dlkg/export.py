@@ -7,7 +7,7 @@ N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes. 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,7 @@ def export_dumps(
     minter: IriMinter,
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
+    extra: Sequence[tuple[str, str, bytes]] = (),
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS."""
     prefixes = dict(PREFIXES)
@@ -80,6 +81,8 @@ def export_dumps(
     by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
     outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
     outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
+    # other downloads of the build (the SSSOM table and link report of issue 12)
+    outputs.extend(extra)
     dumps = []
     for file_name, media_type, data in outputs:
         write_atomic(dumps_dir / file_name, data)
@@ -89,3 +92,34 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     write_atomic(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+# The build report, offered among the downloads next to the dumps (name, media type).
+REPORT_FILES = (
+    ("report.json", "application/json"),
+    ("report.csv", "text/csv; charset=utf-8"),
+    ("changes.json", "application/json"),  # what changed since the previous build (diff.py)
+)
+
+
+def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:
+    """The report files of a build folder that exist, ready for `add_downloads`."""
+    return [
+        (name, media_type, (run_dir / name).read_bytes())
+        for name, media_type in REPORT_FILES
+        if (run_dir / name).is_file()
+    ]
+
+
+def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[Dump]:
+    """Write more files (name, media type, bytes) among the dumps, e.g. the build report, and
+    list them in SHA256SUMS so that the server's /downloads offers them with their sha256."""
+    added = []
+    sums_path = dumps_dir / CHECKSUMS_FILE
+    sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
+    for file_name, media_type, data in files:
+        write_atomic(dumps_dir / file_name, data)
+        added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        sums += f"{added[-1].sha256}  {file_name}\n"
+    write_atomic(sums_path, sums.encode("ascii"))
+    return added

@@ -4,6 +4,8 @@ Code never spells an IRI as a string literal: it names a term here.
 `tests/validate/test_ontology.py` checks that every `DLKG` term used here is defined (labels
 en/zh + comment) in ontology/dlkg.ttl.
 Data IRIs (papers, persons, lists...) are minted by `iris.py` under the configurable base.
+The namespace IRIs themselves are plain strings in `prefixes.py` (no rdflib), which the query
+path uses; this module adds rdflib's `Namespace` objects for the stages that build graphs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from rdflib.namespace import (
 )
 from rdflib.term import URIRef
 
+from .prefixes import DLKG_NS, PREFIXES, SCHEMA_NS
+
 __all__ = [
     "BIBO",
     "DCAT",
@@ -40,21 +44,23 @@ __all__ = [
     "RDFS",
     "SCHEMA",
     "SD",
+    "SEMAPV",
     "SH",
     "SKOS",
     "SPDX",
+    "SSSOM",
     "VOID",
     "XSD",
 ]
 
-# schema.org's RDF namespace as schema.org itself documents it for RDF (http, with trailing slash).
-SCHEMA = Namespace("http://schema.org/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-FABIO = Namespace("http://purl.org/spar/fabio/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-
-DLKG_NS = "https://w3id.org/dlkg/ns#"
+SCHEMA = Namespace(SCHEMA_NS)
+BIBO = Namespace(PREFIXES["bibo"])
+FABIO = Namespace(PREFIXES["fabio"])
+SPDX = Namespace(PREFIXES["spdx"])
+SD = Namespace(PREFIXES["sd"])
+# SSSOM's RDF terms and the semapv justification vocabulary (graph/links, pipeline/dlkg/link/)
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 
 class DLKG(DefinedNamespace):
@@ -89,28 +95,13 @@ class DLKG(DefinedNamespace):
     link: URIRef
     linkKind: URIRef
     arxivId: URIRef
+    # identifiers and links into other scholarly graphs (issue 12, pipeline/dlkg/link/)
+    preprintDoi: URIRef
+    versionOfRecordDoi: URIRef
+    lookup: URIRef
+    CitationCount: URIRef
+    citations: URIRef
     citationKey: URIRef
     keyResearcher: URIRef
     top100: URIRef
     sha256: URIRef
-
-
-PREFIXES: dict[str, str] = {
-    "dlkg": DLKG_NS,
-    "schema": str(SCHEMA),
-    "dcterms": str(DCTERMS),
-    "foaf": str(FOAF),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "bibo": str(BIBO),
-    "fabio": str(FABIO),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-    "spdx": str(SPDX),
-    "sd": str(SD),
-    "sh": str(SH),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-}

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .common import PREFIX_BLOCK
 from .errors import QueryError
 from .store import open_read_only, run_query
 
@@ -21,13 +20,38 @@ def _term(term: object | None) -> str:
     return str(term)
 
 
-def format_table(solutions: ox.QuerySolutions) -> str:
-    """A plain text table, columns padded to their widest cell (CJK counts double)."""
+def _width(text: str) -> int:
+    """Terminal columns of `text`: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def shorten(text: str, max_width: int) -> str:
+    """`text` cut to at most `max_width` columns, ending in '…' when cut.
+
+    >>> shorten("Deep residual learning", 10)
+    'Deep resi…'
+    >>> shorten("深度学习论文", 7)
+    '深度学…'
+    """
+    text = " ".join(text.split())  # a cell is one line
+    if _width(text) <= max_width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        if used + _width(ch) > max_width - 1:
+            break
+        out, used = out + ch, used + _width(ch)
+    return out.rstrip() + "…"
+
+
+def format_table(solutions: ox.QuerySolutions, max_width: int | None = None) -> str:
+    """A plain text table, columns padded to their widest cell (CJK counts double); with
+    `max_width`, longer cells are shortened with '…'."""
     names = [v.value for v in solutions.variables]
     rows = [[_term(s[n]) for n in names] for s in solutions]
-
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    if max_width is not None:
+        rows = [[shorten(cell, max_width) for cell in row] for row in rows]
+    width = _width
 
     widths = [max([width(n), *(width(r[i]) for r in rows)]) for i, n in enumerate(names)]
 
@@ -42,13 +66,13 @@ def format_table(solutions: ox.QuerySolutions) -> str:
     return "\n".join(out) + "\n"
 
 
-def run_cli_query(store_dir: Path, sparql: str, fmt: str) -> str:
+def run_cli_query(store_dir: Path, sparql: str, fmt: str, *, max_width: int | None = None) -> str:
     """Evaluate `sparql` on the built store and format it as table, csv, json or turtle."""
     store = open_read_only(store_dir)
     result = run_query(store, sparql)
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
-            return format_table(result)
+            return format_table(result, max_width)
         if fmt == "turtle":
             raise QueryError("--format turtle needs a CONSTRUCT or DESCRIBE query")
         results_format = ox.QueryResultsFormat.CSV if fmt == "csv" else ox.QueryResultsFormat.JSON
@@ -81,7 +105,7 @@ def dataset_stats(store_dir: Path) -> dict[str, dict[str, int]]:
     store = open_read_only(store_dir)
     out: dict[str, dict[str, int]] = {}
     for title, body in _STATS.items():
-        result = run_query(store, PREFIX_BLOCK + body)
+        result = run_query(store, body)  # prefixes are predefined
         assert isinstance(result, ox.QuerySolutions)
         out[title] = {_term(row["name"]): int(_term(row["n"])) for row in result}
     return out

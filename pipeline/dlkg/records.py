@@ -27,20 +27,27 @@ class Provenance:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        """`awesome-readme:89`: the source id names the input unambiguously (two inputs are both
+        called README.md); curation files are not sources, so they keep their file name."""
+        name = self.path if self.source_id == "curation" else self.source_id
+        return f"{name}:{self.line}"
 
 
 @dataclass(frozen=True)
 class Issue:
     """A problem found while building: parse warnings, resolution notes, validation results.
 
-    `code` is stable (e.g. "awesome.no-year") so tests and users can match on it.
+    `code` is stable (e.g. "awesome.no-year") so tests and users can match on it; its category
+    and the usual handling come from the catalogue (`dlkg.catalogue`). `action` says what the
+    pipeline did about this one instance when that is more precise than the catalogue's
+    handling (e.g. "canonical URL https://arxiv.org/pdf/1607.06450.pdf used on the entity").
     """
 
     code: str
     level: Level
     message: str
     where: Provenance | None = None
+    action: str = ""
 
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""

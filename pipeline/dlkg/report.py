@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import textwrap
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .catalogue import category_of, handling_of
+from .common import upstream_line_url
 from .model import Merge, NearMiss
 from .records import Issue, Level
+
+CSV_FIELDS = (
+    "source_id",
+    "line",
+    "where",
+    "level",
+    "category",
+    "code",
+    "message",
+    "action",
+    "upstream",
+)
+
+
+def issue_row(i: Issue, source_urls: dict[str, str] | None = None) -> dict[str, Any]:
+    """One issue as report.json / report.csv write it: the source named by its id
+    (`awesome-readme:89`), its category, and what the pipeline did about it."""
+    return {
+        "code": i.code,
+        "level": i.level.value,
+        "category": category_of(i.code),
+        "message": i.message,
+        "where": str(i.where) if i.where else None,
+        "source_id": i.where.source_id if i.where else None,
+        "line": i.where.line if i.where else None,
+        "action": i.action or handling_of(i.code),
+        # the line on GitHub at the pinned commit, for sources downloaded from GitHub
+        "upstream": upstream_line_url((source_urls or {}).get(i.where.source_id), i.where.line)
+        if i.where
+        else None,
+    }
 
 
 @dataclass
@@ -59,6 +96,7 @@ class BuildReport:
     graph_triples: dict[str, int] = field(default_factory=dict)
     shacl_warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    source_urls: dict[str, str] = field(default_factory=dict)  # source id -> pinned raw URL
 
     @property
     def warnings(self) -> list[Issue]:
@@ -68,16 +106,25 @@ class BuildReport:
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.level is Level.ERROR]
 
-    def to_json(self) -> str:
-        def issue(i: Issue) -> dict[str, Any]:
-            return {
-                "code": i.code,
-                "level": i.level.value,
-                "message": i.message,
-                "where": str(i.where) if i.where else None,
-                "source_id": i.where.source_id if i.where else None,
-            }
+    def category_counts(self) -> dict[str, dict[str, int]]:
+        """Issues per category and source id (None: not tied to a source line)."""
+        counts: dict[str, dict[str, int]] = {}
+        for i in self.issues:
+            per_source = counts.setdefault(category_of(i.code), {})
+            source = i.where.source_id if i.where else "(none)"
+            per_source[source] = per_source.get(source, 0) + 1
+        return {k: dict(sorted(v.items())) for k, v in sorted(counts.items())}
 
+    def to_csv(self) -> str:
+        """report.csv: one row per issue, the columns of CSV_FIELDS."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for i in self.issues:
+            writer.writerow(issue_row(i, self.source_urls))
+        return out.getvalue()
+
+    def to_json(self) -> str:
         data = {
             "base_iri": self.base_iri,
             "started": self.started,
@@ -86,7 +133,8 @@ class BuildReport:
             "counts": self.counts,
             "graph_triples": self.graph_triples,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-            "issues": [issue(i) for i in self.issues],
+            "issue_categories": self.category_counts(),
+            "issues": [issue_row(i, self.source_urls) for i in self.issues],
             "shacl_warnings": self.shacl_warnings,
             "merges": [asdict(m) for m in self.merges],
             "near_misses": [asdict(n) for n in self.near_misses],
@@ -103,10 +151,39 @@ class BuildReport:
                 f"  {s.origin}"
             )
         lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items())))
+        per_category = {k: sum(v.values()) for k, v in self.category_counts().items()}
+        lines.append(
+            "issues by category: " + ", ".join(f"{k} {v}" for k, v in per_category.items())
+        )
         lines.append("timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         lines.append(
             f"{len(self.warnings)} warnings, {len(self.errors)} errors, "
             f"{len(self.merges)} merges, {len(self.near_misses)} near misses, "
             f"{len(self.shacl_warnings)} SHACL warnings"
         )
+        return lines
+
+    def warning_summary_lines(self) -> list[str]:
+        """The warnings counted by code, one line per category (the code's prefix), so that a
+        build prints a few lines instead of one per warning (`dlkg build -v` lists them all).
+
+        >>> from .records import Issue, Level
+        >>> r = BuildReport("b", "s")
+        >>> r.issues = [Issue(c, Level.WARNING, "m") for c in ("bib.x", "bib.y", "bib.x")]
+        >>> r.warning_summary_lines()
+        ['  bib          3: x 2, y 1']
+        """
+        by_code = Counter(i.code for i in self.warnings)
+        categories: dict[str, list[tuple[str, int]]] = {}
+        for code, n in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
+            prefix, _, name = code.partition(".")
+            categories.setdefault(prefix, []).append((name or code, n))
+        lines = []
+        for prefix, codes in sorted(categories.items(), key=lambda item: item[0]):
+            total = sum(n for _, n in codes)
+            shown = ", ".join(f"{name} {n}" for name, n in codes)
+            head = f"  {prefix:<10} {total:>3}: "
+            lines += textwrap.wrap(
+                shown, 100, initial_indent=head, subsequent_indent=" " * len(head)
+            )
         return lines

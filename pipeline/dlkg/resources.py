@@ -22,6 +22,27 @@ def resource_root() -> Path:
     raise FileNotFoundError(f"dlkg resources not found in {bundled} or {checkout}")
 
 
+def _is_checkout(folder: Path) -> bool:
+    """A source checkout of dlkg: the package and the shipped folders side by side."""
+    return (folder / "pipeline" / "dlkg" / "__init__.py").is_file() and (
+        folder / "ontology"
+    ).is_dir()
+
+
+def checkout_root(cwd: Path | None = None) -> Path | None:
+    """The dlkg checkout this dlkg runs from (editable install, PYTHONPATH), else the one the
+    current folder is in (a wheel run inside a checkout), else None.
+
+    The package's own checkout comes first: its code reads that checkout's sources and
+    curation, so its build belongs there too.
+    """
+    own = _PACKAGE_DIR.parent.parent
+    if _is_checkout(own):
+        return own
+    start = (cwd or Path.cwd()).absolute()
+    return next((d for d in (start, *start.parents) if _is_checkout(d)), None)
+
+
 def ontology_dir() -> Path:
     return resource_root() / "ontology"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
-from .resources import data_dir
+from .resources import checkout_root, data_dir
 
 DEFAULT_BASE_IRI = "https://w3id.org/dlkg/"
 
@@ -49,6 +50,28 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)
+
+
+def default_build_dir() -> tuple[Path, str]:
+    """The build folder when neither --build-dir nor DLKG_BUILD_DIR names one, and why.
+
+    Inside a checkout it is the checkout's `data/build`, the folder `make serve` builds into,
+    so `dlkg query` after `make serve` reads that build; elsewhere a per-user data folder.
+    """
+    root = checkout_root()
+    if root is not None:
+        inside = Path.cwd().absolute().is_relative_to(root)
+        return root / "data" / "build", "this checkout" if inside else "dlkg's checkout"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "dlkg", "per-user"
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the current folder when inside it (`data/build`), else absolute."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path.absolute())
 
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')

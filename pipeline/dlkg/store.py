@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
+from .prefixes import PREDEFINED
 
 
 def load_store(nquads: bytes, store_dir: Path) -> int:
@@ -36,10 +37,19 @@ def open_read_only(store_dir: Path) -> ox.Store:
 
 
 def run_query(store: ox.Store, sparql: str, *, union: bool = True) -> object:
-    """Evaluate a read-only query over the union of the named graphs (by default)."""
+    """Evaluate a read-only query over the union of the named graphs (by default).
+
+    The common prefixes (`prefixes.PREDEFINED`) are declared unless the query declares them
+    itself; a syntax error is one readable line with the user's own line and column.
+    """
     try:
-        return store.query(sparql, use_default_graph_as_union=union)
+        return store.query(sparql, prefixes=PREDEFINED, use_default_graph_as_union=union)
     except SyntaxError as exc:
-        raise QueryError(f"invalid SPARQL: {exc}") from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from None
+        from .sparql_syntax import explain  # its regexes compile only for a failing query
+
+        problem = explain(str(exc), sparql)
+        raise QueryError(problem.message, detail=problem.detail) from None
+    except (OSError, RuntimeError) as exc:
+        # e.g. an unknown function IRI: the engine raises RuntimeError when it evaluates it
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise QueryError(f"query failed: {first}", detail=str(exc)) from None

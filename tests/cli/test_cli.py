@@ -28,6 +28,11 @@ def dlkg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None)
     )
 
 
+def error_lines(stderr: str) -> list[str]:
+    """stderr without the `build folder: ...` line every build command starts with."""
+    return [line for line in stderr.splitlines() if not line.startswith("build folder: ")]
+
+
 def test_help_lists_every_stage() -> None:
     result = dlkg("--help")
     assert result.returncode == 0
@@ -38,8 +43,10 @@ def test_help_lists_every_stage() -> None:
 def test_no_store_is_one_line_and_exit_4(tmp_path: Path) -> None:
     result = dlkg("--build-dir", str(tmp_path), "query", "ASK {}")
     assert result.returncode == 4
-    assert result.stderr.count("\n") == 1
-    assert "run `dlkg build` first" in result.stderr
+    assert result.stderr.splitlines()[0] == f"build folder: {tmp_path} (--build-dir)"
+    assert error_lines(result.stderr) == [
+        f"error: nothing built in {tmp_path}: run `dlkg build` first"
+    ]
     assert "Traceback" not in result.stderr
 
 
@@ -61,7 +68,7 @@ def test_offline_without_mirror_says_what_to_do(tmp_path: Path) -> None:
     result = dlkg("--build-dir", str(tmp_path), "--offline", "fetch", env={"DLKG_MIRROR": ""})
     assert result.returncode == 3
     assert "--mirror DIR" in result.stderr
-    assert result.stderr.count("\n") == 1
+    assert len(error_lines(result.stderr)) == 1
 
 
 @pytest.mark.upstream
@@ -96,10 +103,12 @@ def test_query_file_and_bad_query(built: tuple[Settings, Any], tmp_path: Path) -
     rq.write_text("ASK { ?s a <http://schema.org/Person> }", encoding="utf-8")
     ok = dlkg("--build-dir", str(settings.build_dir), "query", str(rq))
     assert ok.stdout.strip() == "true"
-    bad = dlkg("--build-dir", str(settings.build_dir), "query", "SELEC ?x WHERE {}")
+    bad = dlkg("--build-dir", str(settings.build_dir), "query", "SELECT ?x\nWHERE { ?x ?y }")
     assert bad.returncode == 5
-    assert bad.stderr.startswith("error: invalid SPARQL")
-    assert bad.stderr.count("\n") == 1
+    [line] = error_lines(bad.stderr)
+    assert line.startswith("error: syntax error at the end of the query (line 2, column 16)"), line
+    unknown = dlkg("--build-dir", str(settings.build_dir), "query", "ASK { ?x nope:p ?y }")
+    assert error_lines(unknown.stderr) == ["error: unknown prefix `nope:` at line 1, column 10"]
 
 
 @pytest.mark.upstream
@@ -131,7 +140,9 @@ def test_validate_rejects_a_bad_file(tmp_path: Path) -> None:
     assert "violation" in (result.stdout + result.stderr).lower()
 
 
-def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_is_an_internal_error_not_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, built: tuple[Settings, Any]
+) -> None:
     """A ValueError from inside dlkg is a bug: traceback, "please report", exit 70 (not 2)."""
     from click.testing import CliRunner
 
@@ -143,7 +154,8 @@ def test_a_bug_is_an_internal_error_not_a_usage_error(monkeypatch: pytest.Monkey
         raise ValueError("a bug")
 
     monkeypatch.setattr(dlkg.query, "dataset_stats", broken)
-    result = CliRunner().invoke(main, ["stats"])
+    build_dir = str(built[0].build_dir)
+    result = CliRunner().invoke(main, ["--build-dir", build_dir, "stats"])
     assert result.exit_code == INTERNAL_ERROR == 70
     assert "Traceback" in result.stderr and "ValueError: a bug" in result.stderr
     assert result.stderr.rstrip().endswith(

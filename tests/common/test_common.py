@@ -91,3 +91,17 @@ def test_prefix_block_is_valid_sparql_for_every_prefix() -> None:
     assert prefix_block(PREFIXES) == PREFIX_BLOCK
     assert PREFIX_BLOCK.count("PREFIX ") == len(PREFIXES)
     assert Store().query(PREFIX_BLOCK + "ASK { ?s schema:name ?o }") is not None
+
+
+def test_plain_prefixes_name_the_same_namespaces_as_rdflib() -> None:
+    """prefixes.py (no rdflib, for the query path) and rdflib's constants must agree."""
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+
+    from dlkg import namespaces
+
+    rdflib_names = {"dcterms": DCTERMS, "foaf": FOAF, "skos": SKOS, "prov": PROV, "void": VOID}
+    rdflib_names |= {"dcat": DCAT, "sh": SH, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+    rdflib_names |= {"schema": namespaces.SCHEMA, "bibo": namespaces.BIBO, "sd": namespaces.SD}
+    for name, namespace in rdflib_names.items():
+        assert PREFIXES[name] == str(namespace), name
+    assert str(namespaces.DLKG.top100) == PREFIXES["dlkg"] + "top100"

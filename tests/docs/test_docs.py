@@ -18,9 +18,11 @@ COMMANDS = (
     "stats",
     "explain",
     "registry",
+    "link",
     "serve",
     "fmt",
     "issues",
+    "push",
 )
 
 
@@ -32,7 +34,14 @@ def cli_reference() -> str:
         "CI checks it.\n",
     ]
     for args in [[], *([c] for c in COMMANDS)]:
-        result = runner.invoke(main, [*args, "--help"], prog_name="dlkg", terminal_width=100)
+        # DLKG_BUILD_DIR would change the "Build folder" paragraph of `dlkg --help`.
+        result = runner.invoke(
+            main,
+            [*args, "--help"],
+            prog_name="dlkg",
+            terminal_width=100,
+            env={"DLKG_BUILD_DIR": None},
+        )
         assert result.exit_code == 0, result.output
         title = " ".join(["dlkg", *args])
         parts.append(f"\n## `{title}`\n\n```\n{result.output.rstrip()}\n```\n")

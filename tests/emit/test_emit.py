@@ -87,7 +87,7 @@ def test_emit_uses_the_configured_base_and_named_graphs() -> None:
     assert (section, rdflib.SKOS.prefLabel, rdflib.Literal("迁移", lang="zh-Hans")) in union
     zh_item = rdflib.URIRef(f"{BASE}list/zh-roadmap-blog/item/2.7/arxiv-1503.02531")
     assert (zh_item, DLKG.section, section) in union
-    assert emitted.line_index[str(zh_item)] == "blog.md:3"
+    assert emitted.line_index[str(zh_item)] == "zh-roadmap-blog:3"  # the source id names the input
     assert not any(isinstance(t, rdflib.BNode) for q in union for t in q)
 
 

@@ -63,7 +63,7 @@ def test_duplicate_key_keeps_first_and_warns(fixtures_dir: Path) -> None:
     assert [(e.key, e.title) for e in result.bib_entries] == [("same2015", "The First One")]
     assert codes(result) == [("bib.duplicate-key", 7)]
     assert "first at line 1" in result.issues[0].message
-    assert str(result.issues[0]).startswith("bib_duplicate_key.bib:7: warning:")
+    assert str(result.issues[0]).startswith("awesome-bib:7: warning:")
 
 
 def test_missing_fields(fixtures_dir: Path) -> None:

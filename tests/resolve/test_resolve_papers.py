@@ -183,7 +183,10 @@ def test_a_paper_twice_in_one_list_is_one_paper_with_two_items() -> None:
         "image/learning-hierarchical-features-for-scene-labeling",
     ]
     duplicates = [i for i in res.issues if i.code == "resolve.duplicate-in-list"]
-    assert len(duplicates) == 2 and "README.md:127" in duplicates[0].message + duplicates[1].message
+    assert (
+        len(duplicates) == 2
+        and "awesome-readme:127" in duplicates[0].message + duplicates[1].message
+    )
 
 
 def test_et_al_lists_are_completed_from_the_bibtex_list() -> None:

@@ -116,7 +116,7 @@ def test_sections_pass_through_and_explain_tells_why() -> None:
     res = resolve([result, ParseResult("roadmap-readme", entries=[second])], curation_dir=None)
     assert res.sections == [section]
     text = explain(res, "paper/arxiv-1512.03385")
-    assert "arxiv-id" in text and "README.md:45" in text and "README.md:10" in text
+    assert "arxiv-id" in text and "roadmap-readme:45" in text and "awesome-readme:10" in text
     person = explain(res, "Kaiming")
     assert person.startswith("person he-k") and "same-paper-position" in person
     with pytest.raises(UsageError, match="nothing matches"):

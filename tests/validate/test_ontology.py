@@ -272,6 +272,8 @@ def test_one_node_shape_per_emitted_class(shapes: Graph) -> None:
         ns.SKOS.ConceptScheme,
         ns.DLKG.BibEntry,
         ns.SCHEMA.DigitalDocument,
+        ns.DLKG.CitationCount,  # graph/links (issue 12)
+        ns.OWL.Axiom,  # the mappings of graph/links, in SSSOM's RDF form
     }
     targeted = {
         c

@@ -219,6 +219,7 @@ def synthetic_dataset(base: str, *, papers: int = 600, seed: int = 7) -> Dataset
         entities.add((paper, ns.PROV.wasDerivedFrom, iri.source("awesome-readme")))
         if n % 6 == 0:
             entities.add((paper, ns.BIBO.doi, Literal(f"10.1000/synthetic.{n}")))
+            entities.add((paper, ns.DLKG.versionOfRecordDoi, Literal(f"10.1000/synthetic.{n}")))
         for position, person in enumerate(rng.sample(persons, rng.randint(3, 7)), start=1):
             authorship = iri.authorship(key, position)
             entities.add((paper, ns.DLKG.authorship, authorship))

@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..errors import GuardError
+from ..prefixes import PREDEFINED
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
@@ -182,7 +183,8 @@ def _keyword(word: str) -> re.Pattern[str]:
 def _check_services(text: str, allowed: Sequence[str]) -> None:
     """Refuse every SERVICE whose endpoint is not allow-listed (full tokenizer)."""
     tokens = list(_tokens(text))
-    prefixes: dict[str, str] = {}
+    # The endpoint predefines these (runner.py); the query's own declarations replace them.
+    prefixes: dict[str, str] = {f"{name}:": iri for name, iri in PREDEFINED.items()}
     for i, tok in enumerate(tokens):
         if tok.kind != "word":
             continue

@@ -134,6 +134,8 @@ def test_section_scheme_and_item_pages(call: Call) -> None:
     assert "http://www.nature.com/nature/journal/v521/n7553/full/nature14539.html" in item
     assert "LeCun, Bengio, Hinton" in item and "Nature" in item
     assert 'href="/list/awesome"' in item and 'href="/paper/doi-10.1038-nature14539"' in item
+    upstream = "awesome-deep-learning-papers/blob/1a0a9dfb1ee27f74a1ab47ed1273694ec4778ae7"
+    assert f'href="https://github.com/terryum/{upstream}/README.md#L42"' in item
     roadmap_section = html(call, "/list/roadmap/section/1.1")
     assert "综述" in roadmap_section
 

@@ -192,7 +192,48 @@ def test_service_description_in_other_rdf_formats(live: Live, accept: str, fmt: 
 
 def test_malformed_query_is_400_with_line_and_column(any_server: Live) -> None:
     text = one_line_error(any_server.get("SELECT * WHERE {\n  ?s ?p \n}"), 400)
-    assert "error at 3:" in text  # the user's line, not one of the row-capped query
+    # the user's line, not one of the row-capped query; no character classes of the grammar
+    assert text.startswith(
+        "malformed query: syntax error at the end of the query (line 3, column 2)"
+    )
+    assert "[" not in text
+
+
+def test_unknown_prefix_is_named_where_it_is_written(any_server: Live) -> None:
+    query = "SELECT ?t WHERE {\n  ?p schema:name ?t ; nope:x ?y }"
+    text = one_line_error(any_server.get(query), 400)
+    assert text == "malformed query: unknown prefix `nope:` at line 2, column 23\n"
+
+
+def test_syntax_error_detail_as_json_for_clients_that_ask(live: Live) -> None:
+    reply = live.get("SELECT ?t WHERE { ?p nope:x ?t }", accept="application/json")
+    assert reply.status == 400
+    assert reply.content_type == "application/json"
+    body = json.loads(reply.body)
+    assert body["error"] == "malformed query: unknown prefix `nope:` at line 1, column 22"
+    assert (body["line"], body["column"], body["status"]) == (1, 22, 400)
+    assert body["detail"].startswith("error at 1:")  # the parser's full text
+    assert "Traceback" not in reply.text and "pipeline/" not in reply.text
+    assert "Accept" in reply.headers.get("vary", "")
+
+
+def test_common_prefixes_are_predefined_and_own_declarations_win(any_server: Live) -> None:
+    bare = PAPERS.split("\n", 1)[1]  # without its PREFIX line
+    assert bindings(any_server.get(bare).body) == bindings(any_server.get(PAPERS).body)
+    other = "PREFIX schema: <http://example.org/nothing/>\n" + bare
+    assert bindings(any_server.get(other).body) == []
+
+
+def test_service_description_lists_the_predefined_prefixes(live: Live) -> None:
+    from dlkg.prefixes import PREDEFINED
+
+    graph = rdflib.Graph().parse(data=live.get(accept="text/turtle").body, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    declared = {
+        str(graph.value(d, sh.prefix)): str(graph.value(d, sh.namespace))
+        for d in graph.objects(None, sh.declare)
+    }
+    assert declared == PREDEFINED
 
 
 @pytest.mark.parametrize(

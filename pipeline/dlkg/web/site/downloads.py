@@ -30,6 +30,7 @@ CHECKSUMS_FILE = "SHA256SUMS"
 # Files next to the RDF dumps (whose types come from dlkg.formats).
 _OTHER_TYPES = {
     ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
     ".rq": "application/sparql-query",
     ".txt": "text/plain; charset=utf-8",
     ".gz": "application/gzip",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...common import upstream_line_url
 from ...namespaces import BIBO, DCTERMS, DLKG, PROV, RDF, SCHEMA, SKOS
 from ..http import Context
 from .entity_queries import (
@@ -234,7 +235,16 @@ def _item(node: Node, select: Select, linker: Linker) -> dict[str, object]:
         "position": int(position) if position.isdigit() else None,
         "item": {"@id": paper.value, "name": paper.label} if paper else None,
     }
-    return {"links": links, "lists": node.inbound_from(SCHEMA.itemListElement), "jsonld": jsonld}
+    # the entry's line in the upstream file at its pinned commit (the source's download URL)
+    line = _text(node.one(DLKG.sourceLine))
+    raw = select("SELECT ?u { $NODE prov:wasDerivedFrom ?s . ?s dcat:downloadURL ?u } LIMIT 1")
+    upstream = upstream_line_url(value(raw[0], "u"), int(line)) if raw and line.isdigit() else None
+    return {
+        "links": links,
+        "lists": node.inbound_from(SCHEMA.itemListElement),
+        "jsonld": jsonld,
+        "upstream_line": upstream,
+    }
 
 
 _VIEWS: dict[str, Callable[[Node, Select, Linker], dict[str, object]]] = {

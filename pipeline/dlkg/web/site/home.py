@@ -31,6 +31,13 @@ COMPLETION_TERMS = [
     *(DLKG[name] for name in DLKG.__annotations__),
 ]  # fmt: skip
 
+# Offered by the editor's completion as whole expressions: language tags are stored lower-case
+# (`zh-hans`), so `lang(?t) = "zh-Hans"` finds nothing and langMatches is the way to match.
+COMPLETION_SNIPPETS = [
+    'FILTER(langMatches(lang(?title), "zh"))',
+    'FILTER(langMatches(lang(?title), "en"))',
+]
+
 Q_COUNTS = """SELECT ?papers ?persons ?lists ?items WHERE {
   { SELECT (COUNT(DISTINCT ?p) AS ?papers) WHERE { ?p a schema:ScholarlyArticle } }
   { SELECT (COUNT(DISTINCT ?a) AS ?persons) WHERE { ?a a schema:Person } }
@@ -53,7 +60,7 @@ DEFAULT_QUERY = """SELECT ?paper ?title ?year WHERE {
   ?paper a schema:ScholarlyArticle ;
          schema:name ?title .
   OPTIONAL { ?paper schema:datePublished ?year }
-  FILTER(LANG(?title) = "en")
+  FILTER(langMatches(lang(?title), "en"))
 }
 ORDER BY ?year
 LIMIT 20"""
@@ -115,6 +122,7 @@ def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -
         "endpoint": prefix + "/sparql",
         "prefixes": PREFIXES,
         "terms": sorted({curie(str(t)) for t in COMPLETION_TERMS}),
+        "snippets": COMPLETION_SNIPPETS,
         "gallery": [asdict(q) for q in gallery],
     }
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ... import formats
+from ...common import upstream_line_url
 from ...namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
 from ..http import Context, Request, Response, error_response
 
@@ -169,6 +170,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["curie"] = curie
+    # `{{ download_url | upstream_line(line) }}`: a source line at its pinned upstream commit
+    env.filters["upstream_line"] = upstream_line_url
     # templates name terms through the namespaces, never as IRI strings
     env.globals.update(schema=SCHEMA, dlkg=DLKG, skos=SKOS, dcterms=DCTERMS)
     return env

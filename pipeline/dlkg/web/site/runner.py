@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from ... import formats
 from ...errors import ProtocolError, RunnerError
-from ...namespaces import PREFIXES
+from ...prefixes import PREDEFINED, PREFIXES
+from ...sparql_syntax import explain
 from ..guard import GuardError, GuardLimits, cap_rows, inspect_query
 from .sparql import Evaluated, ProtocolQuery, choose_format
 
@@ -52,6 +53,7 @@ class LocalRunner:
             raise ProtocolError(status, refusal.message) from None
         options = {
             "base_iri": cfg.base_iri + "sparql",
+            "prefixes": PREDEFINED,  # a query's own PREFIX declarations win over these
             **self._dataset(query, has_from=shape.has_dataset),
         }
         try:
@@ -74,11 +76,13 @@ class LocalRunner:
             raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
 
     def _syntax_error(self, text: str, options: dict[str, object]) -> ProtocolError:
-        """The parser's message for the user's own text (line and column), not the capped one."""
+        """One readable line for the user's own text (line and column), not the capped one;
+        the parser's full message goes in `detail` for clients that accept JSON."""
         try:
             self.store.query(text, **options)  # type: ignore[arg-type]
         except SyntaxError as err:
-            return ProtocolError(400, f"malformed query: {err}")
+            problem = explain(str(err), text)
+            return ProtocolError(400, f"malformed query: {problem.message}", problem.as_json())
         except (OSError, RuntimeError, ValueError):
             pass
         return ProtocolError(

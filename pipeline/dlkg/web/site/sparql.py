@@ -172,6 +172,10 @@ def sparql_handler(request: Request, ctx: Context) -> Response:
         result = evaluator.evaluate(operation)
     except ProtocolError as failed:
         extra = ALLOW if failed.status == 405 else vary if failed.status == 406 else ()
+        if failed.detail is not None:
+            if _names_json(request.headers.get("accept", "")):
+                return _json_error(failed)
+            extra = vary  # the body depends on Accept
         return error_response(failed.status, failed.message, headers=extra)
     if not result.truncated:
         return Response(200, result.media_type, result.body, vary)
@@ -181,6 +185,29 @@ def sparql_handler(request: Request, ctx: Context) -> Response:
         ("Dlkg-Truncated", f"max-rows={result.max_rows}"),
     )
     return Response(206, result.media_type, result.body, vary + cut)
+
+
+def _names_json(accept: str) -> bool:
+    """The client names `application/json` itself (a wildcard or SPARQL's own JSON results type
+    keep the one-line text error every SPARQL client expects)."""
+    return any(
+        r.type == "application" and r.subtype == "json" and r.q > 0
+        for r in formats.parse_accept(accept)
+    )
+
+
+def _json_error(failed: ProtocolError) -> Response:
+    """The error as JSON: `error` is the one line of the text body, the rest is detail (for a
+    syntax error: `line`, `column` and the parser's full `detail`)."""
+    import json
+
+    body = {
+        **(failed.detail or {}),
+        "error": " ".join(failed.message.split()),
+        "status": failed.status,
+    }
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return Response(failed.status, "application/json", data, (("Vary", "Accept"),))
 
 
 def _description(request: Request, ctx: Context, evaluator: Evaluator) -> Response:

@@ -122,7 +122,7 @@
   }
 
   if (window.DlkgEditor) {
-    editor = window.DlkgEditor.create(textarea, { prefixes: config.prefixes, terms: config.terms, onRun: run });
+    editor = window.DlkgEditor.create(textarea, { prefixes: config.prefixes, terms: config.terms, snippets: config.snippets, onRun: run });
   } else {
     textarea.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }

@@ -1,0 +1,206 @@
+"""Growth benchmark: build synthetic inputs at x1, x10, x100, x1000 the real sizes, per step.
+
+Run:  .venv/bin/python bench/growth.py --sizes 1,10,100 --repeat 1 [--timeout 900] [--keep DIR]
+
+For every size it writes the five sources in their own formats with a synthetic manifest
+(growth_gen.py; x1000 is about 300k papers), then runs `dlkg build` on them through the same
+manifest/mirror path as the real sources, in a child process capped by --timeout. The table gives
+per step (parse, resolve, emit, validate, load, export) the median wall time of the step timer the
+build report already keeps (dlkg.report.StepTimer) and the peak RSS during the step (VmHWM, reset
+between steps through /proc/self/clear_refs), and between consecutive sizes the growth exponent
+log(t2/t1) / log(size2/size1): 1 is linear, 2 quadratic. A run that hits the timeout is reported
+"stopped at T" with the steps it finished.
+
+Peak RSS windows follow the build's progress callbacks, which fire after fetch, parse, resolve,
+emit, validate, load and export: the emitted graph's final serialisation (timed as emit) falls in
+the load window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import math
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STEPS = ("parse", "resolve", "emit", "validate", "load", "export")
+_HWM = re.compile(r"VmHWM:\s+(\d+) kB")
+
+
+def _peak_kb_and_reset() -> int:
+    status = Path("/proc/self/status").read_text()
+    found = _HWM.search(status)
+    # "5" resets the peak RSS counter (Linux >= 4.0); without it the peaks are cumulative.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return int(found.group(1)) if found else 0
+
+
+def child(manifest: Path, build_dir: Path) -> None:
+    """Build once and print one JSON line per finished step, then the report's timings."""
+    from dlkg.build import build
+    from dlkg.settings import Settings
+
+    base = manifest.parent
+    settings = Settings(
+        build_dir=build_dir,
+        cache_dir=build_dir / "cache",
+        mirror_dir=base / "mirror",
+        sources_manifest=manifest,
+        curation_dir=base / "curation",
+        offline=True,
+    )
+    start = time.perf_counter()
+    last = start
+    _peak_kb_and_reset()
+
+    def on_step(step: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        line = {"step": step, "wall": now - last, "peak_kb": _peak_kb_and_reset()}
+        print(json.dumps(line), flush=True)
+        last = now
+
+    report = build(settings, on_step)
+    total = time.perf_counter() - start
+    print(json.dumps({"timings": report.timings, "counts": report.counts, "total": total}))
+
+
+@dataclass
+class Run:
+    """One build of one size: per finished step its wall time and peak RSS."""
+
+    wall: dict[str, float] = field(default_factory=dict)  # seconds per step
+    peak_kb: dict[str, int] = field(default_factory=dict)  # peak RSS per step window
+    total: float | None = None  # whole build, when it finished
+    counts: dict[str, int] = field(default_factory=dict)
+    stopped: float | None = None  # seconds after which the timeout stopped it
+    rc: int | None = None
+
+
+def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
+    """One build in a child process; partial results when it times out. With `keep` the build
+    stays next to the inputs (build/current/dumps/dlkg.nq feeds bench/bench_load.py)."""
+    run = Run()
+    with tempfile.TemporaryDirectory(prefix="dlkg-growth-") as tmp:
+        build_dir = manifest.parent / "build" if keep else Path(tmp)
+        cmd = [sys.executable, __file__, "--child", str(manifest), str(build_dir)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        try:
+            out, _ = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # only the child this function started
+            out, _ = proc.communicate()
+            run.stopped = time.perf_counter() - start
+    run.rc = proc.returncode
+    for line in out.splitlines():
+        data = json.loads(line)
+        if "step" in data:
+            run.wall[data["step"]] = data["wall"]
+            run.peak_kb[data["step"]] = data["peak_kb"]
+        else:  # the end: the build's own step timer replaces the callback intervals
+            run.wall.update(data["timings"])
+            run.counts, run.total = data["counts"], data["total"]
+    return run
+
+
+def _fmt_s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _exp(a: float | None, b: float | None, sa: int, sb: int) -> str:
+    if not a or not b or a <= 0 or b <= 0:
+        return "—"
+    return f"{math.log(b / a) / math.log(sb / sa):.2f}"
+
+
+def table(results: dict[int, list[Run]]) -> str:
+    """Markdown table: per size and step median seconds and peak MB, then exponents."""
+    sizes = sorted(results)
+    med: dict[int, dict[str, float | None]] = {}
+    rss: dict[int, dict[str, float]] = {}
+    lines = [
+        "| size | papers / persons | quads | " + " | ".join(STEPS) + " | whole build | peak RSS |",
+        "|---" * (len(STEPS) + 5) + "|",
+    ]
+    for size in sizes:
+        runs = results[size]
+        med[size], rss[size] = {}, {}
+        for step in (*STEPS, "total"):
+            walls = [r.total if step == "total" else r.wall.get(step) for r in runs]
+            done = [w for w in walls if w is not None]
+            med[size][step] = statistics.median(done) if len(done) == len(runs) else None
+            rss[size][step] = max(r.peak_kb.get(step, 0) for r in runs) / 1024
+        counts = runs[0].counts
+        who = f"{counts.get('papers', '?')} / {counts.get('persons', '?')}" if counts else "—"
+        cells = [
+            f"{_fmt_s(med[size][s])} s / {rss[size][s]:.0f} MB" if med[size][s] is not None else "—"
+            for s in STEPS
+        ]
+        stopped = [r.stopped for r in runs if r.stopped]
+        total = f"stopped at {stopped[0]:.0f} s" if stopped else f"{_fmt_s(med[size]['total'])} s"
+        peak = max(rss[size].values())
+        lines.append(
+            f"| x{size} | {who} | {counts.get('quads', '—')} | "
+            + " | ".join(cells)
+            + f" | {total} | {peak:.0f} MB |"
+        )
+    for a, b in itertools.pairwise(sizes):
+        exps = [_exp(med[a][s], med[b][s], a, b) for s in STEPS]
+        total = _exp(med[a]["total"], med[b]["total"], a, b)
+        lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10", help="comma-separated scales, e.g. 1,10,100")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per size (median)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per build")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    parser.add_argument("--generate-only", action="store_true", help="write inputs, no builds")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).parent))
+    from growth_gen import generate
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[int, list[Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="dlkg-growth-in-") as tmp:
+        root = args.keep or Path(tmp)
+        for size in sizes:
+            start = time.perf_counter()
+            manifest = generate(root / f"x{size}", size, args.seed)
+            print(
+                f"x{size}: inputs in {time.perf_counter() - start:.1f} s: {manifest}",
+                file=sys.stderr,
+            )
+            if args.generate_only:
+                continue
+            results[size] = []
+            for i in range(args.repeat):
+                result = run_once(manifest, args.timeout, args.keep is not None)
+                results[size].append(result)
+                state = f"stopped at {result.stopped:.0f} s" if result.stopped else "done"
+                print(f"x{size} run {i + 1}: {state}, rc {result.rc}", file=sys.stderr)
+                if result.stopped:
+                    break  # further repeats would stop too
+    if results:
+        print(table(results))
+
+
+if __name__ == "__main__":
+    main()

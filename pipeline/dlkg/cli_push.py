@@ -1,0 +1,98 @@
+"""`dlkg push URL`: the command line of push.py (registered on the `dlkg` group by cli.py)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import UsageError
+from .settings import Settings
+
+
+@click.command()
+@click.argument("url")
+@click.option(
+    "--store",
+    "store_kind",
+    type=click.Choice(["oxigraph", "virtuoso", "fuseki"]),
+    default="oxigraph",
+    show_default=True,
+    help="Kind of store at URL; gives the paths of its services (fuseki: URL of the dataset).",
+)
+@click.option("--query-url", help="SPARQL query endpoint (default: from --store).")
+@click.option("--update-url", help="SPARQL update endpoint (default: from --store).")
+@click.option("--gsp-url", help="Graph Store Protocol endpoint (default: from --store).")
+@click.option(
+    "--method",
+    type=click.Choice(["gsp", "bulk"]),
+    default="gsp",
+    show_default=True,
+    help="gsp: requests per named graph; bulk: N-Quads to the store's dataset endpoint.",
+)
+@click.option(
+    "--chunk",
+    default=200_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Triples per request.",
+)
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0))
+@click.option("--timeout", "timeout_s", default=300.0, show_default=True, type=float)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def push(
+    ctx: click.Context,
+    url: str,
+    store_kind: str,
+    query_url: str | None,
+    update_url: str | None,
+    gsp_url: str | None,
+    method: str,
+    chunk: int,
+    retries: int,
+    timeout_s: float,
+    quiet: bool,
+) -> None:
+    """Load the current build into the SPARQL store at URL, replacing the previous push.
+
+    Credentials: DLKG_PUSH_TOKEN (bearer), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD."""
+    from tqdm import tqdm
+
+    from .iris import IriMinter
+    from .push import push as run_push
+    from .push_http import Client, auth_from_env, endpoints_for
+    from .store import open_read_only
+
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    overrides = {"query": query_url, "update": update_url, "gsp": gsp_url}
+    endpoints = endpoints_for(url, store_kind, overrides)
+    if method == "bulk" and endpoints.bulk is None:
+        raise UsageError(f"--method bulk: a {store_kind} store has no N-Quads endpoint; use gsp")
+    client = Client(endpoints, auth_from_env(endpoints.auth), retries=retries, timeout_s=timeout_s)
+    store = open_read_only(settings.store_dir)
+    build_id = settings.current_dir.resolve().name
+    prefix = str(IriMinter(settings.base_iri).graph(""))
+    with tqdm(disable=quiet, unit="triple", unit_scale=True, file=sys.stderr) as bar:
+        done: dict[str, int] = {}  # triples sent so far per graph (`sent` is per graph)
+
+        def on_progress(graph: str, sent: int, total: int) -> None:
+            bar.set_postfix_str(f"{graph.removeprefix(prefix)} {sent}/{total}")
+            bar.update(sent - done.get(graph, 0))
+            done[graph] = sent
+
+        result = run_push(
+            client,
+            store,
+            build_id=build_id,
+            prefix=prefix,
+            method=method,
+            chunk=chunk,
+            on_progress=on_progress,
+        )
+    for graph, count in result.counts.items():
+        click.echo(f"{count:>9}  {graph}")
+    for graph in result.dropped:
+        click.echo(f"  dropped  {graph}")
+    click.echo(f"pushed build {result.build_id} to {endpoints.gsp}")

@@ -1,0 +1,215 @@
+"""`dlkg push`: load the current build into a SPARQL store that already runs.
+
+The switch from the previous build to this one is one SPARQL Update, so no client sees half of
+a graph and a failed push leaves the old graphs as they were:
+
+1. every named graph of the build is uploaded under a staging name `<graph>?dlkg-push=<build>`
+   (GSP: a PUT of the first chunk of N-Triples, POSTs of the rest; or, `--method bulk`, N-Quads
+   POSTed to the store's dataset endpoint);
+2. the staging graphs' triple counts are checked against the build's;
+3. one update `DROP SILENT GRAPH <live> ; MOVE <staging> TO <live> ; …` (plus a DROP of every
+   live graph of the previous build that this build no longer has) replaces the live graphs;
+   stores run one update request as one transaction;
+4. the live graphs' counts are checked.
+
+A failure before step 3 drops the staging graphs (best effort) and leaves the live ones
+untouched; staging graphs a killed push left behind are dropped by the next push. The push only
+touches graphs under the build's graph prefix (`<base>graph/`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .push_http import Client, PushError
+
+STAGING_MARK = "?dlkg-push="
+OnProgress = Callable[[str, int, int], None]  # (graph, triples sent, triples in graph)
+
+
+@dataclass
+class PushResult:
+    build_id: str
+    counts: dict[str, int]  # live graph -> triples, as counted in the store after the switch
+    dropped: list[str] = field(default_factory=list)  # live graphs the new build no longer has
+    seconds: dict[str, float] = field(default_factory=dict)  # upload, check, switch
+
+
+def staging_name(graph: str, build_id: str) -> str:
+    return f"{graph}{STAGING_MARK}{build_id}"
+
+
+def _iri(term: str) -> str:
+    if any(c in term for c in '<>"{}|^`\\ \n'):
+        raise PushError(f"graph name is not a plain IRI: {term!r}")
+    return f"<{term}>"
+
+
+def _chunks(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Triple]]:
+    chunk: list[ox.Triple] = []
+    for quad in quads:
+        chunk.append(quad.triple)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def build_graphs(store: ox.Store, prefix: str) -> dict[str, int]:
+    """The build's named graphs and their sizes; every quad must be in a graph under `prefix`."""
+    if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        raise PushError("the build has triples in the default graph; only named graphs are pushed")
+    counts: dict[str, int] = {}
+    for graph in store.named_graphs():
+        assert isinstance(graph, ox.NamedNode), "dlkg mints only IRI graph names"
+        if not graph.value.startswith(prefix):
+            raise PushError(f"graph {graph.value} is not under the push prefix {prefix}")
+        counts[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    return dict(sorted(counts.items()))
+
+
+def store_graphs(client: Client, prefix: str) -> dict[str, int]:
+    """Graphs under `prefix` in the store, live and staging, with their triple counts."""
+    rows = client.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }} GROUP BY ?g'
+    )
+    return {row["g"]: int(row["n"]) for row in rows}
+
+
+def _drop(client: Client, graphs: Iterable[str]) -> None:
+    names = sorted(graphs)
+    if names:
+        client.update(" ;\n".join(f"DROP SILENT GRAPH {_iri(g)}" for g in names), repeatable=True)
+
+
+def _upload_gsp(
+    client: Client,
+    store: ox.Store,
+    graph: str,
+    target: str,
+    chunk: int,
+    tmp: Path,
+    on_progress: OnProgress,
+    total: int,
+) -> None:
+    sent = 0
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    for i, triples in enumerate(_chunks(quads, chunk)):
+        path = tmp / "chunk.nt"
+        ox.serialize(triples, str(path), format=ox.RdfFormat.N_TRIPLES)
+        client.put_graph(target, path, replace=i == 0)  # PUT first: a re-run starts clean
+        sent += len(triples)
+        on_progress(graph, sent, total)
+
+
+def _upload_bulk(
+    client: Client,
+    store: ox.Store,
+    counts: dict[str, int],
+    build_id: str,
+    chunk: int,
+    tmp: Path,
+    on_progress: OnProgress,
+) -> None:
+    for graph, total in counts.items():
+        staged = ox.NamedNode(staging_name(graph, build_id))
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        sent = 0
+        for triples in _chunks(quads, chunk):
+            path = tmp / "chunk.nq"
+            ox.serialize(
+                [ox.Quad(t.subject, t.predicate, t.object, staged) for t in triples],
+                str(path),
+                format=ox.RdfFormat.N_QUADS,
+            )
+            client.post_quads(path)
+            sent += len(triples)
+            on_progress(graph, sent, total)
+
+
+def switch_update(live: Iterable[str], new: dict[str, int], build_id: str) -> str:
+    """The one SPARQL Update that replaces the previous build's graphs by this build's."""
+    ops = [f"DROP SILENT GRAPH {_iri(g)}" for g in sorted(set(live) - set(new))]
+    for graph, count in sorted(new.items()):
+        ops.append(f"DROP SILENT GRAPH {_iri(graph)}")
+        if count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
+            ops.append(f"MOVE {_iri(staging_name(graph, build_id))} TO {_iri(graph)}")
+    return " ;\n".join(ops)
+
+
+def push(
+    client: Client,
+    store: ox.Store,
+    *,
+    build_id: str,
+    prefix: str,
+    method: str = "gsp",
+    chunk: int = 200_000,
+    on_progress: OnProgress | None = None,
+) -> PushResult:
+    """Push the build in `store` (see the module docstring); raise PushError on failure."""
+    progress = on_progress or (lambda _g, _s, _t: None)
+    counts = build_graphs(store, prefix)
+    if not counts:
+        raise PushError("the build has no named graphs to push")
+    before = store_graphs(client, prefix)
+    live = [g for g in before if STAGING_MARK not in g]
+    _drop(client, [g for g in before if STAGING_MARK in g])  # left by a killed push
+    staged = [staging_name(g, build_id) for g in counts]
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="dlkg-push-") as tmp:
+            if method == "bulk":
+                _upload_bulk(client, store, counts, build_id, chunk, Path(tmp), progress)
+            else:
+                for graph, total in counts.items():
+                    target = staging_name(graph, build_id)
+                    _upload_gsp(client, store, graph, target, chunk, Path(tmp), progress, total)
+        seconds["upload"] = time.perf_counter() - start
+        found = store_graphs(client, prefix)
+        seconds["check"] = time.perf_counter() - start - seconds["upload"]
+        wrong = [
+            f"{g}: {found.get(staging_name(g, build_id), 0)} of {n}"
+            for g, n in counts.items()
+            if found.get(staging_name(g, build_id), 0) != n
+        ]
+        if wrong:
+            raise PushError(f"staging graphs hold the wrong number of triples: {'; '.join(wrong)}")
+    except BaseException:
+        # Best effort: the next push drops them; the live graphs are untouched either way.
+        with contextlib.suppress(PushError):
+            _drop(client, staged)
+        raise
+    # Not retried: if the answer is lost after the store applied it, a second MOVE would find
+    # no staging graph. The counts below tell whether it was applied.
+    failure: PushError | None = None
+    start = time.perf_counter()
+    try:
+        client.update(switch_update(live, counts, build_id), repeatable=False)
+    except PushError as exc:
+        failure = exc
+    seconds["switch"] = time.perf_counter() - start
+    after = store_graphs(client, prefix)
+    mismatched = [g for g, n in counts.items() if after.get(g, 0) != n]
+    if mismatched and failure is not None:
+        raise PushError(
+            f"the switch failed ({failure}); staging graphs are kept for a look, the "
+            "next push drops them"
+        )
+    if mismatched:
+        raise PushError(
+            f"after the switch {len(mismatched)} graphs do not hold this build's triples "
+            f"(first: {mismatched[0]}: {after.get(mismatched[0], 0)} of {counts[mismatched[0]]})"
+        )
+    dropped = sorted(set(live) - set(counts))
+    return PushResult(build_id, {g: after.get(g, 0) for g in counts}, dropped, seconds)

@@ -1,0 +1,222 @@
+"""`dlkg push` against real stores on 127.0.0.1: Oxigraph server and Virtuoso Open Source.
+
+Every test checks what a client of the store sees: the triple count of every graph after a
+push, a second push replacing the first (graphs the new build lacks are dropped), and a push
+failing midway leaving the previous graphs exactly as they were, without staging leftovers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from requests.auth import HTTPDigestAuth
+
+from dlkg.cli import main
+from dlkg.iris import IriMinter
+from dlkg.push import STAGING_MARK, push, store_graphs, switch_update
+from dlkg.push_http import Client, PushError, auth_from_env, endpoints_for
+from dlkg.store import open_read_only
+from stores import RunningStore, faulty_proxy, oxigraph_server, virtuoso_server
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def running(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningStore]:
+    folder = tmp_path_factory.mktemp(request.param)
+    server = oxigraph_server if request.param == "oxigraph" else virtuoso_server
+    with server(folder) as store:
+        yield store
+
+
+def _client(store: RunningStore) -> Client:
+    auth = HTTPDigestAuth(store.user, store.password) if store.user and store.password else None
+    return Client(endpoints_for(store.url, store.kind, {}), auth, retries=1, timeout_s=120)
+
+
+def _prefix(built: Any) -> str:
+    return str(IriMinter(built[0].base_iri).graph(""))
+
+
+def _altered(store: ox.Store, prefix: str) -> ox.Store:
+    """A different 'previous build': the same graphs, one extra triple in each, one extra
+    graph that the real build does not have."""
+    other = ox.Store()
+    other.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    note = ox.NamedNode("https://example.org/previous-build")
+    for graph in list(store.named_graphs()):
+        other.add(ox.Quad(note, note, ox.Literal(graph.value), graph))
+    other.add(ox.Quad(note, note, note, ox.NamedNode(prefix + "retired")))
+    return other
+
+
+def _live(client: Client, prefix: str) -> dict[str, int]:
+    found = store_graphs(client, prefix)
+    assert not [g for g in found if STAGING_MARK in g], "no staging graph is left behind"
+    return found
+
+
+def test_push_then_replace(running: RunningStore, built: Any, tmp_path: Path) -> None:
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    store = open_read_only(settings.store_dir)
+    old = _altered(store, prefix)
+
+    first = push(client, old, build_id="b1", prefix=prefix, chunk=4000)
+    assert first.counts[prefix + "retired"] == 1
+    assert _live(client, prefix) == {g: n + 1 for g, n in report.graph_triples.items()} | {
+        prefix + "retired": 1
+    }
+
+    # A staging graph left by a killed push is dropped by the next push.
+    stale = tmp_path / "stale.nt"
+    stale.write_text("<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    client.put_graph(f"{prefix}entities{STAGING_MARK}killed", stale, replace=True)
+    second = push(client, store, build_id="b2", prefix=prefix, chunk=4000)
+    assert second.dropped == [prefix + "retired"]
+    assert _live(client, prefix) == report.graph_triples
+
+
+def test_readers_never_see_half_a_switch(running: RunningStore, built: Any) -> None:
+    """A client counting a graph while a push replaces it sees the old or the new count only."""
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    store = open_read_only(settings.store_dir)
+    push(client, _altered(store, prefix), build_id="before", prefix=prefix, chunk=4000)
+    graph = prefix + "entities"
+    new = report.graph_triples[graph]
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = _client(running)
+        while not done.is_set():
+            rows = reader.select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
+            seen.append(int(rows[0]["n"]))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        push(client, store, build_id="after", prefix=prefix, chunk=4000)
+    finally:
+        done.set()
+        thread.join()
+    assert len(seen) >= 2
+    assert set(seen) <= {new + 1, new}, sorted(set(seen))
+    assert seen[-1] == new
+
+
+class _FailingClient(Client):
+    """Refuses the fourth graph upload, as a store answering 500 midway would."""
+
+    def __init__(self, inner: Client) -> None:
+        super().__init__(inner.endpoints, inner.session.auth, retries=0)
+        self.puts = 0
+
+    def put_graph(self, graph: str, ntriples: Path, *, replace: bool) -> None:
+        self.puts += 1
+        if self.puts == 4:
+            raise PushError("HTTP 500 (injected)", path=graph)
+        super().put_graph(graph, ntriples, replace=replace)
+
+
+def test_failure_midway_keeps_the_old_graphs(running: RunningStore, built: Any) -> None:
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    store = open_read_only(settings.store_dir)
+    push(client, store, build_id="ok", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == report.graph_triples
+
+    failing = _FailingClient(client)
+    with pytest.raises(PushError, match="injected"):
+        push(failing, _altered(store, prefix), build_id="bad", prefix=prefix, chunk=4000)
+    assert failing.puts == 4, "the failure came midway, after three graphs were staged"
+    assert _live(client, prefix) == report.graph_triples
+
+
+def test_store_failing_midway_over_http(running: RunningStore, built: Any) -> None:
+    """Through a proxy that answers the fourth upload with HTTP 500: the push fails with one
+    error and the old graphs stay; a 503 is retried and the push goes through."""
+    settings, report = built
+    prefix = _prefix(built)
+    store = open_read_only(settings.store_dir)
+    client = _client(running)
+    push(client, store, build_id="ok", prefix=prefix, chunk=4000)
+    altered = _altered(store, prefix)
+    with faulty_proxy(running.url, {4: 500}) as url:
+        proxied = _client(RunningStore(running.kind, url, running.user, running.password))
+        with pytest.raises(PushError, match="HTTP 500"):
+            push(proxied, altered, build_id="bad", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == report.graph_triples
+    with faulty_proxy(running.url, {2: 503}) as url:
+        proxied = _client(RunningStore(running.kind, url, running.user, running.password))
+        push(proxied, altered, build_id="retried", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == {g: n + 1 for g, n in report.graph_triples.items()} | {
+        prefix + "retired": 1
+    }
+
+
+def test_cli_push_and_errors(
+    running: RunningStore, built: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings, report = built
+    if running.user:
+        monkeypatch.setenv("DLKG_PUSH_USER", running.user)
+        monkeypatch.setenv("DLKG_PUSH_PASSWORD", running.password or "")
+    base = ["--build-dir", str(settings.build_dir), "--base-iri", settings.base_iri]
+    args = [*base, "push", running.url, "--store", running.kind, "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    for graph, count in report.graph_triples.items():
+        assert f"{count:>9}  {graph}" in result.output
+    if running.user:  # a wrong password is one line and exit code 4, the old graphs kept
+        monkeypatch.setenv("DLKG_PUSH_PASSWORD", "wrong")
+        refused = CliRunner().invoke(main, args)
+        assert refused.exit_code == 4
+        assert "HTTP 401" in refused.output
+        assert _live(_client(running), _prefix(built)) == report.graph_triples
+
+
+def test_unreachable_store_is_one_line(built: Any) -> None:
+    settings, _ = built
+    args = ["--build-dir", str(settings.build_dir), "push", "http://127.0.0.1:9", "--retries", "0"]
+    result = CliRunner().invoke(main, [*args, "-q"])
+    assert result.exit_code == 4
+    assert result.output.count("\n") == 1 and "ConnectionError" in result.output
+
+
+def test_auth_from_environment() -> None:
+    assert auth_from_env("basic", {}) is None
+    assert isinstance(auth_from_env("digest", {"DLKG_PUSH_USER": "u", "DLKG_PUSH_PASSWORD": "p"}),
+                      HTTPDigestAuth)  # fmt: skip
+    bearer = auth_from_env("basic", {"DLKG_PUSH_TOKEN": "t0k"})
+    assert bearer is not None
+    with pytest.raises(PushError, match="DLKG_PUSH_PASSWORD"):
+        auth_from_env("basic", {"DLKG_PUSH_USER": "u"})
+
+
+def test_switch_update_text() -> None:
+    text = switch_update(
+        ["http://x/g/a", "http://x/g/old"], {"http://x/g/a": 3, "http://x/g/e": 0}, "b7"
+    )
+    assert text.split(" ;\n") == [
+        "DROP SILENT GRAPH <http://x/g/old>",
+        "DROP SILENT GRAPH <http://x/g/a>",
+        "MOVE <http://x/g/a?dlkg-push=b7> TO <http://x/g/a>",
+        "DROP SILENT GRAPH <http://x/g/e>",  # empty in the new build: nothing to move
+    ]
+    with pytest.raises(PushError, match="plain IRI"):
+        switch_update([], {"http://x/g/a> } ; DROP ALL ; #": 1}, "b")
