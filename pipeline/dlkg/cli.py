@@ -15,11 +15,11 @@ import click
 
 from . import __version__
 from .cli_base import BUILD_DIR_SOURCE, Cli, fail, require_built, settings_of
+from .cli_diff import diff_command
 from .cli_link import link
 from .cli_push import push as push_command
 from .cli_read import explain, query, stats
 from .cli_tools import fmt, issues
-from .diff import diff_command
 from .errors import UsageError
 from .lint import lint
 from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir

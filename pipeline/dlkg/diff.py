@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import pyoxigraph as ox
 
 from .errors import UsageError
@@ -188,28 +187,4 @@ def format_text(diff: dict[str, Any], base: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("diff", short_help="Compare two builds: entities added, removed, facts changed.")
-@click.argument("old", type=click.Path(exists=True, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Readable text, or JSON for tools.",
-)
-def diff_command(old: Path, new: Path, fmt: str) -> None:
-    """Compare two builds (build folders, run folders or N-Triples dumps): papers, persons
-    and list items added or removed, and facts changed per entity."""
-    import json
-
-    result = changes(old, new)
-    if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True))
-    else:
-        base = click.get_current_context().find_root().params.get("base_iri") or ""
-        click.echo(format_text(result, str(base)), nl=False)
-
-
-__all__ = ["changes", "diff_command", "format_text", "locate", "snapshot"]
+__all__ = ["changes", "format_text", "locate", "snapshot"]
