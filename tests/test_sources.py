@@ -154,6 +154,7 @@ def test_a_sixth_source_needs_a_manifest_entry_a_parser_module_and_a_registry_en
     assert sorted((i.code, i.where.line if i.where else 0) for i in mine) == [
         ("cross.authors-shorter", 2),
         ("extra.unparsable-entry", 4),
+        ("resolve.author-list-contradicted", 2),
         ("resolve.new-key", 3),
         ("resolve.new-key", 3),
     ]

@@ -88,8 +88,13 @@ def test_top100_papers_per_year_match_the_readme(
         for r in tables["papers-per-year"].rows
         if r["list"] == "awesome" and r["part"] == "top-100"
     }
+    # DeepLab states no year in the awesome list: counted here by its arXiv id (1412 -> 2014),
+    # the graph has its publication year, ICLR 2015 (the roadmap's "In ICLR, 2015"; the
+    # evidence order of docs/resolution.md ranks a venue's year above an arXiv id's).
+    own[2014] -= 1
+    own[2015] += 1
     assert store == dict(own)
-    assert store == {2012: 6, 2013: 13, 2014: 25, 2015: 25, 2016: 31}
+    assert store == {2012: 6, 2013: 13, 2014: 24, 2015: 26, 2016: 31}
 
 
 def test_overlap_of_the_two_lists(tables: dict[str, Table], upstream_dir: Path) -> None:

@@ -7,6 +7,7 @@ store, dumps and report exactly as they were.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from .checks import cross_source, single_source
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
-from .errors import NotConformant, SourceError
+from .errors import DlkgError, NotConformant, SourceError
 from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .iris import IriMinter
@@ -100,6 +101,23 @@ def _class_counts(ds: Dataset, skip: set[str]) -> dict[str, int]:
             continue
         subjects.setdefault(str(o), set()).add(str(s))
     return {cls: len(nodes) for cls, nodes in subjects.items()}
+
+
+def _write_changes(settings: Settings, run_dir: Path) -> None:
+    """`changes.json`: what changed since the build `current` points at (none before the first
+    build). A previous build that cannot be read yields no file, never a failed build."""
+    from .diff import changes
+
+    previous = settings.current_dir
+    if not previous.is_dir():
+        return
+    try:
+        found = changes(previous.resolve(), run_dir)
+    except DlkgError:
+        return
+    found["old"], found["new"] = previous.resolve().name, run_dir.name
+    text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    (run_dir / "changes.json").write_text(text, encoding="utf-8")
 
 
 def _publish(settings: Settings, run_dir: Path) -> None:
@@ -217,6 +235,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         report.timings = dict(timer.seconds)
         (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
         (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
+        _write_changes(settings, run_dir)  # before the downloads: it is one of them
         add_downloads(run_dir / "dumps", report_downloads(run_dir))
         fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)

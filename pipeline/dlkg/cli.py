@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .cli_base import BUILD_DIR_SOURCE, Cli, fail, require_built, settings_of
+from .cli_diff import diff_command
 from .cli_link import link
 from .cli_push import push as push_command
 from .cli_read import explain, query, stats
@@ -389,5 +390,5 @@ def _check_port(host: str, port: int) -> None:
         ) from None
 
 
-for command in (query, stats, explain, link, lint, fmt, issues, push_command):
+for command in (query, stats, explain, link, lint, fmt, issues, push_command, diff_command):
     main.add_command(command)

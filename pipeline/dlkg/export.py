@@ -87,7 +87,11 @@ def export_dumps(
 
 
 # The build report, offered among the downloads next to the dumps (name, media type).
-REPORT_FILES = (("report.json", "application/json"), ("report.csv", "text/csv; charset=utf-8"))
+REPORT_FILES = (
+    ("report.json", "application/json"),
+    ("report.csv", "text/csv; charset=utf-8"),
+    ("changes.json", "application/json"),  # what changed since the previous build (diff.py)
+)
 
 
 def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:

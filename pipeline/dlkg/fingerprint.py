@@ -26,7 +26,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 def _files_digest(paths: list[Path], root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+        # a shipped source may lie outside the manifest's folder (a copied manifest)
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(str(name).encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

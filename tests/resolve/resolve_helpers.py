@@ -3,7 +3,11 @@ sources; list ids come from the source-kind registry)."""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from itertools import combinations
 from pathlib import Path
+from typing import TypeVar
 
 from dlkg import sources
 from dlkg.model import Resolution
@@ -12,6 +16,7 @@ from dlkg.resolve import resolve
 from dlkg.resolve.keys import format_registry, updated_rows
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+GOLD = ROOT / "tests" / "gold"
 # The file name each source's records cite (what users see in file:line).
 FILE_NAMES = {
     "awesome-readme": "README.md",
@@ -120,4 +125,52 @@ def keys_by_record(res: Resolution) -> dict[tuple[str, int, str], str]:
     out.update({(b.prov.source_id, b.prov.line, ""): k or "" for b, k in res.bib_entries})
     for m in res.person_mentions:
         out[(m.prov.source_id, m.prov.line, m.name_as_written)] = m.person_key
+    return out
+
+
+def read_gold(name: str) -> Iterator[dict[str, str]]:
+    """The rows of a gold file of tests/gold (tab-separated, a header row)."""
+    with (GOLD / name).open(encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f, delimiter="\t")
+
+
+K = TypeVar("K", bound=tuple[str, ...])
+
+
+def pairwise(gold: dict[K, str], found: dict[K, str]) -> tuple[float, float, list[str]]:
+    """Pairwise precision and recall of `found` clusters against `gold` clusters."""
+    tp = fp = fn = 0
+    errors = []
+    for a, b in combinations(sorted(gold), 2):
+        same_gold, same_found = gold[a] == gold[b], found[a] == found[b]
+        tp += same_gold and same_found
+        if same_found and not same_gold:
+            fp += 1
+            errors.append(f"merged but different: {a} ({gold[a]}) / {b} ({gold[b]})")
+        if same_gold and not same_found:
+            fn += 1
+            errors.append(f"same but apart: {a} -> {found[a]} / {b} -> {found[b]}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, errors
+
+
+def gold_scores(res: Resolution) -> dict[str, tuple[float, float, list[str]]]:
+    """Pairwise precision, recall and errors of papers and persons against tests/gold."""
+    from dlkg.normalize import clean_name_text
+
+    papers = {(i.entry.prov.source_id, str(i.entry.prov.line)): i.paper_key for i in res.items}
+    for b, key in res.bib_entries:
+        papers[(b.prov.source_id, str(b.prov.line))] = key or ""
+    gold = {(r["source"], r["line"]): r["paper"] for r in read_gold("papers.tsv")}
+    out = {"papers": pairwise(gold, {k: papers[k] for k in gold})}
+    people = {
+        (m.prov.source_id, str(m.prov.line), clean_name_text(m.name_as_written)): m.person_key
+        for m in res.person_mentions
+    }
+    gold_people = {
+        (r["source"], r["line"], clean_name_text(r["name"])): r["person"]
+        for r in read_gold("people.tsv")
+    }
+    out["persons"] = pairwise(gold_people, {k: people[k] for k in gold_people})
     return out

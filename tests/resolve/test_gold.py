@@ -12,18 +12,15 @@ must be merged (or kept apart) by the resolver. Precision and recall must both b
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-from itertools import combinations
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
+from resolve_helpers import pairwise, read_gold
 
 from dlkg.model import Resolution
 from dlkg.normalize import clean_name_text
 from dlkg.resolve import resolve
-from helpers import CURATION, GOLD, parse_all
+from helpers import CURATION, parse_all
 
 pytestmark = pytest.mark.upstream
 
@@ -31,32 +28,6 @@ pytestmark = pytest.mark.upstream
 @pytest.fixture(scope="module")
 def resolution(upstream_dir: Path) -> Resolution:
     return resolve(parse_all(upstream_dir), curation_dir=CURATION)
-
-
-def read_gold(name: str) -> Iterator[dict[str, str]]:
-    with (GOLD / name).open(encoding="utf-8", newline="") as f:
-        yield from csv.DictReader(f, delimiter="\t")
-
-
-K = TypeVar("K", bound=tuple[str, ...])
-
-
-def pairwise(gold: dict[K, str], found: dict[K, str]) -> tuple[float, float, list[str]]:
-    """Pairwise precision and recall of `found` clusters against `gold` clusters."""
-    tp = fp = fn = 0
-    errors = []
-    for a, b in combinations(sorted(gold), 2):
-        same_gold, same_found = gold[a] == gold[b], found[a] == found[b]
-        tp += same_gold and same_found
-        if same_found and not same_gold:
-            fp += 1
-            errors.append(f"merged but different: {a} ({gold[a]}) / {b} ({gold[b]})")
-        if same_gold and not same_found:
-            fn += 1
-            errors.append(f"same but apart: {a} -> {found[a]} / {b} -> {found[b]}")
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall, errors
 
 
 def test_gold_files_are_big_enough() -> None:

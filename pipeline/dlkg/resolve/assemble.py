@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import NamedTuple
 
 from ..model import Authorship, ListItem, Paper, Person
 from ..normalize import (
     PersonName,
-    clean_title,
     clean_url,
     doi_from_file_name,
     parse_person_name,
@@ -26,22 +26,36 @@ from ..normalize import (
 )
 from ..normalize.identifiers import slugify
 from .base import ClusterIdx, IdKey, MentionIdx, NameIdx, PaperMention
+from .facts import author_source, choose_title, choose_year, contradicted
 from .keys import name_anchor, record_anchors
 from .minting import Node
 from .names import NameMention, preferred_name
 from .unionfind import Log
 
 
-def author_source(members: list[PaperMention]) -> PaperMention | None:
-    """The record whose author list the paper takes: the best-ranked complete list, else the
-    longest incomplete one ("et al." lists are completed from any source with the full list)."""
-    with_authors = [m for m in members if m.authors]
-    complete = [m for m in with_authors if m.authors_complete]
-    if complete:
-        return min(complete, key=lambda m: (m.rank, m.idx))
-    if with_authors:
-        return min(with_authors, key=lambda m: (-len(m.authors), m.rank, m.idx))
-    return None
+class CuratedFacts(NamedTuple):
+    """Curated facts of one paper (`paper-title`, `paper-year`, `paper-author-order`,
+    `paper-authors-complete`): they win over every source."""
+
+    title: str | None = None
+    year: int | None = None
+    author_order: tuple[str, ...] = ()
+    complete: bool | None = None
+
+
+def apply_curated(paper: Paper, node: Node, fact: CuratedFacts) -> Node:
+    """Set the curated facts on the paper; the node's `year:` anchor follows the year."""
+    if fact.title and fact.title != paper.title_en:
+        old = {paper.title_en} if paper.title_en else set()
+        paper.alternate_titles = (paper.alternate_titles | old) - {fact.title}
+        paper.title_en = fact.title
+    if fact.complete is not None:
+        paper.authors_complete = fact.complete
+    if fact.year is None or fact.year == paper.year:
+        return node
+    paper.year = fact.year
+    anchors = {a for a in node.anchors if a.kind != "year"} | {IdKey("year", str(fact.year))}
+    return replace(node, anchors=frozenset(anchors))
 
 
 class Ranked(NamedTuple):
@@ -54,25 +68,6 @@ class Ranked(NamedTuple):
 
 def _pick(values: list[Ranked]) -> str | None:
     return min(values).value if values else None
-
-
-def _capitals(text: str) -> int:
-    return sum(c.isupper() for c in text)
-
-
-def choose_title(members: list[PaperMention]) -> tuple[str | None, list[str]]:
-    """The canonical English title and every cleaned English spelling.
-
-    The wording comes from the best-ranked source for titles (BibTeX > awesome list >
-    roadmap, `TITLE_RANK`); among the spellings of that wording the one with the most
-    capitals wins, because BibTeX exports lower-case acronyms ("Fast r-cnn", "Vqa")."""
-    english = [Ranked(m.title_rank, m.idx, clean_title(m.title_en)) for m in members if m.title_en]
-    if not english:
-        return None, []
-    wording = title_key(min(english).value)
-    same = [t for t in english if title_key(t.value) == wording]
-    best = max(same, key=lambda t: (_capitals(t.value), -t.rank, -t.idx))
-    return best.value, [t.value for t in english]
 
 
 def _doi(members: list[PaperMention], ids: list[Ranked]) -> str | None:
@@ -90,7 +85,6 @@ def assemble_paper(
     keys: dict[MentionIdx, set[IdKey]],
     excluded: dict[MentionIdx, set[str]],
     log: Log,
-    curated_title: str | None = None,
 ) -> tuple[Paper, Node]:
     """A Paper (key still empty) and the Node its key is chosen for; conflicts -> issues.
     Links excluded for a record (naming another paper, curated not-identity) are not URLs
@@ -110,37 +104,33 @@ def assemble_paper(
                 "(best-ranked source)",
                 first.prov,
             )
-    title_en, english = choose_title(members)
-    variants = sorted({title_key(t) for t in english})
-    if curated_title:
-        title_en = curated_title
-    if len(variants) > 1:
-        log.warn(
-            "resolve.title-conflict",
-            f"the sources word the title differently: {variants}; kept {title_en!r}"
-            + (" (curated)" if curated_title else ""),
-            first.prov,
-        )
-    years = [Ranked(m.rank, m.idx, str(m.year)) for m in members if m.year is not None]
-    if len({y.value for y in years}) > 1:
-        stated = ", ".join(f"{y} ({members_by_idx(members, i).prov})" for _, i, y in sorted(years))
-        log.warn(
-            "resolve.year-conflict", f"years differ: {stated}; kept {_pick(years)}", first.prov
-        )
-    complete = {len(m.authors) for m in members if m.authors and m.authors_complete}
-    if len(complete) > 1:
-        log.warn(
-            "resolve.author-count-conflict",
-            f"complete author lists of different lengths {sorted(complete)}",
-            first.prov,
-        )
     urls: list[str] = []
     for m in members:
         for url in m.links:
             clean = clean_url(url)
             if clean and clean not in urls and url_key(url) not in excluded.get(m.idx, set()):
                 urls.append(clean)
-    chosen = author_source(members)
+    title_en, english = choose_title(members, urls)
+    variants = sorted({title_key(t) for t in english})
+    if len(variants) > 1 or (title_en and title_en not in english):
+        log.warn(
+            "resolve.title-conflict",
+            f"the sources word the title differently: {variants}; the evidence order gives "
+            f"{title_en!r}",
+            first.prov,
+        )
+    year, years = choose_year(members)
+    if year and len({y.year for y in years}) > 1:
+        stated = ", ".join(
+            f"{y.year} ({members_by_idx(members, y.idx).prov}, {y.why})" for y in sorted(years)
+        )
+        log.warn(
+            "resolve.year-conflict",
+            f"years differ: {stated}; the evidence order gives {year.year} ({year.why})",
+            first.prov,
+        )
+    _report_authors(members, log)
+    chosen, complete = author_source(members)
     bibs = sorted(m.bib.key for m in members if m.bib)
     if len(bibs) > 1:
         log.warn("resolve.bib-duplicate", f"BibTeX entries {bibs} describe one paper", first.prov)
@@ -151,16 +141,14 @@ def assemble_paper(
             t for _, _, t in sorted((m.rank, m.idx, m.title_zh) for m in members if m.title_zh)
         ],
         alternate_titles=set(english) - {title_en or ""},
-        year=int(min(years).value) if years else None,
+        year=year.year if year else None,
         arxiv_id=_pick(ids["arxiv"]),
         doi=_doi(members, ids["doi"]),
         urls=urls,
-        authors_complete=any(m.authors_complete for m in members if m.authors),
+        authors_complete=complete,
         bib_key=bibs[0] if bibs else None,
         provs={m.prov for m in members},
     )
-    if chosen is None:
-        paper.authors_complete = False
     anchors: set[IdKey] = set().union(*(record_anchors(m, keys[m.idx]) for m in members))
     anchors |= {IdKey("doi", paper.doi)} if paper.doi else set()
     anchors |= {IdKey("year", str(paper.year))} if paper.year else set()
@@ -174,6 +162,26 @@ def assemble_paper(
     label = repr(title_en or (paper.titles_zh or ["?"])[0])
     node = Node(frozenset(anchors), tuple(dict.fromkeys(alternatives)), min(paper.provs), label)
     return paper, node
+
+
+def _report_authors(members: list[PaperMention], log: Log) -> None:
+    complete = {len(m.authors) for m in members if m.authors and m.authors_complete}
+    if len(complete) > 1:
+        log.warn(
+            "resolve.author-count-conflict",
+            f"complete author lists of different lengths {sorted(complete)}: the longest kept",
+            members[0].prov,
+        )
+    for m in members:
+        if m.authors and m.authors_complete and (by := contradicted(m, members)):
+            log.warn(
+                "resolve.author-list-contradicted",
+                f"{m.prov.source_id} marks its {len(m.authors)}-author list complete, but "
+                f"{by.prov.source_id} {by.prov} lists {len(by.authors)}"
+                + ("" if by.authors_complete else " followed by 'et al.'")
+                + ": not taken as the complete list",
+                m.prov,
+            )
 
 
 def members_by_idx(members: list[PaperMention], idx: MentionIdx) -> PaperMention:
@@ -220,9 +228,26 @@ def assemble_person(
 
 
 def authorships_of(
-    chosen: PaperMention, names: list[NameMention], key_of: dict[NameIdx, str]
+    chosen: PaperMention,
+    names: list[NameMention],
+    key_of: dict[NameIdx, str],
+    order: tuple[str, ...] = (),
 ) -> list[Authorship]:
+    """The authorships of the chosen record's list; a curated `paper-author-order` (family
+    names) moves the names it lists to the front in its order, positions renumbered."""
     mine = sorted((n for n in names if n.record == chosen.idx), key=lambda n: n.position)
+    if order:
+        wanted = [parse_person_name(f).family_key for f in order]
+
+        def place(n: NameMention) -> tuple[int, int]:
+            family = n.name.family_key
+            return (wanted.index(family) if family in wanted else len(wanted), n.position)
+
+        mine.sort(key=place)
+        return [
+            Authorship(key_of[n.idx], i, n.written.strip(), n.prov)
+            for i, n in enumerate(mine, start=1)
+        ]
     return [Authorship(key_of[n.idx], n.position, n.written.strip(), n.prov) for n in mine]
 
 
@@ -257,10 +282,11 @@ def list_items(
 
 
 __all__ = [
+    "CuratedFacts",
+    "apply_curated",
     "assemble_paper",
     "assemble_person",
     "author_source",
     "authorships_of",
-    "choose_title",
     "list_items",
 ]

@@ -6,6 +6,8 @@ form is what `format_decisions` writes and a test checks every file against it):
     kind	subject	object	reason
 
 kinds: `paper-same-as`, `paper-different-from`, `paper-title` (object: the title),
+`paper-year` (object: the year), `paper-author-order` (object: family names "A | B | C"),
+`paper-authors-complete` (object: yes or no),
 `link-not-identity` (object empty), `person-same-as`, `person-different-from`, `person-name`
 (object: the name as "Family, Given").
 
@@ -33,8 +35,11 @@ from ..records import Issue, Level, Provenance
 KINDS = (
     "link-not-identity",
     "paper-different-from",
+    "paper-author-order",
+    "paper-authors-complete",
     "paper-same-as",
     "paper-title",
+    "paper-year",
     "person-different-from",
     "person-name",
     "person-same-as",
@@ -152,6 +157,10 @@ def parse_decisions(text: str, path: str = "curation.tsv") -> list[Decision]:
             _check_ref(kind, obj, path, number)
         if kind.startswith("person-") and kind != "person-name":
             _check_ref(kind, obj, path, number)
+        if kind == "paper-year" and not re.fullmatch(r"\d{4}", obj):
+            raise CurationError("paper-year needs a year such as 2016", path=path, line=number)
+        if kind == "paper-authors-complete" and obj not in {"yes", "no"}:
+            raise CurationError("paper-authors-complete needs yes or no", path=path, line=number)
         if kind == "person-name" and "," not in obj:
             raise CurationError("person-name needs 'Family, Given'", path=path, line=number)
         where = Provenance("curation", Path(path).name, number)

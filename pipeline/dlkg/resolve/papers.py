@@ -95,6 +95,18 @@ class PaperResolver:
             self.excluded[m.idx] = {key for url in m.links if (key := url_key(url)) in curated}
             used |= self.excluded[m.idx]
             for url in m.links:
+                arxiv = arxiv_id_from_url(url)
+                if arxiv and m.year and "." in arxiv and 2000 + int(arxiv[:2]) > m.year:
+                    # An arXiv id from after the stated year is a later version (the DeepLab
+                    # journal paper 1606.00915 linked from the ICLR 2015 entry), another paper.
+                    self.excluded[m.idx].add(url_key(url))
+                    self.log.warn(
+                        "resolve.link-later-than-paper",
+                        f"link {url} is arXiv {arxiv}, submitted after the stated year "
+                        f"{m.year}: a later version, not used to identify the paper, not a URL "
+                        "of it",
+                        m.prov,
+                    )
                 venue = venue_url_key(url)
                 if venue and venue.slug and m.title_en:
                     score = slug_matches_title(venue.slug, m.title_en)

@@ -36,6 +36,7 @@ from .names import (
     match_same_position,
     split_authors,
 )
+from .people_lists import compound_family, middle_name_fit, same_list_person
 from .researchers import match_key_researchers
 from .unionfind import Apart, UnionFind
 
@@ -200,8 +201,11 @@ class PersonResolver(NameClusters):
                     if self.uf.same(x, y) or papers[x] & papers[y]:
                         continue
                     xs, ys = clusters[x], clusters[y]
-                    fits = (families[x] == families[y] and self.compatible(xs, ys)) or any(
-                        same_tokens(a.name, b.name) for a in xs for b in ys
+                    same_family = families[x] == families[y]
+                    fits = (
+                        (same_family and self.compatible(xs, ys))
+                        or any(same_tokens(a.name, b.name) for a in xs for b in ys)
+                        or (same_family and middle_name_fit(xs, ys, families[x]))
                     )
                     if not fits:
                         continue
@@ -292,7 +296,12 @@ class PersonResolver(NameClusters):
         self.align_papers()
         self.same_full_name()
         self.registered()
-        while self.coauthor_overlap() or self.unique_family():
+        while (
+            self.coauthor_overlap()
+            or self.unique_family()
+            or compound_family(self)
+            or same_list_person(self)
+        ):
             pass
         match_key_researchers(self, self.clusters)
         self.log.flush("person", self.uf)

@@ -14,6 +14,8 @@ from pathlib import Path
 from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
 from ..records import ParseResult
 from .assemble import (
+    CuratedFacts,
+    apply_curated,
     assemble_paper,
     assemble_person,
     author_source,
@@ -66,11 +68,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     clusters = [[mentions[i] for i in g] for g in groups]
     _report_translations(clusters, log)
 
-    titles = _curated_titles(papers_rv, decisions, log)
-    built = [
-        assemble_paper(c, papers_rv.keys, papers_rv.excluded, log, _title_of(c, titles))
-        for c in clusters
-    ]
+    built = [assemble_paper(c, papers_rv.keys, papers_rv.excluded, log) for c in clusters]
     keys = assign_keys("paper", [node for _, node in built], registry, log)
     paper_key: dict[MentionIdx, str] = {}
     for (paper, _), key, members in zip(built, keys, clusters, strict=True):
@@ -82,6 +80,15 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         if ref.kind == "key":  # the paper's final key, not its registered anchors
             return {i for i, key in paper_key.items() if key == ref.value}
         return papers_rv.find_refs(ref)
+
+    # Curated facts after the keys: a key reference names the final paper, not every
+    # paper sharing a registered title anchor ("Deep learning": the book and the review).
+    facts = _curated_facts(find_paper, decisions, log)
+    curated = [_facts_of(c, facts) for c in clusters]
+    built = [
+        (paper, apply_curated(paper, node, fact))
+        for (paper, node), fact in zip(built, curated, strict=True)
+    ]
 
     researchers = sorted(
         (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
@@ -116,10 +123,12 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     for n in people.mentions:
         if n.record is not None:
             names_of[n.record].append(n)
-    for (paper, _), members in zip(built, clusters, strict=True):
-        chosen = author_source(members)
+    for (paper, _), members, fact in zip(built, clusters, curated, strict=True):
+        chosen, _complete = author_source(members)
         if chosen is not None:
-            paper.authorships = authorships_of(chosen, names_of[chosen.idx], person_key)
+            paper.authorships = authorships_of(
+                chosen, names_of[chosen.idx], person_key, fact.author_order
+            )
         resolution.papers[paper.key] = paper
     resolution.persons = {p.key: p for p, _ in assembled}
     resolution.key_anchors = [
@@ -187,24 +196,42 @@ def _different_from(
     return sorted(pairs)
 
 
-def _curated_titles(
-    papers_rv: PaperResolver, decisions: list[Decision], log: Log
-) -> dict[MentionIdx, str]:
-    """Curated `paper-title` decisions: record index -> title."""
-    out: dict[MentionIdx, str] = {}
+PAPER_FACTS = ("paper-title", "paper-year", "paper-author-order", "paper-authors-complete")
+
+
+def _curated_facts(
+    find_paper: Callable[[PaperRef], set[MentionIdx]], decisions: list[Decision], log: Log
+) -> dict[MentionIdx, dict[str, str]]:
+    """Curated facts of papers: record index -> decision kind -> value."""
+    out: dict[MentionIdx, dict[str, str]] = {}
     for d in decisions:
-        if d.kind != "paper-title":
+        ref = parse_paper_ref(d.subject)
+        if d.kind not in PAPER_FACTS or ref is None:
             continue
-        found = papers_rv.find_refs(parse_paper_ref(d.subject))
+        found = find_paper(ref)
         if not found:
             log.issues.append(unmatched(d, "subject"))
-        out.update(dict.fromkeys(found, d.object))
+        for idx in found:
+            out.setdefault(idx, {})[d.kind] = d.object
     return out
 
 
-def _title_of(members: list[PaperMention], titles: dict[MentionIdx, str]) -> str | None:
-    found = sorted({titles[m.idx] for m in members if m.idx in titles})
-    return found[0] if found else None
+def _facts_of(members: list[PaperMention], facts: dict[MentionIdx, dict[str, str]]) -> CuratedFacts:
+    def one(kind: str) -> str | None:
+        found = sorted({facts[m.idx][kind] for m in members if kind in facts.get(m.idx, {})})
+        return found[0] if found else None
+
+    year, order, complete = (
+        one("paper-year"),
+        one("paper-author-order"),
+        one("paper-authors-complete"),
+    )
+    return CuratedFacts(
+        title=one("paper-title"),
+        year=int(year) if year else None,
+        author_order=tuple(f.strip() for f in order.split("|")) if order else (),
+        complete=None if complete is None else complete == "yes",
+    )
 
 
 def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:

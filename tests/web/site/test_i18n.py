@@ -48,7 +48,7 @@ def test_every_key_the_templates_and_the_script_use_exists() -> None:
 # What may stay as it is in a template's own text: format and standard names, symbols.
 # file formats, acronyms and the words of commands shown as code
 _ALLOWED_WORDS = {"CSV", "JSON", "Turtle", "N", "Triples", "LD", "SPARQL", "dlkg", "sha256", "DOI"}
-_ALLOWED_WORDS |= {"serve", "allow", "service"}  # `dlkg serve --allow-service URL`
+_ALLOWED_WORDS |= {"serve", "allow", "service", "diff"}  # `dlkg serve --allow-service URL`
 
 
 # The /report page has English and Chinese headings but English body text (known gap, in the

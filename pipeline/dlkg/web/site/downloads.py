@@ -6,9 +6,11 @@ real path (symlinks resolved) stays inside that folder: traversal attempts get 4
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ... import formats
 from ...common import PREFIX_BLOCK, sha256_file
@@ -101,12 +103,44 @@ def list_dumps(dumps: Path) -> list[DumpFile]:
     return found
 
 
+CHANGES_FILE = "changes.json"  # written by the build: what changed since the previous one
+CHANGES_SHOWN = 100
+
+
+def read_changes(build_dir: Path) -> dict[str, Any] | None:
+    """The build's `changes.json` as the page shows it (None when absent or unreadable):
+    counts per kind, and the first changed, added and removed entities."""
+    try:
+        data = json.loads((build_dir / CHANGES_FILE).read_text(encoding="utf-8"))
+        lines = [
+            (sign, kind, e["iri"], "")
+            for sign, key in (("+", "added"), ("-", "removed"))
+            for kind in data["summary"]
+            for e in data[key][kind]
+        ]
+        for kind in data["summary"]:
+            for iri, facts in data["changed"][kind].items():
+                told = "; ".join(f"{f}: {v['old']} → {v['new']}" for f, v in facts.items())
+                lines.append(("~", kind, iri, told))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return {
+        "summary": data["summary"],
+        "lines": lines[:CHANGES_SHOWN],
+        "more": len(lines) > CHANGES_SHOWN,
+    }
+
+
 def listing_handler(request: Request, ctx: Context) -> Response:
-    """`/downloads`: every dump with its size and sha256."""
+    """`/downloads`: every dump with its size and sha256, and what changed since the
+    previous build."""
     files = list_dumps(ctx.build_dir / "dumps")
-    return render_html(
-        "downloads.html", request, ctx, {"title_key": "downloads.title", "files": files}
-    )
+    changes = read_changes(ctx.build_dir)
+    if changes:  # dataset IRIs link to this server's pages
+        linker = linker_for(request, ctx)
+        changes["lines"] = [(s, k, iri, linker.href(iri), t) for s, k, iri, t in changes["lines"]]
+    extra = {"title_key": "downloads.title", "files": files, "changes": changes}
+    return render_html("downloads.html", request, ctx, extra)
 
 
 def download_handler(request: Request, ctx: Context) -> Response:

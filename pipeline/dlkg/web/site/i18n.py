@@ -49,6 +49,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.ontology": ("ontology", "本体"),
     "home.shapes": ("shapes", "约束形状"),
     "home.report": ("data-quality report", "数据质量报告"),
+    "downloads.changes": ("Changes since the previous build", "与上一次构建相比的变化"),
+    "downloads.changes_counts": (
+        "{kind}: {added} added, {removed} removed, {changed} changed",
+        "{kind}：新增 {added}，删除 {removed}，变更 {changed}",
+    ),
+    "downloads.changes_more": ("… and more; every change:", "……还有更多；全部变化见："),
     "federated.needs": ("Federated: needs SERVICE", "联邦查询：需要 SERVICE"),
     "federated.not_allowed": (
         ", which this server does not allow; running it here answers an error. "
