@@ -178,3 +178,20 @@ def test_upstream_of_a_source_without_a_pinned_raw_url_is_none() -> None:
     assert pinned.line_url(None) == f"https://github.com/o/r/blob/{COMMIT}/docs/README.md"
     assert Upstream("zh", "zh.md", "").line_url(3) is None
     assert Upstream("y", "a.md", "https://example.org/a.md").line_url(3) is None
+
+
+def test_a_chinese_reader_gets_the_report_in_chinese(call: Call, build_dir: Path) -> None:
+    (build_dir / "dumps" / "link-report.json").write_text(json.dumps(LINK_REPORT), "utf-8")
+    text = report_page(call, accept_language="zh-CN,zh;q=0.9")
+    assert '<html lang="zh-Hans"' in text and "<h1>数据质量报告</h1>" in text
+    year = text[text.index('id="group-year"') : text.index('id="group-entry"')]
+    # the category's name and description in Chinese, the catalogue's English nowhere
+    assert "<strong>年份</strong>" in year and "缺失或相互矛盾的年份" in year
+    assert CATEGORIES["year"] not in text
+    assert "<td>警告</td>" in year and "（无来源）: 1" in text  # levels, issues without a source
+    english_phrases = ("By source", "warnings and", "accepted mappings", "the lists say")
+    for english in (*english_phrases, "(no source)"):
+        assert english not in text, english
+    assert "3 个已接受的映射（来自缓存，离线）。" in text
+    # an uncategorised code (an older report) keeps its code and the catalogue's wording
+    assert "<strong>resolve.something-new</strong>" in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from ...catalogue import CATEGORIES
 from ..http import Request
 
 EN, ZH = "en", "zh-Hans"
@@ -209,7 +210,97 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shapes.message": ("message", "消息"),
     "shapes.check": ("SPARQL check: {message}", "SPARQL 检查：{message}"),
     "shapes.none": ("No node shapes.", "没有节点形状。"),
+    # /report (report.html)
+    "report.title": ("Data-quality report", "数据质量报告"),
+    "report.none": ("This build has no readable", "本次构建没有可读的"),
+    "report.lead": (
+        "What the build found wrong or odd in its sources:",
+        "构建在来源中发现的错误或异常：",
+    ),
+    "report.lead_of": (
+        "What the build found wrong or odd in its sources (build of {ended}):",
+        "构建（{ended}）在来源中发现的错误或异常：",
+    ),
+    "report.warnings_and": ("warnings and", "条警告和"),
+    "report.errors_in_category": ("errors in {n} category.", "个错误，分属 {n} 个类别。"),
+    "report.errors_in_categories": ("errors in {n} categories.", "个错误，分属 {n} 个类别。"),
+    "report.as_data": ("The same as data:", "同样的内容，作为数据："),
+    "report.catalogue": (
+        "Every code is explained in the issue catalogue:",
+        "每个代码的含义见问题目录：",
+    ),
+    "report.by_source": ("By source", "按来源"),
+    "report.source": ("source", "来源"),
+    "report.file": ("file", "文件"),
+    "report.warnings": ("warnings", "警告"),
+    "report.errors": ("errors", "错误"),
+    "report.no_source": ("(no source)", "（无来源）"),
+    "report.shipped": ("(shipped with dlkg)", "（随 dlkg 附带）"),
+    "report.by_category": ("By category", "按类别"),
+    "report.where": ("where", "位置"),
+    "report.level": ("level", "级别"),
+    "report.level_warning": ("warning", "警告"),
+    "report.level_error": ("error", "错误"),
+    "report.code": ("code", "代码"),
+    "report.message": ("message", "消息"),
+    "report.action": ("what is done / to do", "已做的处理 / 待办"),
+    "report.no_warnings": ("No warnings.", "没有警告。"),
+    "report.validation": ("Validation warnings", "验证警告"),
+    "report.links": ("Link report", "链接报告"),
+    "report.no_links": ("No link report:", "没有链接报告："),
+    "report.link_not_run": ("has not run for this build.", "尚未在本次构建上运行。"),
+    "report.mappings": ("{n} accepted mappings.", "{n} 个已接受的映射。"),
+    "report.mappings_offline": (
+        "{n} accepted mappings (from the cache, offline).",
+        "{n} 个已接受的映射（来自缓存，离线）。",
+    ),
+    "report.hits": ("Hits:", "匹配结果："),
+    "report.not_accepted": ("Rejected and ambiguous hits", "被拒绝和有歧义的匹配"),
+    "report.service": ("service", "服务"),
+    "report.status": ("status", "状态"),
+    "report.agreed": ("agreed", "一致的字段"),
+    "report.hit": ("hit", "匹配项"),
+    "report.note": ("note", "备注"),
+    "report.findings": (
+        "Findings: services disagree with the lists",
+        "发现：外部服务与清单不一致",
+    ),
+    "report.field": ("field", "字段"),
+    "report.lists_say": ("the lists say", "清单中的值"),
+    "report.service_says": ("the service says", "服务给出的值"),
+    "report.failures": ("Failed requests", "失败的请求"),
+    # issue categories (catalogue.CATEGORIES): the name `dlkg issues` uses, in Chinese
+    "category.url": ("url", "链接"),
+    "category.structure": ("structure", "结构"),
+    "category.year": ("year", "年份"),
+    "category.authors": ("authors", "作者"),
+    "category.title": ("title", "标题"),
+    "category.translation": ("translation", "翻译"),
+    "category.formatting": ("formatting", "格式"),
+    "category.entry": ("entry", "条目"),
+    "category.identity": ("identity", "同一性"),
+    "category.curation": ("curation", "人工整理"),
+    "category.contribution": ("contribution", "贡献规则"),
 }
+
+# What each category holds: the English is catalogue.CATEGORIES itself (one place to edit), the
+# Chinese is here; a category without one fails at import, so the report never shows a gap.
+_CATEGORY_ABOUT_ZH = {
+    "url": "链接：无用链接、跟踪参数、镜像、错误或缺失的链接",
+    "structure": "标题层级、章节、目录和编号",
+    "year": "缺失或相互矛盾的年份",
+    "authors": "作者列表：不完整、缩写、拼错或写法怪异",
+    "title": "标题的错别字、截断和不同写法",
+    "translation": "中文文档与英文列表的对照",
+    "formatting": "Markdown 和 BibTeX 语法",
+    "entry": "缺少字段或无法读取的条目",
+    "identity": "哪些记录是同一篇论文：冲突与重复",
+    "curation": "人工整理的决定和键注册表",
+    "contribution": "awesome 列表自身的贡献规则（Contributing.md）",
+}
+MESSAGES.update(
+    {f"category.{k}.about": (about, _CATEGORY_ABOUT_ZH[k]) for k, about in CATEGORIES.items()}
+)
 
 _ZH_TAG = re.compile(r"^zh(?:[-_].*)?$", re.IGNORECASE)
 _EN_TAG = re.compile(r"^en(?:[-_].*)?$", re.IGNORECASE)

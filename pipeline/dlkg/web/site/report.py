@@ -107,7 +107,7 @@ def group_issues(issues: list[dict[str, Any]], upstreams: dict[str, Upstream]) -
             ReportLine(code, str(issue.get("level") or "warning"), str(issue.get("message", "")),
                        sid, line, action, url)
         )  # fmt: skip
-        group.by_source[sid or "(no source)"] += 1
+        group.by_source[sid] += 1  # "" for no source: the page names it in the reader's language
     return sorted(groups.values(), key=lambda g: (-len(g.warnings), g.key))
 
 
@@ -116,13 +116,13 @@ def source_rows(
 ) -> list[dict[str, object]]:
     """Per source: its file, its upstream page, and its warnings and errors."""
     levels: Counter[tuple[str, str]] = Counter(
-        (w.source_id or "(no source)", w.level) for g in groups for w in g.warnings
+        (w.source_id, w.level) for g in groups for w in g.warnings
     )
     # the build's own order of sources, then any other source the meta graph or an issue names;
     # issues without a source last
     ids = [str(s.get("id")) for s in report.get("sources", []) if isinstance(s, dict)]
     ids += sorted(set(upstreams) - set(ids))
-    ids += sorted({sid for sid, _ in levels} - set(ids), key=lambda sid: (sid.startswith("("), sid))
+    ids += sorted({sid for sid, _ in levels} - set(ids), key=lambda sid: (sid == "", sid))
     return [
         {
             "id": sid,
@@ -159,8 +159,12 @@ def report_handler(request: Request, ctx: Context) -> Response:
         request,
         ctx,
         {
-            "title": "Data-quality report",
+            "title_key": "report.title",
             "report": report,
+            "report_file": REPORT_FILE,
+            # the same report as data, among the downloads
+            "data_files": [REPORT_FILE, "report.csv"]
+            + (["link-report.json"] if link_report is not None else []),
             "groups": groups,
             "sources": source_rows(report or {}, groups, upstreams),
             "totals": Counter(w.level for g in groups for w in g.warnings),
