@@ -27,6 +27,8 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from ..errors import StoreError, UsageError
+from ..memory_budget import max_workers, plan
+from ..sandbox import CHOICES, resolve
 from ..settings import DEFAULT_BASE_IRI
 from .guard import GuardLimits
 from .http import Handler
@@ -223,6 +225,7 @@ class DlkgServer:
         self._ready = threading.Event()
         self.ready = False  # workers started
         self.scratch: Path | None = None  # the in-memory snapshot's folder, removed at shutdown
+        self.banner = ""  # isolation and memory budget, for the startup message
         self.pool: WorkerPool
 
     @property
@@ -252,7 +255,7 @@ class DlkgServer:
         self.pool = WorkerPool(
             self.settings,
             min_workers=self.min_workers,
-            max_workers=2 * self.min_workers + 4,
+            max_workers=max_workers(self.min_workers),
             timeout_s=self.timeout_s,
         )
         server = await self._loop.create_server(lambda: _Connection(self), sock=self.socket)
@@ -322,17 +325,25 @@ def create_server(
     default_pages: bool = True,
     guard_limits: GuardLimits | None = None,
     limits: Limits | None = None,
-    memory_limit: int | None = 4 << 30,
+    memory_budget: str | int | None = None,
     memory_max_quads: int = 500_000,
+    isolation: str = "auto",
 ) -> DlkgServer:
     """Bind the server (port 0 picks a free one) and check the store opens read-only.
 
     `extra_handlers` come after /sparql and before the pages of `dlkg.web.pages` (added when
     that module exists and `default_pages`); they must be module-level callables, since each
-    worker process imports them. Raises StoreError when the store cannot be opened.
+    worker process imports them. `memory_budget` bounds all workers together (memory_budget.py;
+    None: half the machine), `isolation` is `--isolation` (sandbox.py). Raises StoreError when
+    the store cannot be opened, UsageError for a budget or isolation the machine cannot give.
     """
     from ..resources import queries_dir as default_queries
 
+    workers = workers or os.cpu_count() or 2
+    memory = plan(memory_budget, max_workers(workers))
+    network = resolve(isolation)
+    for warning in network.warnings:
+        print(warning, file=sys.stderr, flush=True)  # before the server answers anything
     try:
         store = ox.Store.read_only(str(store_dir))
     except OSError as err:
@@ -366,13 +377,13 @@ def create_server(
         handlers=handlers,
         default_pages=default_pages,
         sys_path=tuple(sys.path),
-        memory_limit=memory_limit,
+        memory_limit=memory.per_worker,
+        isolation=network.mode,
         snapshot=snapshot_dir / "store.nq" if snapshot_dir else None,
     )
-    server = DlkgServer(
-        sock, settings, workers=workers or os.cpu_count() or 2, limits=limits or Limits()
-    )
+    server = DlkgServer(sock, settings, workers=workers, limits=limits or Limits())
     server.scratch = snapshot_dir
+    server.banner = f"{network.describe()}; {memory.describe()}"
     return server
 
 
@@ -389,6 +400,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--allow-service", action="append", default=[])
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--isolation", choices=CHOICES, default="auto")
+    parser.add_argument("--memory-budget", default=None, help="e.g. 50%% (default) or 6G")
     parser.add_argument(
         "--memory-max-quads",
         type=int,
@@ -408,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         allowed_service_endpoints=args.allow_service,
         default_pages=not args.no_pages,
         memory_max_quads=args.memory_max_quads,
+        isolation=args.isolation,
+        memory_budget=args.memory_budget,
     )
     threading.Thread(target=_announce, args=(server,), daemon=True).start()
     with server:
@@ -418,6 +433,7 @@ def _announce(server: DlkgServer) -> None:
     if server.wait_ready():
         host = server.socket.getsockname()[0]
         print(f"dlkg serving on http://{host}:{server.port}/", flush=True)
+        print(server.banner, flush=True)
 
 
 if __name__ == "__main__":

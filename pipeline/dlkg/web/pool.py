@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..memory_budget import StderrTail, crash_reply, watch_stderr
 from .sparql import error
 from .workers import WorkerSettings, encode_response
 
@@ -50,6 +51,7 @@ class Worker:
     buffer: bytearray = field(default_factory=bytearray)
     job: Job | None = None
     since: float = 0.0  # when the current state began
+    stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -85,6 +87,7 @@ class WorkerPool:
         max_queue: int = 512,
     ) -> None:
         self.settings_frame = pickle.dumps(settings)
+        self.memory_limit = settings.memory_limit
         self.min_workers = max(1, min_workers)
         self.max_workers = max(self.min_workers, max_workers)
         self.timeout_s = timeout_s
@@ -112,6 +115,7 @@ class WorkerPool:
             [sys.executable, "-m", "dlkg.web.workers", str(child.fileno())],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env=env,
         )
         child.close()
@@ -120,6 +124,7 @@ class WorkerPool:
         self.loop.create_task(self._connect(worker, parent))
 
     async def _connect(self, worker: Worker, sock: socket.socket) -> None:
+        worker.stderr = await watch_stderr(self.loop, worker.proc.stderr)
         transport, _ = await self.loop.create_unix_connection(
             lambda: _WorkerProtocol(self, worker), sock=sock
         )
@@ -177,8 +182,11 @@ class WorkerPool:
         worker.job = None
         if job is not None:
             self.crashes += 1
-            self._fail(job, 500, "the query crashed its worker process; the server replaced it")
+            self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
+
+    async def _fail_crashed(self, worker: Worker, job: Job) -> None:
+        self._fail(job, *await crash_reply(worker.stderr, self.memory_limit))
 
     def _kill(self, worker: Worker) -> None:
         if worker.state == "dead":

@@ -29,7 +29,9 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..memory_budget import apply_ceiling, ceiling_note, exhausted
 from ..namespaces import PREFIXES
+from ..sandbox import describe_isolation, isolate_network
 from .guard import GuardError, GuardLimits, cap_rows, inspect_query
 from .http import Context, Handler, Request, Response
 from .sparql import (
@@ -106,9 +108,10 @@ class LocalRunner:
             result = self.store.query(cap_rows(query.text, shape, cfg.max_rows), **options)  # type: ignore[arg-type]
         except SyntaxError:
             raise self._syntax_error(query.text, options) from None
-        except (OSError, RuntimeError, ValueError) as err:
-            # Engine text may quote remote bodies or internals: never pass it on.
-            raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
+        except (OSError, RuntimeError, ValueError):
+            # Engine text may quote remote bodies or internals, and its class tells a closed
+            # port from an open one: never pass either on.
+            raise ProtocolError(500, "query evaluation failed") from None
         kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
         name = choose_format(kind, query.format, query.accept)
         try:
@@ -118,8 +121,8 @@ class LocalRunner:
                 body = result.serialize(format=_RESULT_FORMATS[name]) or b""
                 return Evaluated(body, RESULT_TYPES[name])
             return self._solutions(result, name)
-        except (OSError, RuntimeError, ValueError) as err:
-            raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
+        except (OSError, RuntimeError, ValueError):
+            raise ProtocolError(500, "query evaluation failed") from None
 
     def _syntax_error(self, text: str, options: dict[str, object]) -> ProtocolError:
         """The parser's message for the user's own text (line and column), not the capped one."""
@@ -229,6 +232,7 @@ class WorkerSettings:
     default_pages: bool = True  # add dlkg.web.pages.HANDLERS when that module exists
     sys_path: tuple[str, ...] = ()
     memory_limit: int | None = None  # bytes of address space; None = unlimited
+    isolation: str = "none"  # active network isolation (sandbox.py): "namespace+seccomp", ...
     snapshot: Path | None = None  # N-Quads copy of the store to hold in memory instead
 
 
@@ -256,7 +260,8 @@ def build_chain(settings: WorkerSettings, runner: LocalRunner) -> list[Handler]:
     """The handlers in routing order: /sparql, the extra ones, then the pages."""
     note = (
         f"Read-only. Each query runs at most {settings.timeout_s:g} s and returns at most "
-        f"{settings.runner.max_rows} rows; a longer result answers 206 with Content-Range."
+        f"{settings.runner.max_rows} rows; a longer result answers 206 with Content-Range. "
+        f"Workers: {describe_isolation(settings.isolation)}{ceiling_note(settings.memory_limit)}."
     )
     chain: list[Handler] = [
         SparqlEndpoint(runner, federated=settings.runner.allowed_services, limits_note=note)
@@ -377,11 +382,9 @@ def serve(sock: socket.socket) -> None:
         return
     settings: WorkerSettings = pickle.loads(frame)  # noqa: S301  (from our own parent process)
     sys.path[:0] = [p for p in settings.sys_path if p not in sys.path]
-    if settings.memory_limit:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (settings.memory_limit, settings.memory_limit))
     try:
+        isolate_network(settings.isolation)  # before the store opens or any request is read
+        apply_ceiling(settings.memory_limit)
         store = open_store(settings)
         runner = LocalRunner(store, settings.runner)
         ctx = Context(runner, settings.runner.base_iri, settings.build_dir, settings.queries_dir)
@@ -406,6 +409,8 @@ def answer(chain: Sequence[Handler], ctx: Context, job: bytes) -> bytes:
         response = handle(chain, ctx, request)
     except RunnerError as refused:
         response = error(refused.status, refused.message)
+    except MemoryError:
+        exhausted()  # never returns: the front answers 507 and replaces this worker
     except Exception:
         traceback.print_exc(file=sys.stderr)
         response = error(500, "internal error while handling the request")
@@ -419,6 +424,8 @@ def main(argv: Sequence[str]) -> None:
         serve(sock)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the front went away: nothing left to answer
+    except MemoryError:
+        exhausted()
     finally:
         sock.close()
 
