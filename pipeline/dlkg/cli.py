@@ -344,6 +344,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
 @click.option(
     "--isolation",
     type=click.Choice(["auto", "namespace", "seccomp", "none"]),
+    metavar="MODE",
     default="auto",
     show_default=True,
     help="How query workers are cut off from the network: namespace (own empty network "
@@ -353,11 +354,13 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
 )
 @click.option(
     "--memory-budget",
+    metavar="SIZE",
     default="50%",
     show_default=True,
     help="Memory for all query workers together: a share of the machine (cgroup limit or "
-    "MemTotal) or a size (6G, 512M). Each worker gets budget / most workers; a query over "
-    "its worker's share answers 507.",
+    "MemTotal) or a size (6G, 512M). Each of the at most 2 x workers + 4 worker processes "
+    "(fewer if the budget is small) gets an equal share as its ceiling; a query over it "
+    "answers 507.",
 )
 @click.pass_context
 def serve(

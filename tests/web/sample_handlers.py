@@ -30,3 +30,11 @@ def slow(request: Request, ctx: Context) -> Response | None:
         "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
     )
     return Response(200, "text/plain", b"should not happen\n")
+
+
+def greedy(request: Request, ctx: Context) -> Response | None:
+    """Allocates far more than any worker's memory ceiling: Python raises MemoryError."""
+    if request.path != "/greedy":
+        return None
+    blob = bytearray(1 << 40)
+    return Response(200, "text/plain", f"should not happen {len(blob)}\n".encode())

@@ -217,6 +217,7 @@ class DlkgServer:
         self.settings = settings
         self.timeout_s = settings.timeout_s
         self.min_workers = workers
+        self.max_workers = max_workers(workers)  # create_server fits it to the memory budget
         self.limits = limits
         self.connections: set[_Connection] = set()
         self._stop: asyncio.Event | None = None
@@ -255,7 +256,7 @@ class DlkgServer:
         self.pool = WorkerPool(
             self.settings,
             min_workers=self.min_workers,
-            max_workers=max_workers(self.min_workers),
+            max_workers=self.max_workers,
             timeout_s=self.timeout_s,
         )
         server = await self._loop.create_server(lambda: _Connection(self), sock=self.socket)
@@ -340,7 +341,7 @@ def create_server(
     from ..resources import queries_dir as default_queries
 
     workers = workers or os.cpu_count() or 2
-    memory = plan(memory_budget, max_workers(workers))
+    memory = plan(memory_budget, workers)
     network = resolve(isolation)
     for warning in network.warnings:
         print(warning, file=sys.stderr, flush=True)  # before the server answers anything
@@ -383,6 +384,7 @@ def create_server(
     )
     server = DlkgServer(sock, settings, workers=workers, limits=limits or Limits())
     server.scratch = snapshot_dir
+    server.max_workers = memory.workers
     server.banner = f"{network.describe()}; {memory.describe()}"
     return server
 
