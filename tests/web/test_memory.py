@@ -96,8 +96,8 @@ def test_memory_error_in_python_code_is_507_too(small: Live) -> None:
 
 
 def test_a_crash_that_is_not_memory_stays_500(web_store: Path, tmp_path: Path) -> None:
-    # Deep nesting past a disabled guard overflows the engine's stack: SIGABRT as well, but
-    # no allocation failure on stderr, so not reported as memory.
+    # Deep nesting past a disabled guard overflows the engine's stack (SIGSEGV): the worker
+    # dies during a query, but with no allocation failure on stderr it is not memory.
     deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
     unguarded = GuardLimits(max_depth=10**6, max_chain=10**6)
     for live in serve_in_thread(
