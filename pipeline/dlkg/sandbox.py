@@ -86,6 +86,8 @@ def _fail(what: str) -> IsolationError:
 
 def enter_network_namespace() -> None:
     """Move this (single-threaded) process into a new, empty network namespace."""
+    if not sys.platform.startswith("linux"):
+        raise IsolationError(0, f"network namespaces need Linux, not {sys.platform}")
     libc = _libc()
     if os.geteuid() == 0 and libc.unshare(_CLONE_NEWNET) == 0:
         return
@@ -126,7 +128,7 @@ def socket_filter(machine: str | None = None) -> bytes:
 def install_socket_filter() -> None:
     """Let this process (all its threads, and what it starts) create only AF_UNIX sockets."""
     machine = platform.machine()
-    if machine not in _ARCHES:
+    if not sys.platform.startswith("linux") or machine not in _ARCHES:
         raise IsolationError(0, f"seccomp filter: no syscall table for {machine}")
     code = socket_filter(machine)
     buffer = ctypes.create_string_buffer(code, len(code))
