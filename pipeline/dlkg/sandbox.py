@@ -51,6 +51,9 @@ _ARCHES = {
 class IsolationError(OSError):
     """The kernel refused a layer of network isolation."""
 
+    def __str__(self) -> str:
+        return str(self.strerror)  # "what: why", without the "[Errno N]" prefix
+
 
 @dataclass(frozen=True)
 class Isolation:
