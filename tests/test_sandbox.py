@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +179,107 @@ def test_resolve_reports_the_active_mode_and_warns_loudly_for_none() -> None:
     assert auto.mode in auto.describe()
     with pytest.raises(UsageError, match="--isolation must be one of"):
         resolve("firewall")
+
+
+# A child that first makes the kernel refuse some syscalls (its own seccomp filter, EPERM),
+# then asks resolve() what it gets: the fallbacks as a real refusing kernel produces them.
+REFUSE = """
+import ctypes, json, struct, sys
+refuse = [int(n) for n in sys.argv[1].split(",")]
+program = [(0x20, 0, 0, 0)]  # load the syscall number
+for nr in refuse:
+    program.append((0x15, 0, 1, nr))
+    program.append((0x06, 0, 0, 0x00050001))  # SECCOMP_RET_ERRNO | EPERM
+program.append((0x06, 0, 0, 0x7FFF0000))
+code = b"".join(struct.pack("=HBBI", *insn) for insn in program)
+buf = ctypes.create_string_buffer(code, len(code))
+class Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(38, 1, 0, 0, 0) == 0
+assert libc.prctl(22, 2, ctypes.byref(Prog(len(program), ctypes.addressof(buf)))) == 0
+"""
+RESOLVE = """
+from dlkg.errors import UsageError
+from dlkg.sandbox import resolve
+found = {}
+for mode in ("auto", "namespace", "seccomp"):
+    try:
+        got = resolve(mode)
+        found[mode] = [got.mode, list(got.warnings)]
+    except UsageError as err:
+        found[mode] = ["error", [str(err)]]
+print(json.dumps(found))
+"""
+# The front's probe said yes, but a worker's layer fails: the server must not start.
+SERVE = """
+import dataclasses
+from pathlib import Path
+import pyoxigraph as ox
+from dlkg.web.app import create_server
+folder = Path(sys.argv[2])
+store = ox.Store(str(folder / "store"))
+store.load(path=sys.argv[3], format=ox.RdfFormat.TRIG)
+store.flush()
+del store
+server = create_server(
+    store_dir=folder / "store", build_dir=folder, base_iri="https://w3id.org/dlkg/", port=0,
+    workers=1, default_pages=False, isolation="none",
+)
+server.settings = dataclasses.replace(server.settings, isolation="namespace")
+try:
+    server.serve_forever()
+    print("served")
+except RuntimeError as err:
+    print(f"refused to start: {err}")
+"""
+NR_UNSHARE, NR_SECCOMP = 272, 317  # x86-64
+
+
+def under_refusal(code: str, refused: tuple[int, ...], *args: str) -> str:
+    if platform.machine() != "x86_64":
+        pytest.skip("syscall numbers of x86-64")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSE + code, ",".join(map(str, refused)), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def resolve_under_refusal(*refused: int) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = json.loads(under_refusal(RESOLVE, refused))
+    return found
+
+
+def test_without_namespaces_auto_keeps_seccomp_and_says_what_is_missing() -> None:
+    found = resolve_under_refusal(NR_UNSHARE)
+    mode, warnings = found["auto"]
+    assert mode == "seccomp"
+    assert warnings == [
+        "WARNING: network isolation is partial (seccomp); "
+        "namespace: unshare(CLONE_NEWUSER | CLONE_NEWNET): Operation not permitted."
+    ]
+    assert found["seccomp"] == ["seccomp", []]
+    assert found["namespace"][0] == "error"
+    assert "--isolation namespace: the kernel refuses it" in found["namespace"][1][0]
+
+
+def test_a_kernel_refusing_both_layers_gets_the_loud_warning() -> None:
+    found = resolve_under_refusal(NR_UNSHARE, NR_SECCOMP)
+    mode, warnings = found["auto"]
+    assert mode == "none"
+    assert warnings[0].startswith("WARNING: QUERY WORKERS CAN OPEN NETWORK CONNECTIONS.")
+    assert "namespace: unshare" in warnings[0] and "seccomp: seccomp(" in warnings[0]
+    assert found["seccomp"][0] == "error"
+
+
+def test_a_worker_whose_layer_fails_stops_the_server_from_starting(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "web_small_dataset.trig"
+    out = under_refusal(SERVE, (NR_UNSHARE,), str(tmp_path), str(fixture))
+    assert out.startswith("refused to start: unshare(CLONE_NEWUSER | CLONE_NEWNET): ")
