@@ -182,7 +182,10 @@ class WorkerPool:
         worker.job = None
         if job is not None:
             self.crashes += 1
-            self.loop.create_task(self._fail_crashed(worker, job))
+            if self.closing:  # no time to read why: the loop is about to stop
+                self._fail(job, 503, "the server is shutting down")
+            else:
+                self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
 
     async def _fail_crashed(self, worker: Worker, job: Job) -> None:
