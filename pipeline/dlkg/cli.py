@@ -385,7 +385,29 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
 @click.option(
     "--allow-service",
     multiple=True,
-    help="SERVICE endpoint allowed in queries (repeatable; none by default).",
+    help="SERVICE endpoint allowed in queries (repeatable; none by default). Needs "
+    "--isolation none: isolated workers cannot reach any endpoint.",
+)
+@click.option(
+    "--isolation",
+    type=click.Choice(["auto", "namespace", "seccomp", "none"]),
+    metavar="MODE",
+    default="auto",
+    show_default=True,
+    help="How query workers are cut off from the network: namespace (own empty network "
+    "namespace), seccomp (only Unix sockets), auto (both where the kernel allows, loud "
+    "warning if neither), none (loud warning). The active mode is printed at startup and "
+    "stated in the service description (GET /sparql). See docs/security.md.",
+)
+@click.option(
+    "--memory-budget",
+    metavar="SIZE",
+    default="50%",
+    show_default=True,
+    help="Memory for all query workers together: a share of the machine (cgroup limit or "
+    "MemTotal) or a size (6G, 512M). Each of the at most 2 x workers + 4 worker processes "
+    "(fewer if the budget is small) gets an equal share as its ceiling; a query over it "
+    "answers 507.",
 )
 @click.option(
     "--memory-max-quads",
@@ -403,6 +425,8 @@ def serve(
     max_rows: int,
     workers: int | None,
     allow_service: tuple[str, ...],
+    isolation: str,
+    memory_budget: str,
     memory_max_quads: int,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
@@ -430,10 +454,13 @@ def serve(
             max_rows=max_rows,
             workers=workers,
             allowed_service_endpoints=allow_service,
+            isolation=isolation,
+            memory_budget=memory_budget,
             memory_max_quads=memory_max_quads,
         )
     )
     click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ (Ctrl-C stops)")
+    click.echo(server.banner)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -275,3 +275,22 @@ def slow_app(settings: ServeSettings, store: ox.Store) -> SlowApp:
     from dlkg.web.site.app import create_app
 
     return SlowApp(create_app(settings, store))
+
+
+@dataclass(frozen=True)
+class GreedyApp:
+    site: Site
+
+    def __call__(self, request: Request) -> Response:
+        if request.path != "/greedy":
+            return self.site(request)
+        # Far more than any worker's memory ceiling: Python raises MemoryError.
+        blob = bytearray(1 << 40)
+        return Response(200, "text/plain", f"should not happen {len(blob)}\n".encode())
+
+
+def greedy_app(settings: ServeSettings, store: ox.Store) -> GreedyApp:
+    """`ServeSettings(app="web.helpers:greedy_app")`: the site with a /greedy page."""
+    from dlkg.web.site.app import create_app
+
+    return GreedyApp(create_app(settings, store))

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...memory_budget import StderrTail, crash_reply, watch_stderr
 from ..http import error_response
 from .framing import ERROR, READY, FrameDecoder, encode_frame
 from .settings import WorkerSettings
@@ -51,6 +52,7 @@ class Worker:
     frames: FrameDecoder = field(default_factory=FrameDecoder)
     job: Job | None = None
     since: float = 0.0  # when the current state began
+    stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -79,6 +81,7 @@ class WorkerPool:
         max_queue: int = 512,
     ) -> None:
         self.settings_frame = pickle.dumps(settings)
+        self.memory_limit = settings.serve.memory_limit
         self.min_workers = max(1, min_workers)
         self.max_workers = max(self.min_workers, max_workers)
         self.timeout_s = timeout_s
@@ -106,6 +109,7 @@ class WorkerPool:
             [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env=env,
         )
         child.close()
@@ -114,6 +118,7 @@ class WorkerPool:
         self.loop.create_task(self._connect(worker, parent))
 
     async def _connect(self, worker: Worker, sock: socket.socket) -> None:
+        worker.stderr = await watch_stderr(self.loop, worker.proc.stderr)
         transport, _ = await self.loop.create_unix_connection(
             lambda: _WorkerProtocol(self, worker), sock=sock
         )
@@ -171,8 +176,14 @@ class WorkerPool:
         worker.job = None
         if job is not None:
             self.crashes += 1
-            self._fail(job, 500, "the query crashed its worker process; the server replaced it")
+            if self.closing:  # no time to read why: the loop is about to stop
+                self._fail(job, 503, "the server is shutting down")
+            else:
+                self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
+
+    async def _fail_crashed(self, worker: Worker, job: Job) -> None:
+        self._fail(job, *await crash_reply(worker.stderr, self.memory_limit))
 
     def _kill(self, worker: Worker) -> None:
         if worker.state == "dead":

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ...errors import QueryError
+from ...memory_budget import apply_ceiling, exhausted
+from ...sandbox import isolate_network
 from ..http import App, error_response
 from .framing import ERROR, READY, decode_job, read_frame, write_frame
 from .settings import WorkerSettings
@@ -54,6 +56,8 @@ def answer(app: App, job: bytes) -> bytes:
         response = app(request)
     except QueryError as refused:  # a query the runner refused or failed, from any page
         response = error_response(getattr(refused, "status", 500), str(refused))
+    except MemoryError:
+        exhausted()  # never returns: the front answers 507 and replaces this worker
     except Exception:
         traceback.print_exc(file=sys.stderr)
         response = error_response(500, "internal error while handling the request")
@@ -67,12 +71,9 @@ def serve(sock: socket.socket) -> None:
         return
     settings: WorkerSettings = pickle.loads(frame)  # noqa: S301  (from our own parent process)
     sys.path[:0] = [p for p in settings.sys_path if p not in sys.path]
-    limit = settings.serve.memory_limit
-    if limit:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
+        isolate_network(settings.serve.isolation)  # before the store opens or a request is read
+        apply_ceiling(settings.serve.memory_limit)
         app = load_app(settings, open_store(settings))
     except Exception as err:  # any failure to start is reported to the front, then we exit
         write_frame(sock, ERROR + " ".join(str(err).split())[:300].encode())
@@ -89,6 +90,8 @@ def main(argv: Sequence[str]) -> None:
         serve(sock)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the front went away: nothing left to answer
+    except MemoryError:
+        exhausted()
     finally:
         sock.close()
 
