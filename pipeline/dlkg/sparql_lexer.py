@@ -1,0 +1,322 @@
+"""A SPARQL tokenizer that reads a query the way pyoxigraph's parser does, and what it finds.
+
+The terminals follow the SPARQL grammar (IRIREF, PNAME_LN with PN_LOCAL_ESC and percent
+escapes, the four string forms with ECHAR, VAR1/VAR2, BLANK_NODE_LABEL, numbers, LANGTAG,
+comments only outside tokens). Where the engine is not a longest-match tokenizer, this follows
+the engine (measured in tests/test_sparql_lexer.py against pyoxigraph 0.5):
+
+- `<` after an operand inside an expression is the less-than operator, never an IRI, however
+  far away a `>` is (`FILTER(?a<?b&&?c>?d)` compares twice); elsewhere `<...>` is an IRI;
+- keywords need no word boundary: `SERVICEex:x {}` is SERVICE to `ex:x`, `LIMIT10` a LIMIT,
+  so a name that merely begins with SERVICE or LOAD counts as one;
+- `\\u`/`\\U` escapes are decoded inside IRIs and strings only (SPARQL 1.2); SPARQL 1.1 decodes
+  them in the whole text first, where `\\u0053ERVICE` is SERVICE. When a query holds such an
+  escape both readings are analysed and the union is reported, so a guard built on this is
+  right for either engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .sparql_regex import RegexCall, regex_calls
+
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_U = _BASE + "_"
+_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ESC = rf"\\[tbnrf\\\"']|{_UCHAR}"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+# Whitespace and comments are skipped inside the same match as the token after them.
+_TOKEN = re.compile(
+    rf"""
+    [ \t\r\n]*(?:\#[^\r\n]*[ \t\r\n]*)*
+    (?:
+    (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<str>'''(?:(?:'|'')?(?:[^'\\]|{_ESC}))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ESC}))*\"\"\"
+           |'(?:[^'\\\n\r]|{_ESC})*'|"(?:[^"\\\n\r]|{_ESC})*")
+  | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)
+  | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
+  | (?P<op><<|>>|\|\||&&|!=|<=|>=|\^\^|[-+*/|!^=<>(){{}}\[\],;.?])
+  | (?P<other>.)
+  | (?P<end>\Z)
+    )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+)
+# Long chains of these become deep trees in the engine (~7000 '+' crash it).
+_CHAIN_OPS = frozenset({"+", "-", "*", "/", "|", "||", "&&", "!", "^", "=", "!="})
+_CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH"})
+# Each is one more operand for the join planner, whose time grows about as the 4th power of
+# their number (docs/decisions.md, "Query guard"): triple patterns and path steps count too.
+_JOIN_WORDS = frozenset({"OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "EXISTS", "SELECT"})
+_OPERAND_END = frozenset(
+    {"var", "str", "num", "iri", "pname", "bnode", "lang", ")", ">>", "TRUE", "FALSE"}
+)
+# Words whose position matters: read again in order by _shape.
+_SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
+_TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
+_CLAUSE_WORDS = frozenset({"SELECT", "GROUP", "ORDER", "HAVING"})
+_OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
+
+
+class Token(NamedTuple):
+    kind: str  # iri str var bnode pname word num lang op
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Service:
+    """One SERVICE the engine would call: its endpoint as written and its IRI if known."""
+
+    endpoint: str
+    iri: str | None
+
+
+@dataclass
+class Analysis:
+    """What a query contains, as far as guarding the engine is concerned."""
+
+    error: tuple[int, str] | None = None  # offset and text of the first unlexable character
+    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    services: list[Service] = field(default_factory=list)
+    updates: set[str] = field(default_factory=set)  # update keywords as words
+    glued_load: bool = False  # a name beginning with LOAD (read as LOAD in an update)
+    depth: int = 0  # deepest nesting of ( { [ <<
+    chain: int = 0  # operators plus UNION/OPTIONAL/MINUS/FILTER/BIND/GRAPH
+    joins: int = 0  # operands for the planner: triple patterns, path steps, OPTIONAL, ...
+    optionals: int = 0
+    has_dataset: bool = False  # FROM / FROM NAMED
+    limit: int | None = None  # the outermost LIMIT
+    limit_span: tuple[int, int] | None = None
+    append_at: int = 0  # where a LIMIT may go: before a trailing VALUES, else the end
+    regexes: list[RegexCall] = field(default_factory=list)
+
+    def merge(self, other: Analysis) -> None:
+        """Add what another reading of the same text found (the larger counts win)."""
+        self.error = self.error or other.error
+        self.services += other.services
+        self.updates |= other.updates
+        self.glued_load = self.glued_load or other.glued_load
+        self.depth = max(self.depth, other.depth)
+        self.chain = max(self.chain, other.chain)
+        self.joins = max(self.joins, other.joins)
+        self.optionals = max(self.optionals, other.optionals)
+        self.regexes += other.regexes
+
+
+def unescape_codepoints(text: str) -> str:
+    """SPARQL 1.1, section 19.2: `\\uXXXX` and `\\UXXXXXXXX` decoded before parsing."""
+
+    def decode(match: re.Match[str]) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return match.group()
+        return chr(value)
+
+    return _CODEPOINT.sub(decode, text)
+
+
+def analyse(text: str) -> Analysis:
+    """The engine's reading of `text`, joined with the SPARQL 1.1 one if they can differ."""
+    found = _analyse(text)
+    if "\\u" in text or "\\U" in text:
+        spec = unescape_codepoints(text)
+        if spec != text:
+            found.merge(_analyse(spec))
+    return found
+
+
+def tokens(text: str) -> list[Token]:
+    """The significant tokens of `text` as the engine reads them (no whitespace or comments)."""
+    return _scan(text, Analysis())[0]
+
+
+def _analyse(text: str) -> Analysis:
+    result = Analysis(append_at=len(text))
+    toks, marks, has_regex = _scan(text, result)
+    _shape(toks, marks, result)
+    if has_regex:
+        result.regexes = regex_calls(toks)
+    return result
+
+
+def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]], bool]:
+    """Tokenize with the engine's context rules; counts go into `out`.
+
+    Returns the tokens, (index, bracket depth) of the words `_shape` reads, and whether a
+    REGEX or REPLACE occurs.
+    """
+    toks: list[Token] = []
+    marks: list[tuple[int, int]] = []
+    frames = ["top"]  # top group bnode expr list values
+    clause = [False]  # inside SELECT ... { or GROUP/ORDER/HAVING at this frame
+    depth = depth_max = chain = joins = optionals = 0
+    prev = prev2 = ""  # kinds (words as their upper-case text, ops as themselves)
+    values_next = prefix_next = has_regex = False
+    pos, end, match = 0, len(text), _TOKEN.match
+    while pos < end:
+        m = match(text, pos)
+        assert m is not None  # the last alternative matches any character
+        kind = m.lastgroup or "end"
+        if kind == "end":
+            break
+        value = m.group(kind)
+        pos = m.start(kind)
+        frame = frames[-1]
+        if frame == "expr" and (kind == "iri" or value == "<<") and prev in _OPERAND_END:
+            # The engine reads a comparison here: '<' (or '<='), then lexes on.
+            kind, value = "op", "<=" if text.startswith("<=", pos) else "<"
+        elif kind == "other":
+            out.error = (pos, value)
+            break
+        toks.append(Token(kind, value, pos))
+        pos += len(value)
+        if kind == "word":
+            word = value.upper()
+            if word in _SHAPE_WORDS or word.startswith(("SERVICE", "LIMIT")):
+                marks.append((len(toks) - 1, depth))
+            elif word in UPDATE_KEYWORDS:
+                out.updates.add(word)
+            elif word.startswith("LOAD"):
+                out.glued_load = True
+            elif word in ("REGEX", "REPLACE"):
+                has_regex = True
+            if word in _CHAIN_WORDS:
+                chain += 1
+            if word in _JOIN_WORDS:
+                joins += 1
+                optionals += word == "OPTIONAL"
+            if word in _CLAUSE_WORDS and frame in ("top", "group"):
+                clause[-1] = True
+            values_next = values_next or word == "VALUES"
+            prefix_next = word == "PREFIX"
+            prev2, prev = prev, word
+            continue
+        if kind == "pname" and not prefix_next:
+            upper = value.upper()
+            if upper.startswith("SERVICE"):
+                marks.append((len(toks) - 1, depth))
+                joins += 1
+            elif upper.startswith("LOAD"):
+                out.glued_load = True
+        prefix_next = False
+        if kind == "op":
+            step = _OPEN.get(value)
+            if step == 1:
+                depth += 1
+                depth_max = max(depth_max, depth)
+                if value == "(":
+                    frames.append(_paren_kind(frame, prev, prev2, clause[-1], values_next))
+                elif value == "{":
+                    clause[-1] = False
+                    frames.append("values" if values_next else "group")
+                    values_next = False
+                elif value == "[":
+                    frames.append("bnode")
+                if value != "<<":
+                    clause.append(False)
+            elif step == -1:
+                depth -= 1
+                if value != ">>" and len(frames) > 1:
+                    frames.pop()
+                    clause.pop()
+            elif value in _CHAIN_OPS:
+                chain += 1
+                if value in ("/", "|") and frame in ("group", "bnode", "list"):
+                    joins += 1  # a property path step
+            if value in (";", ",") and frame in ("group", "bnode"):
+                joins += 1  # one more triple pattern with the same subject
+        elif kind in _TERMS and frame == "group" and prev in ("{", "}", ".", ")"):
+            joins += 1  # a triple pattern starts
+        prev2, prev = prev, (value if kind == "op" else kind)
+    out.depth, out.chain, out.joins, out.optionals = depth_max, chain, joins, optionals
+    return toks, marks, has_regex
+
+
+def _paren_kind(frame: str, prev: str, prev2: str, clause: bool, values_next: bool) -> str:
+    """Whether a '(' opens an expression (where '<' compares) or a list of terms."""
+    if frame == "expr":
+        return "list" if prev == "<<" else "expr"
+    if frame in ("values", "list") or values_next or prev == "<<":
+        return "list"  # VALUES variables and rows, collections, path groups, triple terms
+    if clause or prev in ("FILTER", "BIND") or prev2 == "FILTER":
+        return "expr"  # SELECT/GROUP BY/ORDER BY/HAVING, FILTER(...), FILTER fn(...), BIND
+    return "list"
+
+
+def _shape(toks: list[Token], marks: list[tuple[int, int]], out: Analysis) -> None:
+    """Form, dataset, outermost LIMIT, SERVICE endpoints: the few things read in order."""
+    prefixes: dict[str, str] = {}
+    for i, depth in marks:
+        tok = toks[i]
+        word = tok.text.upper()
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
+            prefixes[toks[i + 1].text] = toks[i + 2].text[1:-1]
+        elif word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            out.form = out.form or word
+        elif word == "FROM":
+            out.has_dataset = True
+        elif word.startswith("SERVICE"):
+            out.services.append(_endpoint(toks, i))
+        elif depth == 0 and word.startswith("LIMIT"):
+            _limit(toks, i, out)
+        elif depth == 0 and word == "VALUES":
+            out.append_at = tok.start
+    out.services = [_resolve(s, prefixes) for s in out.services]
+
+
+def _endpoint(toks: list[Token], at: int) -> Service:
+    """The endpoint after SERVICE [SILENT]; glued ones too (`SERVICEex:x`, `SERVICESILENT`)."""
+    rest = toks[at].text[len("SERVICE") :]
+    if rest.upper().startswith("SILENT"):
+        rest = rest[len("SILENT") :]
+    if rest:
+        return Service(rest, None)
+    at += 1
+    if at < len(toks) and toks[at].text.upper() == "SILENT":
+        at += 1
+    target = toks[at] if at < len(toks) else None
+    if target is None:
+        return Service("", None)
+    if target.kind == "iri":
+        return Service(target.text, target.text[1:-1])
+    return Service(target.text, None)
+
+
+def _resolve(service: Service, prefixes: dict[str, str]) -> Service:
+    """The endpoint IRI of a prefixed name (PN_LOCAL_ESC undone), if its prefix is declared."""
+    if service.iri is not None or ":" not in service.endpoint or service.endpoint[0] in "?$<":
+        return service
+    prefix, _, local = service.endpoint.partition(":")
+    base = prefixes.get(prefix + ":")
+    if base is None:
+        return service
+    return Service(service.endpoint, base + re.sub(r"\\(.)", r"\1", local))
+
+
+def _limit(toks: list[Token], i: int, out: Analysis) -> None:
+    tok = toks[i]
+    glued = tok.text[5:]
+    if glued.isdigit() and glued.isascii():  # LIMIT10: the engine needs no space
+        out.limit, out.limit_span = int(glued), (tok.start + 5, tok.start + len(tok.text))
+    elif not glued and i + 1 < len(toks) and toks[i + 1].kind == "num":
+        nxt = toks[i + 1]
+        if nxt.text.isdigit():
+            out.limit, out.limit_span = int(nxt.text), (nxt.start, nxt.start + len(nxt.text))
