@@ -7,15 +7,19 @@ name), so the engine sent a SERVICE request the guard never saw.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from dlkg.web.guard import GuardError, inspect_query
 
-from .conftest import Live
-from .test_hostile import Listener
+from .conftest import BASE, Live, serve_in_thread
+from .test_hostile import HUNDREDS_OF_OPTIONALS, Listener
+
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 BYPASSES = {
     "pn-local-escape": (
@@ -69,3 +73,66 @@ def test_bypasses_reach_no_listener_through_the_server(
     time.sleep(0.3)
     assert listener.received == []
     assert reply.status == 403, reply.text
+
+
+def test_engine_failures_do_not_tell_a_closed_port_from_an_open_one(
+    web_store: Path, tmp_path: Path, listener: Listener
+) -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    closed_url = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    closed.close()  # nothing listens there any more: the engine's connect is refused
+    for live in serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        workers=1,
+        default_pages=False,
+        allowed_service_endpoints=[listener.url, closed_url],
+    ):
+        bodies = {
+            url: live.get(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+            for url in (listener.url, closed_url)
+        }
+    assert {reply.status for reply in bodies.values()} == {500}
+    assert len({reply.body for reply in bodies.values()}) == 1, bodies
+    text = bodies[closed_url].text
+    assert "Error" not in text and "127.0.0.1" not in text and "refused" not in text.lower()
+
+
+def test_two_hundred_chained_optionals_are_refused_at_once(live: Live) -> None:
+    started = time.monotonic()
+    reply = live.get(HUNDREDS_OF_OPTIONALS)
+    assert reply.status == 400
+    assert "OPTIONAL" in reply.text and "limit is" in reply.text
+    assert time.monotonic() - started < 1.0
+
+
+def test_gallery_queries_pass_the_guard() -> None:
+    for path in sorted(QUERIES.glob("*.rq")):
+        inspect_query(path.read_text(encoding="utf-8"))  # raises on refusal
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        ("a{1000}{1000}", True),
+        ("a{31244}", True),
+        ("\\\\w{100}", True),
+        ("(unclosed", True),
+        ("*x", True),
+        ("a{3,2}", True),
+        ("a{1000}", False),
+        ("^[A-Z][a-z]+( [A-Z][a-z]+)*$", False),
+        ("\\\\d{4}", False),
+    ],
+)
+def test_regex_literal_patterns_are_checked_once(live: Live, pattern: str, refused: bool) -> None:
+    query = f'SELECT * {{ ?s ?p ?t FILTER(REGEX(STR(?t), "{pattern}")) }} LIMIT 1'
+    started = time.monotonic()
+    reply = live.get(query)
+    assert time.monotonic() - started < 1.0
+    if refused:
+        assert reply.status == 400, reply.text
+        assert "REGEX" in reply.text
+    else:
+        assert reply.status in (200, 206), reply.text

@@ -33,12 +33,12 @@ HOSTILE = {
         "SELECT (COUNT(*) AS ?n) { ?a (<x:p>|!<x:p>)* ?b . ?c (<x:p>|!<x:p>)* ?d ."
         " ?e (<x:p>|!<x:p>)* ?f . ?g (<x:p>|!<x:p>)* ?h }"
     ),
-    "hundreds-of-optionals": (
-        "SELECT * { ?s ?p ?o "
-        + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(250))
-        + " }"
-    ),
 }
+# Refused by the guard's planning cap now (tests/web/test_guard_grammar.py); it used to run
+# into the timeout.
+HUNDREDS_OF_OPTIONALS = (
+    "SELECT * { ?s ?p ?o " + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(250)) + " }"
+)
 DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000  # ~10 KB
 LONG_CHAIN = "SELECT (" + "+".join(["1"] * 8000) + " AS ?x) {}"
 
@@ -200,7 +200,7 @@ def test_allow_listed_service_is_sent_but_the_remote_body_never_shown(
     ):
         reply = live.get(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
         assert reply.status == 500
-        assert reply.text == "query evaluation failed (OSError)\n"
+        assert reply.text == "query evaluation failed\n"
         assert Listener.SECRET not in reply.body
         assert any(b"POST /sparql" in r or b"GET /sparql" in r for r in listener.received)
         other = live.get(f"SELECT * WHERE {{ SERVICE <{listener.url}x> {{ ?s ?p ?o }} }}")

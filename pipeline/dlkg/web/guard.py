@@ -119,7 +119,7 @@ def inspect_query(
         try:
             check_call(call)
         except PatternError as bad:
-            raise GuardError("regex", f"{bad} (checked once, before any row)") from None
+            raise GuardError("regex", f"{call.function}: {bad} (checked before any row)") from None
     return QueryShape(found.form, found.has_dataset, found.limit, found.limit_span, found.append_at)
 
 
