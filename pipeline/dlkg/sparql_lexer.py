@@ -133,10 +133,14 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(decode, text)
 
 
-def analyse(text: str) -> Analysis:
-    """The engine's reading of `text`, joined with the SPARQL 1.1 one if they can differ."""
+def analyse(text: str, *, codepoint_escapes: bool = True) -> Analysis:
+    """The engine's reading of `text`, joined with the SPARQL 1.1 one if they can differ.
+
+    `codepoint_escapes=False` gives the engine's reading alone (pyoxigraph 0.5 decodes
+    `\\u` only inside IRIs and strings).
+    """
     found = _analyse(text)
-    if "\\u" in text or "\\U" in text:
+    if codepoint_escapes and ("\\u" in text or "\\U" in text):
         spec = unescape_codepoints(text)
         if spec != text:
             found.merge(_analyse(spec))
