@@ -71,7 +71,7 @@ _OPERAND_END = frozenset(
 # Words whose position matters: read again in order by _shape.
 _SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
 _TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
-_CLAUSE_WORDS = frozenset({"SELECT", "GROUP", "ORDER", "HAVING"})
+_CLAUSE_WORDS = ("SELECT", "GROUP", "ORDER", "HAVING")
 _OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
 
 
@@ -207,8 +207,8 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
             if word in _JOIN_WORDS:
                 joins += 1
                 optionals += word == "OPTIONAL"
-            if word in _CLAUSE_WORDS and frame in ("top", "group"):
-                clause[-1] = True
+            if word.startswith(_CLAUSE_WORDS) and frame in ("top", "group"):
+                clause[-1] = True  # SELECTDISTINCT( is SELECT DISTINCT ( to the engine
             values_next = values_next or word == "VALUES"
             prefix_next = word == "PREFIX"
             prev2, prev = prev, word
@@ -220,6 +220,12 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
                 joins += 1
             elif upper.startswith("LOAD"):
                 out.glued_load = True
+            elif upper.startswith("HAVING") and frame in ("top", "group"):
+                clause[-1] = True
+            elif upper.startswith("FILTER"):
+                # FILTERex:f( is FILTER ex:f( to the engine: an expression follows.
+                prev2, prev = prev, "FILTER"
+                continue
         prefix_next = False
         if kind == "op":
             step = _OPEN.get(value)
@@ -260,8 +266,10 @@ def _paren_kind(frame: str, prev: str, prev2: str, clause: bool, values_next: bo
         return "list" if prev == "<<" else "expr"
     if frame in ("values", "list") or values_next or prev == "<<":
         return "list"  # VALUES variables and rows, collections, path groups, triple terms
-    if clause or prev in ("FILTER", "BIND") or prev2 == "FILTER":
-        return "expr"  # SELECT/GROUP BY/ORDER BY/HAVING, FILTER(...), FILTER fn(...), BIND
+    if frame == "top" or clause or prev == "BIND" or prev.startswith("FILTER"):
+        return "expr"  # SELECT/GROUP BY/ORDER BY/HAVING, FILTER(...), FILTERfn(...), BIND
+    if prev2 == "FILTER":
+        return "expr"  # FILTER fn(...)
     return "list"
 
 

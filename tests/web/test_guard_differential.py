@@ -49,6 +49,10 @@ TRAPS = [
     "BIND(ex:SERVICE AS ?y7)",
     'BIND("SERVICE <http://e/> {}" AS ?y8)',
     "BIND(STRLEN('\\\\#')AS ?y9)",
+    "FILTERCOALESCE(?x<3,'>')BIND(''AS ?y10)",
+    "FILTER REGEX(STR(?x<3),'e')BIND('>'AS ?y11)",
+    "OPTIONAL{?x ex:p (1 <http://e/l> 2)}",
+    "OPTIONAL{<< ?x ex:p ?o12 >> ex:q ?o13}",
 ]
 SERVICES = [
     "SERVICE <{url}> {{ }}",

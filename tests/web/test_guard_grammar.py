@@ -29,6 +29,10 @@ BYPASSES = {
         "SELECT * {{ BIND(1 AS ?x) FILTER(?x<3)BIND('>'AS ?y)"
         "SERVICE<{url}>{{?a ?b ?c}}BIND(''AS ?z)}}"
     ),
+    "filter-glued-to-a-function": (
+        "SELECT * {{ BIND(1 AS ?x) FILTERCOALESCE(?x<3,'>')"
+        "SERVICE<{url}>{{?a ?b ?c}}BIND(''AS ?z)}}"
+    ),
     "keyword-glued-to-prefixed-name": (
         "PREFIX ex: <{base}> SELECT * {{ SERVICEex:sparql {{ ?a ?b ?c }} }}"
     ),
