@@ -140,3 +140,14 @@ def test_regex_literal_patterns_are_checked_once(live: Live, pattern: str, refus
         assert "REGEX" in reply.text
     else:
         assert reply.status in (200, 206), reply.text
+
+
+def test_codepoint_escapes_count_in_both_readings() -> None:
+    # SPARQL 1.1 decodes \u before parsing (SERVICE); pyoxigraph 0.5 only inside strings.
+    with pytest.raises(GuardError):  # to pyoxigraph: a stray backslash
+        inspect_query("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { } }")
+    with pytest.raises(GuardError) as refused:  # to pyoxigraph: all one comment
+        inspect_query("SELECT * { # \\u000A SERVICE <http://127.0.0.1:9/> { }\n}")
+    assert refused.value.kind == "service"
+    # A quote written as \u0022 is fine to the engine: not refused as malformed.
+    assert inspect_query('SELECT * { BIND("a\\u0022b" AS ?x) }').form == "SELECT"
