@@ -207,7 +207,7 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
                 has_regex = True
             if word in _CHAIN_WORDS:
                 chain += 1
-            if word in _JOIN_WORDS:
+            if word in _JOIN_WORDS and (depth or word != "SELECT"):  # subqueries only
                 joins += 1
                 optionals += word == "OPTIONAL"
             if word.startswith(_CLAUSE_WORDS) and frame in ("top", "group"):

@@ -20,7 +20,11 @@ SIZE_LIMIT = 1_000_000  # bytes, as pyoxigraph sets it
 NEST_LIMIT = 250  # regex-syntax's default nesting limit
 _STATE = 32
 _OVERHEAD = 200  # a{31243} compiles and a{31244} does not: 32 bytes a state plus ~200
-_CLASS_COST = {"d": 5_200, "D": 50_000, "w": 50_000, "W": 50_000, "s": 1_000, "S": 50_000}
+# Measured bytes per item (largest seen for \\p{..}: \\p{L}; smaller scripts are overestimated).
+_CLASS_COST = {"d": 5_200, "D": 12_900, "w": 50_000, "W": 50_000, "s": 700, "S": 2_000}
+_PROPERTY = 50_000
+_ALTERNATION = 88  # (?:a|bc) is 184 bytes
+_STAR = 40  # a* and a+ are 72 bytes, a? 104
 _ZERO_WIDTH = frozenset("bBAzZ")
 _ECHAR = re.compile(r"\\([tbnrf\\\"'])|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
@@ -128,6 +132,8 @@ class _Parser:
         self.p = pattern
         self.pos = 0
         self.verbose = verbose
+        self.solid = 0  # items read so far that match a character
+        self.fold = "(?i" in pattern  # case-insensitive: letters become classes
 
     def alternation(self, nest: int) -> int:
         if nest > NEST_LIMIT:
@@ -135,12 +141,13 @@ class _Parser:
         total = self.sequence(nest)
         while self.pos < len(self.p) and self.p[self.pos] == "|":
             self.pos += 1
-            total += _STATE + self.sequence(nest)
+            total += _ALTERNATION + self.sequence(nest)
         return total
 
     def sequence(self, nest: int) -> int:
         total = 0
         last: int | None = None  # size of the last repeatable item
+        last_solid = True  # it matches characters (repeated assertions collapse)
         while self.pos < len(self.p) and self.p[self.pos] not in "|)":
             ch = self.p[self.pos]
             if ch in "*+?{":
@@ -149,21 +156,26 @@ class _Parser:
                     raise PatternError(f"regular expression {self.p[:40]!r}: bad repetition")
                 if last is None:
                     raise PatternError(f"regular expression {self.p[:40]!r}: nothing to repeat")
+                optional = ch == "?"
                 self.pos = count.end() if count else self.pos + 1
                 if self.pos < len(self.p) and self.p[self.pos] == "?":
                     self.pos += 1  # lazy
-                grown = self._repeat(last, count)
+                if not last_solid:
+                    continue
+                grown = self._repeat(last, count, optional)
                 total += grown - last
                 last = grown
                 continue
+            solid = self.solid
             last = self.item(nest)
+            last_solid = self.solid > solid
             total += last
         return total
 
     @staticmethod
-    def _repeat(size: int, count: re.Match[str] | None) -> int:
+    def _repeat(size: int, count: re.Match[str] | None, optional: bool) -> int:
         if count is None:
-            return size + _STATE
+            return size + (2 * _STAR - 8 if optional else _STAR)
         low = int(count.group(1))
         if count.group(2) is None:
             return low * size
@@ -172,7 +184,7 @@ class _Parser:
         high = int(count.group(3))
         if high < low:
             raise PatternError(f"repetition {{{low},{high}}}: the maximum is below the minimum")
-        return low * size + (high - low) * (size + 40)
+        return low * size + (high - low) * (size + _STAR)
 
     def item(self, nest: int) -> int:
         p = self.p
@@ -193,14 +205,17 @@ class _Parser:
                 raise PatternError(f"regular expression {p[:40]!r}: unclosed '('")
             self.pos += 1
             return size + (2 * _STATE if capture else 0)
+        if ch in "^$" or (self.verbose and ch.isspace()):
+            return 0 if ch.isspace() else _STATE
+        self.solid += 1
         if ch == "[":
             return self._class()
         if ch == "\\":
             return self._escape()
         if ch == ".":
             return 1_000
-        if ch in "^$" or (self.verbose and ch.isspace()):
-            return 0 if ch.isspace() else _STATE
+        if self.fold and ch.isalpha():
+            return 80
         return _STATE * len(ch.encode())
 
     def _escape(self) -> int:
@@ -213,8 +228,9 @@ class _Parser:
                 self.pos = self.p.find("}", self.pos) + 1 or len(self.p)
             else:
                 self.pos += 1
-            return 50_000
+            return _PROPERTY
         if ch in _ZERO_WIDTH:
+            self.solid -= 1
             return _STATE
         return _CLASS_COST.get(ch, _STATE)
 
@@ -244,5 +260,9 @@ class _Parser:
         self.pos += 1
         wide = body.startswith("^") or not body.isascii() or "\\" in body or "[" in body
         if wide:
-            return max(1_000, sum(_CLASS_COST.get(c, 0) for c in re.findall(r"\\(.)", body)))
-        return 40 + _STATE * max(1, body.count("-") + 1)
+            escapes = re.findall(r"\\(.)", body)
+            return max(
+                1_000, sum(_CLASS_COST.get(c, _PROPERTY if c in "pP" else 0) for c in escapes)
+            )
+        items = len(body) - 2 * body.count("-")  # a-z is one item
+        return (64 + 8 * max(1, items)) * (4 if self.fold else 1)
