@@ -178,6 +178,7 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
     prev = prev2 = ""  # kinds (words as their upper-case text, ops as themselves)
     values_next = prefix_next = has_regex = False
     pos, end, match = 0, len(text), _TOKEN.match
+    new_token = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
     while pos < end:
         m = match(text, pos)
         assert m is not None  # the last alternative matches any character
@@ -193,7 +194,7 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
         elif kind == "other":
             out.error = (pos, value)
             break
-        toks.append(Token(kind, value, pos))
+        toks.append(new_token(Token, (kind, value, pos)))
         pos += len(value)
         if kind == "word":
             word = value.upper()
