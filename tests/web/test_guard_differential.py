@@ -60,6 +60,11 @@ SERVICES = [
     "service t:sparql {{ }}",
     "SERVICEt:sparql{{}}",
     "SERVICE<{url}>{{}}",
+    "SeRvIcE#c\n<{url}>{{}}",
+    "SERVICESILENT t:sparql{{}}",
+    "OPTIONAL{{SERVICE<{url}>{{}}}}",
+    "FILTER EXISTS{{SERVICE<{url}>{{}}}}",
+    "{{SERVICE<{url}>{{}}}}UNION{{}}",
 ]
 DECOYS = [
     "BIND('SERVICE <{url}> {{}}' AS ?d1)",
@@ -128,7 +133,8 @@ def hidden_service(draw: st.DrawFn, url: str) -> tuple[str, bool]:
         parts.append(draw(st.sampled_from(SERVICES)).format(url=url))
     order = draw(st.permutations(parts))
     tail = draw(st.sampled_from(TRAPS))
-    body = "\n".join(["BIND(1 AS ?x)", *map(_own_variables, order, range(len(order))), tail])
+    sep = draw(st.sampled_from(["\n", " ", ""]))  # every part ends in ) } or a newline
+    body = sep.join(["BIND(1 AS ?x)", *map(_own_variables, order, range(len(order))), tail])
     base = url.rsplit("/", 1)[0] + "/"
     return PROLOGUE.format(base=base) + "SELECT * WHERE {\n" + body + "\n}", has
 
