@@ -72,6 +72,7 @@ _OPERAND_END = frozenset(
 _SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
 _TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
 _CLAUSE_WORDS = ("SELECT", "GROUP", "ORDER", "HAVING")
+_BOOLS = frozenset({"TRUE", "FALS"})  # first four letters of true and false
 _OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
 
 
@@ -194,6 +195,12 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
         elif kind == "other":
             out.error = (pos, value)
             break
+        elif kind in ("word", "pname") and not prefix_next and value[:4].upper() in _BOOLS:
+            # trueSERVICE<x>{} is `true SERVICE <x> {}` to the engine (an object, then a
+            # pattern): lex the boolean alone and the rest as the next token.
+            cut = 4 if value[:4].upper() == "TRUE" else 5
+            if value[cut : cut + 1].isalpha() or value[cut : cut + 1] == ":":
+                kind, value = "word", value[:cut]
         toks.append(new_token(Token, (kind, value, pos)))
         pos += len(value)
         if kind == "word":

@@ -33,6 +33,14 @@ BYPASSES = {
         "SELECT * {{ BIND(1 AS ?x) FILTERCOALESCE(?x<3,'>')"
         "SERVICE<{url}>{{?a ?b ?c}}BIND(''AS ?z)}}"
     ),
+    "keyword-glued-to-a-boolean": "SELECT * {{ ?s ?p trueSERVICE<{url}>{{}} }}",
+    "filter-glued-to-a-boolean": (
+        "SELECT * {{ BIND(1 AS ?x) ?s ?p trueFILTER(?x<3&&STR('>'))"
+        "SERVICE<{url}>{{}}BIND(''AS ?z)}}"
+    ),
+    "boolean-keyword-prefixed-name": (
+        "PREFIX ex: <{base}> SELECT * {{ ?s ?p falseSERVICEex:sparql{{}} }}"
+    ),
     "keyword-glued-to-prefixed-name": (
         "PREFIX ex: <{base}> SELECT * {{ SERVICEex:sparql {{ ?a ?b ?c }} }}"
     ),
