@@ -71,6 +71,9 @@ _OPERAND_END = frozenset(
 # Words whose position matters: read again in order by _shape.
 _SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
 _TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
+_PLAIN = frozenset({"var", "str", "num", "bnode", "lang"})  # tokens that never change context
+_STARTS = frozenset({"{", "}", ".", ")"})  # a term after these starts a triple pattern
+_KEYWORD_HEADS = frozenset("sSlLhHfFtT")  # SERVICE LOAD HAVING FILTER TRUE FALSE
 _CLAUSE_WORDS = ("SELECT", "GROUP", "ORDER", "HAVING")
 _BOOLS = frozenset({"TRUE", "FALS"})  # first four letters of true and false
 _OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
@@ -180,20 +183,32 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
     values_next = prefix_next = has_regex = False
     pos, end, match = 0, len(text), _TOKEN.match
     new_token = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
+    append = toks.append
     while pos < end:
         m = match(text, pos)
         assert m is not None  # the last alternative matches any character
         kind = m.lastgroup or "end"
+        value = m.group(kind)
+        pos = m.end()
+        if kind in _PLAIN or (
+            # IRIs outside expressions, names that cannot hide a keyword: just as common
+            (kind == "iri" and frames[-1] != "expr")
+            or (kind == "pname" and not prefix_next and value[0] not in _KEYWORD_HEADS)
+        ):
+            append(new_token(Token, (kind, value, pos - len(value))))
+            if prev in _STARTS and frames[-1] == "group":
+                joins += 1  # a triple pattern starts
+            prev2, prev = prev, kind
+            continue
         if kind == "end":
             break
-        value = m.group(kind)
-        pos = m.start(kind)
+        start = pos - len(value)
         frame = frames[-1]
         if frame == "expr" and (kind == "iri" or value == "<<") and prev in _OPERAND_END:
             # The engine reads a comparison here: '<' (or '<='), then lexes on.
-            kind, value = "op", "<=" if text.startswith("<=", pos) else "<"
+            kind, value = "op", "<=" if text.startswith("<=", start) else "<"
         elif kind == "other":
-            out.error = (pos, value)
+            out.error = (start, value)
             break
         elif kind in ("word", "pname") and not prefix_next and value[:4].upper() in _BOOLS:
             # trueSERVICE<x>{} is `true SERVICE <x> {}` to the engine (an object, then a
@@ -201,8 +216,8 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
             cut = 4 if value[:4].upper() == "TRUE" else 5
             if value[cut : cut + 1].isalpha() or value[cut : cut + 1] == ":":
                 kind, value = "word", value[:cut]
-        toks.append(new_token(Token, (kind, value, pos)))
-        pos += len(value)
+        pos = start + len(value)
+        append(new_token(Token, (kind, value, start)))
         if kind == "word":
             word = value.upper()
             if word in _SHAPE_WORDS or word.startswith(("SERVICE", "LIMIT")):
@@ -264,7 +279,7 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
                     joins += 1  # a property path step
             if value in (";", ",") and frame in ("group", "bnode"):
                 joins += 1  # one more triple pattern with the same subject
-        elif kind in _TERMS and frame == "group" and prev in ("{", "}", ".", ")"):
+        elif kind in _TERMS and frame == "group" and prev in _STARTS:
             joins += 1  # a triple pattern starts
         prev2, prev = prev, (value if kind == "op" else kind)
     out.depth, out.chain, out.joins, out.optionals = depth_max, chain, joins, optionals
