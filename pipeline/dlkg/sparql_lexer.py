@@ -79,6 +79,19 @@ _BOOLS = frozenset({"TRUE", "FALS"})  # first four letters of true and false
 _OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Stop reading once a count passes one of these: the query is refused anyway, and a
+    megabyte of `(` should cost microseconds, not seconds."""
+
+    depth: int
+    chain: int
+    joins: int
+
+
+_UNBOUNDED = Bounds(1 << 62, 1 << 62, 1 << 62)
+
+
 class Token(NamedTuple):
     kind: str  # iri str var bnode pname word num lang op
     text: str
@@ -111,6 +124,7 @@ class Analysis:
     limit_span: tuple[int, int] | None = None
     append_at: int = 0  # where a LIMIT may go: before a trailing VALUES, else the end
     regexes: list[RegexCall] = field(default_factory=list)
+    stopped: bool = False  # a count passed its bound and reading stopped there
 
     def merge(self, other: Analysis) -> None:
         """Add what another reading of the same text found (the larger counts win).
@@ -140,35 +154,39 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(decode, text)
 
 
-def analyse(text: str, *, codepoint_escapes: bool = True) -> Analysis:
+def analyse(text: str, *, codepoint_escapes: bool = True, bounds: Bounds | None = None) -> Analysis:
     """The engine's reading of `text`, joined with the SPARQL 1.1 one if they can differ.
 
     `codepoint_escapes=False` gives the engine's reading alone (pyoxigraph 0.5 decodes
     `\\u` only inside IRIs and strings).
     """
-    found = _analyse(text)
+    found = _analyse(text, bounds)
+    if found.stopped:
+        return found
     if codepoint_escapes and ("\\u" in text or "\\U" in text):
         spec = unescape_codepoints(text)
         if spec != text:
-            found.merge(_analyse(spec))
+            found.merge(_analyse(spec, bounds))
     return found
 
 
 def tokens(text: str) -> list[Token]:
     """The significant tokens of `text` as the engine reads them (no whitespace or comments)."""
-    return _scan(text, Analysis())[0]
+    return _scan(text, Analysis(), _UNBOUNDED)[0]
 
 
-def _analyse(text: str) -> Analysis:
+def _analyse(text: str, bounds: Bounds | None) -> Analysis:
     result = Analysis(append_at=len(text))
-    toks, marks, has_regex = _scan(text, result)
+    toks, marks, has_regex = _scan(text, result, bounds or _UNBOUNDED)
     _shape(toks, marks, result)
     if has_regex:
         result.regexes = regex_calls(toks)
     return result
 
 
-def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]], bool]:
+def _scan(
+    text: str, out: Analysis, bounds: Bounds
+) -> tuple[list[Token], list[tuple[int, int]], bool]:
     """Tokenize with the engine's context rules; counts go into `out`.
 
     Returns the tokens, (index, bracket depth) of the words `_shape` reads, and whether a
@@ -235,6 +253,9 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
                 optionals += word == "OPTIONAL"
             if word.startswith(_CLAUSE_WORDS) and frame in ("top", "group"):
                 clause[-1] = True  # SELECTDISTINCT( is SELECT DISTINCT ( to the engine
+            if chain > bounds.chain or joins > bounds.joins:
+                out.stopped = True
+                break
             values_next = values_next or word == "VALUES"
             prefix_next = word == "PREFIX"
             prev2, prev = prev, word
@@ -257,7 +278,11 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
             step = _OPEN.get(value)
             if step == 1:
                 depth += 1
-                depth_max = max(depth_max, depth)
+                if depth > depth_max:
+                    depth_max = depth
+                    if depth > bounds.depth:
+                        out.stopped = True
+                        break
                 if value == "(":
                     frames.append(_paren_kind(frame, prev, prev2, clause[-1], values_next))
                 elif value == "{":
@@ -279,6 +304,9 @@ def _scan(text: str, out: Analysis) -> tuple[list[Token], list[tuple[int, int]],
                     joins += 1  # a property path step
             if value in (";", ",") and frame in ("group", "bnode"):
                 joins += 1  # one more triple pattern with the same subject
+            if chain > bounds.chain or joins > bounds.joins:
+                out.stopped = True
+                break
         elif kind in _TERMS and frame == "group" and prev in _STARTS:
             joins += 1  # a triple pattern starts
         prev2, prev = prev, (value if kind == "op" else kind)

@@ -159,3 +159,20 @@ def test_codepoint_escapes_count_in_both_readings() -> None:
     assert refused.value.kind == "service"
     # A quote written as \u0022 is fine to the engine: not refused as malformed.
     assert inspect_query('SELECT * { BIND("a\\u0022b" AS ?x) }').form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * {" + "(" * 1_000_000,
+        "SELECT (" + "1+" * 500_000 + "1 AS ?x) {}",
+        "SELECT * {" + " ?a ?b ?c ." * 90_000 + "}",
+    ],
+    ids=["brackets", "operators", "triples"],
+)
+def test_a_megabyte_past_a_limit_is_refused_without_reading_it_all(query: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(GuardError) as refused:
+        inspect_query(query)
+    assert refused.value.kind == "shape" and "at least" in refused.value.message
+    assert time.perf_counter() - started < 0.05  # it stops at the first excess

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..sparql_lexer import UPDATE_KEYWORDS, analyse
+from ..sparql_lexer import UPDATE_KEYWORDS, Bounds, analyse
 from ..sparql_regex import PatternError, check_call
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -78,7 +78,7 @@ def inspect_query(
     to the engine's parser (its message has line and column), except a character no SPARQL
     token can start with: past it the engine's reading cannot be followed.
     """
-    found = analyse(text)
+    found = analyse(text, bounds=Bounds(limits.max_depth, limits.max_chain, limits.max_joins))
     if found.error is not None:
         at, char = found.error
         line = text.count("\n", 0, at) + 1
@@ -86,9 +86,11 @@ def inspect_query(
         raise GuardError(
             "syntax", f"malformed query: error at {line}:{column}: unexpected {char!r}"
         )
+    more = "at least " if found.stopped else ""  # reading stopped at the first excess
     if found.depth > limits.max_depth:
         raise GuardError(
-            "shape", f"query nests brackets {found.depth} deep; the limit is {limits.max_depth}"
+            "shape",
+            f"query nests brackets {more}{found.depth} deep; the limit is {limits.max_depth}",
         )
     if found.updates:
         word = min(found.updates)
@@ -96,14 +98,14 @@ def inspect_query(
     if found.chain > limits.max_chain:
         raise GuardError(
             "shape",
-            f"query chains {found.chain} operators and UNION/OPTIONAL/FILTER blocks; "
+            f"query chains {more}{found.chain} operators and UNION/OPTIONAL/FILTER blocks; "
             f"the limit is {limits.max_chain}",
         )
     if found.joins > limits.max_joins:
         raise GuardError(
             "shape",
-            f"query joins {found.joins} triple patterns, path steps and OPTIONAL/UNION/MINUS/"
-            f"GRAPH/subquery blocks ({found.optionals} OPTIONAL); planning that many takes "
+            f"query joins {more}{found.joins} triple patterns, path steps and OPTIONAL/UNION/MINUS/"
+            f"GRAPH/subquery blocks ({more}{found.optionals} OPTIONAL); planning that many takes "
             f"seconds, the limit is {limits.max_joins}",
         )
     for service in found.services:
