@@ -3,12 +3,14 @@
 The terminals follow the SPARQL grammar (IRIREF, PNAME_LN with PN_LOCAL_ESC and percent
 escapes, the four string forms with ECHAR, VAR1/VAR2, BLANK_NODE_LABEL, numbers, LANGTAG,
 comments only outside tokens). Where the engine is not a longest-match tokenizer, this follows
-the engine (measured in tests/test_sparql_lexer.py against pyoxigraph 0.5):
+the engine (pyoxigraph 0.5, checked against it in tests/web/test_guard_differential.py and
+tests/test_sparql_lexer.py; docs/decisions.md, "Query guard"):
 
 - `<` after an operand inside an expression is the less-than operator, never an IRI, however
   far away a `>` is (`FILTER(?a<?b&&?c>?d)` compares twice); elsewhere `<...>` is an IRI;
 - keywords need no word boundary: `SERVICEex:x {}` is SERVICE to `ex:x`, `LIMIT10` a LIMIT,
-  so a name that merely begins with SERVICE or LOAD counts as one;
+  `FILTERregex(` a FILTER, `trueSERVICE<x>{}` an object `true` then a SERVICE; so a name that
+  merely begins with SERVICE or LOAD counts as one;
 - `\\u`/`\\U` escapes are decoded inside IRIs and strings only (SPARQL 1.2); SPARQL 1.1 decodes
   them in the whole text first, where `\\u0053ERVICE` is SERVICE. When a query holds such an
   escape both readings are analysed and the union is reported, so a guard built on this is
