@@ -91,6 +91,7 @@ class Bounds:
     joins: int
 
 
+_QUIET: dict[str, str] = {}  # words (as written) that need no work, upper-cased
 _UNBOUNDED = Bounds(1 << 62, 1 << 62, 1 << 62)
 
 
@@ -220,6 +221,11 @@ def _scan(
                 joins += 1  # a triple pattern starts
             prev2, prev = prev, kind
             continue
+        if kind == "word" and value in _QUIET:  # AS, COUNT, DISTINCT, a, STR...: nothing to do
+            append(new_token(Token, (kind, value, pos - len(value))))
+            prefix_next = False
+            prev2, prev = prev, _QUIET[value]
+            continue
         if kind == "end":
             break
         start = pos - len(value)
@@ -240,6 +246,8 @@ def _scan(
         append(new_token(Token, (kind, value, start)))
         if kind == "word":
             word = value.upper()
+            if len(_QUIET) < 4096 and _is_quiet(word):  # bounded: words come from clients
+                _QUIET[value] = word
             if word in _SHAPE_WORDS or word.startswith(("SERVICE", "LIMIT")):
                 marks.append((len(toks) - 1, depth))
             elif word in UPDATE_KEYWORDS:
@@ -314,6 +322,15 @@ def _scan(
         prev2, prev = prev, (value if kind == "op" else kind)
     out.depth, out.chain, out.joins, out.optionals = depth_max, chain, joins, optionals
     return toks, marks, has_regex
+
+
+def _is_quiet(word: str) -> bool:
+    """A word that changes no count, mark or context (only `prev`)."""
+    loud = (_SHAPE_WORDS, UPDATE_KEYWORDS, _CHAIN_WORDS, _JOIN_WORDS, ("REGEX", "REPLACE"))
+    heads = ("SERVICE", "LIMIT", "LOAD", "TRUE", "FALSE", *_CLAUSE_WORDS)
+    return not any(word in group for group in loud) and (
+        word in ("TRUE", "FALSE") or not word.startswith(heads)
+    )
 
 
 def _paren_kind(frame: str, prev: str, prev2: str, clause: bool, values_next: bool) -> str:
