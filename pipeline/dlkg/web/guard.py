@@ -10,10 +10,13 @@ its stack, so everything dangerous is decided here, on tokens, before `Store.que
 - nesting depth and operator chains are bounded: a few KB of nested brackets or a long
   `1+1+...` chain overflow the engine's stack and kill the process (measured in
   docs/decisions.md, "Server and SPARQL endpoint"); worker isolation is the backstop, this is
-  the first line).
+  the first line);
+- planner operands (triple patterns, OPTIONAL, ...) are bounded, and literal REGEX patterns
+  the engine could not compile are refused once instead of failing on every row.
 
-The tokenizer also finds the outermost LIMIT so `cap_rows` can bound a SELECT to max_rows + 1
-rows without a second parser.
+The query is read by dlkg.sparql_lexer, a tokenizer that follows the engine's own reading
+(docs/decisions.md, "Query guard"); it also finds the outermost LIMIT so `cap_rows` can bound
+a SELECT to max_rows + 1 rows without a second parser.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..sparql_lexer import UPDATE_KEYWORDS, Bounds, analyse
-from ..sparql_regex import PatternError, check_call
+from dlkg.sparql_lexer import UPDATE_KEYWORDS, Bounds, analyse
+from dlkg.sparql_regex import PatternError, check_call
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 __all__ = [
