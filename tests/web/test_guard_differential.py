@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
@@ -28,8 +29,10 @@ from hypothesis import strategies as st
 
 from dlkg.sparql_lexer import analyse
 
-from .conftest import Live
-from .test_hostile import Listener
+from .service_listener import Listener
+
+if TYPE_CHECKING:
+    from .conftest import Live
 
 PROLOGUE = "PREFIX ex: <http://e/>\nPREFIX t: <{base}>\n"
 # Group-pattern elements that keep the single row (x = 1) and are hard to lex.
