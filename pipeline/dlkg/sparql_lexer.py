@@ -130,11 +130,8 @@ class Analysis:
     stopped: bool = False  # a count passed its bound and reading stopped there
 
     def merge(self, other: Analysis) -> None:
-        """Add what another reading of the same text found (the larger counts win).
-
-        Its lexical error is not taken: `"\\u0022"` is a quote inside a string to the engine
-        and malformed only in the SPARQL 1.1 reading.
-        """
+        """Add another reading's findings (larger counts win), not its lexical error:
+        `"\\u0022"` is a quote in a string to the engine, malformed only in SPARQL 1.1."""
         self.services += other.services
         self.updates |= other.updates
         self.glued_load = self.glued_load or other.glued_load
@@ -190,11 +187,8 @@ def _analyse(text: str, bounds: Bounds | None) -> Analysis:
 def _scan(
     text: str, out: Analysis, bounds: Bounds
 ) -> tuple[list[Token], list[tuple[int, int]], bool]:
-    """Tokenize with the engine's context rules; counts go into `out`.
-
-    Returns the tokens, (index, bracket depth) of the words `_shape` reads, and whether a
-    REGEX or REPLACE occurs.
-    """
+    """Tokenize with the engine's context rules, counts into `out`; the tokens, (index,
+    bracket depth) of the words `_shape` reads, and whether a REGEX or REPLACE occurs."""
     toks: list[Token] = []
     marks: list[tuple[int, int]] = []
     frames = ["top"]  # top group bnode expr list values
@@ -374,12 +368,10 @@ def _endpoint(toks: list[Token], at: int) -> Service:
         rest = rest[len("SILENT") :]
     if rest:
         return Service(rest, None)
-    at += 1
-    if at < len(toks) and toks[at].text.upper() == "SILENT":
-        at += 1
-    target = toks[at] if at < len(toks) else None
-    if target is None:
+    at += 2 if at + 1 < len(toks) and toks[at + 1].text.upper() == "SILENT" else 1
+    if at >= len(toks):
         return Service("", None)
+    target = toks[at]
     if target.kind == "iri":
         return Service(target.text, target.text[1:-1])
     return Service(target.text, None)
