@@ -410,6 +410,21 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     "answers 507.",
 )
 @click.option(
+    "--client-limit",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Queries one client may have queued or running at once; more answer 429 with "
+    "Retry-After. A client is its address (see --trust-proxy).",
+)
+@click.option(
+    "--trust-proxy",
+    is_flag=True,
+    help="Behind a reverse proxy: count each request against the last X-Forwarded-For "
+    "address (the one the proxy saw) instead of the proxy's own address. Only with a proxy "
+    "that sets it: clients could otherwise choose their address. See docs/security.md.",
+)
+@click.option(
     "--memory-max-quads",
     default=500_000,
     show_default=True,
@@ -427,6 +442,8 @@ def serve(
     allow_service: tuple[str, ...],
     isolation: str,
     memory_budget: str,
+    client_limit: int,
+    trust_proxy: bool,
     memory_max_quads: int,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
@@ -456,6 +473,8 @@ def serve(
             allowed_service_endpoints=allow_service,
             isolation=isolation,
             memory_budget=memory_budget,
+            client_limit=client_limit,
+            trust_proxy=trust_proxy,
             memory_max_quads=memory_max_quads,
         )
     )

@@ -53,6 +53,7 @@ class DlkgServer:
         self.max_workers = max_workers(self.min_workers)  # create_server fits it to the budget
         self.banner = ""  # isolation and memory budget, for the startup message
         self.limits = settings.serve.limits
+        self.trust_proxy = settings.serve.trust_proxy
         self.connections: set[Connection] = set()
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -92,6 +93,8 @@ class DlkgServer:
             min_workers=self.min_workers,
             max_workers=self.max_workers,
             timeout_s=self.timeout_s,
+            max_queue=self.settings.serve.max_queue,
+            client_limit=self.settings.serve.client_limit,
         )
         server = await self._loop.create_server(lambda: Connection(self), sock=self.socket)
         sweeper = self._loop.create_task(self._sweep())

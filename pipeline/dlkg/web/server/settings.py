@@ -50,6 +50,11 @@ class ServeSettings:
     # Network isolation of the workers (sandbox.py): auto, namespace, seccomp or none as asked;
     # in the settings the workers receive, the active mode ("namespace+seccomp", ..., "none").
     isolation: str = "auto"
+    # Fair sharing (fair.py): queries one client may have queued or running at once (429
+    # beyond); a client is its address, or X-Forwarded-For's last entry with trust_proxy.
+    client_limit: int = 8
+    trust_proxy: bool = False
+    max_queue: int = 512  # requests waiting for a worker (503 with Retry-After beyond)
     memory_max_quads: int = 500_000  # stores up to this size are held in each worker's memory
     app: str = SITE_APP
 
