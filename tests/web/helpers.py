@@ -70,9 +70,16 @@ class Live:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
         timeout: float = 30,
+        source: str | None = None,
     ) -> Reply:
-        """One request on a fresh connection; never raises on HTTP error statuses."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        """One request on a fresh connection; never raises on HTTP error statuses.
+
+        `source`: the local address to connect from (127.0.0.2, ...: another client).
+        """
+        address = (source, 0) if source else None
+        conn = http.client.HTTPConnection(
+            self.host, self.port, timeout=timeout, source_address=address
+        )
         try:
             conn.request(method, target, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -294,3 +301,19 @@ def greedy_app(settings: ServeSettings, store: ox.Store) -> GreedyApp:
     from dlkg.web.site.app import create_app
 
     return GreedyApp(create_app(settings, store))
+
+
+def settle(live: Live, timeout: float = 60) -> None:
+    """Wait until the server's pool is back to its resting size with every worker idle.
+
+    Timing tests start from here: a previous test's killed workers may still be starting.
+    """
+    assert live.server is not None
+    pool = live.server.pool
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        idle = [w for w in list(pool.workers) if w.state == "idle"]
+        if len(idle) >= pool.min_workers + pool.reserve and not pool.queue:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the pool did not settle")

@@ -7,7 +7,8 @@ client and by how long queries have run:
   (`429` beyond) and remembers, for a while, which clients recently ran long queries;
 - `FairQueue` hands out waiting jobs by the client's standing when they arrived: a client with
   nothing in flight and no recent long query goes before everyone else, so a fresh client's
-  lookup never waits behind a crowd of heavy queries from others;
+  lookup never waits behind a crowd of heavy queries from others; a client is in good standing
+  while none of its queries ran past `HEAVY_S` in the last `MEMORY_S`;
 - the pool (pool.py) lowers the CPU priority of a worker whose query runs past `LONG_S`, keeps
   `reserve` idle workers that only clients in good standing may take, and stops the newest
   long query of the heaviest client when long queries would take the reserve.
@@ -28,6 +29,9 @@ from typing import Generic, TypeVar
 
 LONG_S = 0.2  # a query running longer is "long": its worker runs at the lowest CPU priority
 LONG_NICE = 19
+# A query running this long counts against its client's standing: well past any lookup, even
+# one slowed down on a loaded machine (a lookup taking 0.4 s must not cost its client the reserve).
+HEAVY_S = 1.0
 MEMORY_S = 30.0  # how long a client's long query counts against its standing
 
 
@@ -65,17 +69,24 @@ class ClientBook:
         self._clients.setdefault(client, _Standing()).long_runs.append(now)
 
     def penalty(self, client: str, now: float) -> int:
-        """0 for a client in good standing; grows with queries in flight and recent long runs.
+        """A queued job's place: grows with the client's queries in flight and long runs.
 
         `in_flight` includes the query being placed, hence the 1 subtracted.
         """
         standing = self._clients.get(client)
         if standing is None:
             return 0
+        return max(0, standing.in_flight - 1) + self.long_runs(client, now)
+
+    def long_runs(self, client: str, now: float) -> int:
+        """The client's queries that ran long (or were turned away) in the last MEMORY_S."""
+        standing = self._clients.get(client)
+        if standing is None:
+            return 0
         runs = standing.long_runs
         while runs and now - runs[0] > MEMORY_S:
             runs.popleft()
-        return max(0, standing.in_flight - 1) + len(runs)
+        return len(runs)
 
     def in_flight(self, client: str) -> int:
         standing = self._clients.get(client)
@@ -103,12 +114,18 @@ class FairQueue(Generic[T]):
     def push(self, penalty: int, job: T) -> None:
         heapq.heappush(self._heap, (penalty, next(self._seq), job))
 
-    def peek(self) -> tuple[int, T]:
-        penalty, _, job = self._heap[0]
-        return penalty, job
-
     def pop(self) -> T:
         return heapq.heappop(self._heap)[2]
+
+    def pop_first(self, fits: Callable[[T], bool]) -> T | None:
+        """The best-placed job for which `fits(job)` holds (standing may have changed since
+        it was queued), taken out; None if there is none."""
+        for entry in sorted(self._heap):
+            if fits(entry[2]):
+                self._heap.remove(entry)
+                heapq.heapify(self._heap)
+                return entry[2]
+        return None
 
     def remove_where(self, expired: Callable[[T], bool]) -> list[T]:
         """Take out and return the jobs for which `expired(job)` holds."""

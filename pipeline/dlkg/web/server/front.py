@@ -9,6 +9,7 @@ SPARQL endpoint").
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Protocol
 
 from ..http import error_response
@@ -154,7 +155,8 @@ class Connection(asyncio.Protocol):
         self.busy = True
         job = Job(
             payload=encode_job(request, close=close),
-            deadline=self.server.loop.time() + self.server.timeout_s,
+            # time.monotonic, not loop.time: uvloop's clock is cached to the millisecond.
+            deadline=time.monotonic() + self.server.timeout_s,
             reply=lambda response: self._reply(response, close),
             close=close,
             head_only=method == b"HEAD",

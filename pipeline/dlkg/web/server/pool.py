@@ -19,12 +19,20 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...memory_budget import StderrTail, crash_reply, watch_stderr
 from ..http import error_response
-from .fair import LONG_NICE, LONG_S, ClientBook, FairQueue, retry_after
+from .fair import (
+    HEAVY_S,
+    LONG_NICE,
+    LONG_S,
+    ClientBook,
+    FairQueue,
+    retry_after,
+)
 from .framing import ERROR, READY, FrameDecoder, encode_frame
 from .settings import WorkerSettings
 from .wire import encode_response
@@ -56,6 +64,7 @@ class Worker:
     since: float = 0.0  # when the current state began
     stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
     demoted: bool = False  # running a long query at the lowest CPU priority
+    heavy: bool = False  # its query has counted against its client's standing
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -122,7 +131,7 @@ class WorkerPool:
             env=env,
         )
         child.close()
-        worker = Worker(proc, since=self.loop.time())
+        worker = Worker(proc, since=time.monotonic())
         self.workers.append(worker)
         self.loop.create_task(self._connect(worker, parent))
 
@@ -144,26 +153,27 @@ class WorkerPool:
             self._fail(job, 429, message, retry_after(1))
             return
         job.admitted = True
-        penalty = self.book.penalty(job.client, self.loop.time())
-        if self.idle and self._may_take(penalty, len(self.idle)):
+        now = time.monotonic()
+        if self.idle and self._may_take(job, len(self.idle), now):
             self._dispatch(self.idle.pop(), job)
         elif self.queue.full:
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         else:
-            self.queue.push(penalty, job)
+            self.queue.push(self.book.penalty(job.client, now), job)
             self._grow()
 
-    def _may_take(self, penalty: int, idle: int) -> bool:
+    def _may_take(self, job: Job, idle: int, now: float) -> bool:
         """Whether a job may have one of `idle` idle workers.
 
-        The last `reserve` idle workers are for clients in good standing once the pool is at its
-        ceiling; below it, a worker taken is replaced (`_grow`) and nobody need wait.
+        The last `reserve` idle workers are for clients in good standing (no recent long
+        query), even below the pool's ceiling: a replacement takes a second or more to start
+        on a busy machine, and a fresh client must not wait for it.
         """
-        return penalty == 0 or idle > self.reserve or len(self.workers) < self.max_workers
+        return idle > self.reserve or self.book.long_runs(job.client, now) == 0
 
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
-        worker.state, worker.job, worker.since = "busy", job, self.loop.time()
+        worker.state, worker.job, worker.since = "busy", job, time.monotonic()
         worker.transport.write(encode_frame(job.payload))
 
     def _on_frame(self, worker: Worker, frame: bytes) -> None:
@@ -190,23 +200,28 @@ class WorkerPool:
         job.reply(response)
 
     def _make_idle(self, worker: Worker) -> None:
-        now = self.loop.time()
+        now = time.monotonic()
         if worker.demoted and not _set_nice(worker, 0):
-            self._retire(worker)  # cannot raise its priority again (no CAP_SYS_NICE): replace it
+            # Raising a priority again needs CAP_SYS_NICE: without it, a worker demoted for a
+            # long query is replaced by a new one.
+            self._retire(worker)
             return
-        worker.state, worker.since, worker.demoted = "idle", now, False
+        worker.state, worker.since, worker.demoted, worker.heavy = "idle", now, False, False
         if self.queue:
-            _, job = self.queue.peek()
-            if self._may_take(self.book.penalty(job.client, now), len(self.idle) + 1):
-                self._dispatch(worker, self.queue.pop())
+            idle = len(self.idle) + 1
+            job = self.queue.pop_first(lambda job: self._may_take(job, idle, now))
+            if job is not None:
+                self._dispatch(worker, job)
                 return
         self.idle.append(worker)
 
     def _demote(self, worker: Worker, now: float) -> None:
-        """A query past LONG_S: lowest CPU priority, and its client's standing drops."""
-        worker.demoted = True
-        _set_nice(worker, LONG_NICE)
-        if worker.job is not None:
+        """A query past LONG_S: lowest CPU priority; past HEAVY_S its client's standing drops."""
+        if not worker.demoted:
+            worker.demoted = True
+            _set_nice(worker, LONG_NICE)
+        if not worker.heavy and now - worker.since > HEAVY_S and worker.job is not None:
+            worker.heavy = True
             self.book.mark_long(worker.job.client, now)
 
     def _cap_long(self, now: float) -> None:
@@ -226,6 +241,7 @@ class WorkerPool:
             job, worker.job = worker.job, None
             assert job is not None
             self.preempted += 1
+            self.book.mark_long(job.client, now)
             message = (
                 "the server is busy with other long queries: this one was stopped after "
                 f"{now - worker.since:.1f} s (up to {self.timeout_s:g} s when it is not); "
@@ -282,29 +298,33 @@ class WorkerPool:
     def _grow(self) -> None:
         """Start workers so that new requests never wait behind long queries.
 
-        Keeps min_workers of capacity free (idle, starting, or on a query not yet long) and
-        `reserve` workers idle or starting, so that a client in good standing finds a worker
-        ready; when every running worker is on a long query, also one per queued request.
+        Keeps min_workers of capacity free (idle, starting, or on a query not yet long) besides
+        the reserve, and the reserve idle or starting beyond one per queued request, so that a
+        client in good standing finds a worker ready while others wait for theirs.
         """
         idle = sum(w.state == "idle" for w in self.workers)
         starting = sum(w.state == "starting" for w in self.workers)
         young = sum(w.state == "busy" and not w.demoted for w in self.workers)
-        need = max(self.min_workers - idle - young - starting, self.reserve - idle - starting)
-        if idle + young == 0:
-            need = max(need, len(self.queue) - starting)
+        need = max(
+            self.min_workers + self.reserve - idle - young - starting,
+            self.reserve + len(self.queue) - idle - starting,
+        )
         for _ in range(min(need, self.max_workers - len(self.workers))):
             self._spawn()
 
     def _tick(self) -> None:
-        now = self.loop.time()
+        now = time.monotonic()
         # Deadlines are checked here, not by a timer per job: cheaper; 50 ms is precise enough.
         for worker in [w for w in self.workers if w.job is not None and w.job.deadline <= now]:
             self._expire(worker)
         for worker in self.workers:
-            if worker.state == "busy" and not worker.demoted and now - worker.since > LONG_S:
+            if worker.state == "busy" and not worker.heavy and now - worker.since > LONG_S:
                 self._demote(worker, now)
         self._cap_long(now)
         for job in self.queue.remove_where(lambda job: job.deadline <= now):
+            # A whole time limit spent waiting: its client's queries hold the pool, it loses
+            # its good standing like a client whose query ran long.
+            self.book.mark_long(job.client, now)
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         if self.started.done() and self.started.exception() is None:
             self._grow()
