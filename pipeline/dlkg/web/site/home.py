@@ -121,7 +121,7 @@ def editor_config(request: Request, ctx: Context, gallery: list[GalleryQuery]) -
 
 def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
     gallery = load_gallery(ctx.queries_dir)
-    text = request.param("query")
+    text = values.pop("query_text", None) or request.param("query")
     example = request.param("example")
     chosen = next((q for q in gallery if q.name == example), None)
     if text is None:
