@@ -413,7 +413,7 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
     "--client-limit",
     default=8,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=int,
     help="Queries one client may have queued or running at once; more answer 429 with "
     "Retry-After. A client is its address (see --trust-proxy).",
 )
@@ -455,6 +455,18 @@ def serve(
     settings = _settings(ctx)
     if timeout_s <= 0:
         raise UsageError("--timeout must be positive")
+    # Checked here, not by click types: one line and exit 2 like every other usage error.
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535 (0: any free port), not {port}")
+    for name, number in (
+        ("--workers", workers),
+        ("--max-rows", max_rows),
+        ("--client-limit", client_limit),
+    ):
+        if number is not None and number < 1:
+            raise UsageError(f"{name} must be at least 1, not {number}")
+    if memory_max_quads < 0:
+        raise UsageError(f"--memory-max-quads must be 0 or more, not {memory_max_quads}")
     probe = open_read_only(settings.store_dir)  # fail early, with one line, if nothing is built
     del probe
     store_dir = settings.store_dir.resolve()

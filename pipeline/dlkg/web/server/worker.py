@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import signal
 import socket
 import sys
 import traceback
@@ -85,6 +86,9 @@ def serve(sock: socket.socket) -> None:
 
 def main(argv: Sequence[str]) -> None:
     """Entry point: argv[0] is the inherited socket's file descriptor."""
+    # Ctrl-C reaches the whole process group: the front stops its workers itself, so a worker
+    # ignores SIGINT rather than dying with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(fileno=int(argv[0]))
     try:
         serve(sock)
