@@ -16,6 +16,7 @@ import rdflib
 
 from .common import sha256_bytes, write_atomic
 from .emit import BUILD_GRAPH
+from .errors import StoreError
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
 from .namespaces import PREFIXES
@@ -82,10 +83,24 @@ def export_dumps(
     outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
     dumps = []
     for file_name, media_type, data in outputs:
-        write_atomic(dumps_dir / file_name, data)
+        _write(dumps_dir / file_name, data)
         dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
         if on_step:
             on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
-    write_atomic(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
+    _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _write(target: Path, data: bytes) -> None:
+    """write_atomic, with a full disk (or any refused write) as a one-line StoreError (exit 4).
+
+    The temporary file is removed, so the previous dump of that name stays as it was.
+    """
+    try:
+        write_atomic(target, data)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise StoreError(
+            f"cannot write {target.name} ({len(data)} bytes): {reason}", path=target
+        ) from None
