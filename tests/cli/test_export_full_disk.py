@@ -35,8 +35,18 @@ def export_on_a_tiny_disk(settings: Settings, out: Path) -> subprocess.Completed
     dlkg = [sys.executable, "-m", "dlkg", "--build-dir", str(settings.build_dir)]
     command = [*dlkg, "export", "--out", str(out)]
     return subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", SCRIPT, "sh", str(out)]
-        + command,
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            SCRIPT,
+            "sh",
+            str(out),
+            *command,
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -22,16 +22,20 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import os
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, TypeVar
 
-LONG_S = 0.2  # a query running longer is "long": its worker runs at the lowest CPU priority
+LONG_S = 0.2  # CPU seconds: a query past it is "long", its worker runs at the lowest priority
 LONG_NICE = 19
-# A query running this long counts against its client's standing: well past any lookup, even
-# one slowed down on a loaded machine (a lookup taking 0.4 s must not cost its client the reserve).
-HEAVY_S = 1.0
+# CPU seconds after which a query counts against its client's standing (as does running into
+# the time limit): far past any lookup (~0.01 s), CPU time so a lookup slowed by a loaded
+# machine never counts.
+HEAVY_S = 0.5
 MEMORY_S = 30.0  # how long a client's long query counts against its standing
 
 
@@ -153,3 +157,24 @@ def client_of(peer: str, forwarded_for: bytes | None, trust_proxy: bool) -> str:
         if last:
             return last.decode("latin-1")
     return peer
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process has used (user + system, all threads); its age where /proc lacks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14, 15)
+    except (OSError, IndexError, ValueError):
+        return time.monotonic()  # no /proc: wall time, the best estimate left
+
+
+def set_nice(pid: int, nice: int) -> bool:
+    """Set a worker's CPU priority; False where the system refuses (raising needs privilege)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except (PermissionError, ProcessLookupError):
+        return False
+    return True

@@ -31,7 +31,9 @@ from .fair import (
     LONG_S,
     ClientBook,
     FairQueue,
+    cpu_seconds,
     retry_after,
+    set_nice,
 )
 from .framing import ERROR, READY, FrameDecoder, encode_frame
 from .settings import WorkerSettings
@@ -65,6 +67,7 @@ class Worker:
     stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
     demoted: bool = False  # running a long query at the lowest CPU priority
     heavy: bool = False  # its query has counted against its client's standing
+    cpu_at_dispatch: float = 0.0  # its CPU seconds when the current job began
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -174,6 +177,7 @@ class WorkerPool:
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
         worker.state, worker.job, worker.since = "busy", job, time.monotonic()
+        worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
         worker.transport.write(encode_frame(job.payload))
 
     def _on_frame(self, worker: Worker, frame: bytes) -> None:
@@ -201,7 +205,7 @@ class WorkerPool:
 
     def _make_idle(self, worker: Worker) -> None:
         now = time.monotonic()
-        if worker.demoted and not _set_nice(worker, 0):
+        if worker.demoted and not set_nice(worker.proc.pid, 0):
             # Raising a priority again needs CAP_SYS_NICE: without it, a worker demoted for a
             # long query is replaced by a new one.
             self._retire(worker)
@@ -216,11 +220,16 @@ class WorkerPool:
         self.idle.append(worker)
 
     def _demote(self, worker: Worker, now: float) -> None:
-        """A query past LONG_S: lowest CPU priority; past HEAVY_S its client's standing drops."""
-        if not worker.demoted:
+        """A query past LONG_S: lowest CPU priority; past HEAVY_S its client's standing drops.
+
+        Measured in the worker's CPU time, not wall time: on a loaded machine a lookup waits
+        for a CPU for longer than it runs, and demoting it would starve it for good.
+        """
+        used = cpu_seconds(worker.proc.pid) - worker.cpu_at_dispatch
+        if not worker.demoted and used > LONG_S:
             worker.demoted = True
-            _set_nice(worker, LONG_NICE)
-        if not worker.heavy and now - worker.since > HEAVY_S and worker.job is not None:
+            set_nice(worker.proc.pid, LONG_NICE)
+        if not worker.heavy and used > HEAVY_S and worker.job is not None:
             worker.heavy = True
             self.book.mark_long(worker.job.client, now)
 
@@ -234,7 +243,14 @@ class WorkerPool:
         for w in long:
             assert w.job is not None
             per_client[w.job.client] = per_client.get(w.job.client, 0) + 1
-        long.sort(key=lambda w: (per_client[w.job.client], w.since), reverse=True)  # type: ignore[union-attr]
+
+        # Victims: clients with the most recent long queries first (a fresh client's query
+        # that just turned long goes last), then the most long queries now, then the newest.
+        def rank(w: Worker) -> tuple[int, int, float]:
+            client = w.job.client if w.job else ""
+            return (self.book.long_runs(client, now), per_client.get(client, 0), w.since)
+
+        long.sort(key=rank, reverse=True)
         victims, kept = long[:excess], long[excess:]
         free_in = min((w.job.deadline for w in kept if w.job), default=now + 1) - now
         for worker in victims:
@@ -255,6 +271,7 @@ class WorkerPool:
         worker.job = None
         if job is not None:
             self.crashes += 1
+            self.book.mark_long(job.client, time.monotonic())
             self._fail(job, 504, f"query exceeded the time limit of {self.timeout_s:g} s")
         self._kill(worker)
 
@@ -355,12 +372,3 @@ class WorkerPool:
         for worker in list(self.workers):
             self._kill(worker)
         await asyncio.sleep(0)
-
-
-def _set_nice(worker: Worker, nice: int) -> bool:
-    """Set a worker's CPU priority; False where the system refuses (raising needs privilege)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, worker.proc.pid, nice)
-    except (PermissionError, ProcessLookupError):
-        return False
-    return True
