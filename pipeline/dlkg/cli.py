@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -447,6 +448,8 @@ def serve(
     memory_max_quads: int,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
+    from .build import release_run
+    from .pins import pinned
     from .resources import queries_dir
     from .store import open_read_only
     from .web.server.serve import create_server
@@ -492,12 +495,16 @@ def serve(
     )
     click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ (Ctrl-C stops)")
     click.echo(server.banner)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    # Pin the run served, so rebuilds keep it while this server runs (pins.py).
+    in_runs = build_dir.parent == settings.runs_dir.resolve()
+    pin = pinned(build_dir, lambda: release_run(settings)) if in_runs else nullcontext()
+    with pin:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
 
 
 main.add_command(fmt)

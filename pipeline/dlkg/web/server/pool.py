@@ -345,7 +345,9 @@ class WorkerPool:
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         if self.started.done() and self.started.exception() is None:
             self._grow()
-        extra = len(self.workers) - self.min_workers - self.reserve
+        # Only idle workers beyond the resting size go: retiring the reserve while long queries
+        # hold the rest would leave a fresh client waiting for a new worker to start.
+        extra = min(len(self.workers), len(self.idle)) - self.min_workers - self.reserve
         for worker in list(self.idle):
             if extra > 0 and now - worker.since > _SPARE_IDLE_S:
                 self._retire(worker)
