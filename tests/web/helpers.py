@@ -303,17 +303,19 @@ def greedy_app(settings: ServeSettings, store: ox.Store) -> GreedyApp:
     return GreedyApp(create_app(settings, store))
 
 
-def settle(live: Live, timeout: float = 60) -> None:
-    """Wait until the server's pool is back to its resting size with every worker idle.
+def settle(live: Live, timeout: float = 60, idle: int | None = None) -> None:
+    """Wait until the server's pool has `idle` idle workers (default: its resting size, with
+    nothing queued).
 
     Timing tests start from here: a previous test's killed workers may still be starting.
     """
     assert live.server is not None
     pool = live.server.pool
+    want = pool.min_workers + pool.reserve if idle is None else idle
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        idle = [w for w in list(pool.workers) if w.state == "idle"]
-        if len(idle) >= pool.min_workers + pool.reserve and not pool.queue:
+        ready = [w for w in list(pool.workers) if w.state == "idle"]
+        if len(ready) >= want and (idle is not None or not pool.queue):
             return
         time.sleep(0.05)
     raise AssertionError("the pool did not settle")

@@ -339,9 +339,8 @@ class WorkerPool:
                 self._demote(worker, now)
         self._cap_long(now)
         for job in self.queue.remove_where(lambda job: job.deadline <= now):
-            # A whole time limit spent waiting: its client's queries hold the pool, it loses
-            # its good standing like a client whose query ran long.
-            self.book.mark_long(job.client, now)
+            # Not counted against the client's standing: a fresh client's lookup that waited
+            # out a flood must not lose its access to the reserve for it.
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         if self.started.done() and self.started.exception() is None:
             self._grow()
