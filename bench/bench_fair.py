@@ -75,7 +75,10 @@ def main() -> None:
 
     def heavy(i: int) -> None:
         while not stop.is_set():
-            crowd[get(server.port, HEAVY, f"127.0.0.{10 + i}")] += 1
+            try:
+                crowd[get(server.port, HEAVY, f"127.0.0.{10 + i}")] += 1
+            except (OSError, http.client.HTTPException):
+                return  # the server shut down at the end of the run
 
     for i in range(args.crowd):
         threading.Thread(target=heavy, args=(i,), daemon=True).start()
