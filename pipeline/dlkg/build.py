@@ -31,6 +31,7 @@ from .link.stored import add_links_graph, download_files
 from .model import Resolution
 from .namespaces import RDF, SCHEMA
 from .parse import dropped_entries, parse_text
+from .pins import prune_runs
 from .records import Level, ParseResult
 from .report import BuildReport, SourceSummary, StepTimer
 from .resources import ontology_dir
@@ -128,10 +129,26 @@ def _publish(settings: Settings, run_dir: Path) -> None:
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(Path("runs") / run_dir.name)
     tmp_link.replace(current)
-    keep = {run_dir.resolve(), previous}
-    for old in settings.runs_dir.iterdir():
-        if old.resolve() not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+    keep = {run_dir.resolve(), *([previous] if previous else [])}
+    prune_runs(settings.runs_dir, keep)  # runs a live `dlkg serve` pinned stay (pins.py)
+
+
+def release_run(settings: Settings) -> None:
+    """After a server unpinned its run: drop runs older than the previous one, as a build does."""
+    current = settings.current_dir
+    if not current.is_symlink():
+        return
+    keep = {current.resolve()}
+    previous = _previous_run(settings, current.resolve())
+    if previous is not None:
+        keep.add(previous)
+    prune_runs(settings.runs_dir, keep)
+
+
+def _previous_run(settings: Settings, current: Path) -> Path | None:
+    """The newest run older than `current` (run names start with their UTC start time)."""
+    older = sorted(p for p in settings.runs_dir.iterdir() if p.name < current.name and p.is_dir())
+    return older[-1].resolve() if older else None
 
 
 def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:

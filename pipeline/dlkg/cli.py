@@ -19,6 +19,7 @@ from .cli_diff import diff_command
 from .cli_link import link
 from .cli_push import push as push_command
 from .cli_read import explain, query, stats
+from .cli_serve import serve
 from .cli_tools import fmt, issues
 from .errors import UsageError
 from .lint import lint
@@ -278,117 +279,5 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
         fail(f"{path}: out of date; run `dlkg registry --update`", 1)
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="DLKG_HOST")
-@click.option("--port", default=8080, show_default=True, type=int, envvar="DLKG_PORT")
-@click.option(
-    "--timeout",
-    "timeout_s",
-    default=10.0,
-    show_default=True,
-    type=float,
-    help="Per-query time limit in seconds.",
-)
-@click.option("--max-rows", default=10000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="Query worker processes.")
-@click.option(
-    "--allow-service",
-    multiple=True,
-    help="SERVICE endpoint allowed in queries (repeatable; none by default).",
-)
-@click.option(
-    "--memory-max-quads",
-    default=500_000,
-    show_default=True,
-    type=int,
-    help="Hold stores up to this size in each worker's memory (0: always read from disk).",
-)
-@click.option(
-    "--check-port",
-    is_flag=True,
-    help="Only check that HOST:PORT is free (exit 0) or say it is taken (exit 2); serve nothing.",
-)
-@click.option(
-    "--sparql-url",
-    default=None,
-    envvar="DLKG_SPARQL_URL",
-    help="SPARQL 1.1 query endpoint of a store holding the build (e.g. after `dlkg push`): "
-    "pages and /sparql query it; statistics and downloads stay local. Its default graph must "
-    "be the union of the named graphs.",
-)
-@click.pass_context
-def serve(
-    ctx: click.Context,
-    check_port: bool,
-    host: str,
-    port: int,
-    timeout_s: float,
-    max_rows: int,
-    workers: int | None,
-    allow_service: tuple[str, ...],
-    memory_max_quads: int,
-    sparql_url: str | None,
-) -> None:
-    """Serve SPARQL, linked-data pages, downloads and the query UI."""
-    from .resources import queries_dir
-    from .store import open_read_only
-    from .web.server.serve import create_server
-    from .web.server.settings import ServeSettings
-
-    if check_port:  # `make serve` asks before it spends time building
-        _check_port(host, port)
-        return
-    settings = settings_of(ctx)
-    if timeout_s <= 0:
-        raise UsageError("--timeout must be positive")
-    require_built(settings)
-    if sparql_url is not None and not sparql_url.startswith(("http://", "https://")):
-        raise UsageError(f"--sparql-url must be an http(s) URL, not {sparql_url!r}")
-    _check_port(host, port)
-    probe = open_read_only(settings.store_dir)  # fail early, with one line, if it cannot open
-    del probe
-    store_dir = settings.store_dir.resolve()
-    build_dir = settings.current_dir.resolve()
-    server = create_server(
-        ServeSettings(
-            store_dir=store_dir,
-            build_dir=build_dir,
-            base_iri=settings.base_iri,
-            host=host,
-            port=port,
-            queries_dir=queries_dir(),
-            timeout_s=timeout_s,
-            max_rows=max_rows,
-            workers=workers,
-            allowed_service_endpoints=allow_service,
-            memory_max_quads=memory_max_quads,
-            sparql_url=sparql_url,
-        )
-    )
-    where = f"queries to {sparql_url}; " if sparql_url else ""
-    click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ ({where}Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-
-
-def _check_port(host: str, port: int) -> None:
-    """Raise UsageError (one line, exit 2) when nothing can listen on host:port."""
-    import os
-    import socket
-
-    try:
-        socket.create_server((host, port)).close()
-    except OSError as err:
-        reason = os.strerror(err.errno) if err.errno else str(err)
-        raise UsageError(
-            f"cannot listen on {host}:{port} ({reason}); "
-            "stop what uses it or choose another port (make serve PORT=8081, --port)"
-        ) from None
-
-
-for command in (query, stats, explain, link, lint, fmt, issues, push_command, diff_command):
+for command in (query, stats, explain, link, lint, fmt, issues, serve, push_command, diff_command):
     main.add_command(command)

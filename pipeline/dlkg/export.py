@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .common import sha256_bytes, write_atomic
 from .emit import BUILD_GRAPH
+from .errors import StoreError
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
 from .jsonld import compact_dataset
@@ -77,12 +78,12 @@ def export_dumps(
     outputs.extend(extra)
     dumps = []
     for file_name, media_type, data in outputs:
-        write_atomic(dumps_dir / file_name, data)
+        _write(dumps_dir / file_name, data)
         dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
         if on_step:
             on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
-    write_atomic(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
+    _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
 
 
@@ -110,8 +111,22 @@ def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[
     sums_path = dumps_dir / CHECKSUMS_FILE
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
-        write_atomic(dumps_dir / file_name, data)
+        _write(dumps_dir / file_name, data)
         added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
         sums += f"{added[-1].sha256}  {file_name}\n"
-    write_atomic(sums_path, sums.encode("ascii"))
+    _write(sums_path, sums.encode("ascii"))
     return added
+
+
+def _write(target: Path, data: bytes) -> None:
+    """write_atomic, with a full disk (or any refused write) as a one-line StoreError (exit 4).
+
+    The temporary file is removed, so the previous dump of that name stays as it was.
+    """
+    try:
+        write_atomic(target, data)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise StoreError(
+            f"cannot write {target.name} ({len(data)} bytes): {reason}", path=target
+        ) from None

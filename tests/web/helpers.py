@@ -71,9 +71,16 @@ class Live:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
         timeout: float = 30,
+        source: str | None = None,
     ) -> Reply:
-        """One request on a fresh connection; never raises on HTTP error statuses."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        """One request on a fresh connection; never raises on HTTP error statuses.
+
+        `source`: the local address to connect from (127.0.0.2, ...: another client).
+        """
+        address = (source, 0) if source else None
+        conn = http.client.HTTPConnection(
+            self.host, self.port, timeout=timeout, source_address=address
+        )
         try:
             conn.request(method, target, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -298,3 +305,40 @@ def vary_names(headers: Mapping[str, str]) -> set[str]:
     """The header names a response's Vary lists (any case of the header name)."""
     value = next((v for k, v in headers.items() if k.lower() == "vary"), "")
     return {name.strip() for name in value.split(",") if name.strip()}
+
+
+@dataclass(frozen=True)
+class GreedyApp:
+    site: Site
+
+    def __call__(self, request: Request) -> Response:
+        if request.path != "/greedy":
+            return self.site(request)
+        # Far more than any worker's memory ceiling: Python raises MemoryError.
+        blob = bytearray(1 << 40)
+        return Response(200, "text/plain", f"should not happen {len(blob)}\n".encode())
+
+
+def greedy_app(settings: ServeSettings, store: ox.Store) -> GreedyApp:
+    """`ServeSettings(app="web.helpers:greedy_app")`: the site with a /greedy page."""
+    from dlkg.web.site.app import create_app
+
+    return GreedyApp(create_app(settings, store))
+
+
+def settle(live: Live, timeout: float = 60, idle: int | None = None) -> None:
+    """Wait until the server's pool has `idle` idle workers (default: its resting size, with
+    nothing queued).
+
+    Timing tests start from here: a previous test's killed workers may still be starting.
+    """
+    assert live.server is not None
+    pool = live.server.pool
+    want = pool.min_workers + pool.reserve if idle is None else idle
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready = [w for w in list(pool.workers) if w.state == "idle"]
+        if len(ready) >= want and (idle is not None or not pool.queue):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the pool did not settle")

@@ -6,6 +6,7 @@ cannot time out or cancel a query, sends SERVICE requests anywhere, and crashes 
 
 from __future__ import annotations
 
+import itertools
 import socket
 import subprocess
 import sys
@@ -13,12 +14,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
+from dlkg.memory_budget import max_workers
 from dlkg.web.guard import GuardLimits
 
-from ..helpers import BASE, Live, serve_in_thread
+from ..helpers import BASE, Live, serve_in_thread, settle
 
 TIMEOUT_S = 2.0
 LOOKUP = f'SELECT ?p WHERE {{ ?p <{BASE}ns#arxivId> "1503.02531" }}'
@@ -33,21 +36,29 @@ HOSTILE = {
         "SELECT (COUNT(*) AS ?n) { ?a (<x:p>|!<x:p>)* ?b . ?c (<x:p>|!<x:p>)* ?d ."
         " ?e (<x:p>|!<x:p>)* ?f . ?g (<x:p>|!<x:p>)* ?h }"
     ),
-    "hundreds-of-optionals": (
-        "SELECT * { ?s ?p ?o "
-        + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(250))
-        + " }"
-    ),
+    # "hundreds-of-optionals" ran into the timeout; the guard's planner cap refuses it at
+    # once now (tests/web/test_guard_grammar.py).
 }
 DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000  # ~10 KB
 LONG_CHAIN = "SELECT (" + "+".join(["1"] * 8000) + " AS ?x) {}"
 
 
+def sparql(query: str) -> str:
+    return "/sparql?" + urlencode({"query": query})
+
+
 class Probe:
-    """A client that runs a simple lookup every 50 ms and records how long each took."""
+    """A client that runs a simple lookup every 50 ms and records how long each took.
+
+    Each probe is a client of its own (its own 127.0.0.x address), in good standing: the
+    hostile queries of earlier tests count against their own address for a while (fair.py).
+    """
+
+    clients = itertools.count(100)
 
     def __init__(self, live: Live) -> None:
         self.live = live
+        self.source = f"127.0.0.{next(self.clients)}"
         self.latencies: list[float] = []
         self.statuses: list[int] = []
         self._stop = threading.Event()
@@ -56,12 +67,13 @@ class Probe:
     def _run(self) -> None:
         while not self._stop.is_set():
             started = time.monotonic()
-            reply = self.live.get(LOOKUP)
+            reply = self.live.request("GET", sparql(LOOKUP), source=self.source)
             self.latencies.append(time.monotonic() - started)
             self.statuses.append(reply.status)
             self._stop.wait(0.05)
 
     def __enter__(self) -> Probe:
+        settle(self.live)  # the previous test's killed workers have been replaced
         self._thread.start()
         return self
 
@@ -78,6 +90,8 @@ def hostile(web_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         base_iri=BASE,
         timeout_s=TIMEOUT_S,
         workers=2,
+        # 4 GiB per worker: these queries meet the time limit first (test_memory.py: the ceiling)
+        memory_budget=max_workers(2) << 32,
     )
 
 
@@ -102,7 +116,9 @@ def test_all_hostile_kinds_at_once(hostile: Live) -> None:
     replies: dict[str, int] = {}
 
     def send(kind: str) -> None:
-        replies[kind] = hostile.get(HOSTILE[kind]).status
+        # From another client than the probe's (fair.py: a client's own flood of long queries
+        # counts against its standing; the server stays available to everyone else).
+        replies[kind] = hostile.request("GET", sparql(HOSTILE[kind]), source="127.0.0.2").status
 
     threads = [threading.Thread(target=send, args=(kind,)) for kind in HOSTILE]
     with Probe(hostile) as probe:
@@ -195,10 +211,11 @@ def test_allow_listed_service_is_sent_but_the_remote_body_never_shown(
         base_iri=BASE,
         workers=1,
         allowed_service_endpoints=[listener.url],
+        isolation="none",  # isolated workers reach nothing (test_isolation.py)
     ):
         reply = live.get(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
         assert reply.status == 500
-        assert reply.text == "query evaluation failed (OSError)\n"
+        assert reply.text == "query evaluation failed\n"
         assert Listener.SECRET not in reply.body
         assert any(b"POST /sparql" in r or b"GET /sparql" in r for r in listener.received)
         other = live.get(f"SELECT * WHERE {{ SERVICE <{listener.url}x> {{ ?s ?p ?o }} }}")

@@ -9,9 +9,11 @@ SPARQL endpoint").
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Protocol
 
 from ..http import error_response
+from .fair import client_of
 from .framing import encode_job
 from .pool import Job, WorkerPool
 from .settings import Limits
@@ -28,6 +30,7 @@ class Front(Protocol):
     limits: Limits
     pool: WorkerPool
     timeout_s: float
+    trust_proxy: bool  # take the client from X-Forwarded-For (fair.py)
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop: ...
@@ -46,9 +49,12 @@ class Connection(asyncio.Protocol):
         self.first = 0.0
         self.continued = False  # 100 Continue sent for the pending request
         self.draining = False  # refused: incoming bytes are dropped until we close
+        self.peer = ""  # the client's address, whom its queries count against
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        peer = transport.get_extra_info("peername")
+        self.peer = str(peer[0]) if isinstance(peer, tuple) and peer else str(peer or "")
         self.last = self.server.loop.time()
         if len(self.server.connections) >= self.server.limits.max_connections:
             self._refuse(503, "too many connections; retry later")
@@ -101,6 +107,7 @@ class Connection(asyncio.Protocol):
             self._refuse(431, "request headers too large")
             return
         length, close, expect = 0, version == b"HTTP/1.0", False
+        forwarded: bytes | None = None
         for raw in bytes(buf[line_end + 2 : end]).split(b"\r\n"):
             name, _, value = raw.partition(b":")
             key = name.strip().lower()
@@ -116,6 +123,9 @@ class Connection(asyncio.Protocol):
                 close = close or value.strip().lower() == b"close"  # HTTP/1.0 always closes
             elif key == b"expect":
                 expect = value.strip().lower() == b"100-continue"
+            elif key == b"x-forwarded-for":
+                # Several headers are one list (RFC 9110): the last entry is the proxy's own.
+                forwarded = value if forwarded is None else forwarded + b"," + value
         if length > limits.max_body_bytes:
             self._refuse(413, f"request body larger than {limits.max_body_bytes} bytes")
             return
@@ -129,9 +139,10 @@ class Connection(asyncio.Protocol):
         request = bytes(buf[:total])
         del buf[:total]
         self.first = self.server.loop.time()  # the next pipelined request starts its clock
-        self._dispatch(method, request, close)
+        client = client_of(self.peer, forwarded, self.server.trust_proxy)
+        self._dispatch(method, request, close, client)
 
-    def _dispatch(self, method: bytes, request: bytes, close: bool) -> None:
+    def _dispatch(self, method: bytes, request: bytes, close: bool, client: str) -> None:
         assert self.transport is not None
         if method == b"OPTIONS":
             self._reply(preflight(close=close), close)
@@ -144,10 +155,12 @@ class Connection(asyncio.Protocol):
         self.busy = True
         job = Job(
             payload=encode_job(request, close=close),
-            deadline=self.server.loop.time() + self.server.timeout_s,
+            # time.monotonic, not loop.time: uvloop's clock is cached to the millisecond.
+            deadline=time.monotonic() + self.server.timeout_s,
             reply=lambda response: self._reply(response, close),
             close=close,
             head_only=method == b"HEAD",
+            client=client,
         )
         self.server.pool.submit(job)
 

@@ -5,7 +5,8 @@ threads do not survive fork) holding its own read-only store, connected by a Uni
 that stays open for its whole life. A job is one HTTP request; its answer is the complete
 HTTP response. The pool enforces the per-request deadline by killing the worker (the engine
 cannot be cancelled from Python), replaces dead workers, and keeps `min_workers` workers free
-for new requests while others are stuck on long queries, up to `max_workers`.
+for new requests while others are stuck on long queries, up to `max_workers`. How the pool
+shares its workers between clients (bounds, the reserve, demotion of long queries): fair.py.
 """
 
 from __future__ import annotations
@@ -18,18 +19,28 @@ import signal
 import socket
 import subprocess
 import sys
-from collections import deque
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...memory_budget import StderrTail, crash_reply, watch_stderr
 from ..http import error_response
+from .fair import (
+    HEAVY_S,
+    LONG_NICE,
+    LONG_S,
+    ClientBook,
+    FairQueue,
+    cpu_seconds,
+    retry_after,
+    set_nice,
+)
 from .framing import ERROR, READY, FrameDecoder, encode_frame
 from .settings import WorkerSettings
 from .wire import encode_response
 
 Reply = Callable[[bytes], None]
 WORKER_MODULE = "dlkg.web.server.worker"  # run, never imported, by the front
-_LONG_BUSY_S = 0.1  # a worker busy this long no longer counts as free capacity
 _SPARE_IDLE_S = 10.0  # extra workers idle this long are retired
 _TICK_S = 0.05  # deadline precision
 
@@ -41,6 +52,8 @@ class Job:
     reply: Reply
     close: bool
     head_only: bool
+    client: str = ""  # whom the job counts against (fair.py)
+    admitted: bool = False  # counted in the client's queries in flight
 
 
 @dataclass(eq=False)
@@ -51,6 +64,10 @@ class Worker:
     frames: FrameDecoder = field(default_factory=FrameDecoder)
     job: Job | None = None
     since: float = 0.0  # when the current state began
+    stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
+    demoted: bool = False  # running a long query at the lowest CPU priority
+    heavy: bool = False  # its query has counted against its client's standing
+    cpu_at_dispatch: float = 0.0  # its CPU seconds when the current job began
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -77,24 +94,31 @@ class WorkerPool:
         max_workers: int,
         timeout_s: float,
         max_queue: int = 512,
+        client_limit: int = 8,
+        reserve: int | None = None,
     ) -> None:
         self.settings_frame = pickle.dumps(settings)
+        self.memory_limit = settings.serve.memory_limit
         self.min_workers = max(1, min_workers)
         self.max_workers = max(self.min_workers, max_workers)
         self.timeout_s = timeout_s
-        self.max_queue = max_queue
+        # Idle workers kept for clients in good standing; long queries may hold the rest.
+        default = min(self.min_workers, self.max_workers - self.min_workers)
+        self.reserve = default if reserve is None else reserve
         self.workers: list[Worker] = []
         self.idle: list[Worker] = []
-        self.queue: deque[Job] = deque()
+        self.queue: FairQueue[Job] = FairQueue(max_queue)
+        self.book = ClientBook(client_limit)
         self.loop = asyncio.get_running_loop()
         self.started: asyncio.Future[None] = self.loop.create_future()
         self.closing = False
         self.crashes = 0  # workers that died or were killed (for tests and logs)
+        self.preempted = 0  # long queries stopped to keep the reserve free
         self._ticker: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
-        """Start min_workers workers and wait until one is ready (or report why none is)."""
-        for _ in range(self.min_workers):
+        """Start the workers and the reserve; wait until one is ready (or report why none is)."""
+        for _ in range(min(self.min_workers + self.reserve, self.max_workers)):
             self._spawn()
         self._tick()
         await self.started
@@ -106,14 +130,16 @@ class WorkerPool:
             [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env=env,
         )
         child.close()
-        worker = Worker(proc, since=self.loop.time())
+        worker = Worker(proc, since=time.monotonic())
         self.workers.append(worker)
         self.loop.create_task(self._connect(worker, parent))
 
     async def _connect(self, worker: Worker, sock: socket.socket) -> None:
+        worker.stderr = await watch_stderr(self.loop, worker.proc.stderr)
         transport, _ = await self.loop.create_unix_connection(
             lambda: _WorkerProtocol(self, worker), sock=sock
         )
@@ -121,17 +147,37 @@ class WorkerPool:
         transport.write(encode_frame(self.settings_frame))
 
     def submit(self, job: Job) -> None:
-        """Queue a job; its reply is called exactly once with the response bytes."""
-        if self.idle:
+        """Run or queue a job; its reply is called exactly once with the response bytes."""
+        if not self.book.admit(job.client):
+            message = (
+                f"too many queries from your address at once (at most {self.book.limit}); "
+                "retry when one has been answered"
+            )
+            self._fail(job, 429, message, retry_after(1))
+            return
+        job.admitted = True
+        now = time.monotonic()
+        if self.idle and self._may_take(job, len(self.idle), now):
             self._dispatch(self.idle.pop(), job)
-        elif len(self.queue) >= self.max_queue:
-            self._fail(job, 503, "the server is busy; retry later", (("Retry-After", "1"),))
+        elif self.queue.full:
+            self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         else:
-            self.queue.append(job)
+            self.queue.push(self.book.penalty(job.client, now), job)
+            self._grow()
+
+    def _may_take(self, job: Job, idle: int, now: float) -> bool:
+        """Whether a job may have one of `idle` idle workers.
+
+        The last `reserve` idle workers are for clients in good standing (no recent long
+        query), even below the pool's ceiling: a replacement takes a second or more to start
+        on a busy machine, and a fresh client must not wait for it.
+        """
+        return idle > self.reserve or self.book.long_runs(job.client, now) == 0
 
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
-        worker.state, worker.job, worker.since = "busy", job, self.loop.time()
+        worker.state, worker.job, worker.since = "busy", job, time.monotonic()
+        worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
         worker.transport.write(encode_frame(job.payload))
 
     def _on_frame(self, worker: Worker, frame: bytes) -> None:
@@ -148,21 +194,84 @@ class WorkerPool:
             return
         job, worker.job = worker.job, None
         if job is not None:
-            job.reply(frame)
+            self._answer(job, frame)
         self._make_idle(worker)
 
+    def _answer(self, job: Job, response: bytes) -> None:
+        if job.admitted:
+            job.admitted = False
+            self.book.release(job.client)
+        job.reply(response)
+
     def _make_idle(self, worker: Worker) -> None:
-        worker.state, worker.since = "idle", self.loop.time()
+        now = time.monotonic()
+        if worker.demoted and not set_nice(worker.proc.pid, 0):
+            # Raising a priority again needs CAP_SYS_NICE: without it, a worker demoted for a
+            # long query is replaced by a new one.
+            self._retire(worker)
+            return
+        worker.state, worker.since, worker.demoted, worker.heavy = "idle", now, False, False
         if self.queue:
-            self._dispatch(worker, self.queue.popleft())
-        else:
-            self.idle.append(worker)
+            idle = len(self.idle) + 1
+            job = self.queue.pop_first(lambda job: self._may_take(job, idle, now))
+            if job is not None:
+                self._dispatch(worker, job)
+                return
+        self.idle.append(worker)
+
+    def _demote(self, worker: Worker, now: float) -> None:
+        """A query past LONG_S: lowest CPU priority; past HEAVY_S its client's standing drops.
+
+        Measured in the worker's CPU time, not wall time: on a loaded machine a lookup waits
+        for a CPU for longer than it runs, and demoting it would starve it for good.
+        """
+        used = cpu_seconds(worker.proc.pid) - worker.cpu_at_dispatch
+        if not worker.demoted and used > LONG_S:
+            worker.demoted = True
+            set_nice(worker.proc.pid, LONG_NICE)
+        if not worker.heavy and used > HEAVY_S and worker.job is not None:
+            worker.heavy = True
+            self.book.mark_long(worker.job.client, now)
+
+    def _cap_long(self, now: float) -> None:
+        """Stop the newest long queries of the heaviest clients when long ones eat the reserve."""
+        long = [w for w in self.workers if w.state == "busy" and w.demoted and w.job]
+        excess = len(long) - (self.max_workers - self.reserve)
+        if excess <= 0:
+            return
+        per_client: dict[str, int] = {}
+        for w in long:
+            assert w.job is not None
+            per_client[w.job.client] = per_client.get(w.job.client, 0) + 1
+
+        # Victims: clients with the most recent long queries first (a fresh client's query
+        # that just turned long goes last), then the most long queries now, then the newest.
+        def rank(w: Worker) -> tuple[int, int, float]:
+            client = w.job.client if w.job else ""
+            return (self.book.long_runs(client, now), per_client.get(client, 0), w.since)
+
+        long.sort(key=rank, reverse=True)
+        victims, kept = long[:excess], long[excess:]
+        free_in = min((w.job.deadline for w in kept if w.job), default=now + 1) - now
+        for worker in victims:
+            job, worker.job = worker.job, None
+            assert job is not None
+            self.preempted += 1
+            self.book.mark_long(job.client, now)
+            message = (
+                "the server is busy with other long queries: this one was stopped after "
+                f"{now - worker.since:.1f} s (up to {self.timeout_s:g} s when it is not); "
+                "retry later"
+            )
+            self._fail(job, 503, message, retry_after(free_in))
+            self._kill(worker)
 
     def _expire(self, worker: Worker) -> None:
         job = worker.job
         worker.job = None
         if job is not None:
             self.crashes += 1
+            self.book.mark_long(job.client, time.monotonic())
             self._fail(job, 504, f"query exceeded the time limit of {self.timeout_s:g} s")
         self._kill(worker)
 
@@ -171,8 +280,14 @@ class WorkerPool:
         worker.job = None
         if job is not None:
             self.crashes += 1
-            self._fail(job, 500, "the query crashed its worker process; the server replaced it")
+            if self.closing:  # no time to read why: the loop is about to stop
+                self._fail(job, 503, "the server is shutting down")
+            else:
+                self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
+
+    async def _fail_crashed(self, worker: Worker, job: Job) -> None:
+        self._fail(job, *await crash_reply(worker.stderr, self.memory_limit))
 
     def _kill(self, worker: Worker) -> None:
         if worker.state == "dead":
@@ -195,36 +310,43 @@ class WorkerPool:
         self, job: Job, status: int, message: str, headers: tuple[tuple[str, str], ...] = ()
     ) -> None:
         response = error_response(status, message, headers=headers)
-        job.reply(encode_response(response, head_only=job.head_only, close=job.close))
+        self._answer(job, encode_response(response, head_only=job.head_only, close=job.close))
 
     def _grow(self) -> None:
         """Start workers so that new requests never wait behind long queries.
 
-        Keeps min_workers of capacity free (idle, starting, or busy only briefly); when every
-        running worker is on a long query, also one new worker per queued request.
+        Keeps min_workers of capacity free (idle, starting, or on a query not yet long) besides
+        the reserve, and the reserve idle or starting beyond one per queued request, so that a
+        client in good standing finds a worker ready while others wait for theirs.
         """
-        now = self.loop.time()
-        quick = sum(
-            w.state == "idle" or (w.state == "busy" and now - w.since < _LONG_BUSY_S)
-            for w in self.workers
-        )
+        idle = sum(w.state == "idle" for w in self.workers)
         starting = sum(w.state == "starting" for w in self.workers)
-        need = self.min_workers - quick - starting
-        if quick == 0:
-            need = max(need, len(self.queue) - starting)
+        young = sum(w.state == "busy" and not w.demoted for w in self.workers)
+        need = max(
+            self.min_workers + self.reserve - idle - young - starting,
+            self.reserve + len(self.queue) - idle - starting,
+        )
         for _ in range(min(need, self.max_workers - len(self.workers))):
             self._spawn()
 
     def _tick(self) -> None:
-        now = self.loop.time()
+        now = time.monotonic()
         # Deadlines are checked here, not by a timer per job: cheaper; 50 ms is precise enough.
         for worker in [w for w in self.workers if w.job is not None and w.job.deadline <= now]:
             self._expire(worker)
-        while self.queue and self.queue[0].deadline <= now:
-            self._fail(self.queue.popleft(), 503, "the server is busy; retry later")
+        for worker in self.workers:
+            if worker.state == "busy" and not worker.heavy and now - worker.since > LONG_S:
+                self._demote(worker, now)
+        self._cap_long(now)
+        for job in self.queue.remove_where(lambda job: job.deadline <= now):
+            # Not counted against the client's standing: a fresh client's lookup that waited
+            # out a flood must not lose its access to the reserve for it.
+            self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         if self.started.done() and self.started.exception() is None:
             self._grow()
-        extra = len(self.workers) - self.min_workers
+        # Only idle workers beyond the resting size go: retiring the reserve while long queries
+        # hold the rest would leave a fresh client waiting for a new worker to start.
+        extra = min(len(self.workers), len(self.idle)) - self.min_workers - self.reserve
         for worker in list(self.idle):
             if extra > 0 and now - worker.since > _SPARE_IDLE_S:
                 self._retire(worker)
@@ -233,7 +355,8 @@ class WorkerPool:
             self._ticker = self.loop.call_later(_TICK_S, self._tick)
 
     def _retire(self, worker: Worker) -> None:
-        self.idle.remove(worker)
+        if worker in self.idle:
+            self.idle.remove(worker)
         self.workers.remove(worker)
         worker.state = "dead"
         if worker.transport is not None:
@@ -245,8 +368,8 @@ class WorkerPool:
         self.closing = True
         if self._ticker is not None:
             self._ticker.cancel()
-        while self.queue:
-            self._fail(self.queue.popleft(), 503, "the server is shutting down")
+        for job in self.queue.drain():
+            self._fail(job, 503, "the server is shutting down")
         for worker in list(self.workers):
             self._kill(worker)
         await asyncio.sleep(0)

@@ -25,6 +25,8 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from ...errors import StoreError, UsageError
+from ...memory_budget import max_workers, plan
+from ...sandbox import resolve
 from .front import IDLE_S, Connection
 from .pool import WorkerPool
 from .settings import ServeSettings, WorkerSettings
@@ -48,7 +50,10 @@ class DlkgServer:
         self.settings = settings
         self.timeout_s = settings.serve.timeout_s
         self.min_workers = settings.serve.workers or os.cpu_count() or 2
+        self.max_workers = max_workers(self.min_workers)  # create_server fits it to the budget
+        self.banner = ""  # isolation and memory budget, for the startup message
         self.limits = settings.serve.limits
+        self.trust_proxy = settings.serve.trust_proxy
         self.connections: set[Connection] = set()
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -86,8 +91,10 @@ class DlkgServer:
         self.pool = WorkerPool(
             self.settings,
             min_workers=self.min_workers,
-            max_workers=2 * self.min_workers + 4,
+            max_workers=self.max_workers,
             timeout_s=self.timeout_s,
+            max_queue=self.settings.serve.max_queue,
+            client_limit=self.settings.serve.client_limit,
         )
         server = await self._loop.create_server(lambda: Connection(self), sock=self.socket)
         sweeper = self._loop.create_task(self._sweep())
@@ -143,8 +150,16 @@ class DlkgServer:
 def create_server(settings: ServeSettings) -> DlkgServer:
     """Bind the server (port 0 picks a free one) and check the store opens read-only.
 
-    Raises StoreError when the store cannot be opened, UsageError when the address is taken.
+    `settings.memory_budget` bounds all workers together (memory_budget.py), `isolation` cuts
+    them off the network (sandbox.py); the workers receive the per-worker ceiling and the
+    active mode. Raises StoreError when the store cannot be opened, UsageError when the
+    address is taken or the budget or isolation cannot be given on this machine.
     """
+    workers = settings.workers or os.cpu_count() or 2
+    memory = plan(settings.memory_budget, workers)
+    network = resolve(settings.isolation)
+    for warning in network.warnings:
+        print(warning, file=sys.stderr, flush=True)  # before the server answers anything
     try:
         store = ox.Store.read_only(str(settings.store_dir))
     except OSError as err:
@@ -170,5 +185,10 @@ def create_server(settings: ServeSettings) -> DlkgServer:
         settings,
         store_dir=Path(settings.store_dir).resolve(),
         build_dir=Path(settings.build_dir).resolve(),
+        memory_limit=memory.per_worker,
+        isolation=network.mode,
     )
-    return DlkgServer(sock, WorkerSettings(resolved, snapshot, tuple(sys.path)))
+    server = DlkgServer(sock, WorkerSettings(resolved, snapshot, tuple(sys.path)))
+    server.max_workers = memory.workers
+    server.banner = f"{network.describe()}; {memory.describe()}"
+    return server

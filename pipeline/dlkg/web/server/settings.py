@@ -43,7 +43,18 @@ class ServeSettings:
     allowed_service_endpoints: tuple[str, ...] = ()
     guard_limits: GuardLimits = field(default_factory=GuardLimits)
     limits: Limits = field(default_factory=Limits)
-    memory_limit: int | None = 4 << 30  # bytes of address space per worker; None: unlimited
+    # Memory for all workers together (memory_budget.py): "50%" of the machine, "6G", bytes;
+    # None: half the machine. create_server splits it into `memory_limit` per worker.
+    memory_budget: str | int | None = None
+    memory_limit: int | None = None  # bytes of address space per worker, set by create_server
+    # Network isolation of the workers (sandbox.py): auto, namespace, seccomp or none as asked;
+    # in the settings the workers receive, the active mode ("namespace+seccomp", ..., "none").
+    isolation: str = "auto"
+    # Fair sharing (fair.py): queries one client may have queued or running at once (429
+    # beyond); a client is its address, or X-Forwarded-For's last entry with trust_proxy.
+    client_limit: int = 8
+    trust_proxy: bool = False
+    max_queue: int = 512  # requests waiting for a worker (503 with Retry-After beyond)
     memory_max_quads: int = 500_000  # stores up to this size are held in each worker's memory
     app: str = SITE_APP
     # SPARQL 1.1 query endpoint that answers every query instead of the local store (pages,

@@ -15,6 +15,9 @@ from ..http import Request, Response
 
 EXPOSED_HEADERS = "Content-Range, Dlkg-Truncated, Content-Length"
 ALLOWED_METHODS = "GET, POST, HEAD, OPTIONS"  # what the front frames at all
+# Browsers must take Content-Type as given: a query result or a dump that looks like HTML or
+# script is never run as such (every response, from the front and from workers).
+NOSNIFF = "X-Content-Type-Options: nosniff"
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -30,6 +33,7 @@ def encode_response(response: Response, *, head_only: bool, close: bool) -> byte
         f"Content-Length: {len(response.body)}",
         "Access-Control-Allow-Origin: *",
         f"Access-Control-Expose-Headers: {EXPOSED_HEADERS}",
+        NOSNIFF,
     ]
     lines += [f"{name}: {value}" for name, value in response.headers]
     if close:
@@ -48,6 +52,7 @@ def preflight(*, close: bool) -> bytes:
         "Access-Control-Max-Age: 86400",
         f"Allow: {ALLOWED_METHODS}",
         "Content-Length: 0",
+        NOSNIFF,
     ]
     if close:
         lines.append("Connection: close")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import signal
 import socket
 import sys
 import traceback
@@ -19,10 +20,20 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ...errors import QueryError
+from ...memory_budget import apply_ceiling, exhausted
+from ...sandbox import isolate_network
 from ..http import App, error_response
-from .framing import ERROR, READY, decode_job, read_frame, write_frame
+from .framing import ERROR, READY, decode_job, encode_job, read_frame, write_frame
 from .settings import WorkerSettings
 from .wire import encode_response, parse_head
+
+# A lookup through the whole path (guard, engine, serialization) before the worker says READY:
+# on a loaded machine a fresh worker's first query took 0.2-1.5 s, all of it one-time set-up.
+WARM_UP = encode_job(
+    b"GET /sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%201 HTTP/1.1"
+    b"\r\nHost: warm-up\r\nAccept: application/sparql-results+json\r\n\r\n",
+    close=False,
+)
 
 
 def open_store(settings: WorkerSettings) -> ox.Store:
@@ -54,6 +65,8 @@ def answer(app: App, job: bytes) -> bytes:
         response = app(request)
     except QueryError as refused:  # a query the runner refused or failed, from any page
         response = error_response(getattr(refused, "status", 500), str(refused))
+    except MemoryError:
+        exhausted()  # never returns: the front answers 507 and replaces this worker
     except Exception:
         traceback.print_exc(file=sys.stderr)
         response = error_response(500, "internal error while handling the request")
@@ -67,16 +80,14 @@ def serve(sock: socket.socket) -> None:
         return
     settings: WorkerSettings = pickle.loads(frame)  # noqa: S301  (from our own parent process)
     sys.path[:0] = [p for p in settings.sys_path if p not in sys.path]
-    limit = settings.serve.memory_limit
-    if limit:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
+        isolate_network(settings.serve.isolation)  # before the store opens or a request is read
+        apply_ceiling(settings.serve.memory_limit)
         app = load_app(settings, open_store(settings))
     except Exception as err:  # any failure to start is reported to the front, then we exit
         write_frame(sock, ERROR + " ".join(str(err).split())[:300].encode())
         return
+    answer(app, WARM_UP)  # the first query pays for lazy imports and caches: not a client's
     write_frame(sock, READY)
     while (job := read_frame(sock)) is not None:
         write_frame(sock, answer(app, job))
@@ -84,11 +95,16 @@ def serve(sock: socket.socket) -> None:
 
 def main(argv: Sequence[str]) -> None:
     """Entry point: argv[0] is the inherited socket's file descriptor."""
+    # Ctrl-C reaches the whole process group: the front stops its workers itself, so a worker
+    # ignores SIGINT rather than dying with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(fileno=int(argv[0]))
     try:
         serve(sock)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the front went away: nothing left to answer
+    except MemoryError:
+        exhausted()
     finally:
         sock.close()
 

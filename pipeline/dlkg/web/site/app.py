@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ...memory_budget import ceiling_note
+from ...sandbox import describe_isolation
 from ..guard import GuardLimits
 from ..http import Context, Request, Response
 from ..server.settings import ServeSettings
@@ -91,7 +93,8 @@ def create_app(settings: ServeSettings, store: ox.Store) -> Site:
     assert settings.queries_dir is not None, "create_server fills in the queries folder"
     note = (
         f"Read-only. Each query runs at most {settings.timeout_s:g} s and returns at most "
-        f"{settings.max_rows} rows; a longer result answers 206 with Content-Range."
+        f"{settings.max_rows} rows; a longer result answers 206 with Content-Range. "
+        f"Workers: {describe_isolation(settings.isolation)}{ceiling_note(settings.memory_limit)}."
     )
     return build_site(
         store,

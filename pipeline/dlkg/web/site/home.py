@@ -154,9 +154,10 @@ def editor_config(
 
 def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
     gallery = load_gallery(ctx.queries_dir)
-    text = request.param("query")
+    from_sparql = "query_text" in values  # /sparql already shows this query's results
+    text = values.pop("query_text", None) or request.param("query")
     chosen = find_example(gallery, request.param("example"))
-    autorun = bool(text and text.strip()) or chosen is not None
+    autorun = not from_sparql and (bool(text and text.strip()) or chosen is not None)
     if text is None:
         text = chosen.text if chosen else PREFIX_BLOCK_SHORT + DEFAULT_QUERY
     return render_html(

@@ -57,9 +57,10 @@ class LocalRunner:
             result = self.store.query(cap_rows(query.text, shape, cfg.max_rows), **options)  # type: ignore[arg-type]
         except SyntaxError:
             raise self._syntax_error(query.text, options) from None
-        except (OSError, RuntimeError, ValueError) as err:
-            # Engine text may quote remote bodies or internals: never pass it on.
-            raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
+        except (OSError, RuntimeError, ValueError):
+            # Engine text may quote remote bodies or internals, and its class tells a closed
+            # port from an open one: never pass either on.
+            raise ProtocolError(500, "query evaluation failed") from None
         kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
         fmt = choose_format(kind, query.format, query.accept)
         try:
@@ -69,8 +70,8 @@ class LocalRunner:
                 body = result.serialize(format=fmt.results) or b""
                 return Evaluated(body, fmt.content_type)
             return self._solutions(result, fmt)
-        except (OSError, RuntimeError, ValueError) as err:
-            raise ProtocolError(500, f"query evaluation failed ({type(err).__name__})") from None
+        except (OSError, RuntimeError, ValueError):
+            raise ProtocolError(500, "query evaluation failed") from None
 
     def guard(self, text: str) -> QueryShape:
         """The guard's verdict on a query: its shape, or ProtocolError 403 (SERVICE) / 400."""
