@@ -54,6 +54,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         "use",
         (
             "dlkg.build",
+            "dlkg.pins",
             "dlkg.report",
             "dlkg.explain",
             "dlkg.query",

@@ -112,7 +112,7 @@ class ProtocolError(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: raising sets __traceback__ on the exception
 class GuardError(Exception):
     """The query is refused before evaluation; `kind` says why (update, service, shape)."""
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ...errors import StoreError, UsageError
 from ...memory_budget import max_workers, plan
-from ...sandbox import resolve
+from ...sandbox import Isolation, resolve
 from .front import IDLE_S, Connection
 from .pool import WorkerPool
 from .settings import ServeSettings, WorkerSettings
@@ -147,6 +147,27 @@ class DlkgServer:
         self.shutdown()
 
 
+def resolve_for(settings: ServeSettings) -> Isolation:
+    """The isolation mode: workers that query an external store (`--sparql-url`) must reach it,
+    so `auto` means none there (said loudly) and an explicit layer is a usage error."""
+    if settings.sparql_url is None:
+        return resolve(settings.isolation)
+    if settings.isolation not in ("auto", "none"):
+        raise UsageError(
+            f"--isolation {settings.isolation} cuts the workers off --sparql-url; "
+            "use --isolation auto or none with an external store"
+        )
+    why = f"the workers send every query to --sparql-url {settings.sparql_url}."
+    return Isolation("none", (_LOUD_REMOTE + why,))
+
+
+_LOUD_REMOTE = (
+    "WARNING: QUERY WORKERS CAN OPEN NETWORK CONNECTIONS (no network isolation): the guard "
+    "still refuses SERVICE and updates before a query is forwarded, but a guard bug is no longer "
+    "contained by the kernel. Reason: "
+)
+
+
 def create_server(settings: ServeSettings) -> DlkgServer:
     """Bind the server (port 0 picks a free one) and check the store opens read-only.
 
@@ -157,7 +178,7 @@ def create_server(settings: ServeSettings) -> DlkgServer:
     """
     workers = settings.workers or os.cpu_count() or 2
     memory = plan(settings.memory_budget, workers)
-    network = resolve(settings.isolation)
+    network = resolve_for(settings)
     for warning in network.warnings:
         print(warning, file=sys.stderr, flush=True)  # before the server answers anything
     try:

@@ -22,12 +22,12 @@ from .entity import entity_handler
 from .remote import RemoteRunner
 from .routing import Route, dispatch
 from .runner import LocalRunner, RunnerSettings
-from .sparql import sparql_handler
+from .sparql_html import sparql_route
 
 GET = ("GET",)
 ROUTES: tuple[Route, ...] = (
-    Route(("GET", "POST"), "/sparql", sparql_handler),
-    Route(("GET", "POST"), "/sparql/", sparql_handler),
+    Route(("GET", "POST"), "/sparql", sparql_route),
+    Route(("GET", "POST"), "/sparql/", sparql_route),
     Route(GET, "/", home.home_handler),
     Route(GET, "/index.html", home.home_handler),
     Route(GET, "/query", home.query_page_handler),

@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.ontology": ("ontology", "本体"),
     "home.shapes": ("shapes", "约束形状"),
     "home.report": ("data-quality report", "数据质量报告"),
+    "query.cut_at": ("The result was cut at {rows} rows.", "结果在 {rows} 行处截断。"),
     "downloads.changes": ("Changes since the previous build", "与上一次构建相比的变化"),
     "downloads.changes_counts": (
         "{kind}: {added} added, {removed} removed, {changed} changed",

@@ -167,10 +167,6 @@ def sparql_handler(request: Request, ctx: Context) -> Response:
     vary = (("Vary", "Accept"),)
     try:
         operation = parse_request(request)
-        from .sparql_html import html_answer, wants_html  # not at the top: it imports sparql
-
-        if wants_html(request):
-            return html_answer(request, ctx, evaluator, operation)
         if operation is None:
             return _description(request, ctx, evaluator)
         result = evaluator.evaluate(operation)

@@ -17,7 +17,7 @@ from ..http import Context, Request, Response
 from .home import _query_page as query_page
 from .home import query_page_handler
 from .render import error_page
-from .sparql import Evaluator, ProtocolQuery
+from .sparql import Evaluator, ProtocolQuery, parse_request, sparql_handler
 
 # Offered after every protocol format: a tie (`*/*`, no Accept) goes to the protocol's choice.
 _OFFERED = (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS, formats.HTML)
@@ -80,3 +80,17 @@ def _cell(term: dict[str, str] | None) -> str:
     if "xml:lang" in term:
         return f"{text} @{term['xml:lang']}"
     return text
+
+
+def sparql_route(request: Request, ctx: Context) -> Response:
+    """The /sparql route: a browser (HTML preferred, no `format=`) gets the query UI with the
+    results; every other client the SPARQL protocol (sparql.sparql_handler)."""
+    if wants_html(request):
+        evaluator = ctx.runner
+        assert isinstance(evaluator, Evaluator), "the site's runner evaluates protocol queries"
+        try:
+            operation = parse_request(request)
+        except ProtocolError:
+            return sparql_handler(request, ctx)  # the protocol's own error answer
+        return html_answer(request, ctx, evaluator, operation)
+    return sparql_handler(request, ctx)
