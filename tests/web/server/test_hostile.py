@@ -7,7 +7,6 @@ cannot time out or cancel a query, sends SERVICE requests anywhere, and crashes 
 from __future__ import annotations
 
 import itertools
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from dlkg.memory_budget import max_workers
 from dlkg.web.guard import GuardLimits
 
 from ..helpers import BASE, Live, serve_in_thread, settle
+from ..service_listener import Listener
 
 TIMEOUT_S = 2.0
 LOOKUP = f'SELECT ?p WHERE {{ ?p <{BASE}ns#arxivId> "1503.02531" }}'
@@ -129,48 +129,6 @@ def test_all_hostile_kinds_at_once(hostile: Live) -> None:
     assert replies == dict.fromkeys(HOSTILE, 504)
     assert set(probe.statuses) == {200}
     assert max(probe.latencies) < 1.0, sorted(probe.latencies)[-5:]
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection and answers with a secret."""
-
-    SECRET = b"listener-secret-body-7f3a"
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.received: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.received.append(conn.recv(65536))
-                    body = b"<html>" + self.SECRET + b"</html>"
-                    conn.sendall(
-                        b"HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\n"
-                        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                        + body
-                    )
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
 
 
 @pytest.fixture()
