@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlkg.prefixes import PREDEFINED
 from dlkg.sparql_lexer import analyse, tokens, unescape_codepoints
 from dlkg.sparql_regex import SIZE_LIMIT, PatternError, RegexCall, check_call, pattern_size
 
@@ -65,6 +66,37 @@ def test_codepoint_escapes_as_sparql_1_1_defines_them() -> None:
     text = "SELECT * { # \\u000A SERVICE <http://e/> {}\n}"
     assert analyse(text, codepoint_escapes=False).services == []  # pyoxigraph: a comment
     assert analyse(text).services  # SPARQL 1.1: a newline ends the comment
+
+
+def test_the_predefined_prefixes_a_query_needs_are_found() -> None:
+    # The runner hands the engine only these, so none it needs may be missed.
+    text = 'PREFIX schema: <http://x/> SELECT * { ?s schema:name ?n ; dlkg:p "a"^^xsd:string }'
+    assert analyse(text).predefined == {"dlkg", "xsd"}  # schema: is the query's own
+    glued = 'SELECT ?x { VALUES ?x { "1" } FILTERxsd:integer(?x) }'  # FILTER, then xsd:integer
+    assert "xsd" in analyse(glued).predefined
+    store = ox.Store()
+    prefixes = {name: PREDEFINED[name] for name in analyse(glued).predefined}
+    assert len(list(store.query(glued, prefixes=prefixes))) == 1  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(PREDEFINED)), min_size=1, max_size=4),
+    st.sets(st.sampled_from(sorted(PREDEFINED)), max_size=2),
+    st.sampled_from(["?s {} ?o", "?s ?p {}", "?s ?p ?o FILTER(?o = {})", "?s ?p ?o FILTER{}(?o)"]),
+)
+def test_the_engine_parses_with_only_the_prefixes_found(
+    used: list[str], declared: set[str], pattern: str
+) -> None:
+    body = " . ".join(pattern.format(f"{name}:x") for name in used)
+    text = "".join(f"PREFIX {n}: <http://d/{n}#> " for n in sorted(declared))
+    text += f"SELECT * {{ {body} }}"
+    needed = analyse(text).predefined
+    assert needed >= set(used) - declared
+    try:  # a SyntaxError (an unknown prefix) fails the test
+        ox.Store().query(text, prefixes={n: PREDEFINED[n] for n in needed})
+    except RuntimeError as err:  # parsed; the engine only lacks the made-up function
+        assert "custom function" in str(err)
 
 
 def test_counts() -> None:

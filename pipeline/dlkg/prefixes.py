@@ -40,6 +40,28 @@ PREFIXES: dict[str, str] = {
 PREDEFINED: dict[str, str] = dict(PREFIXES)
 
 
+def predefined_used(used: Iterable[str], declared: set[str]) -> set[str]:
+    """The predefined prefixes among `used` (prefix names a query's names use) that it does
+    not declare itself: the ones the engine must be given.
+
+    Generous where the engine splits a glued keyword off a name (`FILTERxsd:integer(` is
+    FILTER then `xsd:integer`): every predefined prefix a used one ends with counts (`sd` too:
+    an extra prefix costs a little time, never a different answer).
+
+    >>> sorted(predefined_used({"schema", "ex", "FILTERxsd"}, {"ex"}))
+    ['schema', 'sd', 'xsd']
+    """
+    found = set()
+    for prefix in used:
+        if prefix in declared:
+            continue
+        if prefix in PREDEFINED:
+            found.add(prefix)
+        else:
+            found.update(p for p in PREDEFINED if prefix.endswith(p) and p not in declared)
+    return found
+
+
 def prefix_block(names: Iterable[str] | None = None) -> str:
     """SPARQL `PREFIX` lines for `names` (default: every prefix of `PREFIXES`).
 

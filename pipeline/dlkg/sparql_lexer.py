@@ -2,19 +2,13 @@
 
 The terminals follow the SPARQL grammar (IRIREF, PNAME_LN with PN_LOCAL_ESC and percent
 escapes, the four string forms with ECHAR, VAR1/VAR2, BLANK_NODE_LABEL, numbers, LANGTAG,
-comments only outside tokens). Where the engine is not a longest-match tokenizer, this follows
-the engine (pyoxigraph 0.5, checked against it in tests/web/test_guard_differential.py and
-tests/test_sparql_lexer.py; docs/decisions.md, "Query guard"):
-
-- `<` after an operand inside an expression is the less-than operator, never an IRI, however
-  far away a `>` is (`FILTER(?a<?b&&?c>?d)` compares twice); elsewhere `<...>` is an IRI;
-- keywords need no word boundary: `SERVICEex:x {}` is SERVICE to `ex:x`, `LIMIT10` a LIMIT,
-  `FILTERregex(` a FILTER, `trueSERVICE<x>{}` an object `true` then a SERVICE; so a name that
-  merely begins with SERVICE or LOAD counts as one;
-- `\\u`/`\\U` escapes are decoded inside IRIs and strings only (SPARQL 1.2); SPARQL 1.1 decodes
-  them in the whole text first, where `\\u0053ERVICE` is SERVICE. When a query holds such an
-  escape both readings are analysed and the union is reported, so a guard built on this is
-  right for either engine.
+comments only outside tokens). Where the engine is not a longest-match tokenizer this follows
+the engine (checked against it in tests/web/test_guard_differential.py and
+tests/test_sparql_lexer.py): `<` after an operand in an expression is less-than however far a
+`>` is; keywords need no word boundary (`SERVICEex:x`, `LIMIT10`, `trueSERVICE<x>{}`); `\\u`
+escapes are decoded in IRIs and strings only, and where SPARQL 1.1 (which decodes them first)
+could read a query otherwise both readings are analysed and joined. Details and the probes
+behind each rule: docs/decisions.md, "Query guard".
 """
 
 from __future__ import annotations
@@ -23,8 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .prefixes import PREDEFINED
+from .prefixes import PREDEFINED, predefined_used
 from .sparql_regex import RegexCall, regex_calls
+from .sparql_syntax import unescape_codepoints
 
 _BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -58,7 +53,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
 )
@@ -68,17 +62,14 @@ _CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH
 # Each is one more operand for the join planner, whose time grows about as the 4th power of
 # their number (docs/decisions.md, "Query guard"): triple patterns and path steps count too.
 _JOIN_WORDS = frozenset({"OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "EXISTS", "SELECT"})
-_OPERAND_END = frozenset(
-    {"var", "str", "num", "iri", "pname", "bnode", "lang", ")", ">>", "TRUE", "FALSE"}
-)
 # Words whose position matters: read again in order by _shape.
 _SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
 _TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
+_OPERAND_END = _TERMS | {"lang", ")", ">>", "TRUE", "FALSE"}
 _PLAIN = frozenset({"var", "str", "num", "bnode", "lang"})  # tokens that never change context
 _STARTS = frozenset({"{", "}", ".", ")"})  # a term after these starts a triple pattern
 _KEYWORD_HEADS = frozenset("sSlLhHfFtT")  # SERVICE LOAD HAVING FILTER TRUE FALSE
 _CLAUSE_WORDS = ("SELECT", "GROUP", "ORDER", "HAVING")
-_BOOLS = frozenset({"TRUE", "FALS"})  # first four letters of true and false
 _OPEN = {"(": 1, "{": 1, "[": 1, "<<": 1, ")": -1, "}": -1, "]": -1, ">>": -1}
 
 
@@ -93,6 +84,8 @@ class Bounds:
 
 
 _QUIET: dict[str, str] = {}  # words (as written) that need no work, upper-cased
+_LOUD: dict[str, str] = {}  # words (as written) that do, upper-cased
+_DECLARABLE = {f"{name}:": iri for name, iri in PREDEFINED.items()}  # as PREFIX lines name them
 _UNBOUNDED = Bounds(1 << 62, 1 << 62, 1 << 62)
 
 
@@ -129,6 +122,9 @@ class Analysis:
     append_at: int = 0  # where a LIMIT may go: before a trailing VALUES, else the end
     regexes: list[RegexCall] = field(default_factory=list)
     stopped: bool = False  # a count passed its bound and reading stopped there
+    # Predefined prefixes (prefixes.PREDEFINED) the query uses without declaring them: the
+    # engine is given only these (converting all of them costs ~10 µs per query).
+    predefined: set[str] = field(default_factory=set)
 
     def merge(self, other: Analysis) -> None:
         """Add another reading's findings (larger counts win), not its lexical error:
@@ -141,18 +137,7 @@ class Analysis:
         self.joins = max(self.joins, other.joins)
         self.optionals = max(self.optionals, other.optionals)
         self.regexes += other.regexes
-
-
-def unescape_codepoints(text: str) -> str:
-    """SPARQL 1.1, section 19.2: `\\uXXXX` and `\\UXXXXXXXX` decoded before parsing."""
-
-    def decode(match: re.Match[str]) -> str:
-        value = int(match.group(1) or match.group(2), 16)
-        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-            return match.group()
-        return chr(value)
-
-    return _CODEPOINT.sub(decode, text)
+        self.predefined |= other.predefined
 
 
 def analyse(text: str, *, codepoint_escapes: bool = True, bounds: Bounds | None = None) -> Analysis:
@@ -231,7 +216,9 @@ def _scan(
         elif kind == "other":
             out.error = (start, value)
             break
-        elif kind in ("word", "pname") and not prefix_next and value[:4].upper() in _BOOLS:
+        elif (
+            kind in ("word", "pname") and not prefix_next and value[:4].upper() in ("TRUE", "FALS")
+        ):
             # trueSERVICE<x>{} is `true SERVICE <x> {}` to the engine (an object, then a
             # pattern): lex the boolean alone and the rest as the next token.
             cut = 4 if value[:4].upper() == "TRUE" else 5
@@ -240,9 +227,11 @@ def _scan(
         pos = start + len(value)
         append(new_token(Token, (kind, value, start)))
         if kind == "word":
-            word = value.upper()
-            if len(_QUIET) < 4096 and _is_quiet(word):  # bounded: words come from clients
-                _QUIET[value] = word
+            word = _LOUD.get(value)
+            if word is None:
+                word = value.upper()
+                if len(_QUIET) + len(_LOUD) < 4096:  # bounded: words come from clients
+                    (_QUIET if _is_quiet(word) else _LOUD)[value] = word
             if word in _SHAPE_WORDS or word.startswith(("SERVICE", "LIMIT")):
                 marks.append((len(toks) - 1, depth))
             elif word in UPDATE_KEYWORDS:
@@ -343,12 +332,14 @@ def _paren_kind(frame: str, prev: str, prev2: str, clause: bool, values_next: bo
 
 def _shape(toks: list[Token], marks: list[tuple[int, int]], out: Analysis) -> None:
     """Form, dataset, outermost LIMIT, SERVICE endpoints: the few things read in order."""
-    prefixes = {f"{name}:": iri for name, iri in PREDEFINED.items()}  # a query's PREFIX wins
+    prefixes = dict(_DECLARABLE)  # a query's PREFIX wins
+    declared: set[str] = set()
     for i, depth in marks:
         tok = toks[i]
         word = tok.text.upper()
         if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
             prefixes[toks[i + 1].text] = toks[i + 2].text[1:-1]
+            declared.add(toks[i + 1].text[:-1])
         elif word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             out.form = out.form or word
         elif word == "FROM":
@@ -360,6 +351,9 @@ def _shape(toks: list[Token], marks: list[tuple[int, int]], out: Analysis) -> No
         elif depth == 0 and word == "VALUES":
             out.append_at = tok.start
     out.services = [_resolve(s, prefixes) for s in out.services]
+    out.predefined = predefined_used(
+        {t.text.partition(":")[0] for t in toks if t.kind == "pname"}, declared
+    )
 
 
 def _endpoint(toks: list[Token], at: int) -> Service:

@@ -9,6 +9,8 @@ full text stays in `SyntaxProblem.detail` for `--debug` and the endpoint's JSON 
 
 Positions are 1-based line and column in characters of the text the user sent: the predefined
 prefixes are passed to the engine separately (`Store.query(prefixes=...)`), never prepended.
+Also here: the grammar's codepoint escapes (`unescape_codepoints`), which the guard's lexer
+applies to read a query as SPARQL 1.1 does.
 """
 
 from __future__ import annotations
@@ -140,3 +142,18 @@ def explain(engine_message: str, text: str) -> SyntaxProblem:
     expected = f"expected {'one of ' if len(tokens) > 1 else ''}{shown}"
     message = f"syntax error at {where}: {expected}"
     return SyntaxProblem(message, line, column, engine_message)
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """SPARQL 1.1, section 19.2: `\\uXXXX` and `\\UXXXXXXXX` decoded before parsing."""
+
+    def decode(match: re.Match[str]) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return match.group()
+        return chr(value)
+
+    return _CODEPOINT.sub(decode, text)

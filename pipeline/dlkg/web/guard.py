@@ -59,6 +59,7 @@ class QueryShape:
     limit: int | None  # value of the outermost LIMIT
     limit_span: tuple[int, int] | None  # character span of that value
     append_at: int  # where a LIMIT may be inserted (before a trailing VALUES, else the end)
+    predefined: frozenset[str] = frozenset()  # predefined prefixes used but not declared
 
 
 def inspect_query(
@@ -116,7 +117,14 @@ def inspect_query(
             check_call(call)
         except PatternError as bad:
             raise GuardError("regex", f"{call.function}: {bad} (checked before any row)") from None
-    return QueryShape(found.form, found.has_dataset, found.limit, found.limit_span, found.append_at)
+    return QueryShape(
+        found.form,
+        found.has_dataset,
+        found.limit,
+        found.limit_span,
+        found.append_at,
+        frozenset(found.predefined),
+    )
 
 
 def cap_rows(text: str, shape: QueryShape, max_rows: int) -> str:

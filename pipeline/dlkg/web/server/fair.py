@@ -160,6 +160,7 @@ def client_of(peer: str, forwarded_for: bytes | None, trust_proxy: bool) -> str:
 
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+HAVE_PROC = Path("/proc/self/stat").exists()  # else cpu_seconds() falls back to wall time
 
 
 def cpu_seconds(pid: int) -> float:

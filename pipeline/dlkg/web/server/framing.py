@@ -3,7 +3,9 @@
 Written once for both sides: the front's asyncio protocol feeds bytes to a `FrameDecoder`,
 the worker blocks in `read_frame`; both send with `encode_frame`. The first frame to a worker
 is its pickled settings, it answers `READY` (or `ERROR <reason>`), then each further frame is
-one job (`encode_job`) answered by one frame holding the complete HTTP response.
+one job (`encode_job`) answered by one frame (`encode_answer`): the worker's CPU seconds so
+far, then the complete HTTP response. The front takes the CPU time from there to tell a long
+query by its CPU use, instead of reading /proc on every request (~10 µs of the front's time).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import socket
 import struct
 
 _HEADER = struct.Struct("!I")  # payload length, network order
+_CPU = struct.Struct("!d")  # the worker's CPU seconds, ahead of each response
 READY = b"READY"
 ERROR = b"ERROR "
 
@@ -63,6 +66,16 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
             return None
         chunks += chunk
     return bytes(chunks)
+
+
+def encode_answer(cpu_seconds: float, response: bytes) -> bytes:
+    """A job's answer frame payload: the worker's CPU seconds when it finished, the response."""
+    return _CPU.pack(cpu_seconds) + response
+
+
+def decode_answer(payload: bytes) -> tuple[float, bytes]:
+    """(CPU seconds, response bytes) of an answer frame payload."""
+    return _CPU.unpack_from(payload)[0], payload[_CPU.size :]
 
 
 def encode_job(request: bytes, *, close: bool) -> bytes:

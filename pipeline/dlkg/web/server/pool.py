@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ...memory_budget import StderrTail, crash_reply, watch_stderr
 from ..http import error_response
 from .fair import (
+    HAVE_PROC,
     HEAVY_S,
     LONG_NICE,
     LONG_S,
@@ -35,7 +36,7 @@ from .fair import (
     retry_after,
     set_nice,
 )
-from .framing import ERROR, READY, FrameDecoder, encode_frame
+from .framing import ERROR, READY, FrameDecoder, decode_answer, encode_frame
 from .settings import WorkerSettings
 from .wire import encode_response
 
@@ -68,6 +69,7 @@ class Worker:
     demoted: bool = False  # running a long query at the lowest CPU priority
     heavy: bool = False  # its query has counted against its client's standing
     cpu_at_dispatch: float = 0.0  # its CPU seconds when the current job began
+    cpu_reported: float | None = None  # its CPU seconds when it sent its last answer
 
 
 class _WorkerProtocol(asyncio.Protocol):
@@ -177,7 +179,9 @@ class WorkerPool:
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
         worker.state, worker.job, worker.since = "busy", job, time.monotonic()
-        worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
+        # An idle worker uses no CPU: what it reported with its last answer is its CPU now.
+        reported = worker.cpu_reported
+        worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid) if reported is None else reported
         worker.transport.write(encode_frame(job.payload))
 
     def _on_frame(self, worker: Worker, frame: bytes) -> None:
@@ -193,8 +197,10 @@ class WorkerPool:
                 self._kill(worker)
             return
         job, worker.job = worker.job, None
+        cpu, response = decode_answer(frame)
+        worker.cpu_reported = cpu if HAVE_PROC else None  # comparable with cpu_seconds()
         if job is not None:
-            self._answer(job, frame)
+            self._answer(job, response)
         self._make_idle(worker)
 
     def _answer(self, job: Job, response: bytes) -> None:

@@ -14,6 +14,7 @@ import pickle
 import signal
 import socket
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 
@@ -23,7 +24,15 @@ from ...errors import QueryError
 from ...memory_budget import apply_ceiling, exhausted
 from ...sandbox import isolate_network
 from ..http import App, error_response
-from .framing import ERROR, READY, decode_job, encode_job, read_frame, write_frame
+from .framing import (
+    ERROR,
+    READY,
+    decode_job,
+    encode_answer,
+    encode_job,
+    read_frame,
+    write_frame,
+)
 from .settings import WorkerSettings
 from .wire import encode_response, parse_head
 
@@ -90,7 +99,8 @@ def serve(sock: socket.socket) -> None:
     answer(app, WARM_UP)  # the first query pays for lazy imports and caches: not a client's
     write_frame(sock, READY)
     while (job := read_frame(sock)) is not None:
-        write_frame(sock, answer(app, job))
+        response = answer(app, job)
+        write_frame(sock, encode_answer(time.process_time(), response))
 
 
 def main(argv: Sequence[str]) -> None:

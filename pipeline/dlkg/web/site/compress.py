@@ -133,6 +133,8 @@ def _set_etag(headers: tuple[tuple[str, str], ...], etag: str) -> tuple[tuple[st
 
 def encode(request: Request, response: Response) -> Response:
     """The response, compressed when the client accepts it and it is worth it."""
+    if len(response.body) < MIN_SIZE and response.status != 304:
+        return response  # the common small answer (a lookup): nothing else to look at
     if not compressible(response.content_type) or any(
         k.lower() == "content-encoding" for k, _ in response.headers
     ):

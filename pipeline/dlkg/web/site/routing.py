@@ -58,7 +58,8 @@ def dispatch(routes: Sequence[Route], request: Request, ctx: Context) -> Respons
         if match is None:
             continue
         if route.allows(request.method):
-            return route.handler(replace(request, params=match.groupdict()), ctx)
+            params = match.groupdict()
+            return route.handler(replace(request, params=params) if params else request, ctx)
         allowed.update(route.methods)
     if not allowed:
         return error_response(404, f"nothing here: {request.path}")

@@ -50,9 +50,10 @@ class LocalRunner:
         shape = self.guard(query.text)
         options = {
             "base_iri": cfg.base_iri + "sparql",
-            "prefixes": PREDEFINED,  # a query's own PREFIX declarations win over these
             **self._dataset(query, has_from=shape.has_dataset),
         }
+        if shape.predefined:  # only those it uses: the engine converts each one it is given
+            options["prefixes"] = {name: PREDEFINED[name] for name in shape.predefined}
         try:
             result = self.store.query(cap_rows(query.text, shape, cfg.max_rows), **options)  # type: ignore[arg-type]
         except SyntaxError:
