@@ -16,7 +16,7 @@ from ...errors import QueryError
 from ...link.web import federated_endpoints
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
-from . import i18n
+from . import i18n, i18n_errors
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -147,6 +147,7 @@ def editor_config(
         "allowedServices": list(ctx.federated),  # what SERVICE may call here
         "lang": lang,
         "messages": i18n.client_messages(lang),
+        "errorPatterns": i18n_errors.client_patterns(lang),  # the server's errors, translated
         # a link with ?query= or ?example= shows its results, as the big query services do
         "autorun": autorun,
     }

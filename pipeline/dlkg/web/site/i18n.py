@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from ...catalogue import CATEGORIES
 from ..http import Request
+from .i18n_errors import ERRORS
 
 EN, ZH = "en", "zh-Hans"
 LANGUAGES = (EN, ZH)
@@ -34,12 +35,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "footer.base": ("base IRI", "基础 IRI"),
     "footer.endpoint": ("SPARQL endpoint", "SPARQL 端点"),
     "error.back": ("Back to the home page", "返回首页"),
-    # error pages: the status in words above the handler's one-line (English) detail
+    # error pages: the status in words above the one-line detail (i18n_errors.py)
     "status.400": ("Bad request", "请求有误"),
+    "status.403": ("Forbidden", "禁止访问"),
     "status.404": ("Not found", "未找到"),
+    "status.405": ("Method not allowed", "方法不允许"),
     "status.406": ("Not acceptable", "无可接受的格式"),
+    "status.413": ("Request too large", "请求过大"),
+    "status.415": ("Unsupported media type", "不支持的媒体类型"),
+    "status.429": ("Too many requests", "请求过多"),
     "status.500": ("Server error", "服务器错误"),
+    "status.502": ("Bad gateway", "网关错误"),
     "status.503": ("Unavailable", "暂时无法提供服务"),
+    "status.504": ("Gateway timeout", "网关超时"),
+    "status.507": ("Out of memory", "内存不足"),
     # home
     "home.papers": ("papers", "篇论文"),
     "home.persons": ("persons", "位作者"),
@@ -302,6 +311,9 @@ _CATEGORY_ABOUT_ZH = {
 MESSAGES.update(
     {f"category.{k}.about": (about, _CATEGORY_ABOUT_ZH[k]) for k, about in CATEGORIES.items()}
 )
+
+# the one-line error messages (`err.*`), matched against the English lines errors carry
+MESSAGES.update(ERRORS)
 
 _ZH_TAG = re.compile(r"^zh(?:[-_].*)?$", re.IGNORECASE)
 _EN_TAG = re.compile(r"^en(?:[-_].*)?$", re.IGNORECASE)
