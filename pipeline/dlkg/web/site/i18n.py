@@ -146,7 +146,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "person.profiles": ("Profiles:", "主页："),
     "person.papers": ("Papers", "论文"),
     "person.coauthors": ("Co-authors", "合著者"),
-    "person.key_researcher": ("Key researcher of", "重要研究者所在章节"),
+    "person.key_researcher": ("Key researcher of", "作为关键研究人员所在的章节"),
     # list
     "list.items": ("Items", "条目数"),
     "list.language": ("Language", "语言"),
@@ -181,7 +181,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.top100": ("Top 100", "前 100"),
     "section.yes": ("yes", "是"),
     "section.no": ("no", "否"),
-    "section.key_researchers": ("Key researchers", "重要研究者"),
+    "section.key_researchers": ("Key researchers", "关键研究人员"),
     "section.used_by": ("Used by", "使用者"),
     "section.subsections": ("Subsections", "子章节"),
     "section.sections": ("Sections", "章节"),
@@ -306,7 +306,7 @@ _CATEGORY_ABOUT_ZH = {
     "entry": "缺少字段或无法读取的条目",
     "identity": "哪些记录是同一篇论文：冲突与重复",
     "curation": "人工整理的决定和键注册表",
-    "contribution": "awesome 列表自身的贡献规则（Contributing.md）",
+    "contribution": "超赞列表自身的贡献规则（Contributing.md，贡献指南）",
 }
 MESSAGES.update(
     {f"category.{k}.about": (about, _CATEGORY_ABOUT_ZH[k]) for k, about in CATEGORIES.items()}
