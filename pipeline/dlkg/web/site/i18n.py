@@ -146,7 +146,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "person.profiles": ("Profiles:", "主页："),
     "person.papers": ("Papers", "论文"),
     "person.coauthors": ("Co-authors", "合著者"),
-    "person.key_researcher": ("Key researcher of", "作为关键研究人员所在的章节"),
+    "person.key_researcher": ("Key researcher of", "被列为关键研究人员的章节"),
     # list
     "list.items": ("Items", "条目数"),
     "list.language": ("Language", "语言"),
