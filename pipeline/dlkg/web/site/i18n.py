@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # query UI (the server's part; query.js has its own keys below)
     "query.title": ("SPARQL query", "SPARQL 查询"),
+    "query.results": ("SPARQL results", "SPARQL 查询结果"),
     "query.examples": ("Example questions", "示例问题"),
     "query.no_examples": ("No example queries are installed.", "没有安装示例查询。"),
     "query.run": ("Run query", "运行查询"),
