@@ -110,6 +110,14 @@ def test_every_error_message_the_code_writes_has_a_chinese_template() -> None:
             "REGEX: repetition {3,1}: the maximum is below the minimum (checked before any row)",
             "REGEX：重复 {3,1}：最大值小于最小值（在读取任何行之前检查）",
         ),
+        (
+            "malformed query: Duplicated variable name in SELECT (at line 1, column 32)",
+            "查询有误：SELECT 中的变量名重复（位于第 1 行第 32 列）",
+        ),
+        (
+            "Another parser sentence (at line 1, column 2)",
+            "Another parser sentence（位于第 1 行第 2 列）",
+        ),
         ("a line no template knows", "a line no template knows"),
     ],
 )

@@ -119,8 +119,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "err.unknown_prefix_at": ("unknown prefix at {msg_where}", "{msg_where}有未知前缀"),
     "err.invalid_iri": ("invalid IRI at {msg_where}", "{msg_where}的 IRI 无效"),
-    # the parser's own sentence ("Duplicated variable name in SELECT") stays as it wrote it
-    "err.parser_sentence": ("{sentence} (at {msg_where})", "{sentence}（位于{msg_where}）"),
+    # the parser's own sentence: translated where known, else as the parser wrote it
+    "err.parser_sentence": ("{msg_sentence} (at {msg_where})", "{msg_sentence}（位于{msg_where}）"),
+    "err.duplicate_variable": ("Duplicated variable name in SELECT", "SELECT 中的变量名重复"),
     "err.where": ("line {line}, column {column}", "第 {line} 行第 {column} 列"),
     "err.syntax_expected": (
         "syntax error at {msg_where}: {msg_expected}",

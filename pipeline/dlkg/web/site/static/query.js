@@ -28,7 +28,13 @@
   // An error line of the server (always English, as machine clients get it) in the page's
   // language: the first of the server's templates (i18n_errors.py) that matches it whole;
   // fields named msg* are messages of their own.
-  const errorPatterns = (config.errorPatterns || []).map((p) => ({ ...p, regex: new RegExp(p.pattern) }));
+  const errorPatterns = (config.errorPatterns || []).flatMap((p) => {
+    try {
+      return [{ ...p, regex: new RegExp(p.pattern) }];
+    } catch (error) {
+      return []; // a template this browser cannot read leaves its lines in English
+    }
+  });
   function localizeError(line) {
     for (const p of errorPatterns) {
       const found = p.regex.exec(line);
