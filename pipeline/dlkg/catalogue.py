@@ -54,20 +54,36 @@ class IssueKind:
     action: str
     category: str = "entry"
     handling: str = ""  # what the pipeline does about it, in a few words
+    meaning_zh: str = ""  # the meaning and the action in Chinese (zh-Hans)
+    action_zh: str = ""
 
     @property
     def prefix(self) -> str:
         return self.code.partition(".")[0]
 
-    def text(self) -> str:
-        """The entry for a terminal.
+    def meaning_in(self, lang: str) -> str:
+        """The meaning for a reader of `lang` ("zh-Hans" or another tag: English)."""
+        return (self.meaning_zh if lang == "zh-Hans" else "") or self.meaning
 
-        >>> print(IssueKind("bib.x", "warning", "Broken.", "Fix it.").text())
+    def action_in(self, lang: str) -> str:
+        return (self.action_zh if lang == "zh-Hans" else "") or self.action
+
+    def text(self) -> str:
+        """The entry for a terminal, its Chinese after the English.
+
+        >>> kind = IssueKind("bib.x", "warning", "Broken.", "Fix it.",
+        ...                  meaning_zh="坏了。", action_zh="修好。")
+        >>> print(kind.text())
         bib.x (warning)
           Broken.
           What to do: Fix it.
+          含义：坏了。
+          处理建议：修好。
         """
-        return f"{self.code} ({self.level})\n  {self.meaning}\n  What to do: {self.action}"
+        text = f"{self.code} ({self.level})\n  {self.meaning}\n  What to do: {self.action}"
+        if self.meaning_zh:
+            text += f"\n  含义：{self.meaning_zh}\n  处理建议：{self.action_zh}"
+        return text
 
 
 def catalogue_path() -> Path:
@@ -83,7 +99,7 @@ def catalogue() -> dict[str, IssueKind]:
         prefix, dot, name = code.partition(".")
         if not (dot and name) or prefix not in PREFIXES:
             raise ValueError(f"issues.toml: {code!r} is not <known prefix>.<name>")
-        fields = {"level", "meaning", "action", "category", "handling"}
+        fields = {"level", "meaning", "action", "category", "handling", "meaning_zh", "action_zh"}
         if set(entry) != fields or entry["level"] not in LEVELS:
             raise ValueError(f"issues.toml: {code!r} needs exactly {sorted(fields)}")
         if entry["category"] not in CATEGORIES:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from code_scan import scan
 
@@ -85,3 +87,49 @@ def test_a_real_build_reports_only_catalogued_codes_at_their_level(built: Any) -
     for issue in report.issues:
         assert issue.code in kinds, issue
         assert issue.level.value in kinds[issue.code].level, issue
+
+
+# --- the catalogue in Chinese ------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+# What stays as it is in a translation: code, options, file names and paths, Markdown and list
+# syntax, placeholders, BibTeX types, and the quoted examples of what a source wrote.
+LITERAL = re.compile(
+    r"`[^`]+`|--[a-z][\w-]*|\b[\w-]+(?:/[\w-]+(?:\.\w+)*)+/?|\b[\w-]+\.(?:py|md|tsv|bib|html)\b"
+    r"|\[\[?\w+\]\]?(?:\(url\))?|\*\*|\(url\)|\(year\)|:star:|《》|U\+XXXX|<[\w-]+>|@\w+"
+    r"|(?<!\w)'[^'\s][^']*'(?!\w)|\"et al\.\""  # quoted examples: 'et al.', 'SGD:Training'
+)
+
+
+def test_every_entry_has_its_meaning_and_action_in_chinese() -> None:
+    for code, kind in catalogue().items():
+        for english, chinese in ((kind.meaning, kind.meaning_zh), (kind.action, kind.action_zh)):
+            assert CJK.search(chinese), f"{code}: no Chinese in {chinese!r}"
+            assert chinese.strip() == chinese and "\n" not in chinese, code
+            for token in LITERAL.findall(english):
+                assert token in chinese, f"{code}: {token!r} is missing from {chinese!r}"
+        assert kind.meaning_in("zh-Hans") == kind.meaning_zh
+        assert kind.action_in("en") == kind.action
+
+
+def test_an_entry_without_its_chinese_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dlkg.catalogue as module
+
+    text = module.catalogue_path().read_text(encoding="utf-8")
+    broken = tmp_path / "issues.toml"
+    broken.write_text(re.sub(r'(?m)^action_zh = ".*"\n', "", text, count=1), encoding="utf-8")
+    monkeypatch.setattr(module, "catalogue_path", lambda: broken)
+    module.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="needs exactly"):
+            module.catalogue()
+    finally:
+        module.catalogue.cache_clear()
+
+
+def test_dlkg_issues_shows_the_chinese_after_the_english() -> None:
+    shown = CliRunner().invoke(main, ["issues", "bib.no-year"]).output
+    kind = catalogue()["bib.no-year"]
+    assert shown.index(kind.action) < shown.index(kind.meaning_zh) < shown.index(kind.action_zh)

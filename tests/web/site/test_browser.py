@@ -244,6 +244,29 @@ def test_language_switch_and_shareable_query_url(driver: object, live_url: str) 
     driver.save_screenshot(str(SCREENSHOTS / "dlkg-shared-query-zh-1280.png"))
 
 
+def test_query_ui_explains_a_syntax_error_in_chinese(driver: object, live_url: str) -> None:
+    """/sparql answers the query UI in English; the Chinese page shows the line in Chinese."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(driver, WebDriver)
+    wait = WebDriverWait(driver, 20)
+    for lang, expected in (
+        ("zh", "错误 400：查询有误：未知前缀 `nope:`，位于第 1 行第 22 列"),
+        ("en", "malformed query: unknown prefix `nope:` at line 1, column 22"),
+    ):
+        driver.get(live_url + f"/query?lang={lang}")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+        query = "SELECT ?t WHERE { ?p nope:title ?t }"
+        driver.execute_script("window.DlkgQuery.setQuery(arguments[0])", query)
+        driver.find_element(By.ID, "run-query").click()
+        error = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#results p.error")))
+        assert expected in error.text
+        driver.save_screenshot(str(SCREENSHOTS / f"dlkg-query-error-{lang}-{DESKTOP}.png"))
+
+
 # --- the real build at phone width ------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[3]
@@ -279,10 +302,13 @@ def test_real_pages_fit_a_phone(driver: object, real_url: str) -> None:
         "awesome": "/list/awesome",
         "hinton": "/person/hinton-g",
         "top-authors": "/query?example=10",
+        # in Chinese (the choice is a cookie from here on): the gallery and the catalogue's texts
+        "top-authors-zh": "/query?example=10&lang=zh",
+        "report-zh": "/report",
     }
     for name, path in pages.items():
         browser.get(real_url + path)
-        if name == "top-authors":
+        if name.startswith("top-authors"):
             WebDriverWait(browser, 20).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, "#results-table a.labelled"))
             )

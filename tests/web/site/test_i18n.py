@@ -43,7 +43,7 @@ def test_every_key_the_templates_and_the_script_use_exists() -> None:
     assert sorted(used - set(i18n.MESSAGES)) == []
     # js.* keys go to query.js as a whole; status.* keys are named by the error's status code,
     # category.* keys by the catalogue's categories (checked below)
-    named = ("js.", "status.", "category.")
+    named = ("js.", "status.", "category.", "err.")
     unused = {k for k in set(i18n.MESSAGES) - used if not k.startswith(named)}
     assert sorted(unused) == []
 

@@ -195,3 +195,18 @@ def test_a_chinese_reader_gets_the_report_in_chinese(call: Call, build_dir: Path
     assert "3 个已接受的映射（来自缓存，离线）。" in text
     # an uncategorised code (an older report) keeps its code and the catalogue's wording
     assert "<strong>resolve.something-new</strong>" in text
+
+
+def test_a_chinese_reader_gets_each_codes_meaning_and_action_in_chinese(call: Call) -> None:
+    no_year, missing = catalogue()["awesome.no-year"], catalogue()["bib.missing-field"]
+    chinese = report_page(call, accept_language="zh")
+    year = chinese[chinese.index('id="group-year"') : chinese.index('id="group-entry"')]
+    assert year.count(no_year.meaning_zh) == 3 and year.count(no_year.action_zh) == 3
+    assert no_year.meaning not in chinese and no_year.action not in chinese
+    # the build's own line about the entry stays beside it, marked as English
+    assert '<span class="note" lang="en">no year: A</span>' in year
+    assert '<span class="note" lang="en">kept without a year</span>' in year
+    assert missing.meaning_zh in chinese and missing.action_zh in chinese
+    english = report_page(call, accept_language="en")
+    assert no_year.meaning_zh not in english and missing.action_zh not in english
+    assert "<td>kept without a year</td>" in english

@@ -16,7 +16,7 @@ from ...errors import QueryError
 from ...link.web import federated_endpoints
 from ...namespaces import BIBO, DCAT, DCTERMS, DLKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from ..http import Context, Request, Response
-from . import i18n
+from . import i18n, i18n_errors
 from .render import curie, error_page, linker_for, render_html, rows, sparql_iri, value
 
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -78,10 +78,20 @@ class GalleryQuery:
     description: str
     text: str
     federated: tuple[str, ...] = ()  # SERVICE endpoints it needs allow-listed (`#+ federated:`)
+    summary_zh: str = ""  # `#+ summary_zh:`, as queries/stats/*.rq name their Chinese titles
+    description_zh: str = ""
+
+    def summary_in(self, lang: str) -> str:
+        """The summary a reader of `lang` sees (the English one where no Chinese is written)."""
+        return (self.summary_zh if lang == i18n.ZH else "") or self.summary
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_zh if lang == i18n.ZH else "") or self.description
 
 
 def parse_query_file(name: str, text: str) -> GalleryQuery:
-    """Read the `#+ summary:` / `#+ description:` header lines (continued by `#+ ` lines)."""
+    """Read the `#+ summary:` / `#+ description:` header lines (continued by `#+ ` lines) and
+    their Chinese `#+ summary_zh:` / `#+ description_zh:`."""
     headers: dict[str, str] = {}
     key = ""
     for line in text.splitlines():
@@ -100,6 +110,8 @@ def parse_query_file(name: str, text: str) -> GalleryQuery:
         name=name,
         summary=headers.get("summary", name),
         description=headers.get("description", ""),
+        summary_zh=headers.get("summary_zh", ""),
+        description_zh=headers.get("description_zh", ""),
         text=text,
         federated=tuple(federated_endpoints(text)),
     )
@@ -147,6 +159,7 @@ def editor_config(
         "allowedServices": list(ctx.federated),  # what SERVICE may call here
         "lang": lang,
         "messages": i18n.client_messages(lang),
+        "errorPatterns": i18n_errors.client_patterns(lang),  # the server's errors, translated
         # a link with ?query= or ?example= shows its results, as the big query services do
         "autorun": autorun,
     }

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from ...catalogue import CATEGORIES
 from ..http import Request
+from .i18n_errors import ERRORS
 
 EN, ZH = "en", "zh-Hans"
 LANGUAGES = (EN, ZH)
@@ -34,12 +35,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "footer.base": ("base IRI", "基础 IRI"),
     "footer.endpoint": ("SPARQL endpoint", "SPARQL 端点"),
     "error.back": ("Back to the home page", "返回首页"),
-    # error pages: the status in words above the handler's one-line (English) detail
+    # error pages: the status in words above the one-line detail (i18n_errors.py)
     "status.400": ("Bad request", "请求有误"),
+    "status.403": ("Forbidden", "禁止访问"),
     "status.404": ("Not found", "未找到"),
+    "status.405": ("Method not allowed", "方法不允许"),
     "status.406": ("Not acceptable", "无可接受的格式"),
+    "status.413": ("Request too large", "请求过大"),
+    "status.415": ("Unsupported media type", "不支持的媒体类型"),
+    "status.429": ("Too many requests", "请求过多"),
     "status.500": ("Server error", "服务器错误"),
+    "status.502": ("Bad gateway", "网关错误"),
     "status.503": ("Unavailable", "暂时无法提供服务"),
+    "status.504": ("Gateway timeout", "网关超时"),
+    "status.507": ("Out of memory", "内存不足"),
     # home
     "home.papers": ("papers", "篇论文"),
     "home.persons": ("persons", "位作者"),
@@ -77,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # query UI (the server's part; query.js has its own keys below)
     "query.title": ("SPARQL query", "SPARQL 查询"),
+    "query.results": ("SPARQL results", "SPARQL 查询结果"),
     "query.examples": ("Example questions", "示例问题"),
     "query.no_examples": ("No example queries are installed.", "没有安装示例查询。"),
     "query.run": ("Run query", "运行查询"),
@@ -137,7 +147,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "person.profiles": ("Profiles:", "主页："),
     "person.papers": ("Papers", "论文"),
     "person.coauthors": ("Co-authors", "合著者"),
-    "person.key_researcher": ("Key researcher of", "重要研究者所在章节"),
+    "person.key_researcher": ("Key researcher of", "被列为关键研究人员的章节"),
     # list
     "list.items": ("Items", "条目数"),
     "list.language": ("Language", "语言"),
@@ -172,7 +182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.top100": ("Top 100", "前 100"),
     "section.yes": ("yes", "是"),
     "section.no": ("no", "否"),
-    "section.key_researchers": ("Key researchers", "重要研究者"),
+    "section.key_researchers": ("Key researchers", "关键研究人员"),
     "section.used_by": ("Used by", "使用者"),
     "section.subsections": ("Subsections", "子章节"),
     "section.sections": ("Sections", "章节"),
@@ -297,11 +307,14 @@ _CATEGORY_ABOUT_ZH = {
     "entry": "缺少字段或无法读取的条目",
     "identity": "哪些记录是同一篇论文：冲突与重复",
     "curation": "人工整理的决定和键注册表",
-    "contribution": "awesome 列表自身的贡献规则（Contributing.md）",
+    "contribution": "超赞列表自身的贡献规则（Contributing.md，贡献指南）",
 }
 MESSAGES.update(
     {f"category.{k}.about": (about, _CATEGORY_ABOUT_ZH[k]) for k, about in CATEGORIES.items()}
 )
+
+# the one-line error messages (`err.*`), matched against the English lines errors carry
+MESSAGES.update(ERRORS)
 
 _ZH_TAG = re.compile(r"^zh(?:[-_].*)?$", re.IGNORECASE)
 _EN_TAG = re.compile(r"^en(?:[-_].*)?$", re.IGNORECASE)

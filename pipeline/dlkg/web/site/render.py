@@ -20,7 +20,7 @@ from ... import formats
 from ...common import upstream_line_url
 from ...namespaces import DCTERMS, DLKG, PREFIXES, SCHEMA, SKOS
 from ..http import Context, Request, Response, error_response, with_vary
-from . import i18n
+from . import i18n, i18n_errors
 
 _PREFIX_OK = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
@@ -231,10 +231,12 @@ def error_page(request: Request, ctx: Context, status: int, message: str) -> Res
 
     def page(code: int, line: str) -> bytes:
         status_keys = {k for k in i18n.MESSAGES if k.startswith("status.")}
+        lang, _ = i18n.choose_language(request)
         values = {
             "title": str(code),
             "status_code": code,
-            "message": line,
+            # the line machine clients get in English, in the page's language
+            "message": i18n_errors.localize(line, lang),
             "status_keys": status_keys,
         }
         return render_html("error.html", request, ctx, values, status=code).body

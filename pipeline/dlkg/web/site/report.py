@@ -6,7 +6,8 @@ through the QueryRunner (each source's upstream repository, pinned commit and do
 the manifest said when the build ran: so a line links to the exact file that was parsed) and
 the link report among the downloads (`dlkg.link.web.load_link_report`). Warnings are grouped
 by category when the catalogue or the report names one, else by code, with the catalogue's
-meaning and what to do; and counted per source.
+meaning and what to do (in Chinese on a Chinese page: `meaning_zh`, `action_zh`, with the
+build's own English line kept beside); and counted per source.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class ReportLine:
     line: int | None
     action: str  # what the pipeline did / what to do, as the build wrote it
     url: str | None  # the line upstream, at the pinned commit
+    kind: IssueKind | None = None  # the catalogue entry: its meaning and action in Chinese
 
 
 @dataclass
@@ -105,7 +107,7 @@ def group_issues(issues: list[dict[str, Any]], upstreams: dict[str, Upstream]) -
         action = str(issue.get("action") or (kind.action if kind else ""))
         group.warnings.append(
             ReportLine(code, str(issue.get("level") or "warning"), str(issue.get("message", "")),
-                       sid, line, action, url)
+                       sid, line, action, url, kind)
         )  # fmt: skip
         group.by_source[sid] += 1  # "" for no source: the page names it in the reader's language
     return sorted(groups.values(), key=lambda g: (-len(g.warnings), g.key))

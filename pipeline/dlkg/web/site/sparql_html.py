@@ -71,7 +71,12 @@ def html_answer(
     result = replace(result, truncated=done.truncated, max_rows=done.max_rows)
     status = 206 if done.truncated else 200
     response = query_page(
-        request, ctx, "query.html", title="SPARQL results", result=result, query_text=operation.text
+        request,
+        ctx,
+        "query.html",
+        title_key="query.results",
+        result=result,
+        query_text=operation.text,
     )
     return replace(response, status=status)
 

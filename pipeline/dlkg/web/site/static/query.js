@@ -25,6 +25,29 @@
     return text.replace(/\{(\w+)\}/g, (_, name) => String((values || {})[name] ?? ""));
   }
 
+  // An error line of the server (always English, as machine clients get it) in the page's
+  // language: the first of the server's templates (i18n_errors.py) that matches it whole;
+  // fields named msg* are messages of their own.
+  const errorPatterns = (config.errorPatterns || []).flatMap((p) => {
+    try {
+      return [{ ...p, regex: new RegExp(p.pattern) }];
+    } catch (error) {
+      return []; // a template this browser cannot read leaves its lines in English
+    }
+  });
+  function localizeError(line) {
+    for (const p of errorPatterns) {
+      const found = p.regex.exec(line);
+      if (!found) continue;
+      const values = {};
+      p.fields.forEach((name, i) => {
+        values[name] = name.startsWith("msg") ? localizeError(found[i + 1]) : found[i + 1];
+      });
+      return p.text.replace(/\{\{|\}\}|\{(\w+)\}/g, (all, name) => (name ? values[name] : all[0]));
+    }
+    return line;
+  }
+
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
@@ -168,7 +191,7 @@
       const millis = Math.round(performance.now() - started);
       const type = response.headers.get("Content-Type") || "";
       if (!response.ok) {
-        const message = (await response.text()).trim();
+        const message = localizeError((await response.text()).trim());
         results.replaceChildren(el("p", { class: "error" }, msg("error", { status: response.status, message: message })));
         downloads.hidden = true;
         return;
