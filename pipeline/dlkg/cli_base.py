@@ -8,9 +8,10 @@ module is on the path of every command, `dlkg query` included.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -43,6 +44,8 @@ class Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception:
+            import traceback  # only for a bug: 1.4 ms of every start otherwise (issue 13)
+
             traceback.print_exc()
             fail("internal error, please report it with the traceback above", INTERNAL_ERROR)
 
@@ -117,3 +120,16 @@ def require_built(settings: Settings) -> None:
         raise StoreError(
             f"nothing built in {shown_path(settings.build_dir)}: run `dlkg build` first"
         )
+
+
+def skip_final_collection() -> None:
+    """At exit, skip the interpreter's last garbage collection (for short commands).
+
+    That collection walks every object of every imported module only to free memory the OS
+    takes back anyway: ~7 ms of `dlkg query`'s ~75 (issue 13). `gc.freeze` at exit moves them
+    out of its reach; objects are still freed by reference counting, only reference cycles
+    left at exit are not collected (nothing a query holds needs that: the store is closed when
+    its last reference goes). Registered at most once, so in-process callers (tests) are safe.
+    """
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
