@@ -150,11 +150,11 @@ def test_a_sixth_source_needs_a_manifest_entry_a_parser_module_and_a_registry_en
     assert (summary.entries, summary.candidate_lines, summary.dropped) == (2, 3, 1)
     mine = [i for i in report.issues if i.where and i.where.source_id == "extra-tsv"]
     # the dropped row, the two nodes the key registry does not know yet (new keys), and the
-    # ResNet row's two authors marked complete where the BibTeX entry lists four
+    # ResNet row's two authors marked complete where the BibTeX entry lists four (one warning:
+    # the cross-source code; resolution does not report the same defect again)
     assert sorted((i.code, i.where.line if i.where else 0) for i in mine) == [
         ("cross.authors-shorter", 2),
         ("extra.unparsable-entry", 4),
-        ("resolve.author-list-contradicted", 2),
         ("resolve.new-key", 3),
         ("resolve.new-key", 3),
     ]

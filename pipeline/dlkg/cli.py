@@ -14,22 +14,57 @@ from typing import Any
 import click
 
 from . import __version__
-from .cli_base import BUILD_DIR_SOURCE, Cli, fail, require_built, settings_of
-from .cli_diff import diff_command
-from .cli_link import link
-from .cli_push import push as push_command
-from .cli_read import explain, query, stats
-from .cli_serve import serve
-from .cli_tools import fmt, issues
+from .cli_base import BUILD_DIR_SOURCE, LazyCli, fail, require_built, settings_of
 from .errors import UsageError
-from .lint import lint
 from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+def _command(name: str) -> click.Command:
+    """The command NAME of another module, imported only when it runs or --help lists it."""
+    match name:
+        case "query" | "stats" | "explain":
+            from . import cli_read
+
+            return getattr(cli_read, name)  # type: ignore[no-any-return]
+        case "link":
+            from .cli_link import link
+
+            return link
+        case "lint":
+            from .lint import lint
+
+            return lint
+        case "fmt" | "issues":
+            from . import cli_tools
+
+            return getattr(cli_tools, name)  # type: ignore[no-any-return]
+        case "serve":
+            from .cli_serve import serve
+
+            return serve
+        case "push":
+            from .cli_push import push
+
+            return push
+        case "diff":
+            from .cli_diff import diff_command
+
+            return diff_command
+    raise AssertionError(f"no lazy command {name!r}")
+
+
+_LAZY = ("query", "stats", "explain", "link", "lint", "fmt", "issues", "serve", "push", "diff")
+
+
+@click.group(
+    cls=LazyCli,
+    loader=_command,
+    lazy=_LAZY,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="dlkg")
 @click.option(
     "--build-dir",
@@ -277,7 +312,3 @@ def registry(ctx: click.Context, curation_dir: Path | None, update: bool, prune:
         click.echo(f"{path}: updated; review the diff and commit it")
     else:
         fail(f"{path}: out of date; run `dlkg registry --update`", 1)
-
-
-for command in (query, stats, explain, link, lint, fmt, issues, serve, push_command, diff_command):
-    main.add_command(command)

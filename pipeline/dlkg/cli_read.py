@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import require_built, settings_of
+from .cli_base import require_built, settings_of, skip_final_collection
 from .errors import UsageError
 
 
@@ -75,6 +75,7 @@ def query(
     settings = settings_of(ctx)
     require_built(settings)
     click.echo(run_cli_query(settings.store_dir, text, fmt, max_width=max_width), nl=False)
+    skip_final_collection()
 
 
 @click.command(short_help="Counts per class, list and section, or the statistics of TOPIC.")

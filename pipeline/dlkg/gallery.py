@@ -7,7 +7,7 @@ stem (`01-top100-papers-by-hinton`). The web UI reads the same files (web/site/h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 NAME = re.compile(r"^[\w.-]+$")  # what can be a name; a SPARQL query never looks like this
@@ -29,19 +29,26 @@ class GalleryFile:
 
 def gallery_files(directory: Path) -> list[GalleryFile]:
     """Every `NN-slug.rq` of `directory`, in order."""
+    return [replace(q, summary=_summary(q.path)) for q in _named(directory)]
+
+
+def _named(directory: Path) -> list[GalleryFile]:
+    """The gallery files by name only (no summary): what finding one needs."""
     found = []
     for path in sorted(directory.glob("*.rq")):
         number, _, slug = path.stem.partition("-")
-        summary = ""
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("#+ summary:"):
-                    summary = line.split(":", 1)[1].strip()
-                    break
-        found.append(GalleryFile(path, number, slug or path.stem, summary))
+        found.append(GalleryFile(path, number, slug or path.stem, ""))
     return found
 
 
+def _summary(path: Path) -> str:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#+ summary:"):
+                return line.split(":", 1)[1].strip()
+    return ""
+
+
 def find(name: str, directory: Path) -> GalleryFile | None:
-    """The gallery query `name` names, or None."""
-    return next((q for q in gallery_files(directory) if q.matches(name)), None)
+    """The gallery query `name` names, or None. Reads no file: `dlkg query 01` waits for it."""
+    return next((q for q in _named(directory) if q.matches(name)), None)

@@ -56,6 +56,18 @@ def test_author_lists_shorter_or_needlessly_et_al_and_misspelt_names(
     assert shorter.action.startswith("the paper keeps 3 authors (complete)")
 
 
+def test_one_defect_of_an_author_list_gives_one_warning(
+    checked: tuple[Resolution, list[Issue]],
+) -> None:
+    """The records the cross-source codes name are not also `resolve.author-list-contradicted`
+    (before, both fired on each: two warnings for one list marked complete too early)."""
+    resolution, issues = checked
+    crossed = at(issues, "cross.authors-shorter") + at(issues, "cross.complete-but-et-al-elsewhere")
+    assert crossed == ["awesome-readme:11", "awesome-bib:13"]
+    contradicted = at(resolution.issues, "resolve.author-list-contradicted")
+    assert not set(crossed) & set(contradicted), contradicted
+
+
 def test_titles_cut_off_or_a_small_edit_from_a_better_source(
     checked: tuple[Resolution, list[Issue]],
 ) -> None:

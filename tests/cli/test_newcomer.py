@@ -156,22 +156,6 @@ def test_check_port_says_when_the_port_is_taken() -> None:
     assert (free.returncode, free.stdout, free.stderr) == (0, "", "")
 
 
-@pytest.mark.upstream
-def test_dlkg_query_never_imports_rdflib(built: tuple[Settings, Any]) -> None:
-    """Issue 13: importing rdflib for namespace constants was 105 ms of every `dlkg query`."""
-    settings, _ = built
-    args = ["--build-dir", str(settings.build_dir), "query", "01"]
-    script = (
-        "import sys\nfrom dlkg.cli import main\n"
-        f"main({args!r}, standalone_mode=False)\n"
-        "print('rdflib' in sys.modules, 'dlkg.namespaces' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.splitlines()[-1] == "False False"
-
-
 def test_docs_list_the_predefined_prefixes() -> None:
     text = (REPO_ROOT / "docs" / "sparql.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `(\w+):` \| `([^`]+)` \|$", text, re.MULTILINE))

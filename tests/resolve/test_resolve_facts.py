@@ -78,6 +78,25 @@ def test_a_complete_list_contradicted_by_et_al_is_not_complete() -> None:
     assert "resolve.author-list-contradicted" in codes(res)
 
 
+def test_a_curated_complete_list_is_not_reported_as_contradicted(tmp_path: Path) -> None:
+    """`paper-authors-complete yes` settles it: the "et al." is the defect (the cross-source
+    `cross.et-al-needless` names it), not the complete lists of the awesome list."""
+    title = "Understanding the difficulty of training deep feedforward neural networks"
+    records = (
+        entry("awesome-readme", 242, title, "X. Glorot", "Y. Bengio", year=2010),
+        entry(
+            "roadmap-readme", 95, title, "Glorat Xavier", "Bengio Yoshua", year=2010, complete=False
+        ),
+    )
+    assert "resolve.author-list-contradicted" in codes(run(*records))
+    folder = write_curation(
+        tmp_path, f"paper-authors-complete	title:{title}	yes	the paper has two authors"
+    )
+    res = run(*records, curation=folder)
+    assert res.papers[paper_of(res, "awesome-readme", 242)].authors_complete
+    assert "resolve.author-list-contradicted" not in codes(res)
+
+
 def test_the_longest_complete_list_wins_over_a_better_ranked_shorter_one() -> None:
     res = run(
         entry("roadmap-readme", 1, "Some paper", "A. One", "B. Two", year=2010),

@@ -23,10 +23,8 @@ from .. import sources
 from ..model import Resolution
 from ..normalize.titles import fold
 from ..records import Issue
+from ..resolve.author_lists import AUTHORS_IN_FULL, et_al_saying_more, longer_lists, other_sources
 from .common import Record, records_by_paper, warning
-
-# How many authors a list writes in full before "et al." (its own convention).
-_IN_FULL = {"awesome": 2, "zh-awesome": 2, "roadmap": 3}
 
 
 def _rank(record: Record) -> int:
@@ -67,11 +65,12 @@ def cross_check(resolution: Resolution) -> list[Issue]:
             continue
         action = _uses(resolution, key)
         for r in named:
-            others = [s for s in named if s.prov.source_id != r.prov.source_id]
+            others = other_sources(r, named)
             if not others:
                 continue
-            longest = max(others, key=lambda s: (len(s.authors), -_rank(s)))
-            if r.authors_complete and len(longest.authors) > len(r.authors):
+            longer = longer_lists(r, others)
+            if r.authors_complete and longer:
+                longest = max(longer, key=lambda s: (len(s.authors), -_rank(s)))
                 issues.append(
                     warning(
                         "cross.authors-shorter",
@@ -81,30 +80,22 @@ def cross_check(resolution: Resolution) -> list[Issue]:
                         action,
                     )
                 )
-            elif r.authors_complete:
+            elif r.authors_complete and (etal := et_al_saying_more(r, others)):
                 # an "et al." list longer than its list writes in full says more authors exist
-                etal = [
-                    s
-                    for s in others
-                    if not s.authors_complete
-                    and len(s.authors) >= len(r.authors)
-                    and len(s.authors) > _IN_FULL.get(getattr(s, "list_id", ""), 0)
-                ]
-                if etal:
-                    issues.append(
-                        warning(
-                            "cross.complete-but-et-al-elsewhere",
-                            f"{len(r.authors)} authors, marked complete; {etal[0].prov} writes "
-                            f"{len(etal[0].authors)} and 'et al.'",
-                            r.prov,
-                            action,
-                        )
+                issues.append(
+                    warning(
+                        "cross.complete-but-et-al-elsewhere",
+                        f"{len(r.authors)} authors, marked complete; {etal[0].prov} writes "
+                        f"{len(etal[0].authors)} and 'et al.'",
+                        r.prov,
+                        action,
                     )
+                )
             list_id = getattr(r, "list_id", None)
             full = [s for s in others if s.authors_complete]
-            if not r.authors_complete and full and list_id in _IN_FULL:
+            if not r.authors_complete and full and list_id in AUTHORS_IN_FULL:
                 shortest = min(full, key=lambda s: len(s.authors))
-                if len(shortest.authors) <= max(_IN_FULL[list_id], len(r.authors)):
+                if len(shortest.authors) <= max(AUTHORS_IN_FULL[list_id], len(r.authors)):
                     issues.append(
                         warning(
                             "cross.et-al-needless",

@@ -25,6 +25,7 @@ from ..normalize import (
     url_key,
 )
 from ..normalize.identifiers import slugify
+from .author_lists import reported_across_sources
 from .base import ClusterIdx, IdKey, MentionIdx, NameIdx, PaperMention
 from .facts import author_source, choose_title, choose_year, contradicted
 from .keys import name_anchor, record_anchors
@@ -173,7 +174,14 @@ def _report_authors(members: list[PaperMention], log: Log) -> None:
             members[0].prov,
         )
     for m in members:
-        if m.authors and m.authors_complete and (by := contradicted(m, members)):
+        if not (m.authors and m.authors_complete and (by := contradicted(m, members))):
+            continue
+        # One defect, one warning: where another source's list is longer, or its "et al." says
+        # more authors exist, the cross-source check names the defect with the counts
+        # (`cross.authors-shorter`, `cross.complete-but-et-al-elsewhere`); this code remains
+        # for the contradictions only resolution sees (an "et al." list of as many names as
+        # its list writes in full, a longer list in the same source).
+        if not reported_across_sources(m, members):
             log.warn(
                 "resolve.author-list-contradicted",
                 f"{m.prov.source_id} marks its {len(m.authors)}-author list complete, but "

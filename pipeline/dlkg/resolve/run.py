@@ -89,6 +89,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         (paper, apply_curated(paper, node, fact))
         for (paper, node), fact in zip(built, curated, strict=True)
     ]
+    _drop_settled_contradictions(clusters, curated, log)
 
     researchers = sorted(
         (k for r in results for k in r.key_researchers), key=lambda k: (k.prov, k.name)
@@ -232,6 +233,23 @@ def _facts_of(members: list[PaperMention], facts: dict[MentionIdx, dict[str, str
         author_order=tuple(f.strip() for f in order.split("|")) if order else (),
         complete=None if complete is None else complete == "yes",
     )
+
+
+def _drop_settled_contradictions(
+    clusters: list[list[PaperMention]], curated: list[CuratedFacts], log: Log
+) -> None:
+    """No `resolve.author-list-contradicted` on a paper curated `paper-authors-complete yes`.
+
+    The decision settles that the complete lists are right, so the defect is the list that
+    "contradicts" them (an "et al." the paper does not have: `cross.et-al-needless` names it
+    on that record); the warning on the complete lists would give the wrong advice.
+    """
+    settled = {m.prov for c, f in zip(clusters, curated, strict=True) if f.complete for m in c}
+    log.issues[:] = [
+        i
+        for i in log.issues
+        if not (i.code == "resolve.author-list-contradicted" and i.where in settled)
+    ]
 
 
 def _report_translations(clusters: list[list[PaperMention]], log: Log) -> None:
