@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,7 +75,14 @@ def test_page_handlers_get_the_same_deadline(web_store: Path, tmp_path: Path) ->
     ):
         reply = live.request("GET", "/slow")
         assert (reply.status, reply.text) == (504, "query exceeded the time limit of 1 s\n")
-        assert live.get("ASK {}").status == 200
+        # The killed worker is replaced. This client's timeout costs it the reserved worker
+        # (fair.py), so on a loaded machine its next query may wait out the 1 s deadline for
+        # the replacement and get 503 + Retry-After: a client that honours it gets its answer.
+        give_up = time.monotonic() + 60
+        while (after := live.get("ASK {}")).status == 503 and time.monotonic() < give_up:
+            assert after.headers.get("retry-after") == "1"
+            time.sleep(1)
+        assert after.status == 200
 
 
 def test_an_app_that_cannot_start_is_reported(web_store: Path, tmp_path: Path) -> None:
