@@ -23,7 +23,7 @@ from .cli_serve import serve
 from .cli_tools import fmt, issues
 from .errors import UsageError
 from .lint import lint
-from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
+from .settings import DEFAULT_BASE_IRI, VALIDATORS, Settings, default_build_dir
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -125,8 +125,17 @@ def fetch(ctx: click.Context) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--verbose", "-v", is_flag=True, help="List every warning, not their counts.")
+@click.option(
+    "--validator",
+    type=click.Choice(VALIDATORS),
+    default=VALIDATORS[0],
+    show_default=True,
+    help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
+)
 @click.pass_context
-def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool) -> None:
+def build(
+    ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool, validator: str
+) -> None:
     """Run the whole pipeline and publish the store, dumps and report atomically.
 
     Skipped, saying so, when the current build was made from the same sources, curation
@@ -136,7 +145,7 @@ def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: b
 
     from . import fingerprint
 
-    settings = replace(settings_of(ctx), strict=strict)
+    settings = replace(settings_of(ctx), strict=strict, validator=validator)
     changed = None if force else fingerprint.changed_inputs(settings)
     if changed == []:
         click.echo(
@@ -175,8 +184,15 @@ def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: b
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Validate this RDF file (Turtle, TriG, N-Triples, N-Quads) instead of the built store.",
 )
+@click.option(
+    "--validator",
+    type=click.Choice(VALIDATORS),
+    default=VALIDATORS[0],
+    show_default=True,
+    help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
+)
 @click.pass_context
-def validate(ctx: click.Context, data: Path | None) -> None:
+def validate(ctx: click.Context, data: Path | None, validator: str) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""
     import rdflib
 
@@ -199,7 +215,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
         require_built(settings)
         store = open_read_only(settings.store_dir)
         graph.parse(data=store.dump(format=_nquads()), format="nquads")
-    report = validate_graph(graph)
+    report = validate_graph(graph, validator=validator)
     click.echo(report.text())
     if not report.conforms:
         raise NotConformant(report.summary())

@@ -374,9 +374,10 @@ def emit(
 
 
 def graph_counts(ds: Dataset) -> dict[str, int]:
-    """Triples per named graph (by IRI)."""
-    return {
+    """Triples per named graph (by IRI), in IRI order (rdflib's graph order is a set's)."""
+    counts = {
         str(g.identifier): len(g)
         for g in ds.graphs()
         if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
     }
+    return dict(sorted(counts.items()))

@@ -25,6 +25,7 @@ from .. import resources
 from ..common import graph_prefixes, load_turtle_dir, turtle_files, union_graph
 from ..errors import NotConformant
 from ..namespaces import SH
+from ..settings import VALIDATORS
 from .results import (
     Lookup,
     ShapeResult,
@@ -50,8 +51,7 @@ __all__ = [
     "validate_nquads_file",
 ]
 
-VALIDATORS = ("shacl", "pyshacl")  # the fast engine, the reference
-DEFAULT_VALIDATOR = "shacl"
+DEFAULT_VALIDATOR = VALIDATORS[0]
 
 
 def validate_graph(
