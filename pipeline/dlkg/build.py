@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 from . import fingerprint
 from .checks import cross_source, single_source
@@ -175,23 +175,19 @@ def _validate(
 ) -> ValidationReport:
     """SHACL over the emitted data: the fast engine reads the N-Quads file (which holds the
     ontology graph); the reference, pySHACL, gets a union graph copy plus the ontology."""
-    from .validate import lookup_in, validate_graph, validate_nquads_file
+    from .validate import lookup_in_file, validate_graph, validate_nquads_file
 
     if settings.validator == "pyshacl":
         union = union_graph(emitted.dataset, skip=skip)
         return validate_graph(union, line_index=emitted.line_index, validator="pyshacl")
-    lookup = lookup_in(emitted.dataset)
+    lookup = lookup_in_file(nquads)
     return validate_nquads_file(nquads, lookup=lookup, line_index=emitted.line_index)
 
 
-def _append_graph(nquads: Path, ds: Dataset, name: URIRef) -> None:
-    """Append the named graph `name` of `ds` to the N-Quads file `nquads`."""
-    only = Dataset()
-    graph = only.graph(name)
-    for triple in ds.graph(name):
-        graph.add(triple)
+def _append_graph(nquads: Path, ds: Dataset) -> None:
+    """Append the quads of `ds` to the N-Quads file `nquads`."""
     with nquads.open("ab") as handle:
-        only.serialize(destination=handle, format="nquads", encoding="utf-8")
+        ds.serialize(destination=handle, format="nquads", encoding="utf-8")
 
 
 def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
@@ -245,6 +241,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             # neither a serialised copy nor a union graph of the data is held in memory
             nquads = run_dir / "emitted.nq"
             emitted.dataset.serialize(destination=nquads, format="nquads", encoding="utf-8")
+            graph_triples = graph_counts(emitted.dataset)
+            if settings.validator != "pyshacl":  # the reference validates the rdflib graph
+                emitted = Emitted(Dataset(), emitted.line_index)  # drop it: the file has it all
         notify("emit")
 
         with timer.step("validate"):
@@ -263,14 +262,17 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             )
 
         with timer.step("emit"):
+            build_graph = Dataset()  # the build graph alone, added to the file
             describe_build(
-                emitted.dataset,
+                build_graph,
                 minter=minter,
                 sources=parsed.sources,
                 started=started,
                 ended=datetime.now(UTC).replace(microsecond=0),
             )
-            _append_graph(nquads, emitted.dataset, minter.graph(BUILD_GRAPH))
+            _append_graph(nquads, build_graph)
+            graph_triples = dict(sorted({**graph_triples, **graph_counts(build_graph)}.items()))
+            del emitted, build_graph
 
         with timer.step("load"):
             load_store(nquads, run_dir / "store")
@@ -288,7 +290,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             del store
         notify("export")
         report.ended = datetime.now(UTC).replace(microsecond=0).isoformat()
-        report.graph_triples = graph_counts(emitted.dataset)
+        report.graph_triples = graph_triples
         report.counts = {
             "papers": class_counts.get(str(SCHEMA.ScholarlyArticle), 0),
             "persons": class_counts.get(str(SCHEMA.Person), 0),

@@ -60,26 +60,44 @@ def export_dumps(
     on_step: Callable[[str], None] | None = None,
     extra: Sequence[tuple[str, str, bytes]] = (),
 ) -> list[Dump]:
-    """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS."""
+    """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
+
+    One dump is made, written and dropped at a time (only the flat N-Triples are kept, for the
+    Turtle), so memory holds one serialisation of the data, not all five (issue 13).
+    """
     prefixes = dict(PREFIXES)
     nt = flat_ntriples(store, minter)
-    nq = _sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
-    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    trig = store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
-    quads = store.quads_for_pattern(None, None, None, None)
-    jsonld = compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
-    by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
-    outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
-    outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
+
+    def turtle() -> bytes:
+        # ox.parse yields the triples one by one: no list of all of them
+        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+    def jsonld() -> bytes:
+        quads = store.quads_for_pattern(None, None, None, None)
+        return compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
+
+    by_format: dict[object, Callable[[], bytes]] = {
+        N_TRIPLES: lambda: nt,
+        TURTLE: turtle,
+        TRIG: lambda: store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"",
+        N_QUADS: lambda: _sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b""),
+        JSON_LD: jsonld,
+    }
+    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
+        (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
+    ]
+    outputs.append((CONTEXT_FILE, JSON_LD.media_type, lambda: context_bytes))
     # other downloads of the build (the SSSOM table and link report of issue 12)
-    outputs.extend(extra)
+    outputs.extend((name, media, (lambda data=data: data)) for name, media, data in extra)
     dumps = []
-    for file_name, media_type, data in outputs:
+    for file_name, media_type, make in outputs:
+        data = make()
         _write(dumps_dir / file_name, data)
         dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        del data
         if on_step:
             on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)

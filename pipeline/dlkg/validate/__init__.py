@@ -46,6 +46,7 @@ __all__ = [
     "ValidationReport",
     "hoist_property_shapes",
     "lookup_in",
+    "lookup_in_file",
     "raise_if_not_conformant",
     "validate_graph",
     "validate_nquads_file",
@@ -108,6 +109,13 @@ def validate_nquads_file(
 
     shapes = _fast_shapes(*_dir_key(shapes_dir or resources.shapes_dir()))
     return validate_file(path, shapes, lookup=lookup, line_index=line_index or {})
+
+
+def lookup_in_file(path: Path) -> Lookup:
+    """A `Lookup` over an N-Quads file (read only when a result needs a source line)."""
+    from .fast import lookup_in_file as in_file
+
+    return in_file(path)
 
 
 def raise_if_not_conformant(report: ValidationReport, *, strict: bool = False) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import shacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -28,7 +29,13 @@ from rdflib.term import Node
 from ..namespaces import RDF, SH
 from .results import Lookup, ShapeResult, ValidationReport, make_result, render
 
-__all__ = ["FastShapes", "compile_shapes", "validate_nquads_file", "validate_nquads_text"]
+__all__ = [
+    "FastShapes",
+    "compile_shapes",
+    "lookup_in_file",
+    "validate_nquads_file",
+    "validate_nquads_text",
+]
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 # the probes' only constraint: no value node is a literal of this datatype, so each one fails
@@ -103,6 +110,35 @@ def validate_nquads_file(
     seconds = time.perf_counter() - started
     results = _results(report.results, shapes, lookup, line_index)
     return ValidationReport.of(results, triples=_lines(path), seconds=seconds, engine="shacl")
+
+
+def lookup_in_file(path: Path) -> Lookup:
+    """A `Lookup` over the N-Quads file at `path`, for the source lines of failing results:
+    the file is loaded into an in-memory pyoxigraph store on the first question only, so a
+    conforming build never reads it again."""
+    store: list[ox.Store] = []
+
+    def lookup(subject: URIRef, predicate: URIRef) -> Node | None:
+        if not store:
+            store.append(ox.Store())
+            store[0].bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        pattern = (ox.NamedNode(str(subject)), ox.NamedNode(str(predicate)), None, None)
+        for quad in store[0].quads_for_pattern(*pattern):
+            return _rdflib_term(quad.object)
+        return None
+
+    return lookup
+
+
+def _rdflib_term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _results(
