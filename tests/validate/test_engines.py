@@ -7,6 +7,7 @@ together fail every shape of shapes/) and on the real data, clean and with injec
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +15,10 @@ import rdflib
 from rdflib import Graph, Literal, URIRef
 
 from dlkg import namespaces as ns
-from dlkg.common import turtle_files, union_graph
-from dlkg.resources import shapes_dir
-from dlkg.validate import ValidationReport, validate_graph
-from validate.test_shapes import CASE_DIRS, load_case
+from dlkg.common import load_turtle_dir, turtle_files, union_graph
+from dlkg.resources import ontology_dir, shapes_dir
+from dlkg.validate import ValidationReport, lookup_in_file, validate_graph, validate_nquads_file
+from validate.test_shapes import CASE_DIRS, CASES_DIR, load_case
 
 Row = tuple[str | None, ...]
 
@@ -111,3 +112,37 @@ def test_real_data_with_injected_faults_gives_the_same_report(real_union: Graph)
     shapes = {r.shape for r in report.violations + report.warnings}
     assert len(shapes) >= 8, shapes
     assert not report.conforms
+
+
+def test_a_file_is_validated_with_source_lines_from_the_file(tmp_path: Path) -> None:
+    """The build's path: the engine reads an N-Quads file, and a failing result's source line
+    is looked up in that file (dlkg:sourceLine + the source's download file name)."""
+    case = load_case(CASES_DIR / "listitem-stars")
+    ds = rdflib.Dataset()
+    graph = ds.graph(URIRef("https://w3id.org/dlkg/graph/awesome-readme"))
+    for triple in case.graph:
+        graph.add(triple)
+    onto = ds.graph(URIRef("https://w3id.org/dlkg/graph/ontology"))
+    for triple in load_turtle_dir(ontology_dir()):
+        onto.add(triple)
+    path = tmp_path / "emitted.nq"
+    ds.serialize(destination=path, format="nquads", encoding="utf-8")
+    report = validate_nquads_file(path, lookup=lookup_in_file(path))
+    assert _rows(report) == _rows(validate_graph(case.graph, validator="pyshacl"))
+    (result,) = report.violations
+    assert (result.path, result.source) == ("dlkg:stars", "README.md:87")
+
+
+@pytest.mark.upstream
+@pytest.mark.slow
+def test_the_build_with_pyshacl_gives_the_same_dump(built: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from dlkg.build import build
+
+    settings, report = built
+    reference = replace(settings, build_dir=tmp_path, validator="pyshacl")
+    again = build(reference)
+    assert again.shacl_warnings == report.shacl_warnings
+    nt = "dumps/dlkg.nt"
+    assert (reference.current_dir / nt).read_bytes() == (settings.current_dir / nt).read_bytes()
