@@ -31,9 +31,10 @@ from .iris import IriMinter
 from .link.offline import identifier_issues
 from .link.stored import add_links_graph, download_files
 from .model import Resolution
-from .namespaces import RDF, SCHEMA
+from .namespaces import SCHEMA
 from .parse import dropped_entries, parse_text
 from .pins import prune_runs
+from .quadsink import QuadSink
 from .records import Level, ParseResult
 from .report import BuildReport, SourceSummary, StepTimer
 from .resources import ontology_dir
@@ -98,15 +99,6 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
         resolution.issues.extend(cross_source(results, resolution))
     on_step("resolve")
     return Parsed(sources, results, resolution)
-
-
-def _class_counts(ds: Dataset, skip: set[str]) -> dict[str, int]:
-    subjects: dict[str, set[str]] = {}
-    for s, _, o, g in ds.quads((None, RDF.type, None, None)):
-        if str(g) in skip:
-            continue
-        subjects.setdefault(str(o), set()).add(str(s))
-    return {cls: len(nodes) for cls, nodes in subjects.items()}
 
 
 def _write_changes(settings: Settings, run_dir: Path) -> None:
@@ -174,11 +166,14 @@ def _validate(
     settings: Settings, emitted: Emitted, nquads: Path, skip: set[str]
 ) -> ValidationReport:
     """SHACL over the emitted data: the fast engine reads the N-Quads file (which holds the
-    ontology graph); the reference, pySHACL, gets a union graph copy plus the ontology."""
+    ontology graph); the reference, pySHACL, gets a union graph of it plus the ontology."""
     from .validate import lookup_in_file, validate_graph, validate_nquads_file
 
     if settings.validator == "pyshacl":
-        union = union_graph(emitted.dataset, skip=skip)
+        dataset = Dataset()
+        dataset.parse(nquads, format="nquads")
+        union = union_graph(dataset, skip=skip)
+        del dataset
         return validate_graph(union, line_index=emitted.line_index, validator="pyshacl")
     lookup = lookup_in_file(nquads)
     return validate_nquads_file(nquads, lookup=lookup, line_index=emitted.line_index)
@@ -227,23 +222,26 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     run_dir = _new_run_dir(settings, started)
     try:
         with timer.step("emit"):
-            emitted = emit(
-                resolution, parsed.sources, minter=minter, ontology=load_turtle_dir(ontology_dir())
-            )
-            # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
-            add_links_graph(emitted.dataset, minter, settings)
-            report.issues.extend(identifier_issues(resolution.papers.values()))
-            class_counts = _class_counts(emitted.dataset, skip)
-            describe(
-                emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts
-            )
-            # the N-Quads the validator and the store's bulk loader read (issue 13): a file, so
-            # neither a serialised copy nor a union graph of the data is held in memory
+            # the quads go straight into the N-Quads file the validator and the store's bulk
+            # loader read (issue 13): no rdflib dataset, no serialised copy in memory
             nquads = run_dir / "emitted.nq"
-            emitted.dataset.serialize(destination=nquads, format="nquads", encoding="utf-8")
-            graph_triples = graph_counts(emitted.dataset)
-            if settings.validator != "pyshacl":  # the reference validates the rdflib graph
-                emitted = Emitted(Dataset(), emitted.line_index)  # drop it: the file has it all
+            sink = QuadSink(nquads)
+            try:
+                emitted = emit(
+                    resolution,
+                    parsed.sources,
+                    minter=minter,
+                    ontology=load_turtle_dir(ontology_dir()),
+                    sink=sink,
+                )
+                # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+                add_links_graph(sink, minter, settings)
+                report.issues.extend(identifier_issues(resolution.papers.values()))
+                class_counts = sink.class_counts(skip)
+                describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
+                graph_triples = graph_counts(sink)
+            finally:
+                sink.close()
         notify("emit")
 
         with timer.step("validate"):
@@ -272,7 +270,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             )
             _append_graph(nquads, build_graph)
             graph_triples = dict(sorted({**graph_triples, **graph_counts(build_graph)}.items()))
-            del emitted, build_graph
+            del build_graph
 
         with timer.step("load"):
             load_store(nquads, run_dir / "store")
