@@ -1,4 +1,5 @@
-"""Emit: resolved entities and source records → an rdflib Dataset, one named graph per source.
+"""Emit: resolved entities and source records → an rdflib Dataset, one named graph per source,
+or the same quads streamed into a `QuadSink`'s N-Quads file (what `dlkg build` does).
 
 See docs/data-model.md. Everything gets an IRI (no blank nodes) so sorted N-Triples are
 canonical; the only clock-dependent triples live in the build graph.
