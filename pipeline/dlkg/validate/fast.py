@@ -2,7 +2,7 @@
 
 It evaluates every core and SHACL-SPARQL constraint of `shapes/` (SPARQL targets included)
 with the same results as pySHACL (`tests/validate/test_engines.py` compares them on the real
-data and on every crafted bad graph of `tests/shapes/`), 20-30x faster, on a graph it reads
+data and on every crafted bad graph of `tests/shapes/`), 10-25x faster, on a graph it reads
 itself from N-Quads text or a file, so no rdflib copy of the data is made.
 
 One kind of constraint is routed elsewhere: `sh:pattern`. The Rust engine uses Rust regexes,
