@@ -46,7 +46,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("parse", ("dlkg.parse",)),
     ("resolve", ("dlkg.resolve",)),
     # link.offline: identifiers derived from the records in every build (arXiv DOIs, lookups)
-    ("emit", ("dlkg.iris", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
+    # quadsink: the N-Quads file emit streams into (issue 13)
+    ("emit", ("dlkg.iris", "dlkg.quadsink", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
     ("export", ("dlkg.export", "dlkg.jsonld")),

@@ -7,6 +7,7 @@ store, dumps and report exactly as they were.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
@@ -21,7 +23,7 @@ from . import fingerprint
 from .checks import cross_source, single_source
 from .common import load_turtle_dir, union_graph
 from .describe import describe, describe_build
-from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, Emitted, emit, graph_counts
 from .errors import DlkgError, NotConformant, SourceError
 from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
@@ -29,14 +31,18 @@ from .iris import IriMinter
 from .link.offline import identifier_issues
 from .link.stored import add_links_graph, download_files
 from .model import Resolution
-from .namespaces import RDF, SCHEMA
+from .namespaces import SCHEMA
 from .parse import dropped_entries, parse_text
 from .pins import prune_runs
+from .quadsink import QuadSink
 from .records import Level, ParseResult
 from .report import BuildReport, SourceSummary, StepTimer
 from .resources import ontology_dir
 from .settings import Settings
 from .store import load_store, open_read_only
+
+if TYPE_CHECKING:  # validate imports pyshacl or shacl: only when a build validates
+    from .validate import ValidationReport
 
 OnStep = Callable[[str], None]
 
@@ -95,15 +101,6 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
     return Parsed(sources, results, resolution)
 
 
-def _class_counts(ds: Dataset, skip: set[str]) -> dict[str, int]:
-    subjects: dict[str, set[str]] = {}
-    for s, _, o, g in ds.quads((None, RDF.type, None, None)):
-        if str(g) in skip:
-            continue
-        subjects.setdefault(str(o), set()).add(str(s))
-    return {cls: len(nodes) for cls, nodes in subjects.items()}
-
-
 def _write_changes(settings: Settings, run_dir: Path) -> None:
     """`changes.json`: what changed since the build `current` points at (none before the first
     build). A previous build that cannot be read yields no file, never a failed build."""
@@ -151,6 +148,43 @@ def _previous_run(settings: Settings, current: Path) -> Path | None:
     return older[-1].resolve() if older else None
 
 
+def _new_run_dir(settings: Settings, started: datetime) -> Path:
+    """A new, empty `runs/<start time>-<pid>[-n]` folder: never one an earlier build made."""
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    for attempt in itertools.count(1):
+        run_dir = settings.runs_dir / (name if attempt == 1 else f"{name}-{attempt}")
+        try:
+            run_dir.mkdir()
+        except FileExistsError:
+            continue
+        return run_dir
+    raise AssertionError("unreachable")
+
+
+def _validate(
+    settings: Settings, emitted: Emitted, nquads: Path, skip: set[str]
+) -> ValidationReport:
+    """SHACL over the emitted data: the fast engine reads the N-Quads file (which holds the
+    ontology graph); the reference, pySHACL, gets a union graph of it plus the ontology."""
+    from .validate import lookup_in_file, validate_graph, validate_nquads_file
+
+    if settings.validator == "pyshacl":
+        dataset = Dataset()
+        dataset.parse(nquads, format="nquads")
+        union = union_graph(dataset, skip=skip)
+        del dataset
+        return validate_graph(union, line_index=emitted.line_index, validator="pyshacl")
+    lookup = lookup_in_file(nquads)
+    return validate_nquads_file(nquads, lookup=lookup, line_index=emitted.line_index)
+
+
+def _append_graph(nquads: Path, ds: Dataset) -> None:
+    """Append the quads of `ds` to the N-Quads file `nquads`."""
+    with nquads.open("ab") as handle:
+        ds.serialize(destination=handle, format="nquads", encoding="utf-8")
+
+
 def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     """Run the whole pipeline and publish the result; raise a DlkgError on any failure."""
     notify = on_step or (lambda _step: None)
@@ -185,49 +219,62 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     report.near_misses = resolution.near_misses
 
     skip = {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
-    with timer.step("emit"):
-        emitted = emit(
-            resolution, parsed.sources, minter=minter, ontology=load_turtle_dir(ontology_dir())
-        )
-        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
-        add_links_graph(emitted.dataset, minter, settings)
-        report.issues.extend(identifier_issues(resolution.papers.values()))
-        class_counts = _class_counts(emitted.dataset, skip)
-        describe(emitted.dataset, minter=minter, sources=parsed.sources, class_counts=class_counts)
-    notify("emit")
-
-    with timer.step("validate"):
-        from .validate import raise_if_not_conformant, validate_graph  # pyshacl: slow import
-
-        shacl = validate_graph(
-            union_graph(emitted.dataset, skip=skip), line_index=emitted.line_index
-        )
-    notify("validate")
-    report.shacl_warnings = [str(w) for w in shacl.warnings]
-    raise_if_not_conformant(shacl, strict=settings.strict)
-    errors = report.errors
-    if errors:
-        raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
-    if settings.strict and report.warnings:
-        raise NotConformant(
-            f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
-        )
-
-    with timer.step("emit"):
-        describe_build(
-            emitted.dataset,
-            minter=minter,
-            sources=parsed.sources,
-            started=started,
-            ended=datetime.now(UTC).replace(microsecond=0),
-        )
-        nquads = emitted.dataset.serialize(format="nquads", encoding="utf-8")
-
-    settings.runs_dir.mkdir(parents=True, exist_ok=True)
-    run_dir = settings.runs_dir / f"{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    run_dir = _new_run_dir(settings, started)
     try:
+        with timer.step("emit"):
+            # the quads go straight into the N-Quads file the validator and the store's bulk
+            # loader read (issue 13): no rdflib dataset, no serialised copy in memory
+            nquads = run_dir / "emitted.nq"
+            sink = QuadSink(nquads)
+            try:
+                emitted = emit(
+                    resolution,
+                    parsed.sources,
+                    minter=minter,
+                    ontology=load_turtle_dir(ontology_dir()),
+                    sink=sink,
+                )
+                # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+                add_links_graph(sink, minter, settings)
+                report.issues.extend(identifier_issues(resolution.papers.values()))
+                class_counts = sink.class_counts(skip)
+                describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
+                graph_triples = graph_counts(sink)
+            finally:
+                sink.close()
+        notify("emit")
+
+        with timer.step("validate"):
+            shacl = _validate(settings, emitted, nquads, skip)
+        notify("validate")
+        report.shacl_warnings = [str(w) for w in shacl.warnings]
+        from .validate import raise_if_not_conformant
+
+        raise_if_not_conformant(shacl, strict=settings.strict)
+        errors = report.errors
+        if errors:
+            raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
+        if settings.strict and report.warnings:
+            raise NotConformant(
+                f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
+            )
+
+        with timer.step("emit"):
+            build_graph = Dataset()  # the build graph alone, added to the file
+            describe_build(
+                build_graph,
+                minter=minter,
+                sources=parsed.sources,
+                started=started,
+                ended=datetime.now(UTC).replace(microsecond=0),
+            )
+            _append_graph(nquads, build_graph)
+            graph_triples = dict(sorted({**graph_triples, **graph_counts(build_graph)}.items()))
+            del build_graph
+
         with timer.step("load"):
             load_store(nquads, run_dir / "store")
+            nquads.unlink()
         notify("load")
         with timer.step("export"):
             store = open_read_only(run_dir / "store")
@@ -241,7 +288,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             del store
         notify("export")
         report.ended = datetime.now(UTC).replace(microsecond=0).isoformat()
-        report.graph_triples = graph_counts(emitted.dataset)
+        report.graph_triples = graph_triples
         report.counts = {
             "papers": class_counts.get(str(SCHEMA.ScholarlyArticle), 0),
             "persons": class_counts.get(str(SCHEMA.Person), 0),

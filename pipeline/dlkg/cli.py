@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .cli_base import BUILD_DIR_SOURCE, LazyCli, fail, require_built, settings_of
 from .errors import UsageError
-from .settings import DEFAULT_BASE_IRI, Settings, default_build_dir
+from .settings import DEFAULT_BASE_IRI, VALIDATORS, Settings, default_build_dir
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -160,8 +160,17 @@ def fetch(ctx: click.Context) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--verbose", "-v", is_flag=True, help="List every warning, not their counts.")
+@click.option(
+    "--validator",
+    type=click.Choice(VALIDATORS),
+    default=VALIDATORS[0],
+    show_default=True,
+    help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
+)
 @click.pass_context
-def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool) -> None:
+def build(
+    ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool, validator: str
+) -> None:
     """Run the whole pipeline and publish the store, dumps and report atomically.
 
     Skipped, saying so, when the current build was made from the same sources, curation
@@ -171,7 +180,7 @@ def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: b
 
     from . import fingerprint
 
-    settings = replace(settings_of(ctx), strict=strict)
+    settings = replace(settings_of(ctx), strict=strict, validator=validator)
     changed = None if force else fingerprint.changed_inputs(settings)
     if changed == []:
         click.echo(
@@ -210,8 +219,15 @@ def build(ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: b
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Validate this RDF file (Turtle, TriG, N-Triples, N-Quads) instead of the built store.",
 )
+@click.option(
+    "--validator",
+    type=click.Choice(VALIDATORS),
+    default=VALIDATORS[0],
+    show_default=True,
+    help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
+)
 @click.pass_context
-def validate(ctx: click.Context, data: Path | None) -> None:
+def validate(ctx: click.Context, data: Path | None, validator: str) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""
     import rdflib
 
@@ -234,7 +250,7 @@ def validate(ctx: click.Context, data: Path | None) -> None:
         require_built(settings)
         store = open_read_only(settings.store_dir)
         graph.parse(data=store.dump(format=_nquads()), format="nquads")
-    report = validate_graph(graph)
+    report = validate_graph(graph, validator=validator)
     click.echo(report.text())
     if not report.conforms:
         raise NotConformant(report.summary())

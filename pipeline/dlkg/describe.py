@@ -26,6 +26,7 @@ from .emit import (
 from .formats import DUMP_FORMATS, by_extension
 from .iris import IriMinter
 from .namespaces import DCAT, DCTERMS, DLKG_NS, PROV, RDF, SCHEMA, VOID, XSD
+from .quadsink import DatasetLike
 
 if TYPE_CHECKING:  # only a type here: describing does not need the fetch stage
     from .fetch import FetchedSource
@@ -46,7 +47,7 @@ NO_LICENCE_RIGHTS = (
 
 
 def describe(
-    ds: Dataset,
+    ds: DatasetLike,
     *,
     minter: IriMinter,
     sources: Iterable[FetchedSource],

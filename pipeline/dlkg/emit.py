@@ -1,4 +1,5 @@
-"""Emit: resolved entities and source records → an rdflib Dataset, one named graph per source.
+"""Emit: resolved entities and source records → an rdflib Dataset, one named graph per source,
+or the same quads streamed into a `QuadSink`'s N-Quads file (what `dlkg build` does).
 
 See docs/data-model.md. Everything gets an IRI (no blank nodes) so sorted N-Triples are
 canonical; the only clock-dependent triples live in the build graph.
@@ -33,6 +34,7 @@ from .namespaces import (
     SKOS,
     XSD,
 )
+from .quadsink import DatasetLike, GraphLike, QuadSink
 from .records import Provenance, Section
 from .sources import SourceKind
 
@@ -48,7 +50,7 @@ DUMP_FILES = tuple(f"dlkg.{fmt.extension}" for fmt in DUMP_FORMATS)  # dlkg.nt, 
 
 @dataclass
 class Emitted:
-    dataset: Dataset
+    dataset: DatasetLike
     # node IRI -> "file:line" of the record behind it, for readable validation reports
     line_index: dict[str, str] = field(default_factory=dict)
 
@@ -75,22 +77,24 @@ def xsd_integer(value: int) -> Literal:
 
 
 class _Emitter:
-    def __init__(self, minter: IriMinter, sources: list[FetchedSource]) -> None:
+    def __init__(
+        self, minter: IriMinter, sources: list[FetchedSource], sink: QuadSink | None
+    ) -> None:
         self.m = minter
-        self.ds = Dataset()
+        self.ds: DatasetLike = Dataset() if sink is None else sink
         for prefix, ns in PREFIXES.items():
             self.ds.bind(prefix, ns)
         self.sources = {s.spec.id: s for s in sources}
         self.line_index: dict[str, str] = {}
 
-    def graph(self, name: str) -> Graph:
+    def graph(self, name: str) -> GraphLike:
         return self.ds.graph(self.m.graph(name))
 
     def index(self, node: URIRef, where: object) -> None:
         self.line_index.setdefault(str(node), str(where))
 
     # -- entities ---------------------------------------------------------------------------
-    def paper(self, g: Graph, paper: Paper, work_type: URIRef) -> None:
+    def paper(self, g: GraphLike, paper: Paper, work_type: URIRef) -> None:
         node = self.m.paper(paper.key)
         # Every listed work is a schema:CreativeWork; papers are also ScholarlyArticles, while
         # the lectures, tutorials and blogs of the awesome list are not (see work_type_of).
@@ -127,7 +131,7 @@ class _Emitter:
         if paper.provs:
             self.index(node, min(paper.provs))
 
-    def person(self, g: Graph, person: Person) -> None:
+    def person(self, g: GraphLike, person: Person) -> None:
         node = self.m.person(person.key)
         g.add((node, RDF.type, SCHEMA.Person))
         g.add((node, SCHEMA.name, Literal(person.name)))
@@ -193,7 +197,7 @@ class _Emitter:
         for item in items:
             self.list_item(g, node, scheme_list, item)
 
-    def list_item(self, g: Graph, list_node: URIRef, scheme_list: str, item: ListItem) -> None:
+    def list_item(self, g: GraphLike, list_node: URIRef, scheme_list: str, item: ListItem) -> None:
         entry = item.entry
         node = self.m.list_item(item.list_id, item.key)
         g.add((list_node, SCHEMA.itemListElement, node))
@@ -284,7 +288,7 @@ class _Emitter:
             g.add((section, DLKG.keyResearcher, self.m.person(person_key)))
 
     # -- metadata -----------------------------------------------------------------------------
-    def sources_meta(self, g: Graph) -> None:
+    def sources_meta(self, g: GraphLike) -> None:
         for source_id, fetched in sorted(self.sources.items()):
             spec = fetched.spec
             node = self.m.source(source_id)
@@ -338,9 +342,11 @@ def emit(
     *,
     minter: IriMinter,
     ontology: Graph,
+    sink: QuadSink | None = None,
 ) -> Emitted:
-    """Turn a Resolution into a Dataset (without the meta and build graphs: see describe())."""
-    e = _Emitter(minter, sources)
+    """Turn a Resolution into a Dataset (without the meta and build graphs: see describe()),
+    or, given a `sink`, stream the quads into its N-Quads file (the build: issue 13)."""
+    e = _Emitter(minter, sources, sink)
     entities = e.graph(ENTITIES_GRAPH)
     sections_of: dict[str, set[str]] = defaultdict(set)
     venues_of: dict[str, set[str]] = defaultdict(set)
@@ -373,10 +379,11 @@ def emit(
     return Emitted(e.ds, e.line_index)
 
 
-def graph_counts(ds: Dataset) -> dict[str, int]:
-    """Triples per named graph (by IRI)."""
-    return {
+def graph_counts(ds: DatasetLike) -> dict[str, int]:
+    """Triples per named graph (by IRI), in IRI order (rdflib's graph order is a set's)."""
+    counts = {
         str(g.identifier): len(g)
         for g in ds.graphs()
         if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
     }
+    return dict(sorted(counts.items()))

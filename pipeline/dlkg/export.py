@@ -39,16 +39,33 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"".join(line + b"\n" for line in lines if line.strip())
 
 
-def flat_ntriples(store: ox.Store, minter: IriMinter) -> bytes:
+def _graph_dumps(store: ox.Store) -> list[tuple[ox.NamedNode | None, bytes]]:
+    """Each graph's N-Triples (None: the default graph): one pass over an on-disk store, whose
+    full scans cost far more than the serialising (issue 13), shared by several dumps."""
+    graphs: list[ox.NamedNode | None] = [*sorted(store.named_graphs(), key=str), None]
+    return [
+        (graph, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph()))
+        for graph in graphs
+    ]
+
+
+def flat_ntriples(dumps: list[tuple[ox.NamedNode | None, bytes]], minter: IriMinter) -> bytes:
     """Every triple of every graph but the build graph, deduplicated and sorted."""
     build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
-    chunks = [
-        store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        for graph in store.named_graphs()
-        if graph != build
-    ]
-    chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-    return _sorted_lines(b"".join(c for c in chunks if c))
+    return _sorted_lines(b"".join(data for graph, data in dumps if graph != build))
+
+
+def sorted_nquads(dumps: list[tuple[ox.NamedNode | None, bytes]]) -> bytes:
+    """Every quad, sorted: each N-Triples line `s p o .` of a named graph becomes
+    `s p o <g> .`, as the store's own N-Quads writer puts it."""
+    chunks = []
+    for graph, data in dumps:
+        if graph is None:
+            chunks.append(data)
+            continue
+        label = str(graph).encode("utf-8") + b" .\n"  # str(): the term as N-Triples writes it
+        chunks.extend(line[:-2] + label for line in data.splitlines(keepends=True))
+    return _sorted_lines(b"".join(chunks))
 
 
 def export_dumps(
@@ -60,26 +77,48 @@ def export_dumps(
     on_step: Callable[[str], None] | None = None,
     extra: Sequence[tuple[str, str, bytes]] = (),
 ) -> list[Dump]:
-    """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS."""
+    """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
+
+    One dump is made, written and dropped at a time (only the flat N-Triples are kept, for the
+    Turtle), so memory holds one serialisation of the data, not all five (issue 13).
+    """
     prefixes = dict(PREFIXES)
-    nt = flat_ntriples(store, minter)
-    nq = _sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b"")
-    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    trig = store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    graph_dumps = _graph_dumps(store)
+    nt = flat_ntriples(graph_dumps, minter)
+    nq = sorted_nquads(graph_dumps)
+    del graph_dumps
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
-    quads = store.quads_for_pattern(None, None, None, None)
-    jsonld = compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
-    by_format = {N_TRIPLES: nt, TURTLE: ttl, TRIG: trig, N_QUADS: nq, JSON_LD: jsonld}
-    outputs = [(f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS]
-    outputs.append((CONTEXT_FILE, JSON_LD.media_type, context_bytes))
+
+    def turtle() -> bytes:
+        # ox.parse yields the triples one by one: no list of all of them
+        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+    def jsonld() -> bytes:
+        # the quads parsed back from the N-Quads dump: faster than another scan of the store
+        quads = ox.parse(nq, format=ox.RdfFormat.N_QUADS)
+        return compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
+
+    by_format: dict[object, Callable[[], bytes]] = {
+        N_TRIPLES: lambda: nt,
+        TURTLE: turtle,
+        TRIG: lambda: store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"",
+        N_QUADS: lambda: nq,
+        JSON_LD: jsonld,
+    }
+    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
+        (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
+    ]
+    outputs.append((CONTEXT_FILE, JSON_LD.media_type, lambda: context_bytes))
     # other downloads of the build (the SSSOM table and link report of issue 12)
-    outputs.extend(extra)
+    outputs.extend((name, media, (lambda data=data: data)) for name, media, data in extra)
     dumps = []
-    for file_name, media_type, data in outputs:
+    for file_name, media_type, make in outputs:
+        data = make()
         _write(dumps_dir / file_name, data)
         dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        del data
         if on_step:
             on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)

@@ -11,6 +11,9 @@ from .errors import UsageError
 from .resources import checkout_root, data_dir
 
 DEFAULT_BASE_IRI = "https://w3id.org/dlkg/"
+# SHACL engines (validate/): the fast Rust `shacl` package, and pySHACL, the reference; both
+# give the same report (tests/validate/test_engines.py)
+VALIDATORS = ("shacl", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Settings:
     curation_dir: Path = field(default_factory=lambda: data_dir() / "curation")
     strict: bool = False  # warnings fail the build
     offline: bool = False  # never touch the network
+    validator: str = VALIDATORS[0]  # the SHACL engine of `dlkg build` (one of VALIDATORS)
 
     # A build is written into runs/<id>/ and published by atomically re-pointing the `current`
     # symlink, so readers never see a half-built store or a mix of two builds' dumps.
@@ -50,6 +54,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)
+        if self.validator not in VALIDATORS:
+            raise UsageError(f"--validator must be one of {', '.join(VALIDATORS)}")
 
 
 def default_build_dir() -> tuple[Path, str]:

@@ -10,14 +10,18 @@ from .errors import QueryError, StoreError
 from .prefixes import PREDEFINED
 
 
-def load_store(nquads: bytes, store_dir: Path) -> int:
-    """Create a new store at `store_dir` (which must not exist) holding `nquads`; return #quads."""
+def load_store(nquads: bytes | Path, store_dir: Path) -> int:
+    """Create a new store at `store_dir` (which must not exist) holding `nquads` (the bytes, or
+    a file the bulk loader reads itself, never held in memory whole); return #quads."""
     if store_dir.exists():
         raise StoreError("refusing to load into an existing folder", path=store_dir)
     try:
         store_dir.parent.mkdir(parents=True, exist_ok=True)
         store = ox.Store(str(store_dir))
-        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        if isinstance(nquads, Path):
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         store.flush()
         count = len(store)
         del store  # closes the RocksDB handles before the folder is renamed into place

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from ..model import Paper
 from ..namespaces import BIBO, DLKG, SCHEMA
+from ..quadsink import GraphLike
 from ..records import Issue, Level
 from .ids import arxiv_doi, arxiv_id_ok, doi_iri, doi_ok, is_arxiv_doi, lookup_urls
 
 
-def add_identifiers(g: Graph, node: URIRef, paper: Paper) -> None:
+def add_identifiers(g: GraphLike, node: URIRef, paper: Paper) -> None:
     """Add the paper's identifier triples to `g` (called by emit for every paper)."""
     preprint = arxiv_doi(paper.arxiv_id) if paper.arxiv_id else None
     if paper.doi and is_arxiv_doi(paper.doi):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from ..iris import IriMinter
+from ..quadsink import DatasetLike
 from ..settings import Settings
 
 LINKS_GRAPH = "links"
@@ -31,7 +32,7 @@ def links_dir(settings: Settings) -> Path:
     return settings.build_dir / LINKS_DIR
 
 
-def add_links_graph(ds: Dataset, minter: IriMinter, settings: Settings) -> int:
+def add_links_graph(ds: DatasetLike, minter: IriMinter, settings: Settings) -> int:
     """Load BUILD_DIR/links/links.nt into graph/links; the number of triples (0: none)."""
     path = links_dir(settings) / GRAPH_FILE
     if not path.is_file():

@@ -1,0 +1,99 @@
+"""A write-only dataset that streams quads to an N-Quads file as emit adds them (issue 13).
+
+`emit`, `describe` and `add_links_graph` only ever add triples to named graphs and ask how
+many distinct triples each graph has (and which nodes have which rdf:type); an rdflib
+`Dataset` keeps every triple in several Python indexes for that (~3-5 KB per quad). A
+`QuadSink` writes each quad as one N-Quads line (rdflib's own row writer, so the terms are
+written exactly as `Dataset.serialize(format="nquads")` writes them) and keeps 8 bytes per quad:
+a 64-bit hash of the line, so the distinct triples of a graph are counted exactly as rdflib's
+set semantics count them (two different triples with one hash: odds ~n²/2⁶⁵, 2e-5 at 27M
+quads). A triple added twice is written twice; every reader of the file (the store's bulk
+loader, the SHACL engine) reads it as a set.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.serializers.nquads import _nq_row
+from rdflib.term import Node
+
+from .namespaces import RDF
+
+__all__ = ["DatasetLike", "GraphLike", "QuadSink", "SinkGraph"]
+
+
+def _distinct(hashes: array[int]) -> int:
+    return int(np.unique(np.frombuffer(hashes, dtype=np.int64)).size) if hashes else 0
+
+
+class SinkGraph:
+    """One named graph of a `QuadSink`: `add` and `len`, as emit uses an rdflib graph."""
+
+    def __init__(self, sink: QuadSink, identifier: URIRef) -> None:
+        self.identifier = identifier
+        self._sink = sink
+        self._hashes: array[int] = array("q")
+        self._typed: dict[Node, array[int]] = defaultdict(lambda: array("q"))
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        line = _nq_row(triple, self.identifier)
+        self._sink.write(line)
+        self._hashes.append(hash(line))
+        if triple[1] == RDF.type:
+            self._typed[triple[2]].append(hash(triple[0]))
+
+    def __len__(self) -> int:
+        return _distinct(self._hashes)
+
+
+class QuadSink:
+    """Named graphs written to `path` as N-Quads; `close()` before anyone reads the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: IO[str] = path.open("w", encoding="utf-8")
+        self._graphs: dict[URIRef, SinkGraph] = {}
+
+    def bind(self, prefix: str, namespace: object) -> None:
+        """Prefixes mean nothing in N-Quads (rdflib's Dataset API, kept for emit)."""
+
+    def graph(self, identifier: URIRef) -> SinkGraph:
+        if identifier not in self._graphs:
+            self._graphs[identifier] = SinkGraph(self, identifier)
+        return self._graphs[identifier]
+
+    def graphs(self) -> Iterator[SinkGraph]:
+        return iter(list(self._graphs.values()))
+
+    def write(self, line: str) -> None:
+        self._out.write(line)
+
+    def class_counts(self, skip: Collection[str] = ()) -> dict[str, int]:
+        """Distinct subjects per rdf:type object over the graphs not in `skip`."""
+        by_class: dict[str, list[array[int]]] = defaultdict(list)
+        for name, graph in self._graphs.items():
+            if str(name) in skip:
+                continue
+            for cls, subjects in graph._typed.items():
+                by_class[str(cls)].append(subjects)
+        counts = {}
+        for cls, arrays in by_class.items():
+            hashes = np.concatenate([np.frombuffer(a, dtype=np.int64) for a in arrays])
+            counts[cls] = int(np.unique(hashes).size)
+        return counts
+
+    def close(self) -> None:
+        self._out.close()
+
+
+# what emit, describe and add_links_graph write into: an rdflib dataset (tests, `explain`) or
+# a sink (the build)
+DatasetLike = Dataset | QuadSink
+GraphLike = Graph | SinkGraph

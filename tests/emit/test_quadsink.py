@@ -1,0 +1,64 @@
+"""The build's streaming emit (a QuadSink writing N-Quads) states exactly what the rdflib
+dataset holds: the same quads, the same distinct counts per graph and per class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib import Literal, URIRef
+
+from dlkg.common import load_turtle_dir
+from dlkg.emit import emit, graph_counts
+from dlkg.iris import IriMinter
+from dlkg.namespaces import RDF, SCHEMA
+from dlkg.quadsink import QuadSink
+from dlkg.resources import ontology_dir
+from emit.test_emit import BASE, _resolution
+
+
+def _quads(ds: rdflib.Dataset) -> set[tuple[object, ...]]:
+    return {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+def test_the_sink_file_holds_the_datasets_quads_and_counts(tmp_path: Path) -> None:
+    ontology = load_turtle_dir(ontology_dir())
+    reference = emit(_resolution(), [], minter=IriMinter(BASE), ontology=ontology).dataset
+    assert isinstance(reference, rdflib.Dataset)
+    sink = QuadSink(tmp_path / "emitted.nq")
+    emit(_resolution(), [], minter=IriMinter(BASE), ontology=ontology, sink=sink)
+    # a triple added twice is written twice but counted once, as rdflib's set counts it
+    entities = sink.graph(URIRef(BASE + "graph/entities"))
+    paper = URIRef(BASE + "paper/arxiv-1503.02531")
+    before = len(entities)
+    entities.add((paper, RDF.type, SCHEMA.ScholarlyArticle))
+    assert len(entities) == before
+    sink.close()
+
+    streamed = rdflib.Dataset()
+    streamed.parse(tmp_path / "emitted.nq", format="nquads")
+    assert _quads(streamed) == _quads(reference)
+    assert graph_counts(sink) == graph_counts(reference)
+    assert len(graph_counts(sink)) >= 4
+
+    expected: dict[str, set[object]] = {}
+    for s, _p, o, _g in reference.quads((None, RDF.type, None, None)):
+        expected.setdefault(str(o), set()).add(s)
+    assert sink.class_counts() == {cls: len(nodes) for cls, nodes in expected.items()}
+    skipped = sink.class_counts(skip={BASE + "graph/entities"})
+    assert str(SCHEMA.ScholarlyArticle) not in skipped
+
+
+def test_literals_are_written_as_rdflib_writes_them(tmp_path: Path) -> None:
+    sink = QuadSink(tmp_path / "x.nq")
+    graph = sink.graph(URIRef("http://example.org/g"))
+    node = URIRef("http://example.org/a")
+    graph.add((node, SCHEMA.name, Literal('say "hi"\nthen 走', lang="zh-Hans")))
+    graph.add((node, SCHEMA.position, Literal(3)))
+    sink.close()
+    parsed = rdflib.Dataset()
+    parsed.parse(tmp_path / "x.nq", format="nquads")
+    assert {o for _s, _p, o, _g in parsed.quads((None, None, None, None))} == {
+        Literal('say "hi"\nthen 走', lang="zh-Hans"),
+        Literal(3),
+    }
