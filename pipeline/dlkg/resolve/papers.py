@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..normalize import (
     arxiv_id_from_text,
@@ -28,6 +28,7 @@ from ..normalize import (
 from .base import IdKey, MentionIdx, PaperMention, sorted_keys
 from .curation import Decision, PaperRef, parse_paper_ref, unmatched
 from .keys import KeyRow, record_anchors
+from .title_blocks import candidate_pairs
 from .unionfind import Apart, Log, UnionFind
 
 TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
@@ -238,14 +239,14 @@ class PaperResolver:
                 by_key[title_key(m.title_en)].append(m.idx)
         names = sorted(by_key)
         pairs: list[tuple[float, str, str]] = [(100.0, k, k) for k in names]
-        # Every pair of distinct title keys is scored (in rapidfuzz's C loop): still quadratic.
-        self.log.comparisons["title-fuzzy"] += len(names) * (len(names) - 1) // 2
-        for i, name in enumerate(names):
-            # extract() without numpy; `limit=None` returns every title above the cutoff.
-            for other, score, _ in process.extract(
-                name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=TITLE_NEAR, limit=None
-            ):
-                pairs.append((float(score), name, other))
+        # Only pairs sharing a blocking key are scored (title_blocks.py): linear, not all pairs.
+        scored = 0
+        for i, j in candidate_pairs(names):
+            scored += 1
+            score = fuzz.ratio(names[i], names[j], score_cutoff=TITLE_NEAR)
+            if score:
+                pairs.append((float(score), names[i], names[j]))
+        self.log.comparisons["title-fuzzy"] += scored
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))  # the best evidence first
         for score, ka, kb in pairs:
             for a in by_key[ka]:
