@@ -269,14 +269,18 @@ class PaperResolver:
         """A translated entry still alone: the one entry of the original list in the same
         section with the same year and first author (never a guess: several or none -> issue)."""
         groups = self.uf.groups()
+        # (list, section, year) -> its records in order: a lookup per translated record, not a
+        # scan of every record (quadratic)
+        by_place: dict[tuple[str | None, str | None, int | None], list[PaperMention]]
+        by_place = defaultdict(list)
+        for o in self.mentions:
+            by_place[(o.list_id, o.section_key, o.year)].append(o)
         for m in self.mentions:
             original = m.translated_list
             if not original or len(groups[self.uf.find(m.idx)]) > 1:
                 continue
             found: set[MentionIdx] = set()
-            for o in self.mentions:
-                if o.list_id != original or o.section_key != m.section_key or o.year != m.year:
-                    continue
+            for o in by_place.get((original, m.section_key, m.year), []):
                 if m.authors and o.authors:
                     na, no = parse_person_name(m.authors[0]), parse_person_name(o.authors[0])
                     if family_compatible(na, no):
