@@ -266,7 +266,7 @@ class PaperResolver:
             self.try_join(a.idx, b.idx, rule, score, f"{a.title_en!r} ~ {b.title_en!r}")
 
     def apply_translation_fallback(self) -> None:
-        """A translated entry still alone: the one entry of the original list in the same
+        """A translated entry still alone: the one paper of the original list in the same
         section with the same year and first author (never a guess: several or none -> issue)."""
         groups = self.uf.groups()
         # (list, section, year) -> its records in order: a lookup per translated record, not a
@@ -285,8 +285,9 @@ class PaperResolver:
                     na, no = parse_person_name(m.authors[0]), parse_person_name(o.authors[0])
                     if family_compatible(na, no):
                         found.add(o.idx)
-            if len(found) == 1:
-                (o_idx,) = found
+            # several records of one paper (listed twice in the section) are one candidate
+            if len({self.uf.find(i) for i in found}) == 1:
+                o_idx = min(found)
                 o = self.mentions[o_idx]
                 evidence = (
                     f"section {m.section_key}, year {m.year if m.year else 'none in either'}, "
