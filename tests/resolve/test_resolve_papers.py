@@ -368,3 +368,24 @@ def test_a_translation_matches_a_paper_listed_twice_in_its_section() -> None:
     )  # fmt: skip
     assert paper_of(res, "zh-awesome", 9) == paper_of(res, "awesome-readme", 1)
     assert "resolve.zh-ambiguous" not in {i.code for i in res.issues}
+
+
+def test_a_translation_listing_a_paper_twice_gives_one_paper() -> None:
+    # Found by the x100 growth build: the second zh entry's section has two papers of the same
+    # first author and year (ambiguous for the fallback); its Chinese title is the first's.
+    res = run(
+        entry("awesome-readme", 1, "Attentive networks", "K. Su", year=1997, section="speech"),
+        entry("awesome-readme", 2, "Attentive networks", "K. Su", year=1997, section="appendix"),
+        entry("awesome-readme", 3, "Other networks", "K. Su", year=1997, section="appendix"),
+        entry(
+            "zh-awesome", 8, "超分辨率注意力网络", "K. Su", year=1997, section="speech",
+            lang="zh-Hans",
+        ),
+        entry(
+            "zh-awesome", 9, "超分辨率注意力网络", "K. Su", year=1997, section="appendix",
+            lang="zh-Hans",
+        ),
+    )  # fmt: skip
+    assert paper_of(res, "zh-awesome", 9) == paper_of(res, "zh-awesome", 8)
+    assert paper_of(res, "zh-awesome", 8) == paper_of(res, "awesome-readme", 1)
+    assert "zh-title-exact" in {m.rule for m in res.merges}

@@ -303,12 +303,34 @@ class PaperResolver:
                     m.prov,
                 )
 
+    def apply_chinese_titles(self) -> None:
+        """Records with one Chinese title key are one paper (a translation listing a paper
+        twice, once where the fallback found it and once where it did not), guarded by year
+        and first author like English titles. After the fallback, so that it decides first."""
+        by_key: dict[str, list[MentionIdx]] = defaultdict(list)
+        for m in self.mentions:
+            if m.title_zh and title_key(m.title_zh):
+                by_key[title_key(m.title_zh)].append(m.idx)
+        for key in sorted(by_key):
+            first, *others = by_key[key]
+            for other in others:
+                a, b = self.mentions[first], self.mentions[other]
+                if self.uf.same(first, other):
+                    continue
+                why = self.guard(a, b)
+                if why:
+                    self.near(first, other, 100.0, f"zh-title-exact refused: {why}")
+                    continue
+                evidence = f"{a.title_zh!r} = {b.title_zh!r}"
+                self.try_join(first, other, "zh-title-exact", 100.0, evidence)
+
     def run(self) -> UnionFind[MentionIdx]:
         self.collect_keys()
         self.apply_curation()
         self.apply_identifiers()
         self.apply_titles()
         self.apply_translation_fallback()
+        self.apply_chinese_titles()
         self.log.flush("paper", self.uf)
         return self.uf
 
