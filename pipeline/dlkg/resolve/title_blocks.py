@@ -49,7 +49,7 @@ def block_words(key: str) -> set[str]:
     >>> sorted(block_words("fast r cnn"))
     ['cnn', 'fast', 'r']
     >>> sorted(block_words("深度学习 gan"))
-    ['gan', '学习', '深度', '度学']
+    ['gan', '学习', '度学', '深度']
     """
     words: set[str] = set()
     for word in key.split():
