@@ -9,7 +9,8 @@ per step (parse, resolve, emit, validate, load, export) the median wall time of 
 build report already keeps (dlkg.report.StepTimer) and the peak RSS during the step (VmHWM, reset
 between steps through /proc/self/clear_refs), and between consecutive sizes the growth exponent
 log(t2/t1) / log(size2/size1): 1 is linear, 2 quadratic. A run that hits the timeout is reported
-"stopped at T" with the steps it finished.
+"stopped at T" with the steps it finished. The last column is the 1-minute load average at the
+start and the end of each build (the machine may be shared).
 
 Peak RSS windows follow the build's progress callbacks, which fire after fetch, parse, resolve,
 emit, validate, load and export: the emitted graph's final serialisation (timed as emit) falls in
@@ -23,6 +24,7 @@ import contextlib
 import itertools
 import json
 import math
+import os
 import re
 import statistics
 import subprocess
@@ -85,6 +87,9 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)
     stopped: float | None = None  # seconds after which the timeout stopped it
     rc: int | None = None
+    # 1-minute load average at the start and at the end: the machine is shared, and the times
+    # are only comparable under a similar load
+    load: tuple[float, float] = (0.0, 0.0)
 
 
 def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
@@ -94,7 +99,7 @@ def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
     with tempfile.TemporaryDirectory(prefix="dlkg-growth-") as tmp:
         build_dir = manifest.parent / "build" if keep else Path(tmp)
         cmd = [sys.executable, __file__, "--child", str(manifest), str(build_dir)]
-        start = time.perf_counter()
+        start, load_start = time.perf_counter(), os.getloadavg()[0]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         try:
             out, _ = proc.communicate(timeout=timeout_s)
@@ -102,7 +107,7 @@ def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
             proc.kill()  # only the child this function started
             out, _ = proc.communicate()
             run.stopped = time.perf_counter() - start
-    run.rc = proc.returncode
+    run.rc, run.load = proc.returncode, (load_start, os.getloadavg()[0])
     for line in out.splitlines():
         data = json.loads(line)
         if "step" in data:
@@ -130,8 +135,10 @@ def table(results: dict[int, list[Run]]) -> str:
     med: dict[int, dict[str, float | None]] = {}
     rss: dict[int, dict[str, float]] = {}
     lines = [
-        "| size | papers / persons | quads | " + " | ".join(STEPS) + " | whole build | peak RSS |",
-        "|---" * (len(STEPS) + 5) + "|",
+        "| size | papers / persons | quads | "
+        + " | ".join(STEPS)
+        + " | whole build | peak RSS | load avg |",
+        "|---" * (len(STEPS) + 6) + "|",
     ]
     for size in sizes:
         runs = results[size]
@@ -150,15 +157,16 @@ def table(results: dict[int, list[Run]]) -> str:
         stopped = [r.stopped for r in runs if r.stopped]
         total = f"stopped at {stopped[0]:.0f} s" if stopped else f"{_fmt_s(med[size]['total'])} s"
         peak = max(rss[size].values())
+        load = ", ".join(f"{r.load[0]:.1f}-{r.load[1]:.1f}" for r in runs)
         lines.append(
             f"| x{size} | {who} | {counts.get('quads', '—')} | "
             + " | ".join(cells)
-            + f" | {total} | {peak:.0f} MB |"
+            + f" | {total} | {peak:.0f} MB | {load} |"
         )
     for a, b in itertools.pairwise(sizes):
         exps = [_exp(med[a][s], med[b][s], a, b) for s in STEPS]
         total = _exp(med[a]["total"], med[b]["total"], a, b)
-        lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | |")
+        lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | | |")
     return "\n".join(lines)
 
 

@@ -351,3 +351,41 @@ def test_dois_from_nature_links_and_publisher_file_names() -> None:
     assert res.papers["doi-10.1038-nature16961"].doi == "10.1038/nature16961"
     assert res.papers["doi-10.1038-nature14236"].doi == "10.1038/nature14236"
     assert res.papers[paper_of(res, "awesome-readme", 190)].doi is None  # no record says Nature
+
+
+def test_a_translation_matches_a_paper_listed_twice_in_its_section() -> None:
+    # Found by the x100 growth build: the original lists the paper twice in one section, so
+    # two records fit the translated entry; they are one paper, so it is not ambiguous.
+    title = "Gaboredo: Stochastic features for visual question answering"
+    res = run(
+        entry("awesome-readme", 1, title, "A. Nufubebu", year=1997, section="nlp"),
+        entry("awesome-readme", 2, title, "A. Nufubebu", year=1997, section="nlp"),
+        entry("awesome-readme", 3, "Other paper", "B. Other", year=1997, section="nlp"),
+        entry(
+            "zh-awesome", 9, "Gaboredo：用于视觉问答的随机特征", "A. Nufubebu", year=1997,
+            section="nlp", lang="zh-Hans",
+        ),
+    )  # fmt: skip
+    assert paper_of(res, "zh-awesome", 9) == paper_of(res, "awesome-readme", 1)
+    assert "resolve.zh-ambiguous" not in {i.code for i in res.issues}
+
+
+def test_a_translation_listing_a_paper_twice_gives_one_paper() -> None:
+    # Found by the x100 growth build: the second zh entry's section has two papers of the same
+    # first author and year (ambiguous for the fallback); its Chinese title is the first's.
+    res = run(
+        entry("awesome-readme", 1, "Attentive networks", "K. Su", year=1997, section="speech"),
+        entry("awesome-readme", 2, "Attentive networks", "K. Su", year=1997, section="appendix"),
+        entry("awesome-readme", 3, "Other networks", "K. Su", year=1997, section="appendix"),
+        entry(
+            "zh-awesome", 8, "超分辨率注意力网络", "K. Su", year=1997, section="speech",
+            lang="zh-Hans",
+        ),
+        entry(
+            "zh-awesome", 9, "超分辨率注意力网络", "K. Su", year=1997, section="appendix",
+            lang="zh-Hans",
+        ),
+    )  # fmt: skip
+    assert paper_of(res, "zh-awesome", 9) == paper_of(res, "zh-awesome", 8)
+    assert paper_of(res, "zh-awesome", 8) == paper_of(res, "awesome-readme", 1)
+    assert "zh-title-exact" in {m.rule for m in res.merges}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..model import Resolution
 from ..records import BibEntry, Entry, Issue, Level, ParseResult, Provenance
@@ -20,8 +21,10 @@ class CheckContext:
     path: str
     issues: list[Issue] = field(default_factory=list)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
+        # Split once: the checks look up a line per entry (24k entries of a 3.5 MB file at x100
+        # of the growth benchmark split it 48k times, most of parsing there).
         return self.text.splitlines()
 
     def where(self, line: int) -> Provenance:

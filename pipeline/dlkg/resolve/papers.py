@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..normalize import (
     arxiv_id_from_text,
@@ -28,6 +28,7 @@ from ..normalize import (
 from .base import IdKey, MentionIdx, PaperMention, sorted_keys
 from .curation import Decision, PaperRef, parse_paper_ref, unmatched
 from .keys import KeyRow, record_anchors
+from .title_blocks import candidate_pairs
 from .unionfind import Apart, Log, UnionFind
 
 TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded titles merge
@@ -238,14 +239,14 @@ class PaperResolver:
                 by_key[title_key(m.title_en)].append(m.idx)
         names = sorted(by_key)
         pairs: list[tuple[float, str, str]] = [(100.0, k, k) for k in names]
-        # Every pair of distinct title keys is scored (in rapidfuzz's C loop): still quadratic.
-        self.log.comparisons["title-fuzzy"] += len(names) * (len(names) - 1) // 2
-        for i, name in enumerate(names):
-            # extract() without numpy; `limit=None` returns every title above the cutoff.
-            for other, score, _ in process.extract(
-                name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=TITLE_NEAR, limit=None
-            ):
-                pairs.append((float(score), name, other))
+        # Only pairs sharing a blocking key are scored (title_blocks.py): linear, not all pairs.
+        scored = 0
+        for i, j in candidate_pairs(names):
+            scored += 1
+            score = fuzz.ratio(names[i], names[j], score_cutoff=TITLE_NEAR)
+            if score:
+                pairs.append((float(score), names[i], names[j]))
+        self.log.comparisons["title-fuzzy"] += scored
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))  # the best evidence first
         for score, ka, kb in pairs:
             for a in by_key[ka]:
@@ -265,23 +266,28 @@ class PaperResolver:
             self.try_join(a.idx, b.idx, rule, score, f"{a.title_en!r} ~ {b.title_en!r}")
 
     def apply_translation_fallback(self) -> None:
-        """A translated entry still alone: the one entry of the original list in the same
+        """A translated entry still alone: the one paper of the original list in the same
         section with the same year and first author (never a guess: several or none -> issue)."""
         groups = self.uf.groups()
+        # (list, section, year) -> its records in order: a lookup per translated record, not a
+        # scan of every record (quadratic)
+        by_place: dict[tuple[str | None, str | None, int | None], list[PaperMention]]
+        by_place = defaultdict(list)
+        for o in self.mentions:
+            by_place[(o.list_id, o.section_key, o.year)].append(o)
         for m in self.mentions:
             original = m.translated_list
             if not original or len(groups[self.uf.find(m.idx)]) > 1:
                 continue
             found: set[MentionIdx] = set()
-            for o in self.mentions:
-                if o.list_id != original or o.section_key != m.section_key or o.year != m.year:
-                    continue
+            for o in by_place.get((original, m.section_key, m.year), []):
                 if m.authors and o.authors:
                     na, no = parse_person_name(m.authors[0]), parse_person_name(o.authors[0])
                     if family_compatible(na, no):
                         found.add(o.idx)
-            if len(found) == 1:
-                (o_idx,) = found
+            # several records of one paper (listed twice in the section) are one candidate
+            if len({self.uf.find(i) for i in found}) == 1:
+                o_idx = min(found)
                 o = self.mentions[o_idx]
                 evidence = (
                     f"section {m.section_key}, year {m.year if m.year else 'none in either'}, "
@@ -297,12 +303,34 @@ class PaperResolver:
                     m.prov,
                 )
 
+    def apply_chinese_titles(self) -> None:
+        """Records with one Chinese title key are one paper (a translation listing a paper
+        twice, once where the fallback found it and once where it did not), guarded by year
+        and first author like English titles. After the fallback, so that it decides first."""
+        by_key: dict[str, list[MentionIdx]] = defaultdict(list)
+        for m in self.mentions:
+            if m.title_zh and title_key(m.title_zh):
+                by_key[title_key(m.title_zh)].append(m.idx)
+        for key in sorted(by_key):
+            first, *others = by_key[key]
+            for other in others:
+                a, b = self.mentions[first], self.mentions[other]
+                if self.uf.same(first, other):
+                    continue
+                why = self.guard(a, b)
+                if why:
+                    self.near(first, other, 100.0, f"zh-title-exact refused: {why}")
+                    continue
+                evidence = f"{a.title_zh!r} = {b.title_zh!r}"
+                self.try_join(first, other, "zh-title-exact", 100.0, evidence)
+
     def run(self) -> UnionFind[MentionIdx]:
         self.collect_keys()
         self.apply_curation()
         self.apply_identifiers()
         self.apply_titles()
         self.apply_translation_fallback()
+        self.apply_chinese_titles()
         self.log.flush("paper", self.uf)
         return self.uf
 

@@ -183,6 +183,9 @@ class PersonResolver(NameClusters):
                     if len(word) > 1:
                         by_token[word].add(r)
         families = {r: self.family_of(ns) for r, ns in clusters.items()}
+        # each distinct written form once: a prolific author has hundreds of equal mentions, and
+        # `same_tokens` of every mention pair was most of this rule at x100
+        forms = {r: list(dict.fromkeys(n.name for n in ns)) for r, ns in clusters.items()}
         # Blocking: a pair can only join through a shared co-author, so the pairs worth
         # checking are x and the people who co-author with one of x's co-authors (`reach`),
         # visited in the same order as all pairs of a token would be.
@@ -204,7 +207,7 @@ class PersonResolver(NameClusters):
                     same_family = families[x] == families[y]
                     fits = (
                         (same_family and self.compatible(xs, ys))
-                        or any(same_tokens(a.name, b.name) for a in xs for b in ys)
+                        or any(same_tokens(a, b) for a in forms[x] for b in forms[y])
                         or (same_family and middle_name_fit(xs, ys, families[x]))
                     )
                     if not fits:

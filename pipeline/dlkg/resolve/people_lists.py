@@ -107,14 +107,15 @@ def compound_family(rv: PersonResolver) -> bool:
         for n in ns:
             if n.name.has_full_given and n.paper is not None and len(_words(n)) >= 2:
                 full[_words(n)].add(r)
+    # every proper prefix of a name's words -> the persons of the longer names it begins: a
+    # lookup per name instead of a scan of all names (quadratic in people)
+    begun: dict[tuple[str, ...], set[NameIdx]] = defaultdict(set)
+    for words, rs in full.items():
+        for end in range(1, len(words)):
+            begun[words[:end]] |= rs
     changed = False
     for short in sorted(full):
-        longer = {
-            r
-            for words, rs in full.items()
-            if len(words) > len(short) and words[: len(short)] == short
-            for r in rs
-        }
+        longer = begun.get(short, set())
         for x in sorted(full[short]):
             scope = set().union(*(lists[n.paper] for n in clusters[x] if n.paper is not None))
             fits = {
