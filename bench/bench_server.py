@@ -1,12 +1,14 @@
 """Benchmark `dlkg serve` against the native Oxigraph server and rdflib-endpoint.
 
-    .venv/bin/python bench/bench_server.py [--papers 3000] [--seconds 5]
+    .venv/bin/python bench/bench_server.py [--papers 3000] [--seconds 5] [--only NAME ...]
 
 Generates a synthetic graph shaped like docs/data-model.md, serves the same data with the
 three servers, and drives each with separate load-generator processes (so no client steals a
 server's GIL) over keep-alive HTTP/1.1 on 127.0.0.1: (a) lookups of a paper by arXiv id, a
 different paper on every request, and (b) a GROUP BY (people by number of papers), at 4 and 16
-concurrent clients. Every run is bounded in time and request count. Prints throughput, p50/p99
+concurrent clients. Every run is bounded in time and request count. A fifth server, "dlkg front
+only", is dlkg's front and isolated workers with a no-op worker app (bench/noop_app.py): the
+ceiling of the process design without guard or engine. Prints throughput, p50/p99
 latency and the ratios the issue "Serve it" sets as goals.
 """
 
@@ -266,6 +268,19 @@ def wait_until_up(
     raise RuntimeError(f"server on {port} did not come up")
 
 
+NOOP_SERVER = """
+import sys
+from pathlib import Path
+from dlkg.web.server.serve import create_server
+from dlkg.web.server.settings import ServeSettings
+store = Path(sys.argv[1])
+settings = ServeSettings(
+    store_dir=store, build_dir=store.parent, base_iri="https://w3id.org/dlkg/",
+    port=int(sys.argv[2]), app="noop_app:create_app", client_limit=256,
+)
+create_server(settings).serve_forever()
+"""
+
 # rdflib-endpoint gets its fastest setup: one plain Graph holding the union of the graphs
 # (an rdflib Dataset with default_union answers the same queries several times slower).
 RDFLIB_APP = """
@@ -299,6 +314,18 @@ def start_servers(
     servers["dlkg (on disk)"] = (  # no in-memory snapshot: workers read RocksDB as native does
         subprocess.Popen(
             [*dlkg, "--port", str(port), "--memory-max-quads", "0"], stdout=subprocess.DEVNULL
+        ),
+        port,
+        "/sparql",
+    )
+    port = free_port()
+    # The same server with a worker app that does nothing (bench/noop_app.py): the ceiling
+    # of the front, the worker pool and the isolated workers, without guard or engine.
+    servers["dlkg front only"] = (
+        subprocess.Popen(
+            [sys.executable, "-c", NOOP_SERVER, str(store), str(port)],
+            env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent)),
+            stdout=subprocess.DEVNULL,
         ),
         port,
         "/sparql",
