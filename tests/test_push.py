@@ -220,3 +220,28 @@ def test_switch_update_text() -> None:
     ]
     with pytest.raises(PushError, match="plain IRI"):
         switch_update([], {"http://x/g/a> } ; DROP ALL ; #": 1}, "b")
+
+
+def test_a_switch_virtuoso_refuses_leaves_the_old_graphs_and_names_the_setting(
+    built: Any, tmp_path: Path
+) -> None:
+    """Virtuoso aborts a transaction that changes more than TransactionAfterImageLimit bytes
+    (SR325): an x100 build's switch did at the default 50 MB. Here a tiny limit makes the real
+    build's switch too big while a small previous build's switch fits."""
+    settings, _ = built
+    prefix = _prefix(built)
+    store = open_read_only(settings.store_dir)
+    small = ox.Store()
+    for graph in store.named_graphs():
+        note = ox.NamedNode("https://example.org/previous-build")
+        small.add(ox.Quad(note, note, ox.Literal(graph.value), graph))
+    with virtuoso_server(tmp_path / "virtuoso", after_image=200_000) as running:
+        client = _client(running)
+        before = push(client, small, build_id="small", prefix=prefix, chunk=200)
+        with pytest.raises(PushError) as refused:
+            push(client, store, build_id="real", prefix=prefix, chunk=200)
+        message = str(refused.value)
+        assert "SR325" in message and "TransactionAfterImageLimit" in message
+        assert "\n" not in message
+        live = {g: n for g, n in store_graphs(client, prefix).items() if STAGING_MARK not in g}
+        assert live == before.counts  # the previous build, whole

@@ -204,7 +204,7 @@ def push(
     if mismatched and failure is not None:
         raise PushError(
             f"the switch failed ({failure}); staging graphs are kept for a look, the "
-            "next push drops them"
+            f"next push drops them{_hint(str(failure), sum(counts.values()))}"
         )
     if mismatched:
         raise PushError(
@@ -213,3 +213,13 @@ def push(
         )
     dropped = sorted(set(live) - set(counts))
     return PushResult(build_id, {g: after.get(g, 0) for g in counts}, dropped, seconds)
+
+
+def _hint(failure: str, triples: int) -> str:
+    """What an operator can do about a store's known refusals of a big switch."""
+    if "SR325" in failure:  # Virtuoso: the transaction's after-image passed its limit
+        return (
+            f". Virtuoso refuses to change {triples} triples in one transaction: raise "
+            "TransactionAfterImageLimit in the [Parameters] of virtuoso.ini (docs/scale.md)"
+        )
+    return ""
