@@ -121,23 +121,36 @@ class MediaRange:
 
 
 @lru_cache(maxsize=512)  # a handful of Accept headers repeat on every request
+def weighted(header: str) -> list[tuple[str, float]]:
+    """The items of an Accept-style header (Accept, Accept-Encoding, Accept-Language) with their
+    q-values as written: 1 where none is given, 0 where it is not a number.
+
+    >>> weighted("br;q=0.5, gzip, x;q=oops")
+    [('br', 0.5), ('gzip', 1.0), ('x', 0.0)]
+    """
+    items = []
+    for part in header.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        items.append((name, q))
+    return items
+
+
 def parse_accept(header: str) -> tuple[MediaRange, ...]:
     """The media ranges of an Accept header; malformed parts are skipped, a bad q counts as 0."""
     ranges = []
-    for part in header.split(","):
-        fields = part.split(";")
-        major, slash, minor = fields[0].strip().lower().partition("/")
+    for name, q in weighted(header):
+        major, slash, minor = name.lower().partition("/")
         if not slash or not major or not minor or (major == "*" and minor != "*"):
             continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(major, minor, q))
+        ranges.append(MediaRange(major, minor, min(max(q, 0.0), 1.0)))
     return tuple(ranges)
 
 

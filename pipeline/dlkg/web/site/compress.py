@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
+from ... import formats
 from ..http import Request, Response, with_vary
 
 try:  # brotli is a dependency; without it (a trimmed install) gzip still works
@@ -55,19 +56,7 @@ def choose_encoding(accept_encoding: str | None) -> str | None:
     """ "br", "gzip" or None, by the client's Accept-Encoding (q-values; `*`; q=0 refuses)."""
     if not accept_encoding:
         return None
-    quality: dict[str, float] = {}
-    for part in accept_encoding.split(","):
-        name, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, val = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(val)
-                except ValueError:
-                    q = 0.0
-        if name:
-            quality[name.lower()] = q
+    quality = {name.lower(): q for name, q in formats.weighted(accept_encoding) if name}
     offered = ("br", "gzip") if brotli is not None else ("gzip",)
     scored = [(quality.get(c, quality.get("*", 0.0)), -i, c) for i, c in enumerate(offered)]
     q, _, best = max(scored)

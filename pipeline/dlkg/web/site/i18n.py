@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from ... import formats
 from ...catalogue import CATEGORIES
 from ..http import Request
 from .i18n_errors import ERRORS
@@ -333,16 +334,7 @@ def normalize(tag: str | None) -> str | None:
 def from_accept_language(header: str | None) -> str | None:
     """The interface language the client prefers most among those it lists (RFC 9110 §12.5.4)."""
     best: tuple[float, int, str] | None = None
-    for index, part in enumerate((header or "").split(",")):
-        tag, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, val = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(val)
-                except ValueError:
-                    q = 0.0
+    for index, (tag, q) in enumerate(formats.weighted(header or "")):
         lang = normalize(tag)
         if lang and q > 0 and (best is None or (q, -index) > best[:2]):
             best = (q, -index, lang)
