@@ -18,6 +18,8 @@ class Listener:
     def __init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
+        self.port: int = self.sock.getsockname()[1]
+        self.connections = 0  # accepted, whether or not they sent anything
         self.received: list[bytes] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -25,7 +27,7 @@ class Listener:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        return f"http://127.0.0.1:{self.port}/sparql"
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -33,6 +35,7 @@ class Listener:
                 conn, _ = self.sock.accept()
             except TimeoutError:
                 continue
+            self.connections += 1
             with conn:
                 conn.settimeout(2)
                 try:
