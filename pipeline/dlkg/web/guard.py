@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dlkg.sparql_lexer import UPDATE_KEYWORDS, Bounds, analyse
+from dlkg.sparql_quick import quick_shape
 from dlkg.sparql_regex import PatternError, check_call
 
 from ..errors import GuardError
@@ -71,8 +72,12 @@ def inspect_query(
 
     The text is read by dlkg.sparql_lexer the way the engine reads it. Syntax errors are left
     to the engine's parser (its message has line and column), except a character no SPARQL
-    token can start with: past it the engine's reading cannot be followed.
+    token can start with: past it the engine's reading cannot be followed. A query that
+    dlkg.sparql_quick proves harmless without tokens skips the tokenizer (same shape).
     """
+    quick = quick_shape(text, limits.max_depth, limits.max_chain, limits.max_joins)
+    if quick is not None:
+        return QueryShape(quick[0], False, None, None, len(text), quick[1])
     found = analyse(text, bounds=Bounds(limits.max_depth, limits.max_chain, limits.max_joins))
     if found.error is not None:
         at, char = found.error
