@@ -19,7 +19,7 @@ PINNED = {
     "url": 79,
     "title": 31,
     "translation": 24,
-    "authors": 12,
+    "authors": 11,  # the Le et al. of awesome-readme:100 is right: the paper has eight
     "year": 11,
     "structure": 8,
     "formatting": 4,

@@ -6,7 +6,8 @@
   at least n names and then "et al.", so one of them is wrong.
 - `cross.et-al-needless`: "et al." although another source's complete list is no longer than
   the list's own convention writes in full (the awesome list names two authors, "A and B";
-  the roadmap up to three) — so the full list was known and fits.
+  the roadmap up to three) — so the full list was known and fits; only where the paper
+  keeps a complete list (else the "complete" lists are what is wrong).
 - `cross.author-name-typo`: the same author position spelt with a family name a small edit
   away from another source's (Loffe / Ioffe), reported on the lower-ranked source.
 
@@ -93,7 +94,11 @@ def cross_check(resolution: Resolution) -> list[Issue]:
                 )
             list_id = getattr(r, "list_id", None)
             full = [s for s in others if s.authors_complete]
-            if not r.authors_complete and full and list_id in AUTHORS_IN_FULL:
+            # Only where the resolution took a complete list: where it believed the "et al."
+            # (the paper stays incomplete), the complete lists are the defect, and
+            # `resolve.author-list-contradicted` names them (one defect, one warning).
+            believed = resolution.papers[key].authors_complete
+            if believed and not r.authors_complete and full and list_id in AUTHORS_IN_FULL:
                 shortest = min(full, key=lambda s: len(s.authors))
                 if len(shortest.authors) <= max(AUTHORS_IN_FULL[list_id], len(r.authors)):
                     issues.append(
