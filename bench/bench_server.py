@@ -9,7 +9,8 @@ different paper on every request, and (b) a GROUP BY (people by number of papers
 concurrent clients. Every run is bounded in time and request count. A fifth server, "dlkg front
 only", is dlkg's front and isolated workers with a no-op worker app (bench/noop_app.py): the
 ceiling of the process design without guard or engine. Prints throughput, p50/p99
-latency and the ratios the issue "Serve it" sets as goals.
+latency, the CPU the server's processes spent per answered request, and the ratios the issue
+"Serve it" sets as goals.
 """
 
 from __future__ import annotations
@@ -203,10 +204,47 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = float("nan")  # CPU of the server's processes per answered request
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its descendants now (Linux /proc; NaN else).
+
+    Shows what a request costs the server beside what it costs the clock: a worker that
+    sleeps between requests pays for cold caches and wake-ups, which in-process timings miss.
+    """
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            except OSError:
+                continue  # exited meanwhile
+            fields = stat.rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    if pid not in times:
+        return float("nan")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [child for child, parent in parents.items() if parent == current]
+    return total
 
 
 def drive(
-    server: str, port: int, path: str, workload: str, clients: int, seconds: float, papers: int
+    server: str,
+    port: int,
+    path: str,
+    workload: str,
+    clients: int,
+    seconds: float,
+    papers: int,
+    server_pid: int | None = None,
 ) -> Result:
     """Run `clients` client processes at once and merge what they measured."""
     ctx = mp.get_context("spawn")
@@ -219,6 +257,7 @@ def drive(
         )
         for k in range(clients)
     ]
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else float("nan")
     t0 = time.perf_counter()
     for proc in procs:
         proc.start()
@@ -229,6 +268,7 @@ def drive(
         merged += lat
         errors += err
     elapsed = time.perf_counter() - t0
+    cpu = (tree_cpu_seconds(server_pid) if server_pid else float("nan")) - cpu_before
     for proc in procs:
         proc.join()
     merged.sort()
@@ -238,7 +278,10 @@ def drive(
 
     # Throughput over the client window (process start-up excluded as far as we can).
     window = min(elapsed, seconds + (merged[-1] if merged else 0))
-    return Result(server, workload, clients, len(merged) / window, pct(0.5), pct(0.99), errors)
+    per_request = cpu / len(merged) * 1e6 if merged else float("nan")
+    return Result(
+        server, workload, clients, len(merged) / window, pct(0.5), pct(0.99), errors, per_request
+    )
 
 
 # ---------------------------------------------------------------- servers
@@ -388,7 +431,7 @@ def main() -> None:
         results: list[Result] = []
         for workload in ("lookup", "groupby"):
             for clients in args.clients:
-                for name, (_, port, path) in running.items():
+                for name, (proc, port, path) in running.items():
                     seconds = args.seconds * (
                         3 if name == "rdflib-endpoint" and workload == "groupby" else 1
                     )
@@ -396,7 +439,9 @@ def main() -> None:
                     # caches, and for dlkg the worker pool, settle before the clock runs.
                     slow = name == "rdflib-endpoint" and workload == "groupby"
                     drive(name, port, path, workload, 1 if slow else clients, 1.5, args.papers)
-                    result = drive(name, port, path, workload, clients, seconds, args.papers)
+                    result = drive(
+                        name, port, path, workload, clients, seconds, args.papers, proc.pid
+                    )
                     results.append(result)
                     rate = f"{result.throughput:9.1f} req/s"
                     print(f"  {name:18} {workload:8} {clients:3} clients: {rate}", flush=True)
@@ -411,8 +456,8 @@ def main() -> None:
 def report(results: list[Result]) -> None:
     """The table of every run, with ratios to the native server and to rdflib-endpoint."""
     by = {(r.server, r.workload, r.clients): r for r in results}
-    columns = ("workload", "clients", "server", "req/s", "p50 ms", "p99 ms", "errors")
-    print("\n{:9} {:>7} {:18} {:>9} {:>8} {:>8} {:>6}".format(*columns), end="")
+    columns = ("workload", "clients", "server", "req/s", "p50 ms", "p99 ms", "errors", "cpu µs")
+    print("\n{:9} {:>7} {:18} {:>9} {:>8} {:>8} {:>6} {:>8}".format(*columns), end="")
     print(f" {'vs native':>9} {'vs rdflib-ep':>12}")
     for r in results:
         native = by.get(("oxigraph (native)", r.workload, r.clients))
@@ -422,7 +467,8 @@ def report(results: list[Result]) -> None:
         )
         vs_peer = f"{r.throughput / peer.throughput:.1f}x" if peer and peer.throughput else "-"
         row = (r.workload, r.clients, r.server, r.throughput, r.p50_ms, r.p99_ms, r.errors)
-        print("{:9} {:7} {:18} {:9.1f} {:8.2f} {:8.2f} {:6}".format(*row), end="")
+        row += (r.cpu_us,)
+        print("{:9} {:7} {:18} {:9.1f} {:8.2f} {:8.2f} {:6} {:8.0f}".format(*row), end="")
         print(f" {vs_native:>9} {vs_peer:>12}")
     print()
     goals = (("lookup", 0.35, 3.0), ("groupby", 0.80, 20.0))
