@@ -35,6 +35,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.gallery",
             "dlkg.sparql_syntax",
             "dlkg.sparql_lexer",
+            "dlkg.sparql_quick",
             "dlkg.sparql_regex",
             "dlkg.sandbox",
             "dlkg.memory_budget",

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dlkg.memory_budget import max_workers
+from dlkg.memory_budget import MIN_PER_WORKER, max_workers
 
 from ..helpers import BASE, Live, Reply, serve_in_thread, settle
 
@@ -199,3 +199,38 @@ def test_a_full_queue_answers_503_with_retry_after(web_store: Path, tmp_path: Pa
         assert busy, sorted(r.status for r in replies)
         for reply in busy:
             assert int(reply.headers["retry-after"]) >= 1
+
+
+def test_a_burst_from_one_new_client_leaves_the_reserve_to_others(
+    web_store: Path, tmp_path: Path
+) -> None:
+    """One worker plus one in reserve, and no room to grow: a new client's second heavy query
+    must wait rather than take the reserve, so another client's lookup is answered at once
+    (before: the burst took both workers, and the lookup waited out the time limit)."""
+    for live in serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        timeout_s=TIMEOUT_S,
+        workers=1,
+        memory_budget=2 * MIN_PER_WORKER,  # room for two workers: the pool cannot grow
+        client_limit=4,
+    ):
+        pool = live.server.pool if live.server else None
+        assert pool is not None and (pool.max_workers, pool.reserve) == (2, 1)
+        heavy_replies: list[Reply] = []
+
+        def heavy(query: str, live: Live = live, out: list[Reply] = heavy_replies) -> None:
+            out.append(live.request("GET", sparql(query), source="127.0.0.70"))
+
+        threads = [threading.Thread(target=heavy, args=(q,)) for q in HEAVY]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.2)  # in this order: the first is running when the second comes
+        lookup = live.request("GET", sparql(LOOKUP), source="127.0.0.71")
+        answered_during_burst = not heavy_replies
+        for thread in threads:
+            thread.join(3 * TIMEOUT_S)
+        assert lookup.status == 200, lookup.text
+        assert answered_during_burst, [r.status for r in heavy_replies]
+        assert {r.status for r in heavy_replies} <= {503, 504}
