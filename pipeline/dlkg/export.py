@@ -1,29 +1,43 @@
 """Export: the dumps (N-Triples, Turtle, TriG, N-Quads, JSON-LD) and their checksums.
 
 N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes; JSON-LD is
-compacted by `jsonld.compact_dataset` straight from the store, sorted too. The flat dumps
-(N-Triples, Turtle) leave out the build graph, the only clock-dependent part (docs/data-model.md).
+compacted by `jsonld.write_compact`, sorted too. The flat dumps (N-Triples, Turtle) leave out
+the build graph, the only clock-dependent part (docs/data-model.md).
+
+Memory stays flat as the data grows (issue 13): each graph is dumped once from the store into a
+file, the sorts are external (`extsort`: bounded runs in temporary files, then a merge), the
+Turtle and TriG writers stream, and the JSON-LD is written node by node from the quads sorted
+by graph and subject. The work files live in a hidden folder inside the dumps folder (the same
+disk as the dumps, so finished files are renamed into place) and are removed at the end.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .common import sha256_bytes, write_atomic
+from .common import sha256_bytes, sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
+from .extsort import DEFAULT_RUN_BYTES, file_lines, sorted_unique, write_lines
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
-from .jsonld import compact_dataset
+from .jsonld import grouped, write_compact
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
 CHECKSUMS_FILE = "SHA256SUMS"
+
+_NT = ox.RdfFormat.N_TRIPLES
+GraphFile = tuple[ox.NamedNode | None, Path]  # a graph (None: the default graph), its N-Triples
 
 
 @dataclass(frozen=True)
@@ -34,38 +48,43 @@ class Dump:
     sha256: str
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(data.splitlines()))
-    return b"".join(line + b"\n" for line in lines if line.strip())
-
-
-def _graph_dumps(store: ox.Store) -> list[tuple[ox.NamedNode | None, bytes]]:
-    """Each graph's N-Triples (None: the default graph): one pass over an on-disk store, whose
-    full scans cost far more than the serialising (issue 13), shared by several dumps."""
+def _graph_files(store: ox.Store, work: Path) -> list[GraphFile]:
+    """Each graph's N-Triples in a file: one pass over an on-disk store, whose full scans cost
+    far more than the serialising (issue 13), shared by the sorted dumps."""
     graphs: list[ox.NamedNode | None] = [*sorted(store.named_graphs(), key=str), None]
-    return [
-        (graph, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph()))
-        for graph in graphs
-    ]
+    files = []
+    for number, graph in enumerate(graphs):
+        path = work / f"graph-{number}.nt"
+        store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph())
+        files.append((graph, path))
+    return files
 
 
-def flat_ntriples(dumps: list[tuple[ox.NamedNode | None, bytes]], minter: IriMinter) -> bytes:
-    """Every triple of every graph but the build graph, deduplicated and sorted."""
-    build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
-    return _sorted_lines(b"".join(data for graph, data in dumps if graph != build))
+def _quad_lines(graph: ox.NamedNode | None, path: Path) -> Iterator[bytes]:
+    """A graph's N-Triples lines `s p o .` as N-Quads lines `s p o <g> .`, as the store's own
+    N-Quads writer puts them (the default graph's lines stay as they are)."""
+    if graph is None:
+        yield from file_lines(path)
+        return
+    label = str(graph).encode("utf-8") + b" ."  # str(): the term as N-Triples writes it
+    for line in file_lines(path):
+        yield line[:-1] + label
 
 
-def sorted_nquads(dumps: list[tuple[ox.NamedNode | None, bytes]]) -> bytes:
-    """Every quad, sorted: each N-Triples line `s p o .` of a named graph becomes
-    `s p o <g> .`, as the store's own N-Quads writer puts it."""
-    chunks = []
-    for graph, data in dumps:
-        if graph is None:
-            chunks.append(data)
-            continue
-        label = str(graph).encode("utf-8") + b" .\n"  # str(): the term as N-Triples writes it
-        chunks.extend(line[:-2] + label for line in data.splitlines(keepends=True))
-    return _sorted_lines(b"".join(chunks))
+def _node_order_lines(graph: ox.NamedNode | None, path: Path) -> Iterator[bytes]:
+    """N-Quads lines behind a key that sorts them as the JSON-LD lists them: by graph IRI (the
+    default graph, "", first), then by subject (`_:id` for a blank node), as strings compare,
+    which is the byte order of their UTF-8. NUL ends each key part: no IRI or N-Triples line
+    holds a raw NUL, and it sorts a shorter name before a longer one it is a prefix of."""
+    key = (graph.value.encode("utf-8") if graph else b"") + b"\0"
+    for line in _quad_lines(graph, path):
+        subject = line[1 : line.index(b">")] if line.startswith(b"<") else line.split(b" ", 1)[0]
+        yield key + subject + b"\0" + line
+
+
+def _payloads(lines: Iterator[bytes]) -> Iterator[bytes]:
+    for line in lines:
+        yield line.split(b"\0", 2)[2]
 
 
 def export_dumps(
@@ -76,54 +95,106 @@ def export_dumps(
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
     extra: Sequence[tuple[str, str, bytes]] = (),
+    run_bytes: int = DEFAULT_RUN_BYTES,
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
 
-    One dump is made, written and dropped at a time (only the flat N-Triples are kept, for the
-    Turtle), so memory holds one serialisation of the data, not all five (issue 13).
+    `run_bytes` bounds the lines each sort holds in memory (the tests make it tiny).
     """
     prefixes = dict(PREFIXES)
-    graph_dumps = _graph_dumps(store)
-    nt = flat_ntriples(graph_dumps, minter)
-    nq = sorted_nquads(graph_dumps)
-    del graph_dumps
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
+    build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
+    with _work_dir(dumps_dir) as work:
+        try:
+            graph_files = _graph_files(store, work)
+        except OSError as err:
+            raise _write_error(work, err) from None
 
-    def turtle() -> bytes:
-        # ox.parse yields the triples one by one: no list of all of them
-        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        def nt(path: Path) -> None:
+            lines = chain.from_iterable(file_lines(f) for g, f in graph_files if g != build)
+            with path.open("wb") as out:
+                write_lines(sorted_unique(lines, work, run_bytes), out)
 
-    def jsonld() -> bytes:
-        # the quads parsed back from the N-Quads dump: faster than another scan of the store
-        quads = ox.parse(nq, format=ox.RdfFormat.N_QUADS)
-        return compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
+        def turtle(path: Path) -> None:
+            # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
+            triples = ox.parse(path=dumps_dir / f"dlkg.{N_TRIPLES.extension}", format=_NT)
+            ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
-    by_format: dict[object, Callable[[], bytes]] = {
-        N_TRIPLES: lambda: nt,
-        TURTLE: turtle,
-        TRIG: lambda: store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"",
-        N_QUADS: lambda: nq,
-        JSON_LD: jsonld,
-    }
-    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
-        (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
-    ]
-    outputs.append((CONTEXT_FILE, JSON_LD.media_type, lambda: context_bytes))
-    # other downloads of the build (the SSSOM table and link report of issue 12)
-    outputs.extend((name, media, (lambda data=data: data)) for name, media, data in extra)
-    dumps = []
-    for file_name, media_type, make in outputs:
-        data = make()
-        _write(dumps_dir / file_name, data)
-        dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
-        del data
-        if on_step:
-            on_step(file_name)
+        def nq(path: Path) -> None:
+            lines = chain.from_iterable(_quad_lines(g, f) for g, f in graph_files)
+            with path.open("wb") as out:
+                write_lines(sorted_unique(lines, work, run_bytes), out)
+
+        def jsonld(path: Path) -> None:
+            ordered = work / "node-order.nq"
+            lines = chain.from_iterable(_node_order_lines(g, f) for g, f in graph_files)
+            with ordered.open("wb") as out:
+                write_lines(_payloads(sorted_unique(lines, work, run_bytes)), out)
+            quads = ox.parse(path=ordered, format=ox.RdfFormat.N_QUADS)
+            with path.open("wb") as out:
+                write_compact(grouped(quads), out, context, str(minter.download(CONTEXT_FILE)))
+            ordered.unlink()
+
+        by_format: dict[object, Callable[[Path], None]] = {
+            N_TRIPLES: nt,
+            TURTLE: turtle,
+            TRIG: lambda path: store.dump(path, ox.RdfFormat.TRIG, prefixes=prefixes),
+            N_QUADS: nq,
+            JSON_LD: jsonld,
+        }
+        outputs: list[tuple[str, str, Callable[[Path], None]]] = [
+            (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
+        ]
+        # the context, and other downloads of the build (the SSSOM table and link report of
+        # issue 12), are bytes already
+        for name, media, data in [(CONTEXT_FILE, JSON_LD.media_type, context_bytes), *extra]:
+            outputs.append((name, media, lambda path, data=data: path.write_bytes(data)))
+        dumps = []
+        for file_name, media_type, make in outputs:
+            dumps.append(_publish(dumps_dir, work, file_name, media_type, make))
+            if on_step:
+                on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+@contextmanager
+def _work_dir(dumps_dir: Path) -> Iterator[Path]:
+    """A hidden folder for the sorts' work files inside `dumps_dir`, removed on the way out."""
+    try:
+        dumps_dir.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=dumps_dir, prefix=".export-"))
+    except OSError as err:
+        raise _write_error(dumps_dir, err) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _publish(
+    dumps_dir: Path, work: Path, name: str, media_type: str, make: Callable[[Path], None]
+) -> Dump:
+    """Make one dump in the work folder, then rename it into place: the dump of that name stays
+    as it was until the new one is complete (the same disk, so the rename is atomic)."""
+    made = work / name
+    try:
+        make(made)
+        made.chmod(0o644)  # dumps are for everyone to read
+        dump = Dump(name, media_type, made.stat().st_size, sha256_file(made))
+        made.replace(dumps_dir / name)
+    except OSError as err:
+        made.unlink(missing_ok=True)
+        raise _write_error(dumps_dir / name, err) from None
+    return dump
+
+
+def _write_error(target: Path, err: OSError) -> StoreError:
+    """A full disk (or any refused write) as a one-line StoreError (exit 4)."""
+    reason = err.strerror or str(err)
+    return StoreError(f"cannot write {target.name}: {reason}", path=target)
 
 
 # The build report, offered among the downloads next to the dumps (name, media type).
