@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from .common import sha256_bytes, sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
+from .export_lines import graph_files, node_order_lines, payloads, quad_lines
 from .extsort import DEFAULT_RUN_BYTES, file_lines, sorted_unique, write_lines
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from .iris import IriMinter
@@ -37,7 +38,6 @@ CONTEXT_FILE = "context.jsonld"
 CHECKSUMS_FILE = "SHA256SUMS"
 
 _NT = ox.RdfFormat.N_TRIPLES
-GraphFile = tuple[ox.NamedNode | None, Path]  # a graph (None: the default graph), its N-Triples
 
 
 @dataclass(frozen=True)
@@ -46,45 +46,6 @@ class Dump:
     media_type: str
     size: int
     sha256: str
-
-
-def _graph_files(store: ox.Store, work: Path) -> list[GraphFile]:
-    """Each graph's N-Triples in a file: one pass over an on-disk store, whose full scans cost
-    far more than the serialising (issue 13), shared by the sorted dumps."""
-    graphs: list[ox.NamedNode | None] = [*sorted(store.named_graphs(), key=str), None]
-    files = []
-    for number, graph in enumerate(graphs):
-        path = work / f"graph-{number}.nt"
-        store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph())
-        files.append((graph, path))
-    return files
-
-
-def _quad_lines(graph: ox.NamedNode | None, path: Path) -> Iterator[bytes]:
-    """A graph's N-Triples lines `s p o .` as N-Quads lines `s p o <g> .`, as the store's own
-    N-Quads writer puts them (the default graph's lines stay as they are)."""
-    if graph is None:
-        yield from file_lines(path)
-        return
-    label = str(graph).encode("utf-8") + b" ."  # str(): the term as N-Triples writes it
-    for line in file_lines(path):
-        yield line[:-1] + label
-
-
-def _node_order_lines(graph: ox.NamedNode | None, path: Path) -> Iterator[bytes]:
-    """N-Quads lines behind a key that sorts them as the JSON-LD lists them: by graph IRI (the
-    default graph, "", first), then by subject (`_:id` for a blank node), as strings compare,
-    which is the byte order of their UTF-8. NUL ends each key part: no IRI or N-Triples line
-    holds a raw NUL, and it sorts a shorter name before a longer one it is a prefix of."""
-    key = (graph.value.encode("utf-8") if graph else b"") + b"\0"
-    for line in _quad_lines(graph, path):
-        subject = line[1 : line.index(b">")] if line.startswith(b"<") else line.split(b" ", 1)[0]
-        yield key + subject + b"\0" + line
-
-
-def _payloads(lines: Iterator[bytes]) -> Iterator[bytes]:
-    for line in lines:
-        yield line.split(b"\0", 2)[2]
 
 
 def export_dumps(
@@ -107,12 +68,12 @@ def export_dumps(
     build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
     with _work_dir(dumps_dir) as work:
         try:
-            graph_files = _graph_files(store, work)
+            files = graph_files(store, work)
         except OSError as err:
-            raise _write_error(work, err) from None
+            raise _write_error(dumps_dir, err, "the per-graph work files in") from None
 
         def nt(path: Path) -> None:
-            lines = chain.from_iterable(file_lines(f) for g, f in graph_files if g != build)
+            lines = chain.from_iterable(file_lines(f) for g, f in files if g != build)
             with path.open("wb") as out:
                 write_lines(sorted_unique(lines, work, run_bytes), out)
 
@@ -122,15 +83,15 @@ def export_dumps(
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
         def nq(path: Path) -> None:
-            lines = chain.from_iterable(_quad_lines(g, f) for g, f in graph_files)
+            lines = chain.from_iterable(quad_lines(g, f) for g, f in files)
             with path.open("wb") as out:
                 write_lines(sorted_unique(lines, work, run_bytes), out)
 
         def jsonld(path: Path) -> None:
             ordered = work / "node-order.nq"
-            lines = chain.from_iterable(_node_order_lines(g, f) for g, f in graph_files)
+            lines = chain.from_iterable(node_order_lines(g, f) for g, f in files)
             with ordered.open("wb") as out:
-                write_lines(_payloads(sorted_unique(lines, work, run_bytes)), out)
+                write_lines(payloads(sorted_unique(lines, work, run_bytes)), out)
             quads = ox.parse(path=ordered, format=ox.RdfFormat.N_QUADS)
             with path.open("wb") as out:
                 write_compact(grouped(quads), out, context, str(minter.download(CONTEXT_FILE)))
@@ -167,7 +128,7 @@ def _work_dir(dumps_dir: Path) -> Iterator[Path]:
         dumps_dir.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(dir=dumps_dir, prefix=".export-"))
     except OSError as err:
-        raise _write_error(dumps_dir, err) from None
+        raise _write_error(dumps_dir, err, "a work folder in") from None
     try:
         yield path
     finally:
@@ -191,10 +152,11 @@ def _publish(
     return dump
 
 
-def _write_error(target: Path, err: OSError) -> StoreError:
+def _write_error(target: Path, err: OSError, what: str = "") -> StoreError:
     """A full disk (or any refused write) as a one-line StoreError (exit 4)."""
     reason = err.strerror or str(err)
-    return StoreError(f"cannot write {target.name}: {reason}", path=target)
+    where = f"{what} {target.name}" if what else target.name
+    return StoreError(f"cannot write {where}: {reason}", path=target)
 
 
 # The build report, offered among the downloads next to the dumps (name, media type).
