@@ -51,7 +51,10 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
     # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13)
-    ("export", ("dlkg.export", "dlkg.export_lines", "dlkg.extsort", "dlkg.jsonld")),
+    (
+        "export",
+        ("dlkg.export", "dlkg.export_lines", "dlkg.extsort", "dlkg.jsonld", "dlkg.jsontext"),
+    ),
     (
         "use",
         (

@@ -22,6 +22,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from .jsontext import pretty
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NATIVE = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]{0,14}"), XSD + "boolean": None}
@@ -179,8 +181,7 @@ def write_compact(
 
 
 def _text(value: object, depth: int = 0) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-    return (text.replace("\n", "\n" + " " * depth) if depth else text).encode("utf-8")
+    return pretty(value, depth).encode("utf-8")
 
 
 def compact_dataset(
