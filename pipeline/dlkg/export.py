@@ -7,13 +7,14 @@ the build graph, the only clock-dependent part (docs/data-model.md).
 Memory stays flat as the data grows (issue 13): each graph is dumped once from the store into a
 file, the sorts are external (`extsort`: bounded runs in temporary files, then a merge), the
 Turtle and TriG writers stream, and the JSON-LD is written node by node from the quads sorted
-by graph and subject. The work files live in a hidden folder inside the dumps folder (the same
-disk as the dumps, so finished files are renamed into place) and are removed at the end.
+by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
+removed at the end; each dump is made in a temporary file beside its final name and renamed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .common import sha256_bytes, sha256_file, write_atomic
+from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_lines import graph_files, node_order_lines, payloads, quad_lines
@@ -35,6 +36,7 @@ from .jsonld import grouped, write_compact
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
+Download = tuple[str, str, bytes | Path]  # file name, media type, its bytes or a file to copy
 CHECKSUMS_FILE = "SHA256SUMS"
 
 _NT = ox.RdfFormat.N_TRIPLES
@@ -55,7 +57,7 @@ def export_dumps(
     minter: IriMinter,
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
-    extra: Sequence[tuple[str, str, bytes]] = (),
+    extra: Sequence[Download] = (),
     run_bytes: int = DEFAULT_RUN_BYTES,
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
@@ -82,6 +84,9 @@ def export_dumps(
             triples = ox.parse(path=dumps_dir / f"dlkg.{N_TRIPLES.extension}", format=_NT)
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
+        def trig(path: Path) -> None:
+            store.dump(path, ox.RdfFormat.TRIG, prefixes=prefixes)  # streams into the file
+
         def nq(path: Path) -> None:
             lines = chain.from_iterable(quad_lines(g, f) for g, f in files)
             with path.open("wb") as out:
@@ -100,7 +105,7 @@ def export_dumps(
         by_format: dict[object, Callable[[Path], None]] = {
             N_TRIPLES: nt,
             TURTLE: turtle,
-            TRIG: lambda path: store.dump(path, ox.RdfFormat.TRIG, prefixes=prefixes),
+            TRIG: trig,
             N_QUADS: nq,
             JSON_LD: jsonld,
         }
@@ -108,17 +113,30 @@ def export_dumps(
             (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
         ]
         # the context, and other downloads of the build (the SSSOM table and link report of
-        # issue 12), are bytes already
+        # issue 12), are made already
         for name, media, data in [(CONTEXT_FILE, JSON_LD.media_type, context_bytes), *extra]:
-            outputs.append((name, media, lambda path, data=data: path.write_bytes(data)))
+            outputs.append((name, media, _copier(data)))
         dumps = []
         for file_name, media_type, make in outputs:
-            dumps.append(_publish(dumps_dir, work, file_name, media_type, make))
+            dumps.append(_publish(dumps_dir / file_name, media_type, make))
             if on_step:
                 on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _copier(data: bytes | Path) -> Callable[[Path], None]:
+    """What writes a download given as bytes or as a file (copied in chunks, not read whole:
+    the build report of x100 is 120 MB)."""
+
+    def write(path: Path) -> None:
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
+
+    return write
 
 
 @contextmanager
@@ -135,20 +153,25 @@ def _work_dir(dumps_dir: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _publish(
-    dumps_dir: Path, work: Path, name: str, media_type: str, make: Callable[[Path], None]
-) -> Dump:
-    """Make one dump in the work folder, then rename it into place: the dump of that name stays
-    as it was until the new one is complete (the same disk, so the rename is atomic)."""
-    made = work / name
+def _publish(target: Path, media_type: str, make: Callable[[Path], None]) -> Dump:
+    """Make one download in a temporary file beside `target`, then rename it into place: the
+    file of that name stays as it was until the new one is complete (a full disk is a one-line
+    StoreError, exit 4, and the temporary file is removed)."""
+    made: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        made = Path(name)
         make(made)
-        made.chmod(0o644)  # dumps are for everyone to read
-        dump = Dump(name, media_type, made.stat().st_size, sha256_file(made))
-        made.replace(dumps_dir / name)
+        made.chmod(0o644)  # mkstemp makes 0600; dumps are for everyone to read
+        dump = Dump(target.name, media_type, made.stat().st_size, sha256_file(made))
+        made.replace(target)
     except OSError as err:
-        made.unlink(missing_ok=True)
-        raise _write_error(dumps_dir / name, err) from None
+        raise _write_error(target, err) from None
+    finally:
+        if made is not None:
+            made.unlink(missing_ok=True)  # gone already when renamed
     return dump
 
 
@@ -167,24 +190,23 @@ REPORT_FILES = (
 )
 
 
-def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:
+def report_downloads(run_dir: Path) -> list[Download]:
     """The report files of a build folder that exist, ready for `add_downloads`."""
     return [
-        (name, media_type, (run_dir / name).read_bytes())
+        (name, media_type, run_dir / name)
         for name, media_type in REPORT_FILES
         if (run_dir / name).is_file()
     ]
 
 
-def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[Dump]:
-    """Write more files (name, media type, bytes) among the dumps, e.g. the build report, and
-    list them in SHA256SUMS so that the server's /downloads offers them with their sha256."""
+def add_downloads(dumps_dir: Path, files: Sequence[Download]) -> list[Dump]:
+    """Write more files (name, media type, bytes or a file to copy) among the dumps, e.g. the
+    build report, and list them in SHA256SUMS so that /downloads offers them with their sha256."""
     added = []
     sums_path = dumps_dir / CHECKSUMS_FILE
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
-        _write(dumps_dir / file_name, data)
-        added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        added.append(_publish(dumps_dir / file_name, media_type, _copier(data)))
         sums += f"{added[-1].sha256}  {file_name}\n"
     _write(sums_path, sums.encode("ascii"))
     return added

@@ -131,19 +131,27 @@ Group = tuple[str, str, list[tuple[str, Object]]]  # graph ("" = default), subje
 
 
 def _ids(q: ox.Quad) -> tuple[str, str]:
-    """The graph ("" for the default graph) and the subject of a quad, as the output names them."""
-    if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+    """The graph ("" for the default graph) and the subject of a quad, as the output names them
+    (a blank-node graph goes with the default graph, as it always did)."""
+    if isinstance(q.subject, ox.Triple):
         raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
     g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
     s = q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
     return g, s
 
 
+def _pair(q: ox.Quad) -> tuple[str, Object]:
+    obj = q.object
+    if isinstance(obj, ox.Triple):
+        raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+    return q.predicate.value, obj
+
+
 def grouped(quads: Iterable[ox.Quad]) -> Iterator[Group]:
     """Consecutive quads of one graph and subject as one group: for quads already in
     (graph, subject) order, so that only one node is held at a time (issue 13)."""
     for (g, s), run in groupby(quads, key=_ids):
-        yield g, s, [(q.predicate.value, q.object) for q in run]
+        yield g, s, [_pair(q) for q in run]
 
 
 def write_compact(
@@ -191,7 +199,7 @@ def compact_dataset(
     quads in any order (sorted here, in memory; export streams them in order instead)."""
     nodes: dict[tuple[str, str], list[tuple[str, Object]]] = defaultdict(list)
     for q in quads:
-        nodes[_ids(q)].append((q.predicate.value, q.object))
+        nodes[_ids(q)].append(_pair(q))
     out = io.BytesIO()
     write_compact(((g, s, nodes[g, s]) for g, s in sorted(nodes)), out, context, context_iri)
     return out.getvalue()

@@ -16,7 +16,7 @@ from json.encoder import encode_basestring  # the C version where there is one, 
 def pretty(value: object, depth: int = 0) -> str:
     """The indented text of `value` as it appears `depth` levels deep in a document."""
     if isinstance(value, str):
-        return encode_basestring(value)  # type: ignore[no-any-return]
+        return encode_basestring(value)
     if value is True:
         return "true"
     if value is False:
