@@ -30,7 +30,7 @@ from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_lines import graph_files, node_order_lines, payloads, quad_lines
 from .extsort import DEFAULT_RUN_BYTES, file_lines, sorted_unique, write_lines
-from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
+from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
 from .jsonld import grouped, write_compact
 from .namespaces import PREFIXES
@@ -81,7 +81,7 @@ def export_dumps(
 
         def turtle(path: Path) -> None:
             # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
-            triples = ox.parse(path=dumps_dir / f"dlkg.{N_TRIPLES.extension}", format=_NT)
+            triples = ox.parse(path=dumps_dir / _file_name(N_TRIPLES), format=_NT)
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
         def trig(path: Path) -> None:
@@ -110,7 +110,7 @@ def export_dumps(
             JSON_LD: jsonld,
         }
         outputs: list[tuple[str, str, Callable[[Path], None]]] = [
-            (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
+            (_file_name(f), f.media_type, by_format[f]) for f in DUMP_FORMATS
         ]
         # the context, and other downloads of the build (the SSSOM table and link report of
         # issue 12), are made already
@@ -124,6 +124,10 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _file_name(f: Format) -> str:
+    return f"dlkg.{f.extension}"
 
 
 def _copier(data: bytes | Path) -> Callable[[Path], None]:
