@@ -51,7 +51,11 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("emit", ("dlkg.iris", "dlkg.quadsink", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
-    ("export", ("dlkg.export", "dlkg.jsonld")),
+    # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13)
+    (
+        "export",
+        ("dlkg.export", "dlkg.export_lines", "dlkg.extsort", "dlkg.jsonld", "dlkg.jsontext"),
+    ),
     (
         "use",
         (

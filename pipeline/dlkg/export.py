@@ -1,29 +1,45 @@
 """Export: the dumps (N-Triples, Turtle, TriG, N-Quads, JSON-LD) and their checksums.
 
 N-Triples and N-Quads are sorted line by line, so equal data gives equal bytes; JSON-LD is
-compacted by `jsonld.compact_dataset` straight from the store, sorted too. The flat dumps
-(N-Triples, Turtle) leave out the build graph, the only clock-dependent part (docs/data-model.md).
+compacted by `jsonld.write_compact`, sorted too. The flat dumps (N-Triples, Turtle) leave out
+the build graph, the only clock-dependent part (docs/data-model.md).
+
+Memory stays flat as the data grows (issue 13): each graph is dumped once from the store into a
+file, the sorts are external (`extsort`: bounded runs in temporary files, then a merge), the
+Turtle and TriG writers stream, and the JSON-LD is written node by node from the quads sorted
+by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
+removed at the end; each dump is made in a temporary file beside its final name and renamed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .common import sha256_bytes, write_atomic
+from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
-from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE
+from .export_lines import graph_files, node_order_lines, payloads, quad_lines
+from .extsort import DEFAULT_RUN_BYTES, file_lines, sorted_unique, write_lines
+from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
-from .jsonld import compact_dataset
+from .jsonld import grouped, write_compact
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
+Download = tuple[str, str, bytes | Path]  # file name, media type, its bytes or a file to copy
 CHECKSUMS_FILE = "SHA256SUMS"
+
+_NT = ox.RdfFormat.N_TRIPLES
 
 
 @dataclass(frozen=True)
@@ -34,40 +50,6 @@ class Dump:
     sha256: str
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(data.splitlines()))
-    return b"".join(line + b"\n" for line in lines if line.strip())
-
-
-def _graph_dumps(store: ox.Store) -> list[tuple[ox.NamedNode | None, bytes]]:
-    """Each graph's N-Triples (None: the default graph): one pass over an on-disk store, whose
-    full scans cost far more than the serialising (issue 13), shared by several dumps."""
-    graphs: list[ox.NamedNode | None] = [*sorted(store.named_graphs(), key=str), None]
-    return [
-        (graph, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph()))
-        for graph in graphs
-    ]
-
-
-def flat_ntriples(dumps: list[tuple[ox.NamedNode | None, bytes]], minter: IriMinter) -> bytes:
-    """Every triple of every graph but the build graph, deduplicated and sorted."""
-    build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
-    return _sorted_lines(b"".join(data for graph, data in dumps if graph != build))
-
-
-def sorted_nquads(dumps: list[tuple[ox.NamedNode | None, bytes]]) -> bytes:
-    """Every quad, sorted: each N-Triples line `s p o .` of a named graph becomes
-    `s p o <g> .`, as the store's own N-Quads writer puts it."""
-    chunks = []
-    for graph, data in dumps:
-        if graph is None:
-            chunks.append(data)
-            continue
-        label = str(graph).encode("utf-8") + b" .\n"  # str(): the term as N-Triples writes it
-        chunks.extend(line[:-2] + label for line in data.splitlines(keepends=True))
-    return _sorted_lines(b"".join(chunks))
-
-
 def export_dumps(
     store: ox.Store,
     dumps_dir: Path,
@@ -75,55 +57,133 @@ def export_dumps(
     minter: IriMinter,
     context_path: Path,
     on_step: Callable[[str], None] | None = None,
-    extra: Sequence[tuple[str, str, bytes]] = (),
+    extra: Sequence[Download] = (),
+    run_bytes: int = DEFAULT_RUN_BYTES,
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
 
-    One dump is made, written and dropped at a time (only the flat N-Triples are kept, for the
-    Turtle), so memory holds one serialisation of the data, not all five (issue 13).
+    `run_bytes` bounds the lines each sort holds in memory (the tests make it tiny).
     """
     prefixes = dict(PREFIXES)
-    graph_dumps = _graph_dumps(store)
-    nt = flat_ntriples(graph_dumps, minter)
-    nq = sorted_nquads(graph_dumps)
-    del graph_dumps
     context_bytes = context_path.read_bytes()
     context = json.loads(context_bytes)["@context"]
+    build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
+    with _work_dir(dumps_dir) as work:
+        try:
+            files = graph_files(store, work)
+        except OSError as err:
+            raise _write_error(dumps_dir, err, "the per-graph work files in") from None
 
-    def turtle() -> bytes:
-        # ox.parse yields the triples one by one: no list of all of them
-        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        def nt(path: Path) -> None:
+            lines = chain.from_iterable(file_lines(f) for g, f in files if g != build)
+            with path.open("wb") as out:
+                write_lines(sorted_unique(lines, work, run_bytes), out)
 
-    def jsonld() -> bytes:
-        # the quads parsed back from the N-Quads dump: faster than another scan of the store
-        quads = ox.parse(nq, format=ox.RdfFormat.N_QUADS)
-        return compact_dataset(quads, context, str(minter.download(CONTEXT_FILE)))
+        def turtle(path: Path) -> None:
+            # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
+            triples = ox.parse(path=dumps_dir / _file_name(N_TRIPLES), format=_NT)
+            ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
-    by_format: dict[object, Callable[[], bytes]] = {
-        N_TRIPLES: lambda: nt,
-        TURTLE: turtle,
-        TRIG: lambda: store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"",
-        N_QUADS: lambda: nq,
-        JSON_LD: jsonld,
-    }
-    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
-        (f"dlkg.{f.extension}", f.media_type, by_format[f]) for f in DUMP_FORMATS
-    ]
-    outputs.append((CONTEXT_FILE, JSON_LD.media_type, lambda: context_bytes))
-    # other downloads of the build (the SSSOM table and link report of issue 12)
-    outputs.extend((name, media, (lambda data=data: data)) for name, media, data in extra)
-    dumps = []
-    for file_name, media_type, make in outputs:
-        data = make()
-        _write(dumps_dir / file_name, data)
-        dumps.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
-        del data
-        if on_step:
-            on_step(file_name)
+        def trig(path: Path) -> None:
+            store.dump(path, ox.RdfFormat.TRIG, prefixes=prefixes)  # streams into the file
+
+        def nq(path: Path) -> None:
+            lines = chain.from_iterable(quad_lines(g, f) for g, f in files)
+            with path.open("wb") as out:
+                write_lines(sorted_unique(lines, work, run_bytes), out)
+
+        def jsonld(path: Path) -> None:
+            ordered = work / "node-order.nq"
+            lines = chain.from_iterable(node_order_lines(g, f) for g, f in files)
+            with ordered.open("wb") as out:
+                write_lines(payloads(sorted_unique(lines, work, run_bytes)), out)
+            quads = ox.parse(path=ordered, format=ox.RdfFormat.N_QUADS)
+            with path.open("wb") as out:
+                write_compact(grouped(quads), out, context, str(minter.download(CONTEXT_FILE)))
+            ordered.unlink()
+
+        by_format: dict[object, Callable[[Path], None]] = {
+            N_TRIPLES: nt,
+            TURTLE: turtle,
+            TRIG: trig,
+            N_QUADS: nq,
+            JSON_LD: jsonld,
+        }
+        outputs: list[tuple[str, str, Callable[[Path], None]]] = [
+            (_file_name(f), f.media_type, by_format[f]) for f in DUMP_FORMATS
+        ]
+        # the context, and other downloads of the build (the SSSOM table and link report of
+        # issue 12), are made already
+        for name, media, data in [(CONTEXT_FILE, JSON_LD.media_type, context_bytes), *extra]:
+            outputs.append((name, media, _copier(data)))
+        dumps = []
+        for file_name, media_type, make in outputs:
+            dumps.append(_publish(dumps_dir / file_name, media_type, make))
+            if on_step:
+                on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _file_name(f: Format) -> str:
+    return f"dlkg.{f.extension}"
+
+
+def _copier(data: bytes | Path) -> Callable[[Path], None]:
+    """What writes a download given as bytes or as a file (copied in chunks, not read whole:
+    the build report of x100 is 120 MB)."""
+
+    def write(path: Path) -> None:
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
+
+    return write
+
+
+@contextmanager
+def _work_dir(dumps_dir: Path) -> Iterator[Path]:
+    """A hidden folder for the sorts' work files inside `dumps_dir`, removed on the way out."""
+    try:
+        dumps_dir.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=dumps_dir, prefix=".export-"))
+    except OSError as err:
+        raise _write_error(dumps_dir, err, "a work folder in") from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _publish(target: Path, media_type: str, make: Callable[[Path], None]) -> Dump:
+    """Make one download in a temporary file beside `target`, then rename it into place: the
+    file of that name stays as it was until the new one is complete (a full disk is a one-line
+    StoreError, exit 4, and the temporary file is removed)."""
+    made: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        made = Path(name)
+        make(made)
+        made.chmod(0o644)  # mkstemp makes 0600; dumps are for everyone to read
+        dump = Dump(target.name, media_type, made.stat().st_size, sha256_file(made))
+        made.replace(target)
+    except OSError as err:
+        raise _write_error(target, err) from None
+    finally:
+        if made is not None:
+            made.unlink(missing_ok=True)  # gone already when renamed
+    return dump
+
+
+def _write_error(target: Path, err: OSError, what: str = "") -> StoreError:
+    """A full disk (or any refused write) as a one-line StoreError (exit 4)."""
+    reason = err.strerror or str(err)
+    where = f"{what} {target.name}" if what else target.name
+    return StoreError(f"cannot write {where}: {reason}", path=target)
 
 
 # The build report, offered among the downloads next to the dumps (name, media type).
@@ -134,24 +194,23 @@ REPORT_FILES = (
 )
 
 
-def report_downloads(run_dir: Path) -> list[tuple[str, str, bytes]]:
+def report_downloads(run_dir: Path) -> list[Download]:
     """The report files of a build folder that exist, ready for `add_downloads`."""
     return [
-        (name, media_type, (run_dir / name).read_bytes())
+        (name, media_type, run_dir / name)
         for name, media_type in REPORT_FILES
         if (run_dir / name).is_file()
     ]
 
 
-def add_downloads(dumps_dir: Path, files: list[tuple[str, str, bytes]]) -> list[Dump]:
-    """Write more files (name, media type, bytes) among the dumps, e.g. the build report, and
-    list them in SHA256SUMS so that the server's /downloads offers them with their sha256."""
+def add_downloads(dumps_dir: Path, files: Sequence[Download]) -> list[Dump]:
+    """Write more files (name, media type, bytes or a file to copy) among the dumps, e.g. the
+    build report, and list them in SHA256SUMS so that /downloads offers them with their sha256."""
     added = []
     sums_path = dumps_dir / CHECKSUMS_FILE
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
-        _write(dumps_dir / file_name, data)
-        added.append(Dump(file_name, media_type, len(data), sha256_bytes(data)))
+        added.append(_publish(dumps_dir / file_name, media_type, _copier(data)))
         sums += f"{added[-1].sha256}  {file_name}\n"
     _write(sums_path, sums.encode("ascii"))
     return added

@@ -12,12 +12,17 @@ with the same context gives back exactly the store's quads (tests/test_jsonld.py
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from typing import BinaryIO
 
 import pyoxigraph as ox
+
+from .jsontext import pretty
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -122,29 +127,82 @@ def _node(subject: str, pairs: Iterable[tuple[str, Object]], c: Compactor) -> di
     return node
 
 
+Group = tuple[str, str, list[tuple[str, Object]]]  # graph ("" = default), subject, its pairs
+
+
+def _ids(q: ox.Quad) -> tuple[str, str]:
+    """The graph ("" for the default graph) and the subject of a quad, as the output names them
+    (a blank-node graph goes with the default graph, as it always did)."""
+    if isinstance(q.subject, ox.Triple):
+        raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+    g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+    s = q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
+    return g, s
+
+
+def _pair(q: ox.Quad) -> tuple[str, Object]:
+    obj = q.object
+    if isinstance(obj, ox.Triple):
+        raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+    return q.predicate.value, obj
+
+
+def grouped(quads: Iterable[ox.Quad]) -> Iterator[Group]:
+    """Consecutive quads of one graph and subject as one group: for quads already in
+    (graph, subject) order, so that only one node is held at a time (issue 13)."""
+    for (g, s), run in groupby(quads, key=_ids):
+        yield g, s, [_pair(q) for q in run]
+
+
+def write_compact(
+    groups: Iterable[Group], out: BinaryIO, context: dict[str, object], context_iri: str
+) -> None:
+    """Write the compact document of `groups`, which must come sorted by (graph, subject).
+
+    The bytes are those of `json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)`
+    of the whole document, written node by node: a node's own text comes from `json.dumps`
+    and is indented to its depth (JSON strings hold no raw newline, so replacing newlines is
+    safe); the frame around the nodes is written here, keys in sorted order ("@graph" before
+    "@id" in a named graph).
+    """
+    c = Compactor(context)
+    out.write(b'{\n "@context": ' + _text(context_iri) + b',\n "@graph": [')
+    current: str | None = None  # the named graph being written
+    first_top = first_in_graph = True
+    for g, s, pairs in groups:
+        if g != current and current is not None:  # close the previous named graph
+            out.write(b'\n   ],\n   "@id": ' + _text(current) + b"\n  }")
+            current = None
+        if g and current is None:
+            out.write((b"" if first_top else b",") + b'\n  {\n   "@graph": [')
+            first_top, first_in_graph, current = False, True, g
+        node = _node(s, pairs, c)
+        if g:
+            out.write((b"" if first_in_graph else b",") + b"\n    " + _text(node, 4))
+            first_in_graph = False
+        else:  # the default graph: node objects at the top
+            out.write((b"" if first_top else b",") + b"\n  " + _text(node, 2))
+            first_top = False
+    if current is not None:
+        out.write(b'\n   ],\n   "@id": ' + _text(current) + b"\n  }")
+    out.write(b"]\n}" if first_top else b"\n ]\n}")
+
+
+def _text(value: object, depth: int = 0) -> bytes:
+    return pretty(value, depth).encode("utf-8")
+
+
 def compact_dataset(
     quads: Iterable[ox.Quad], context: dict[str, object], context_iri: str
 ) -> bytes:
-    """The whole dataset as one compact JSON-LD document referring to `context_iri`."""
-    c = Compactor(context)
-    # graph -> subject -> [(predicate, object)]
-    graphs: dict[str, dict[str, list[tuple[str, Object]]]] = defaultdict(lambda: defaultdict(list))
+    """The whole dataset as one compact JSON-LD document referring to `context_iri`, from
+    quads in any order (sorted here, in memory; export streams them in order instead)."""
+    nodes: dict[tuple[str, str], list[tuple[str, Object]]] = defaultdict(list)
     for q in quads:
-        g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        subject, obj = q.subject, q.object
-        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
-            raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
-        s = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
-        graphs[g][s].append((q.predicate.value, obj))
-    top: list[dict[str, object]] = []
-    for g in sorted(graphs):
-        nodes = [_node(s, pairs, c) for s, pairs in sorted(graphs[g].items())]
-        if g:
-            top.append({"@id": g, "@graph": nodes})
-        else:  # the default graph: node objects at the top
-            top.extend(nodes)
-    doc = {"@context": context_iri, "@graph": top}
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        nodes[_ids(q)].append(_pair(q))
+    out = io.BytesIO()
+    write_compact(((g, s, nodes[g, s]) for g, s in sorted(nodes)), out, context, context_iri)
+    return out.getvalue()
 
 
-__all__ = ["Compactor", "compact_dataset"]
+__all__ = ["Compactor", "Group", "compact_dataset", "grouped", "write_compact"]

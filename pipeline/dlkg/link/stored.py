@@ -44,13 +44,14 @@ def add_links_graph(ds: DatasetLike, minter: IriMinter, settings: Settings) -> i
     return len(parsed)
 
 
-def download_files(settings: Settings) -> list[tuple[str, str, bytes]]:
-    """(file name, media type, bytes) of the link outputs to publish among the downloads."""
+def download_files(settings: Settings) -> list[tuple[str, str, Path]]:
+    """(file name, media type, file) of the link outputs to publish among the downloads (export
+    copies them in chunks)."""
     folder = links_dir(settings)
     if not (folder / GRAPH_FILE).is_file():
         return []
     return [
-        (name, media, (folder / name).read_bytes())
+        (name, media, folder / name)
         for name, media in DOWNLOADS.items()
         if (folder / name).is_file()
     ]
