@@ -205,8 +205,8 @@ def test_a_burst_from_one_new_client_leaves_the_reserve_to_others(
     web_store: Path, tmp_path: Path
 ) -> None:
     """One worker plus one in reserve, and no room to grow: a new client's second heavy query
-    must wait rather than take the reserve, so another client's lookup is answered at once
-    (before: the burst took both workers, and the lookup waited out the time limit)."""
+    must wait rather than take the last idle worker, so another client's lookup is answered
+    at once (before: the burst took both workers, and the lookup waited out the time limit)."""
     for live in serve_in_thread(
         store_dir=web_store,
         build_dir=tmp_path,

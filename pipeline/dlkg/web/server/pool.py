@@ -171,16 +171,18 @@ class WorkerPool:
         """Whether a job may have one of `idle` idle workers.
 
         The last `reserve` idle workers are for clients in good standing (no recent long
-        query) with no other query running, even below the pool's ceiling: a replacement
-        takes a second or more to start on a busy machine, and a fresh client must not wait
-        for it. (Without the second condition one new client's burst of heavy queries took
-        the whole reserve before any of them had run long.)
+        query), even below the pool's ceiling: a replacement takes a second or more to start
+        on a busy machine, and a fresh client must not wait for it. A client with a query
+        running already leaves the last idle worker to others: else one new client's burst
+        of heavy queries took the whole reserve before any of them had run long.
         """
         if idle > self.reserve:
             return True
         if self.book.long_runs(job.client, now):
             return False
-        return not any(w.job is not None and w.job.client == job.client for w in self.workers)
+        return idle > 1 or not any(
+            w.job is not None and w.job.client == job.client for w in self.workers
+        )
 
     def _dispatch(self, worker: Worker, job: Job) -> None:
         assert worker.transport is not None
