@@ -31,9 +31,11 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -94,6 +96,36 @@ def peak_rss_mb(pid: int | None) -> float | None:
     return int(found.group(1)) / 1024 if found else None
 
 
+class MemoryGuard:
+    """Stops a server (started by this benchmark) whose RSS passes `limit_mb`, so one path
+    cannot take the shared machine's memory; the row then says where it was stopped."""
+
+    def __init__(self, pid: int | None, limit_mb: float) -> None:
+        self.pid, self.limit_mb, self.tripped = pid, limit_mb, False
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while self.pid and not self.done.wait(1.0):
+            try:
+                status = Path(f"/proc/{self.pid}/status").read_text()
+            except OSError:
+                return
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if found and int(found.group(1)) / 1024 > self.limit_mb:
+                self.tripped = True
+                os.kill(self.pid, signal.SIGKILL)
+                return
+
+    def __enter__(self) -> MemoryGuard:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 def embedded_load(nquads: Path, store_dir: Path) -> tuple[float, float]:
     """Bulk-load into a fresh embedded store in a child process: (seconds, peak RSS MB)."""
     code = (
@@ -115,9 +147,11 @@ def _client(server: RunningStore) -> Client:
 
 
 class Bench:
-    def __init__(self, label: str, nquads: Path, tmp: Path, prefix: str, buffers: int) -> None:
+    def __init__(
+        self, label: str, nquads: Path, tmp: Path, prefix: str, buffers: int, max_rss_mb: float
+    ) -> None:
         self.label, self.nquads, self.tmp, self.prefix = label, nquads, tmp, prefix
-        self.buffers = buffers
+        self.buffers, self.max_rss_mb = buffers, max_rss_mb
         self.embedded_s: float | None = None
         self.quads = 0
         self.source: ox.Store | None = None  # the embedded store, read by the pushes
@@ -165,14 +199,16 @@ class Bench:
     ) -> None:
         folder = self.tmp / path
         start = time.perf_counter()
+        guard = MemoryGuard(None, self.max_rss_mb)
         try:
-            with started(folder) as server:
+            with started(folder) as server, MemoryGuard(server.pid, self.max_rss_mb) as guard:
                 start = time.perf_counter()
                 note = run(server)
                 seconds = time.perf_counter() - start
                 rss = peak_rss_mb(server.pid)
         except Exception as exc:  # one failed path must not hide the others' figures
-            note = f"failed after {time.perf_counter() - start:,.0f} s: {str(exc)[:160]}"
+            why = f"server stopped above {self.max_rss_mb:,.0f} MB" if guard.tripped else ""
+            note = f"failed after {time.perf_counter() - start:,.0f} s: {why or str(exc)[:400]}"
             self.row(path, time.perf_counter() - start, None, note)
             return
         finally:
@@ -213,6 +249,8 @@ def main() -> None:
     )
     parser.add_argument("--virtuoso-buffers", type=int, default=170_000, help="8 KB pages")
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the databases")
+    parser.add_argument("--replicated", type=Path, help="the --scale input, written already")
+    parser.add_argument("--max-rss-mb", type=float, default=5500, help="stop a server above")
     args = parser.parse_args()
     paths = [p for p in args.paths.split(",") if p]
     unknown = set(paths) - set(PATHS)
@@ -225,13 +263,16 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="dlkg-load-", dir=args.tmp) as tmp:
         nquads = dump
-        if args.scale > 1:
+        if args.scale > 1 and args.replicated:
+            nquads = args.replicated  # written before by replicate() with the same --scale
+        elif args.scale > 1:
             nquads = Path(tmp) / "input.nq"
             start = time.perf_counter()
             replicate(dump, nquads, args.scale)
             print(f"(replicated x{args.scale}: {time.perf_counter() - start:.0f} s)", flush=True)
         label = f"{args.build_dir.name} x{args.scale}" if args.scale > 1 else args.build_dir.name
-        Bench(label, nquads, Path(tmp), prefix, args.virtuoso_buffers).run(paths)
+        bench = Bench(label, nquads, Path(tmp), prefix, args.virtuoso_buffers, args.max_rss_mb)
+        bench.run(paths)
 
 
 if __name__ == "__main__":
