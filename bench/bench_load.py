@@ -1,113 +1,278 @@
-"""Load one build into three stores side by side: embedded pyoxigraph, Oxigraph server, Virtuoso.
+"""Load one build into the embedded store, an Oxigraph server and Virtuoso, side by side.
 
-Run:  .venv/bin/python bench/bench_load.py --build-dir DIR [--build-dir DIR2 ...] [--runs 1]
+Run:  .venv/bin/python bench/bench_load.py --build-dir DIR [--scale 10] [--paths a,b,...]
 
 DIR is a dlkg build folder (`dlkg --build-dir DIR build`, or bench/growth.py --keep ROOT, whose
-builds are ROOT/x<N>/build). For each build it times, on this machine, in the same run:
-- the embedded store: `pyoxigraph.Store(path).bulk_load` of dumps/dlkg.nq (what `dlkg build`
-  does in its load step);
-- `dlkg push` into an Oxigraph server (GSP, one request per chunk of each graph, and --method
-  bulk, N-Quads to /store), including the staging, count checks and the switch;
-- `dlkg push` into Virtuoso Open Source (GSP with digest auth; skipped without virtuoso-t).
-Each push is also shown with the time of its switch (the one SPARQL Update) alone.
-Servers are started on 127.0.0.1 with a temporary database, as the tests do (tests/stores.py).
+builds are ROOT/x<N>/build). Each path below loads the same N-Quads (DIR/current/dumps/dlkg.nq)
+into a fresh database on 127.0.0.1 (servers started as the tests do, tests/stores.py) and prints
+one table row as soon as it is done: wall time, quads per second, the peak RSS of the process
+that holds the data (the server's VmHWM; the child process for the embedded store) and the
+ratio to the embedded load of the same run.
+
+- embedded: `pyoxigraph.Store.bulk_load` of the dump (what `dlkg build` does in its load step);
+- oxigraph-push-gsp, oxigraph-push-bulk: `dlkg push` (staging graphs, count checks, the switch);
+- oxigraph-post-store: the server's own bulk path, the whole dump POSTed to
+  `/store?no_transaction` into the live graph names (not atomic: no staging, no switch);
+- virtuoso-push-gsp: `dlkg push` with digest auth;
+- virtuoso-ld-dir: Virtuoso's bulk loader (`ld_dir` + `rdf_loader_run()` over isql) of the dump
+  with its graphs renamed to staging names, then dlkg's switch update and count check
+  (bench/virtuoso_bulk.py; the same steps an operator runs, docs/scale.md).
+
+--scale K makes a bigger input from the build without building it: the dump is written K times,
+copy k > 1 with every paper, person, list and source IRI renamed (`…/paper/r{k}-…`) and the
+graph names kept, so the stores see K times the entities in the same graph layout (literals
+repeat, and the ontology, meta and build graphs collapse into one copy). The pushes read that
+data from the embedded store the first path loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import os
+import re
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pyoxigraph as ox
+import requests
 from requests.auth import HTTPDigestAuth
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dlkg.iris import IriMinter
 from dlkg.push import push
 from dlkg.push_http import Client, endpoints_for
-from dlkg.store import open_read_only
 from stores import RunningStore, oxigraph_server, virtuoso_server
+from virtuoso_bulk import load_staged
+
+PATHS = [
+    "embedded",
+    "oxigraph-push-gsp",
+    "oxigraph-push-bulk",
+    "oxigraph-post-store",
+    "virtuoso-push-gsp",
+    "virtuoso-ld-dir",
+]
+_RENAMED = re.compile(rb"<https://w3id\.org/dlkg/(paper|person|list|source)/")
 
 
-def _median(fn: Callable[[int], None], runs: int) -> float:
-    samples = []
-    for i in range(runs):
-        start = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def _blocks(path: Path, size: int = 64 << 20) -> Iterator[bytes]:
+    """The file in blocks that end at a line end."""
+    rest = b""
+    with path.open("rb") as handle:
+        while block := handle.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            yield block[:cut]
+    if rest:
+        yield rest
 
 
-def _push_timer(
-    store: RunningStore, build: Path, method: str, phases: dict[str, float]
-) -> Callable[[int], None]:
-    settings_store = open_read_only(build / "current" / "store")
-    report = json.loads((build / "current" / "report.json").read_text())
-    prefix = str(IriMinter(report["base_iri"]).graph(""))
-    auth = HTTPDigestAuth(store.user, store.password) if store.user and store.password else None
-    client = Client(endpoints_for(store.url, store.kind, {}), auth, timeout_s=1800)
-
-    def run(i: int) -> None:
-        result = push(
-            client, settings_store, build_id=f"bench-{method}-{i}", prefix=prefix, method=method
-        )
-        phases.update(result.seconds)  # of the last run: upload, check, switch
-
-    return run
+def replicate(source: Path, target: Path, copies: int) -> None:
+    """`copies` copies of the N-Quads in `source`, copy k > 1 with its entity IRIs renamed."""
+    with target.open("wb") as out:
+        for k in range(1, copies + 1):
+            renamed = rb"<https://w3id.org/dlkg/\1/r%d-" % k
+            for block in _blocks(source):
+                out.write(block if k == 1 else _RENAMED.sub(renamed, block))
 
 
-def bench(build: Path, runs: int, tmp: Path) -> dict[str, float | int | None]:
-    nquads = build / "current" / "dumps" / "dlkg.nq"
-    report = json.loads((build / "current" / "report.json").read_text())
-    row: dict[str, float | int | None] = {"quads": report["counts"]["quads"]}
-
-    def embedded(i: int) -> None:
-        store = ox.Store(str(tmp / f"embedded-{i}"))
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-
-    row["pyoxigraph bulk_load"] = _median(embedded, runs)
-
-    def timed(name: str, server: RunningStore, method: str) -> None:
-        phases: dict[str, float] = {}
-        row[name] = _median(_push_timer(server, build, method, phases), runs)
-        row[f"{name}: switch"] = phases["switch"]
-
-    with oxigraph_server(tmp / "oxigraph") as server:
-        timed("oxigraph push gsp", server, "gsp")
-        timed("oxigraph push bulk", server, "bulk")
+def peak_rss_mb(pid: int | None) -> float | None:
+    """The peak resident memory of a running process (VmHWM), in MB."""
     try:
-        with virtuoso_server(tmp / "virtuoso") as server:
-            timed("virtuoso push gsp", server, "gsp")
-    except BaseException as exc:  # pytest.skip outside pytest: no virtuoso-t here
-        if type(exc).__name__ != "Skipped":
-            raise
-        row["virtuoso push gsp"] = row["virtuoso push gsp: switch"] = None
-    return row
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, TypeError):
+        return None
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else None
+
+
+class MemoryGuard:
+    """Stops a server (started by this benchmark) whose RSS passes `limit_mb`, so one path
+    cannot take the shared machine's memory; the row then says where it was stopped."""
+
+    def __init__(self, pid: int | None, limit_mb: float) -> None:
+        self.pid, self.limit_mb, self.tripped = pid, limit_mb, False
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while self.pid and not self.done.wait(1.0):
+            try:
+                status = Path(f"/proc/{self.pid}/status").read_text()
+            except OSError:
+                return
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if found and int(found.group(1)) / 1024 > self.limit_mb:
+                self.tripped = True
+                os.kill(self.pid, signal.SIGKILL)
+                return
+
+    def __enter__(self) -> MemoryGuard:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def embedded_load(nquads: Path, store_dir: Path) -> tuple[float, float]:
+    """Bulk-load into a fresh embedded store in a child process: (seconds, peak RSS MB)."""
+    code = (
+        "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
+    )
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store_dir), str(nquads)])
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"embedded bulk_load failed with exit code {proc.returncode}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def _client(server: RunningStore) -> Client:
+    auth = HTTPDigestAuth(server.user, server.password) if server.user else None
+    return Client(endpoints_for(server.url, server.kind, {}), auth, timeout_s=7200)
+
+
+class Bench:
+    def __init__(
+        self, label: str, nquads: Path, tmp: Path, prefix: str, buffers: int, max_rss_mb: float
+    ) -> None:
+        self.label, self.nquads, self.tmp, self.prefix = label, nquads, tmp, prefix
+        self.buffers, self.max_rss_mb = buffers, max_rss_mb
+        self.embedded_s: float | None = None
+        self.quads = 0
+        self.source: ox.Store | None = None  # the embedded store, read by the pushes
+
+    def row(self, path: str, seconds: float, rss_mb: float | None, note: str = "") -> None:
+        ratio = f"{seconds / self.embedded_s:.1f}x" if self.embedded_s else "—"
+        rss = f"{rss_mb:,.0f} MB" if rss_mb else "—"
+        load = os.getloadavg()[0]
+        print(
+            f"| {self.label} | {path} | {self.quads:,} | {seconds:,.1f} s | "
+            f"{self.quads / seconds:,.0f} | {rss} | {ratio} | {load:.1f} | {note} |",
+            flush=True,
+        )
+
+    def embedded(self) -> None:
+        seconds, rss = embedded_load(self.nquads, self.tmp / "embedded")
+        self.embedded_s = seconds
+        self.source = ox.Store.read_only(str(self.tmp / "embedded"))
+        self.quads = len(self.source)
+        self.row("embedded", seconds, rss)
+
+    def _push(self, server: RunningStore, method: str) -> str:
+        assert self.source is not None, "the embedded path runs first"
+        result = push(
+            _client(server), self.source, build_id="bench", prefix=self.prefix, method=method
+        )
+        return ", ".join(f"{k} {v:,.1f} s" for k, v in result.seconds.items())
+
+    def post_store(self, server: RunningStore) -> str:
+        with self.nquads.open("rb") as body:
+            answer = requests.post(
+                server.url + "/store?no_transaction",
+                data=body,
+                headers={"Content-Type": "application/n-quads"},
+                timeout=7200,
+            )
+        answer.raise_for_status()
+        return "not atomic: live names, no staging or switch"
+
+    def timed(
+        self,
+        path: str,
+        started: Callable[[Path], AbstractContextManager[RunningStore]],
+        run: Callable[[RunningStore], str],
+    ) -> None:
+        folder = self.tmp / path
+        start = time.perf_counter()
+        guard = MemoryGuard(None, self.max_rss_mb)
+        try:
+            with started(folder) as server, MemoryGuard(server.pid, self.max_rss_mb) as guard:
+                start = time.perf_counter()
+                note = run(server)
+                seconds = time.perf_counter() - start
+                rss = peak_rss_mb(server.pid)
+        except Exception as exc:  # one failed path must not hide the others' figures
+            why = f"server stopped above {self.max_rss_mb:,.0f} MB" if guard.tripped else ""
+            note = f"failed after {time.perf_counter() - start:,.0f} s: {why or str(exc)[:400]}"
+            self.row(path, time.perf_counter() - start, None, note)
+            return
+        finally:
+            subprocess.run(["rm", "-rf", str(folder)], check=False)
+        self.row(path, seconds, rss, note)
+
+    def run(self, paths: list[str]) -> None:
+        self.embedded()
+
+        def virtuoso(folder: Path) -> AbstractContextManager[RunningStore]:
+            return virtuoso_server(folder, after_image=2_000_000_000, buffers=self.buffers)
+
+        for path in paths:
+            if path == "oxigraph-push-gsp":
+                self.timed(path, oxigraph_server, lambda s: self._push(s, "gsp"))
+            elif path == "oxigraph-push-bulk":
+                self.timed(path, oxigraph_server, lambda s: self._push(s, "bulk"))
+            elif path == "oxigraph-post-store":
+                self.timed(path, oxigraph_server, self.post_store)
+            elif path == "virtuoso-push-gsp":
+                self.timed(path, virtuoso, lambda s: self._push(s, "gsp"))
+            elif path == "virtuoso-ld-dir":
+                folder = self.tmp / path / "load"  # in DirsAllowed: the server's folder
+
+                def bulk(server: RunningStore, folder: Path = folder) -> str:
+                    assert self.source is not None
+                    return load_staged(server, folder, self.source, self.nquads, self.prefix)
+
+                self.timed(path, virtuoso, bulk)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build-dir", type=Path, action="append", required=True)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--build-dir", type=Path, required=True)
+    parser.add_argument("--scale", type=int, default=1, help="copies of the dump (see above)")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS[1:]), help=f"comma-separated, of {PATHS[1:]}"
+    )
+    parser.add_argument("--virtuoso-buffers", type=int, default=170_000, help="8 KB pages")
+    parser.add_argument("--tmp", type=Path, default=None, help="folder for the databases")
+    parser.add_argument("--replicated", type=Path, help="the --scale input, written already")
+    parser.add_argument("--max-rss-mb", type=float, default=5500, help="stop a server above")
     args = parser.parse_args()
-    rows = {}
-    for build in args.build_dir:
-        with tempfile.TemporaryDirectory(prefix="dlkg-load-") as tmp:
-            rows[build] = bench(build, args.runs, Path(tmp))
-        print(f"{build}: {rows[build]}", file=sys.stderr)
-    columns = [c for c in next(iter(rows.values())) if c != "quads"]
-    print("| build | quads | " + " | ".join(columns) + " |")
-    print("|---" * (len(columns) + 2) + "|")
-    for build, row in rows.items():
-        cells = ["—" if row[c] is None else f"{row[c]:.2f} s" for c in columns]
-        print(f"| {build} | {row['quads']} | " + " | ".join(cells) + " |")
+    paths = [p for p in args.paths.split(",") if p]
+    unknown = set(paths) - set(PATHS)
+    if unknown:
+        parser.error(f"--paths: unknown {sorted(unknown)}; known: {PATHS}")
+    report = json.loads((args.build_dir / "current" / "report.json").read_text())
+    prefix = str(IriMinter(report["base_iri"]).graph(""))
+    dump = args.build_dir / "current" / "dumps" / "dlkg.nq"
+    print("| input | path | quads | wall | quads/s | peak RSS | vs embedded | load avg | notes |")
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
+    with tempfile.TemporaryDirectory(prefix="dlkg-load-", dir=args.tmp) as tmp:
+        nquads = dump
+        if args.scale > 1 and args.replicated:
+            nquads = args.replicated  # written before by replicate() with the same --scale
+        elif args.scale > 1:
+            nquads = Path(tmp) / "input.nq"
+            start = time.perf_counter()
+            replicate(dump, nquads, args.scale)
+            print(f"(replicated x{args.scale}: {time.perf_counter() - start:.0f} s)", flush=True)
+        label = f"{args.build_dir.name} x{args.scale}" if args.scale > 1 else args.build_dir.name
+        bench = Bench(label, nquads, Path(tmp), prefix, args.virtuoso_buffers, args.max_rss_mb)
+        bench.run(paths)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ class RunningStore:
     url: str
     user: str | None = None
     password: str | None = None
+    pid: int | None = None  # the server process, for its peak memory (bench/bench_load.py)
+    sql_port: int | None = None  # Virtuoso's isql port, for its bulk loader
 
 
 def free_port() -> int:
@@ -88,7 +90,7 @@ def oxigraph_server(folder: Path, *options: str) -> Iterator[RunningStore]:
         )
     try:
         _wait(f"http://127.0.0.1:{port}/query", proc, 60, log)
-        yield RunningStore("oxigraph", f"http://127.0.0.1:{port}")
+        yield RunningStore("oxigraph", f"http://127.0.0.1:{port}", pid=proc.pid)
     finally:
         _stop(proc)
 
@@ -106,8 +108,8 @@ TransactionFile = {d}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 DirsAllowed = ., {d}
 TransactionAfterImageLimit = {after_image}
 [HTTPServer]
@@ -121,10 +123,13 @@ MaxQueryExecutionTime = 300
 
 
 @contextmanager
-def virtuoso_server(folder: Path, *, after_image: int = 1_500_000_000) -> Iterator[RunningStore]:
+def virtuoso_server(
+    folder: Path, *, after_image: int = 1_500_000_000, buffers: int = 20_000
+) -> Iterator[RunningStore]:
     """Virtuoso on 127.0.0.1 with a private database. `after_image`: the most bytes one
     transaction may change (TransactionAfterImageLimit; Virtuoso's default of 50 MB aborts
-    the switch of an x100 build, so this raises it as docs/scale.md tells operators to)."""
+    the switch of an x100 build, so this raises it as docs/scale.md tells operators to).
+    `buffers`: NumberOfBuffers, 8 KB pages of cache (about the server's memory)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         pytest.skip(
@@ -136,7 +141,12 @@ def virtuoso_server(folder: Path, *, after_image: int = 1_500_000_000) -> Iterat
     ini = folder / "virtuoso.ini"
     ini.write_text(
         _VIRTUOSO_INI.format(
-            d=folder, sql_port=sql_port, http_port=http_port, after_image=after_image
+            d=folder,
+            sql_port=sql_port,
+            http_port=http_port,
+            after_image=after_image,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
         )
     )
     log = folder / "virtuoso.log"
@@ -147,7 +157,9 @@ def virtuoso_server(folder: Path, *, after_image: int = 1_500_000_000) -> Iterat
         log.touch()
         _wait(f"http://127.0.0.1:{http_port}/sparql", proc, 180, log)
         # A fresh database's administrator is dba/dba; the authenticated endpoints need it.
-        yield RunningStore("virtuoso", f"http://127.0.0.1:{http_port}", "dba", "dba")
+        yield RunningStore(
+            "virtuoso", f"http://127.0.0.1:{http_port}", "dba", "dba", proc.pid, sql_port
+        )
     finally:
         _stop(proc)
 

@@ -4,11 +4,16 @@ A SPARQL store exposes three services: queries, updates and the Graph Store HTTP
 (GSP, one request per named graph). Stores put them at different paths, so `dlkg push URL
 --store KIND` derives them from the server's base URL; each can be overridden.
 
-| store | query | update | GSP (`?graph=IRI`) | bulk N-Quads | auth |
-|---|---|---|---|---|---|
-| oxigraph | /query | /update | /store | POST /store | none |
-| virtuoso | /sparql | /sparql-auth | /sparql-graph-crud-auth | — | digest |
-| fuseki (URL = dataset) | /query | /update | /data | POST /data | basic |
+| store | query | update | GSP (`?graph=IRI`) | bulk N-Quads | auth | switch |
+|---|---|---|---|---|---|---|
+| oxigraph | /query | /update | /store | POST /store | none | copy |
+| virtuoso | /sparql | /sparql-auth | /sparql-graph-crud-auth | — | digest | move |
+| fuseki (URL = dataset) | /query | /update | /data | POST /data | basic | move |
+
+The switch (push.py) moves each staging graph to its live name with `MOVE`, except on
+Oxigraph, whose one-transaction `MOVE` writes every triple twice (insert, then delete the
+source) and grows faster than linearly: there it copies (`INSERT … WHERE`) and drops the staging
+graphs after the switch (docs/scale.md has the measurements).
 
 Credentials come from the environment, never from the command line (it shows in `ps`):
 DLKG_PUSH_TOKEN (a bearer token), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD.
@@ -40,20 +45,21 @@ class Endpoints:
     gsp: str
     bulk: str | None  # accepts POSTed N-Quads of many graphs, or None
     auth: str = "basic"  # how DLKG_PUSH_USER/PASSWORD are sent: "basic" or "digest"
+    switch: str = "move"  # how the switch replaces live graphs: "move" or "copy" (see above)
 
 
-STORES: dict[str, tuple[str, str, str, str | None, str]] = {
-    "oxigraph": ("/query", "/update", "/store", "/store", "basic"),
-    "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth", None, "digest"),
-    "fuseki": ("/query", "/update", "/data", "/data", "basic"),
+STORES: dict[str, tuple[str, str, str, str | None, str, str]] = {
+    "oxigraph": ("/query", "/update", "/store", "/store", "basic", "copy"),
+    "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth", None, "digest", "move"),
+    "fuseki": ("/query", "/update", "/data", "/data", "basic", "move"),
 }
 
 
 def endpoints_for(base_url: str, store: str, overrides: Mapping[str, str | None]) -> Endpoints:
     """The store kind's paths under `base_url`, with any explicitly given URL instead."""
-    query, update, gsp, bulk, auth = STORES[store]
+    query, update, gsp, bulk, auth, switch = STORES[store]
     base = base_url.rstrip("/")
-    found = Endpoints(base + query, base + update, base + gsp, bulk and base + bulk, auth)
+    found = Endpoints(base + query, base + update, base + gsp, bulk and base + bulk, auth, switch)
     given = {k: v for k, v in overrides.items() if v}
     return Endpoints(**{**found.__dict__, **given})
 
