@@ -206,6 +206,12 @@ def _name_words(given: str, family: str) -> tuple[list[str], list[str]]:
     return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
 
 
+def sorted_full_words(name: PersonName) -> tuple[str, ...]:
+    """The sorted full words `same_tokens` compares; two names can only be `same_tokens` when
+    these are equal and not empty (a blocking key for the pairs worth comparing)."""
+    return tuple(_name_words(name.given, name.family)[0])
+
+
 def same_tokens(a: PersonName, b: PersonName) -> bool:
     """The same full name words in another order, initials consistent ("Li Fei-Fei" ~
     "Fei Fei F. Li" ~ "Fei-Fei, Li"): evidence of a swapped name, never alone."""
@@ -242,4 +248,5 @@ __all__ = [
     "names_compatible",
     "parse_person_name",
     "same_tokens",
+    "sorted_full_words",
 ]
