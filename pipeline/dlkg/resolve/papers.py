@@ -256,11 +256,12 @@ class PaperResolver:
                     self._title_pair(self.mentions[a], self.mentions[b], score)
 
     def _title_pair(self, a: PaperMention, b: PaperMention, score: float) -> None:
-        why = self.guard(a, b)
         rule = "title-exact" if score == 100.0 else "title-fuzzy"
         if score < TITLE_MERGE:
+            # no guard for a near miss: its first-author check (name parsing, typo ratios)
+            # was most of this rule's time, and the near misses grow faster than the titles
             self.near(a.idx, b.idx, score, f"titles alike below {TITLE_MERGE:g}")
-        elif why:
+        elif why := self.guard(a, b):
             self.near(a.idx, b.idx, score, f"{rule} refused: {why}")
         else:
             self.try_join(a.idx, b.idx, rule, score, f"{a.title_en!r} ~ {b.title_en!r}")
