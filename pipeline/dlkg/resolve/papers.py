@@ -276,10 +276,12 @@ class PaperResolver:
         # `family_compatible` without typos needs one of the three equalities looked up below
         by_place: dict[tuple[str | None, str | None, int | None, str, str], list[PaperMention]]
         by_place = defaultdict(list)
+        # only the places a translated record asks about: parsing every first author is not free
+        asked = {(m.translated_list, m.section_key, m.year) for m in self.mentions}
         for o in self.mentions:
-            if o.authors:
+            place = (o.list_id, o.section_key, o.year)
+            if o.authors and place in asked:
                 no = parse_person_name(o.authors[0])
-                place = (o.list_id, o.section_key, o.year)
                 by_place[(*place, "key", no.family_key)].append(o)
                 by_place[(*place, "last", no.family_last_key)].append(o)
         for m in self.mentions:
