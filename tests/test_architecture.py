@@ -39,6 +39,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.sparql_regex",
             "dlkg.sandbox",
             "dlkg.memory_budget",
+            "dlkg.gcpause",
         ),
     ),
     # link.ids: syntax checks of arXiv ids, DOIs and ORCIDs

@@ -27,6 +27,7 @@ from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, Emitted, emit, graph_counts
 from .errors import DlkgError, NotConformant, SourceError
 from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
+from .gcpause import collector_paused
 from .iris import IriMinter
 from .link.offline import identifier_issues
 from .link.stored import add_links_graph, download_files
@@ -92,7 +93,7 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
             result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
             results.append(result)
     on_step("parse")
-    with timer.step("resolve"):
+    with timer.step("resolve"), collector_paused():
         resolution = resolve(results, curation_dir=settings.curation_dir)
         # after resolution, without changing its decisions: defects across sources, and the
         # papers' canonical URLs (the records keep theirs as written)

@@ -169,7 +169,14 @@ def _token_compatible(a: str, b: str, *, typo: bool) -> bool:
 def given_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bool:
     """Given names agree as far as both are known: initials match full names, a shorter list
     is a prefix of a longer one ("Geoffrey" ~ "Geoffrey E."), nicknames by prefix ("Jeff")."""
-    ta, tb = a.given_tokens, b.given_tokens
+    return given_tokens_compatible(a.given_tokens, b.given_tokens, typo=typo)
+
+
+def given_tokens_compatible(
+    ta: tuple[str, ...], tb: tuple[str, ...], *, typo: bool = False
+) -> bool:
+    """`given_compatible` of two names' `given_tokens`: all it depends on, so callers comparing
+    many written forms compare each distinct token tuple once."""
     if not ta or not tb:
         return True
     return all(_token_compatible(x, y, typo=typo) for x, y in zip(ta, tb, strict=False))
@@ -206,6 +213,12 @@ def _name_words(given: str, family: str) -> tuple[list[str], list[str]]:
     return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
 
 
+def sorted_full_words(name: PersonName) -> tuple[str, ...]:
+    """The sorted full words `same_tokens` compares; two names can only be `same_tokens` when
+    these are equal and not empty (a blocking key for the pairs worth comparing)."""
+    return tuple(_name_words(name.given, name.family)[0])
+
+
 def same_tokens(a: PersonName, b: PersonName) -> bool:
     """The same full name words in another order, initials consistent ("Li Fei-Fei" ~
     "Fei Fei F. Li" ~ "Fei-Fei, Li"): evidence of a swapped name, never alone."""
@@ -236,10 +249,12 @@ __all__ = [
     "clean_name_text",
     "family_compatible",
     "given_compatible",
+    "given_tokens_compatible",
     "is_initial",
     "make_name",
     "name_richness",
     "names_compatible",
     "parse_person_name",
     "same_tokens",
+    "sorted_full_words",
 ]

@@ -256,11 +256,12 @@ class PaperResolver:
                     self._title_pair(self.mentions[a], self.mentions[b], score)
 
     def _title_pair(self, a: PaperMention, b: PaperMention, score: float) -> None:
-        why = self.guard(a, b)
         rule = "title-exact" if score == 100.0 else "title-fuzzy"
         if score < TITLE_MERGE:
+            # no guard for a near miss: its first-author check (name parsing, typo ratios)
+            # was most of this rule's time, and the near misses grow faster than the titles
             self.near(a.idx, b.idx, score, f"titles alike below {TITLE_MERGE:g}")
-        elif why:
+        elif why := self.guard(a, b):
             self.near(a.idx, b.idx, score, f"{rule} refused: {why}")
         else:
             self.try_join(a.idx, b.idx, rule, score, f"{a.title_en!r} ~ {b.title_en!r}")
@@ -269,22 +270,33 @@ class PaperResolver:
         """A translated entry still alone: the one paper of the original list in the same
         section with the same year and first author (never a guess: several or none -> issue)."""
         groups = self.uf.groups()
-        # (list, section, year) -> its records in order: a lookup per translated record, not a
-        # scan of every record (quadratic)
-        by_place: dict[tuple[str | None, str | None, int | None], list[PaperMention]]
+        # (list, section, year, first author's family key or its last word) -> its records: a
+        # lookup per translated record, not a scan of every record, nor of every record of one
+        # section and year (those grow with the list: x100 -> x300 took 10x the time);
+        # `family_compatible` without typos needs one of the three equalities looked up below
+        by_place: dict[tuple[str | None, str | None, int | None, str, str], list[PaperMention]]
         by_place = defaultdict(list)
+        # only the places a translated record asks about: parsing every first author is not free
+        asked = {(m.translated_list, m.section_key, m.year) for m in self.mentions}
         for o in self.mentions:
-            by_place[(o.list_id, o.section_key, o.year)].append(o)
+            place = (o.list_id, o.section_key, o.year)
+            if o.authors and place in asked:
+                no = parse_person_name(o.authors[0])
+                by_place[(*place, "key", no.family_key)].append(o)
+                by_place[(*place, "last", no.family_last_key)].append(o)
         for m in self.mentions:
             original = m.translated_list
             if not original or len(groups[self.uf.find(m.idx)]) > 1:
                 continue
             found: set[MentionIdx] = set()
-            for o in by_place.get((original, m.section_key, m.year), []):
-                if m.authors and o.authors:
-                    na, no = parse_person_name(m.authors[0]), parse_person_name(o.authors[0])
-                    if family_compatible(na, no):
-                        found.add(o.idx)
+            if m.authors:
+                na = parse_person_name(m.authors[0])
+                place = (original, m.section_key, m.year)
+                lookups = (("key", na.family_key), ("key", na.family_last_key))
+                for kind, key in (*lookups, ("last", na.family_key)):
+                    for o in by_place.get((*place, kind, key), []):
+                        if family_compatible(na, parse_person_name(o.authors[0])):
+                            found.add(o.idx)
             # several records of one paper (listed twice in the section) are one candidate
             if len({self.uf.find(i) for i in found}) == 1:
                 o_idx = min(found)

@@ -21,11 +21,11 @@ from ..normalize import (
     PersonName,
     names_compatible,
     parse_person_name,
-    same_tokens,
     word_key,
 )
 from ..records import KeyResearcher
 from .base import ClusterIdx, MentionIdx, NameIdx, PaperMention
+from .coauthors import coauthor_overlap
 from .curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
 from .keys import KeyRow, NamedOn, registered_people
 from .name_clusters import NameClusters
@@ -36,7 +36,7 @@ from .names import (
     match_same_position,
     split_authors,
 )
-from .people_lists import compound_family, middle_name_fit, same_list_person
+from .people_lists import compound_family, same_list_person
 from .researchers import match_key_researchers
 from .unionfind import Apart, UnionFind
 
@@ -167,61 +167,6 @@ class PersonResolver(NameClusters):
             for other in members[1:]:
                 self.join(members[0], other, "same-full-name", 100.0, " ".join(key))
 
-    def coauthor_overlap(self) -> bool:
-        clusters = self.cluster_names()
-        papers: dict[NameIdx, set[ClusterIdx]] = {
-            r: {n.paper for n in ns if n.paper is not None} for r, ns in clusters.items()
-        }
-        people_of: dict[ClusterIdx, set[NameIdx]] = defaultdict(set)
-        for r, ps in papers.items():
-            for p in ps:
-                people_of[p].add(r)
-        by_token: dict[str, set[NameIdx]] = defaultdict(set)
-        for r, ns in clusters.items():
-            for n in ns:
-                for word in (*n.name.given_tokens, n.name.family_last_key):
-                    if len(word) > 1:
-                        by_token[word].add(r)
-        families = {r: self.family_of(ns) for r, ns in clusters.items()}
-        # each distinct written form once: a prolific author has hundreds of equal mentions, and
-        # `same_tokens` of every mention pair was most of this rule at x100
-        forms = {r: list(dict.fromkeys(n.name for n in ns)) for r, ns in clusters.items()}
-        # Blocking: a pair can only join through a shared co-author, so the pairs worth
-        # checking are x and the people who co-author with one of x's co-authors (`reach`),
-        # visited in the same order as all pairs of a token would be.
-        coauthors = {r: {q for p in ps for q in people_of[p]} for r, ps in papers.items()}
-        reach: dict[NameIdx, set[NameIdx]] = {}
-        changed = False
-        for token in sorted(by_token):
-            block = by_token[token]
-            if len(block) < 2:
-                continue
-            for x in sorted(block):
-                if x not in reach:
-                    reach[x] = {y for q in coauthors[x] if q != x for y in coauthors[q] if y != q}
-                for y in sorted(y for y in block & reach[x] if y > x):
-                    self.log.comparisons["coauthor-overlap"] += 1
-                    if self.uf.same(x, y) or papers[x] & papers[y]:
-                        continue
-                    xs, ys = clusters[x], clusters[y]
-                    same_family = families[x] == families[y]
-                    fits = (
-                        (same_family and self.compatible(xs, ys))
-                        or any(same_tokens(a, b) for a in forms[x] for b in forms[y])
-                        or (same_family and middle_name_fit(xs, ys, families[x]))
-                    )
-                    if not fits:
-                        continue
-                    shared = {q for p in papers[x] for q in people_of[p] if q not in (x, y)} & {
-                        q for p in papers[y] for q in people_of[p] if q not in (x, y)
-                    }
-                    if shared:
-                        who = sorted(clusters[q][0].written for q in shared)[:3]
-                        changed |= self.join(
-                            x, y, "coauthor-overlap", 90.0, f"shared co-authors: {', '.join(who)}"
-                        )
-        return changed
-
     def unique_family(self) -> bool:
         """Merge people by a family name nobody else compatible carries: all of them when
         every pair fits; otherwise each initials-only person that fits exactly one of the
@@ -300,7 +245,7 @@ class PersonResolver(NameClusters):
         self.same_full_name()
         self.registered()
         while (
-            self.coauthor_overlap()
+            coauthor_overlap(self)
             or self.unique_family()
             or compound_family(self)
             or same_list_person(self)
