@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from bench_server import BASE, LOOKUP, arxiv_id, synthetic_quads
 from dlkg.web.server.serve import create_server
 from dlkg.web.server.settings import ServeSettings
+from synthetic_graph import BASE, LOOKUP, arxiv_id, synthetic_quads
 
 HEAVY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
