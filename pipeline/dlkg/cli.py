@@ -155,18 +155,22 @@ def fetch(ctx: click.Context) -> None:
         click.echo(f"{source.spec.id:<17} {source.origin:<8} {source.sha256[:12]}  {source.path}")
 
 
-@main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-@click.option("--verbose", "-v", is_flag=True, help="List every warning, not their counts.")
-@click.option(
+# `build` and `validate` choose the SHACL engine the same way.
+_validator_option = click.option(
     "--validator",
     type=click.Choice(VALIDATORS),
     default=VALIDATORS[0],
     show_default=True,
     help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
 )
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning, not their counts.")
+@_validator_option
 @click.pass_context
 def build(
     ctx: click.Context, strict: bool, force: bool, quiet: bool, verbose: bool, validator: str
@@ -219,13 +223,7 @@ def build(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Validate this RDF file (Turtle, TriG, N-Triples, N-Quads) instead of the built store.",
 )
-@click.option(
-    "--validator",
-    type=click.Choice(VALIDATORS),
-    default=VALIDATORS[0],
-    show_default=True,
-    help="SHACL engine: the fast Rust `shacl`, or pySHACL (the reference; same report, slower).",
-)
+@_validator_option
 @click.pass_context
 def validate(ctx: click.Context, data: Path | None, validator: str) -> None:
     """Validate the built dataset (or --data FILE) against the SHACL shapes."""

@@ -61,13 +61,13 @@ def sorted_unique(
             if size >= run_bytes:
                 runs.append(_write_run(stack, work_dir, buffer))
                 buffer, size = [], 0
-        buffer.sort()
         if runs:
             if buffer:
-                runs.append(_write_run(stack, work_dir, buffer))
+                runs.append(_write_run(stack, work_dir, buffer))  # sorts it
                 buffer = []
             merged: Iterable[bytes] = heapq.merge(*(_run_lines(run) for run in runs))
         else:
+            buffer.sort()
             merged = buffer
         previous: bytes | None = None
         for line in merged:

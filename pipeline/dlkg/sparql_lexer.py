@@ -57,11 +57,11 @@ UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
 )
 # Long chains of these become deep trees in the engine (~7000 '+' crash it).
-_CHAIN_OPS = frozenset({"+", "-", "*", "/", "|", "||", "&&", "!", "^", "=", "!="})
-_CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH"})
+CHAIN_OPS = frozenset({"+", "-", "*", "/", "|", "||", "&&", "!", "^", "=", "!="})
+CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH"})
 # Each is one more operand for the join planner, whose time grows about as the 4th power of
 # their number (docs/decisions.md, "Query guard"): triple patterns and path steps count too.
-_JOIN_WORDS = frozenset({"OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "EXISTS", "SELECT"})
+JOIN_WORDS = frozenset({"OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "EXISTS", "SELECT"})
 # Words whose position matters: read again in order by _shape.
 _SHAPE_WORDS = frozenset({"PREFIX", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "FROM", "VALUES"})
 _TERMS = frozenset({"var", "str", "num", "iri", "pname", "bnode"})
@@ -240,9 +240,9 @@ def _scan(
                 out.glued_load = True
             elif word in ("REGEX", "REPLACE"):
                 has_regex = True
-            if word in _CHAIN_WORDS:
+            if word in CHAIN_WORDS:
                 chain += 1
-            if word in _JOIN_WORDS and (depth or word != "SELECT"):  # subqueries only
+            if word in JOIN_WORDS and (depth or word != "SELECT"):  # subqueries only
                 joins += 1
                 optionals += word == "OPTIONAL"
             if word.startswith(_CLAUSE_WORDS) and frame in ("top", "group"):
@@ -292,7 +292,7 @@ def _scan(
                 if value != ">>" and len(frames) > 1:
                     frames.pop()
                     clause.pop()
-            elif value in _CHAIN_OPS:
+            elif value in CHAIN_OPS:
                 chain += 1
                 if value in ("/", "|") and frame in ("group", "bnode", "list"):
                     joins += 1  # a property path step
@@ -310,7 +310,7 @@ def _scan(
 
 def _is_quiet(word: str) -> bool:
     """A word that changes no count, mark or context (only `prev`)."""
-    loud = (_SHAPE_WORDS, UPDATE_KEYWORDS, _CHAIN_WORDS, _JOIN_WORDS, ("REGEX", "REPLACE"))
+    loud = (_SHAPE_WORDS, UPDATE_KEYWORDS, CHAIN_WORDS, JOIN_WORDS, ("REGEX", "REPLACE"))
     heads = ("SERVICE", "LIMIT", "LOAD", "TRUE", "FALSE", *_CLAUSE_WORDS)
     return not any(word in group for group in loud) and (
         word in ("TRUE", "FALSE") or not word.startswith(heads)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .prefixes import PREDEFINED
+from .sparql_lexer import CHAIN_OPS, CHAIN_WORDS, JOIN_WORDS, UPDATE_KEYWORDS
 
 # Characters after which the tokenizer could stop with "unexpected character", or which let
 # a keyword be spelt indirectly (`\u0053ERVICE`): any of them sends the query the long way
@@ -27,13 +28,18 @@ _UNSAFE = re.compile(
 )
 # Words whose presence anywhere sends a query the long way: whatever the guard refuses or
 # bounds (updates, SERVICE, LOAD, REGEX patterns), and what the shape reads (LIMIT, VALUES,
-# FROM). As substrings: `address` contains `add`, which costs only the shortcut.
-_LONG_WAY = (
-    "service", "load", "insert", "delete", "clear", "drop", "create", "add", "move", "copy",
-    "with", "using", "regex", "replace", "limit", "values", "from",
-)  # fmt: skip
-_CHAIN_WORDS = ("union", "optional", "minus", "filter", "bind", "graph")
-_JOIN_WORDS = ("optional", "union", "minus", "graph", "exists", "select")
+# FROM). As substrings: `address` contains `add`, which costs only the shortcut. Taken from the
+# tokenizer's own lists, so that a word it starts to count is bounded here too.
+_LONG_WAY = tuple(
+    sorted(
+        w.lower()
+        for w in UPDATE_KEYWORDS
+        | {"SERVICE", "LOAD", "REGEX", "REPLACE", "LIMIT", "VALUES", "FROM"}
+    )
+)
+_CHAIN_WORDS = tuple(sorted(w.lower() for w in CHAIN_WORDS))
+_JOIN_WORDS = tuple(sorted(w.lower() for w in JOIN_WORDS))
+_CHAIN_CHARS = "".join(sorted({c for op in CHAIN_OPS for c in op}))  # `||` counts as `|` twice
 _GAP = r"(?:[ \t\r\n]|\#[^\r\n]*+)*"  # a comment runs to \r or \n, never less
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 # A prologue of PREFIX/BASE lines, then the query form as a whole word: the tokenizer reads
@@ -74,7 +80,7 @@ def quick_shape(
         return None
     # Operators are single symbols and chain words letters: together at most len(text).
     if len(text) > max_chain:
-        operators = sum(count(c) for c in "+-*/|!^=&")
+        operators = sum(count(c) for c in _CHAIN_CHARS)
         if operators + sum(lower.count(w) for w in _CHAIN_WORDS) > max_chain:
             return None
     # A triple pattern starts after one of { } . ) ; then ; , / | and the join words.
