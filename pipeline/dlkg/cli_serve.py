@@ -85,6 +85,12 @@ from .errors import UsageError
     "pages and /sparql query it; statistics and downloads stay local. Its default graph must "
     "be the union of the named graphs.",
 )
+@click.option(
+    "--no-leases",
+    is_flag=True,
+    help="Never hand a keep-alive connection to a query worker: every request goes through "
+    'the front process (slower lookups; see docs/security.md, "Leased connections").',
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -101,6 +107,7 @@ def serve(
     trust_proxy: bool,
     memory_max_quads: int,
     sparql_url: str | None,
+    no_leases: bool,
 ) -> None:
     """Serve SPARQL, linked-data pages, downloads and the query UI."""
     from .build import release_run
@@ -154,6 +161,7 @@ def serve(
             trust_proxy=trust_proxy,
             memory_max_quads=memory_max_quads,
             sparql_url=sparql_url,
+            leases=not no_leases,
         )
     )
     where = f"queries to {sparql_url}; " if sparql_url else ""

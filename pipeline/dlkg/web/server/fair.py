@@ -121,6 +121,10 @@ class FairQueue(Generic[T]):
     def pop(self) -> T:
         return heapq.heappop(self._heap)[2]
 
+    def items(self) -> list[T]:
+        """The waiting jobs, in no particular order."""
+        return [entry[2] for entry in self._heap]
+
     def pop_first(self, fits: Callable[[T], bool]) -> T | None:
         """The best-placed job for which `fits(job)` holds (standing may have changed since
         it was queued), taken out; None if there is none."""

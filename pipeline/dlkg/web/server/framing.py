@@ -78,12 +78,21 @@ def decode_answer(payload: bytes) -> tuple[float, bytes]:
     return _CPU.unpack_from(payload)[0], payload[_CPU.size :]
 
 
-def encode_job(request: bytes, *, close: bool) -> bytes:
-    """A job's payload: one flags byte (1: close the connection after it), the raw request."""
-    return (b"\x01" if close else b"\x00") + request
+_CLOSE, _LEASE = 1, 2  # the flags byte's bits
+
+
+def encode_job(request: bytes, *, close: bool, lease: bool = False) -> bytes:
+    """A job's payload: one flags byte (close the connection after it; the connection comes
+    with it, lease.py), then the raw request."""
+    return bytes([(_CLOSE if close else 0) | (_LEASE if lease else 0)]) + request
+
+
+def is_lease(job: bytes) -> bool:
+    """Whether the job hands its client connection over (its socket follows on the side)."""
+    return bool(job[0] & _LEASE)
 
 
 def decode_job(job: bytes) -> tuple[bool, bytes, bytes]:
     """(close, request head, body) of a job payload."""
     head, _, body = job[1:].partition(b"\r\n\r\n")
-    return job[0] == 1, head, body
+    return bool(job[0] & _CLOSE), head, body

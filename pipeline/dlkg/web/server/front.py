@@ -15,7 +15,8 @@ from typing import Protocol
 from ..http import error_response
 from .fair import client_of
 from .framing import encode_job
-from .pool import Job, WorkerPool
+from .jobs import Job
+from .pool import WorkerPool
 from .settings import Limits
 from .wire import ALLOWED_METHODS, encode_response, preflight
 
@@ -153,6 +154,9 @@ class Connection(asyncio.Protocol):
             self._reply(encode_response(response, head_only=False, close=close), close)
             return
         self.busy = True
+        # A worker may take the connection along (lease.py) only where nothing of it is left
+        # with the front: no request read ahead, no response bytes still to go out.
+        leasable = not close and not self.buf and not self.transport.get_write_buffer_size()
         job = Job(
             payload=encode_job(request, close=close),
             # time.monotonic, not loop.time: uvloop's clock is cached to the millisecond.
@@ -161,8 +165,48 @@ class Connection(asyncio.Protocol):
             close=close,
             head_only=method == b"HEAD",
             client=client,
+            handover=self if leasable else None,
         )
         self.server.pool.submit(job)
+
+    # -- a worker holding the connection (pool.Handover) -------------------------------------
+    def socket_fd(self) -> int:
+        assert self.transport is not None
+        sock = self.transport.get_extra_info("socket")
+        return int(sock.fileno())
+
+    def begin_lease(self) -> None:
+        """The worker reads the socket from now on: the front stops reading it."""
+        assert self.transport is not None
+        self.transport.pause_reading()
+
+    def end_lease(self, unsent: bytes, unread: bytes, closed: bool) -> None:
+        """The connection is the front's again: first what the worker could not write, then
+        the requests it read but left to the front."""
+        self.busy = False
+        if self.closing or self.transport is None:
+            return
+        if closed:
+            self.transport.close()
+            self.closing = True
+            return
+        if unsent:
+            self.transport.write(unsent)
+        self.buf[:0] = unread
+        self.last = self.first = self.server.loop.time()
+        self.transport.resume_reading()
+        if self.buf:
+            self._next()
+
+    def fail_lease(self, response: bytes | None) -> None:
+        """The worker holding the connection was stopped: its error, if any, then close."""
+        self.busy = False
+        if self.closing or self.transport is None:
+            return
+        if response:
+            self.transport.write(response)
+        self.transport.close()
+        self.closing = True
 
     def _reply(self, response: bytes, close: bool) -> None:
         self.busy = False

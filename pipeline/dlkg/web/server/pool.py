@@ -1,12 +1,11 @@
 """The front process's pool of worker processes (asyncio side).
 
-Each worker is a fresh interpreter (`python -m dlkg.web.server.worker`, never a fork: the engine's
-threads do not survive fork) holding its own read-only store, connected by a Unix socketpair
-that stays open for its whole life. A job is one HTTP request; its answer is the complete
-HTTP response. The pool enforces the per-request deadline by killing the worker (the engine
-cannot be cancelled from Python), replaces dead workers, and keeps `min_workers` workers free
-for new requests while others are stuck on long queries, up to `max_workers`. How the pool
-shares its workers between clients (bounds, the reserve, demotion of long queries): fair.py.
+Each worker is a fresh interpreter (`python -m dlkg.web.server.worker`, never a fork: the
+engine's threads do not survive fork) with its own read-only store and a Unix socketpair to the
+front. A job is one HTTP request, its answer the complete response; a spare worker may take
+the client connection along (pool_leases.py). The pool kills a worker past the deadline (the
+engine cannot be cancelled), replaces dead ones and keeps `min_workers` free besides those on
+long queries, up to `max_workers`. Sharing between clients (bounds, reserve, demotion): fair.py.
 """
 
 from __future__ import annotations
@@ -20,10 +19,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from ...memory_budget import StderrTail, crash_reply, watch_stderr
+from ...memory_budget import crash_reply, watch_stderr
 from ..http import error_response
 from .fair import (
     HAVE_PROC,
@@ -36,56 +33,19 @@ from .fair import (
     retry_after,
     set_nice,
 )
-from .framing import ERROR, READY, FrameDecoder, decode_answer, encode_frame
+from .framing import ERROR, READY, decode_answer, encode_frame
+from .jobs import Fate, Job, Worker, WorkerProtocol
+from .lease import HAVE_LEASES, decode_release
+from .pool_leases import LeasingPool
 from .settings import WorkerSettings
 from .wire import encode_response
 
-Reply = Callable[[bytes], None]
 WORKER_MODULE = "dlkg.web.server.worker"  # run, never imported, by the front
 _SPARE_IDLE_S = 10.0  # extra workers idle this long are retired
 _TICK_S = 0.05  # deadline precision
 
 
-@dataclass
-class Job:
-    payload: bytes  # flags byte + raw request
-    deadline: float  # loop time
-    reply: Reply
-    close: bool
-    head_only: bool
-    client: str = ""  # whom the job counts against (fair.py)
-    admitted: bool = False  # counted in the client's queries in flight
-
-
-@dataclass(eq=False)
-class Worker:
-    proc: subprocess.Popen[bytes]
-    state: str = "starting"  # starting, idle, busy, dead
-    transport: asyncio.Transport | None = None
-    frames: FrameDecoder = field(default_factory=FrameDecoder)
-    job: Job | None = None
-    since: float = 0.0  # when the current state began
-    stderr: StderrTail | None = None  # its stderr, read to tell out-of-memory from a crash
-    demoted: bool = False  # running a long query at the lowest CPU priority
-    heavy: bool = False  # its query has counted against its client's standing
-    cpu_at_dispatch: float = 0.0  # its CPU seconds when the current job began
-    cpu_reported: float | None = None  # its CPU seconds when it sent its last answer
-
-
-class _WorkerProtocol(asyncio.Protocol):
-    def __init__(self, pool: WorkerPool, worker: Worker) -> None:
-        self.pool = pool
-        self.worker = worker
-
-    def data_received(self, data: bytes) -> None:
-        for frame in self.worker.frames.feed(data):
-            self.pool._on_frame(self.worker, frame)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.pool._on_lost(self.worker)
-
-
-class WorkerPool:
+class WorkerPool(LeasingPool):
     """Dispatches jobs to worker processes; kills and replaces the ones that overrun."""
 
     def __init__(
@@ -98,6 +58,7 @@ class WorkerPool:
         max_queue: int = 512,
         client_limit: int = 8,
         reserve: int | None = None,
+        leases: bool = True,
     ) -> None:
         self.settings_frame = pickle.dumps(settings)
         self.memory_limit = settings.serve.memory_limit
@@ -116,6 +77,9 @@ class WorkerPool:
         self.closing = False
         self.crashes = 0  # workers that died or were killed (for tests and logs)
         self.preempted = 0  # long queries stopped to keep the reserve free
+        self.leases = leases and HAVE_LEASES
+        # connections handed to workers, requests they answered there, leases recalled
+        self.leased = self.lease_answers = self.recalls = 0
         self._ticker: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
@@ -128,22 +92,26 @@ class WorkerPool:
     def _spawn(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        side, side_child, slot = self._lease_channels()
+        fds = [child.fileno(), *([side_child.fileno(), slot.fd] if side_child and slot else [])]
         proc = subprocess.Popen(  # noqa: S603  (our own module, argv without user input)
-            [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
-            pass_fds=(child.fileno(),),
+            [sys.executable, "-m", WORKER_MODULE, *map(str, fds)],
+            pass_fds=fds,
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
         )
         child.close()
-        worker = Worker(proc, since=time.monotonic())
+        if side_child is not None:
+            side_child.close()
+        worker = Worker(proc, since=time.monotonic(), side=side, slot=slot)
         self.workers.append(worker)
         self.loop.create_task(self._connect(worker, parent))
 
     async def _connect(self, worker: Worker, sock: socket.socket) -> None:
         worker.stderr = await watch_stderr(self.loop, worker.proc.stderr)
         transport, _ = await self.loop.create_unix_connection(
-            lambda: _WorkerProtocol(self, worker), sock=sock
+            lambda: WorkerProtocol(self, worker), sock=sock
         )
         worker.transport = transport
         transport.write(encode_frame(self.settings_frame))
@@ -160,11 +128,23 @@ class WorkerPool:
         job.admitted = True
         now = time.monotonic()
         if self.idle and self._may_take(job, len(self.idle), now):
-            self._dispatch(self.idle.pop(), job)
+            worker = self.idle.pop()
+            # Only workers beyond the reserve take a connection along, and only while nobody
+            # waits: a lease holds its worker between the connection's requests.
+            if (
+                self.leases
+                and job.handover is not None
+                and len(self.idle) >= self.reserve
+                and not self.queue
+            ):
+                self._lease(worker, job, job.handover)
+            else:
+                self._dispatch(worker, job)
         elif self.queue.full:
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         else:
             self.queue.push(self.book.penalty(job.client, now), job)
+            self._recall(time.monotonic())
             self._grow()
 
     def _may_take(self, job: Job, idle: int, now: float) -> bool:
@@ -205,6 +185,17 @@ class WorkerPool:
                 self._kill(worker)
             return
         job, worker.job = worker.job, None
+        if worker.lease is not None:
+            conn, worker.lease = worker.lease, None
+            released = decode_release(frame)
+            worker.cpu_reported = released.cpu if HAVE_PROC else None
+            self.lease_answers += released.answered
+            if job is not None and job.admitted:
+                job.admitted = False
+                self.book.release(job.client)
+            conn.end_lease(released.unsent, released.unread, released.closed)
+            self._make_idle(worker)
+            return
         cpu, response = decode_answer(frame)
         worker.cpu_reported = cpu if HAVE_PROC else None  # comparable with cpu_seconds()
         if job is not None:
@@ -249,7 +240,7 @@ class WorkerPool:
 
     def _cap_long(self, now: float) -> None:
         """Stop the newest long queries of the heaviest clients when long ones eat the reserve."""
-        long = [w for w in self.workers if w.state == "busy" and w.demoted and w.job]
+        long = [w for w in self.workers if self._running(w) and w.demoted and w.job]
         excess = len(long) - (self.max_workers - self.reserve)
         if excess <= 0:
             return
@@ -277,7 +268,7 @@ class WorkerPool:
                 f"{now - worker.since:.1f} s (up to {self.timeout_s:g} s when it is not); "
                 "retry later"
             )
-            self._fail(job, 503, message, retry_after(free_in))
+            self._fail_on(worker, job, 503, message, retry_after(free_in))
             self._kill(worker)
 
     def _expire(self, worker: Worker) -> None:
@@ -286,16 +277,21 @@ class WorkerPool:
         if job is not None:
             self.crashes += 1
             self.book.mark_long(job.client, time.monotonic())
-            self._fail(job, 504, f"query exceeded the time limit of {self.timeout_s:g} s")
+            message = f"query exceeded the time limit of {self.timeout_s:g} s"
+            self._fail_on(worker, job, 504, message)
         self._kill(worker)
 
     def _on_lost(self, worker: Worker) -> None:
+        if worker.state == "dead":
+            return  # killed: _kill has answered for its job (or will, once it is reaped)
         job = worker.job
         worker.job = None
         if job is not None:
             self.crashes += 1
             if self.closing:  # no time to read why: the loop is about to stop
-                self._fail(job, 503, "the server is shutting down")
+                self._fail_on(worker, job, 503, "the server is shutting down")
+            elif worker.lease is not None:  # answered once it is reaped (_end_dead_lease)
+                worker.job, worker.fate = job, Fate(crashed=True)
             else:
                 self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
@@ -314,7 +310,13 @@ class WorkerPool:
         if worker.transport is not None:
             worker.transport.abort()
         self.workers.remove(worker)
-        self.loop.run_in_executor(None, worker.proc.wait)  # reap without blocking the loop
+        reaped = self.loop.run_in_executor(None, worker.proc.wait)  # reap, not blocking the loop
+        if worker.lease is not None:
+            self.loop.create_task(self._end_dead_lease(worker, reaped))
+        elif worker.slot is not None:
+            worker.slot.close()
+        if worker.side is not None:
+            worker.side.close()
         if not self.started.done() and not self.workers:
             self.started.set_exception(RuntimeError("the worker processes exited while starting"))
         if not self.closing and self.started.done() and self.started.exception() is None:
@@ -335,7 +337,8 @@ class WorkerPool:
         """
         idle = sum(w.state == "idle" for w in self.workers)
         starting = sum(w.state == "starting" for w in self.workers)
-        young = sum(w.state == "busy" and not w.demoted for w in self.workers)
+        # a leased worker is not capacity: it waits for its connection's next request
+        young = sum(w.state == "busy" and not w.demoted and w.lease is None for w in self.workers)
         need = max(
             self.min_workers + self.reserve - idle - young - starting,
             self.reserve + len(self.queue) - idle - starting,
@@ -345,11 +348,15 @@ class WorkerPool:
 
     def _tick(self) -> None:
         now = time.monotonic()
+        for worker in [w for w in self.workers if w.lease is not None and w.job is not None]:
+            self._watch_lease(worker, now)
+        if self.queue:
+            self._recall(now)
         # Deadlines are checked here, not by a timer per job: cheaper; 50 ms is precise enough.
         for worker in [w for w in self.workers if w.job is not None and w.job.deadline <= now]:
             self._expire(worker)
         for worker in self.workers:
-            if worker.state == "busy" and not worker.heavy and now - worker.since > LONG_S:
+            if self._running(worker) and not worker.heavy and now - worker.since > LONG_S:
                 self._demote(worker, now)
         self._cap_long(now)
         for job in self.queue.remove_where(lambda job: job.deadline <= now):
@@ -375,6 +382,9 @@ class WorkerPool:
         worker.state = "dead"
         if worker.transport is not None:
             worker.transport.close()  # end of stream: the worker exits by itself
+        for held in (worker.side, worker.slot):
+            if held is not None:
+                held.close()
         self.loop.run_in_executor(None, worker.proc.wait)
 
     async def close(self) -> None:

@@ -95,6 +95,7 @@ class DlkgServer:
             timeout_s=self.timeout_s,
             max_queue=self.settings.serve.max_queue,
             client_limit=self.settings.serve.client_limit,
+            leases=self.settings.serve.leases,
         )
         server = await self._loop.create_server(lambda: Connection(self), sock=self.socket)
         sweeper = self._loop.create_task(self._sweep())

@@ -55,6 +55,9 @@ class ServeSettings:
     client_limit: int = 8
     trust_proxy: bool = False
     max_queue: int = 512  # requests waiting for a worker (503 with Retry-After beyond)
+    # Keep-alive connections handed to spare workers (lease.py), given back after this silence
+    leases: bool = True
+    lease_idle_s: float = 0.25
     memory_max_quads: int = 500_000  # stores up to this size are held in each worker's memory
     app: str = SITE_APP
     # SPARQL 1.1 query endpoint that answers every query instead of the local store (pages,

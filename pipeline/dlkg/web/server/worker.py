@@ -30,9 +30,11 @@ from .framing import (
     decode_job,
     encode_answer,
     encode_job,
+    is_lease,
     read_frame,
     write_frame,
 )
+from .lease import RECALL, Slot, serve_lease
 from .settings import WorkerSettings
 from .wire import encode_response, parse_head
 
@@ -82,8 +84,11 @@ def answer(app: App, job: bytes) -> bytes:
     return encode_response(response, head_only=request.method == "HEAD", close=close)
 
 
-def serve(sock: socket.socket) -> None:
-    """The worker loop: settings, store, READY, then one response per job frame."""
+def serve(sock: socket.socket, side: socket.socket | None = None, slot: Slot | None = None) -> None:
+    """The worker loop: settings, store, READY, then one response per job frame.
+
+    A leased job's client socket arrives on `side`; the worker serves that connection until
+    it gives it back (lease.py) and answers with the RELEASE frame instead."""
     frame = read_frame(sock)
     if frame is None:
         return
@@ -98,19 +103,34 @@ def serve(sock: socket.socket) -> None:
         return
     answer(app, WARM_UP)  # the first query pays for lazy imports and caches: not a client's
     write_frame(sock, READY)
+    limits, trust_proxy = settings.serve.limits, settings.serve.trust_proxy
+    idle_s = settings.serve.lease_idle_s
     while (job := read_frame(sock)) is not None:
+        if job == RECALL:
+            continue  # the lease it meant has ended already
+        if is_lease(job) and side is not None and slot is not None:
+            _, fds, _, _ = socket.recv_fds(side, 1, 1)
+            with socket.socket(fileno=fds[0]) as conn:
+                release = serve_lease(
+                    lambda j: answer(app, j), job, conn, sock, slot, limits, trust_proxy, idle_s
+                )
+            write_frame(sock, release)
+            continue
         response = answer(app, job)
         write_frame(sock, encode_answer(time.process_time(), response))
 
 
 def main(argv: Sequence[str]) -> None:
-    """Entry point: argv[0] is the inherited socket's file descriptor."""
+    """Entry point: argv[0] is the inherited socket's file descriptor; argv[1] and argv[2],
+    where leases are on, the side socket for client connections and the slot's memory."""
     # Ctrl-C reaches the whole process group: the front stops its workers itself, so a worker
     # ignores SIGINT rather than dying with a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(fileno=int(argv[0]))
+    side = socket.socket(fileno=int(argv[1])) if len(argv) > 2 else None
+    slot = Slot(int(argv[2])) if len(argv) > 2 else None
     try:
-        serve(sock)
+        serve(sock, side, slot)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the front went away: nothing left to answer
     except MemoryError:

@@ -1,0 +1,144 @@
+"""The worker pool's side of leased connections (lease.py has the worker's side).
+
+A mixin of `WorkerPool`: handing a connection over with a request, recalling it when other
+clients wait, watching the request a leased worker runs through its slot (time limit,
+demotion), and answering for it only once a stopped worker is reaped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import socket
+from collections.abc import Callable
+
+from ...memory_budget import crash_reply
+from ..http import error_response
+from .fair import ClientBook, FairQueue, cpu_seconds
+from .framing import encode_frame
+from .jobs import Fate, Handover, Job, Worker
+from .lease import RECALL, RUNNING, WAITING, Slot
+from .wire import encode_response
+
+RECALL_AFTER_S = 0.1  # a request of a client holding leases waits this long at most for one
+
+
+class LeasingPool:
+    """The lease methods; `WorkerPool` provides the state and the two methods named here."""
+
+    workers: list[Worker]
+    queue: FairQueue[Job]
+    book: ClientBook
+    timeout_s: float
+    memory_limit: int | None
+    leased: int
+    recalls: int
+    _dispatch: Callable[[Worker, Job], None]
+    _fail: Callable[..., None]
+
+    leases: bool
+
+    def _lease_channels(self) -> tuple[socket.socket | None, socket.socket | None, Slot | None]:
+        """A new worker's side channel (front end, worker end) and slot, where leases are on."""
+        if not self.leases:
+            return None, None, None
+        side, side_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        return side, side_child, Slot.create()
+
+    def _lease(self, worker: Worker, job: Job, conn: Handover) -> None:
+        """Dispatch `job` with its connection: its socket goes first, on the side channel."""
+        assert worker.side is not None and worker.transport is not None
+        try:
+            socket.send_fds(worker.side, [b"L"], [conn.socket_fd()])
+        except OSError:
+            self._dispatch(worker, job)  # a full side channel: this request the usual way
+            return
+        conn.begin_lease()
+        self.leased += 1
+        worker.lease, worker.recalled, worker.fate = conn, False, None
+        job.payload = bytes([job.payload[0] | 2]) + job.payload[1:]  # framing.is_lease
+        self._dispatch(worker, job)
+
+    def _recall(self, now: float) -> None:
+        """Ask leased workers to give their connections back, one per waiting job that is
+        another client's or has waited RECALL_AFTER_S, those between requests first.
+
+        A client's own leased connections do not make its other requests wait for long: the
+        bound is per client, not per connection, so their queries may share its workers."""
+        leased = [w for w in self.workers if w.lease is not None]
+        holders = {w.job.client for w in leased if w.job is not None}
+        waiting = sum(
+            job.client not in holders or now - (job.deadline - self.timeout_s) > RECALL_AFTER_S
+            for job in self.queue.items()
+        )
+        held = [w for w in leased if not w.recalled]
+        held.sort(key=lambda w: w.slot is None or w.slot.read()[1] != WAITING)
+        for worker in held[: waiting - (len(leased) - len(held))]:
+            self._recall_one(worker)
+
+    def _fail_on(
+        self,
+        worker: Worker,
+        job: Job,
+        status: int,
+        message: str,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        """Fail the job `worker` ran: at once, or for a leased connection once it is dead."""
+        if worker.lease is None:
+            self._fail(job, status, message, headers)
+        else:
+            worker.job, worker.fate = job, Fate(status, message, headers)
+
+    async def _end_dead_lease(self, worker: Worker, reaped: asyncio.Future[int]) -> None:
+        """A leased worker is gone: answer its request only if no byte of its answer left.
+
+        Read after the process is reaped, the slot is final: RUNNING means the worker never
+        began to write this request's answer, so the front's error is the only one.
+        """
+        await reaped
+        conn, job, fate = worker.lease, worker.job, worker.fate
+        worker.lease = worker.job = worker.fate = None
+        assert conn is not None and worker.slot is not None
+        running = worker.slot.read()[1] == RUNNING
+        worker.slot.close()
+        response = None
+        if running and fate is not None and job is not None:
+            if fate.crashed:
+                status, message = await crash_reply(worker.stderr, self.memory_limit)
+                fate = Fate(status, message)
+            failed = error_response(fate.status, fate.message, headers=fate.headers)
+            response = encode_response(failed, head_only=job.head_only, close=True)
+        if job is not None and job.admitted:
+            job.admitted = False
+            self.book.release(job.client)
+        conn.fail_lease(response)
+
+    def _watch_lease(self, worker: Worker, now: float) -> None:
+        """Apply the time limit and demotion to the request a leased worker is running."""
+        assert worker.slot is not None and worker.job is not None
+        seq, state, since = worker.slot.read()
+        if state != RUNNING:
+            worker.job.deadline = math.inf  # between requests, or writing (bounded by lease.py)
+            return
+        if seq != worker.lease_seq:  # a request the pool has not seen yet
+            worker.lease_seq, worker.since, worker.heavy = seq, since, False
+            worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
+        worker.job.deadline = since + self.timeout_s
+        if worker.demoted:
+            self._recall_one(worker)  # after this request: its priority is restored when idle
+
+    def _recall_one(self, worker: Worker) -> None:
+        if not worker.recalled and worker.transport is not None:
+            worker.recalled = True
+            self.recalls += 1
+            worker.transport.write(encode_frame(RECALL))
+
+    def _running(self, worker: Worker) -> bool:
+        """Busy on a request now (a leased worker between requests is not)."""
+        if worker.state != "busy":
+            return False
+        return worker.lease is None or worker.slot is None or worker.slot.read()[1] == RUNNING
+
+
+__all__ = ["RECALL_AFTER_S", "LeasingPool"]
