@@ -228,3 +228,19 @@ def test_without_leases_nothing_is_leased(web_store: Path, tmp_path: Path) -> No
                 sock.sendall(numbered(n))
                 assert value(read_response(sock, buf)[2]) == str(n)
         assert live.server.pool.leased == 0
+
+
+def test_behind_a_proxy_nothing_is_leased(web_store: Path, tmp_path: Path) -> None:
+    # One upstream connection from a proxy carries many clients: each request must be
+    # counted against its own X-Forwarded-For address by the front.
+    for live in serve_in_thread(
+        store_dir=web_store, build_dir=tmp_path, base_iri=BASE, workers=2, trust_proxy=True
+    ):
+        assert live.server is not None
+        all_idle(live)
+        with socket.create_connection((live.host, live.port), timeout=15) as sock:
+            buf = bytearray()
+            for n in range(5):
+                sock.sendall(numbered(n)[:-2] + f"X-Forwarded-For: 10.0.0.{n}\r\n\r\n".encode())
+                assert value(read_response(sock, buf)[2]) == str(n)
+        assert live.server.pool.leased == 0

@@ -155,8 +155,11 @@ class Connection(asyncio.Protocol):
             return
         self.busy = True
         # A worker may take the connection along (lease.py) only where nothing of it is left
-        # with the front: no request read ahead, no response bytes still to go out.
-        leasable = not close and not self.buf and not self.transport.get_write_buffer_size()
+        # with the front: no request read ahead, no response bytes still to go out. Not behind
+        # a proxy: one upstream connection carries many clients, each to be counted apart.
+        leasable = not (
+            close or self.buf or self.transport.get_write_buffer_size() or self.server.trust_proxy
+        )
         job = Job(
             payload=encode_job(request, close=close),
             # time.monotonic, not loop.time: uvloop's clock is cached to the millisecond.
