@@ -65,6 +65,7 @@ class Worker:
     slot: Slot | None = None  # its current request on a leased connection
     lease: Handover | None = None  # the connection it holds
     lease_seq: int = 0  # the slot's request the pool last saw
+    lease_first: int = 0  # the slot's sequence number when the lease began
     recalled: bool = False
     fate: Fate | None = None  # why the pool stopped it while it held a connection
 

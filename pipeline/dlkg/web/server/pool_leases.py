@@ -56,6 +56,8 @@ class LeasingPool:
         conn.begin_lease()
         self.leased += 1
         worker.lease, worker.recalled, worker.fate = conn, False, None
+        if worker.slot is not None:  # until the worker starts the next request, the job's
+            worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # deadline stands
         job.payload = bytes([job.payload[0] | 2]) + job.payload[1:]  # framing.is_lease
         self._dispatch(worker, job)
 
@@ -118,6 +120,8 @@ class LeasingPool:
         """Apply the time limit and demotion to the request a leased worker is running."""
         assert worker.slot is not None and worker.job is not None
         seq, state, since = worker.slot.read()
+        if seq == worker.lease_first:
+            return  # the first request not begun yet: the front's own deadline holds
         if state != RUNNING:
             worker.job.deadline = math.inf  # between requests, or writing (bounded by lease.py)
             return
