@@ -234,6 +234,8 @@ def _read_request(
                 data = conn.recv(65536)
             except BlockingIOError:
                 continue
+            except OSError as err:  # reset, timed out: the connection is over either way
+                raise ConnectionError(str(err)) from None
             if not data:
                 raise ConnectionError("closed by the client")
             buf += data

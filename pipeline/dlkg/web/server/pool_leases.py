@@ -43,6 +43,7 @@ class LeasingPool:
         if not self.leases:
             return None, None, None
         side, side_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        side.setblocking(False)  # never block the event loop: a full channel means no lease
         return side, side_child, Slot.create()
 
     def _lease(self, worker: Worker, job: Job, conn: Handover) -> None:
