@@ -16,17 +16,6 @@ from .lease import Slot
 Reply = Callable[[bytes], None]
 
 
-@dataclass(frozen=True)
-class Fate:
-    """Why the pool stopped a worker holding a connection: the error its request gets once
-    the worker is reaped; `crashed`: read the status from its stderr (507 or 500)."""
-
-    status: int = 500
-    message: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    crashed: bool = False
-
-
 @dataclass
 class Job:
     payload: bytes  # flags byte + raw request
@@ -67,7 +56,6 @@ class Worker:
     lease_seq: int = 0  # the slot's request the pool last saw
     lease_first: int = 0  # the slot's sequence number when the lease began
     recalled: bool = False
-    fate: Fate | None = None  # why the pool stopped it while it held a connection
 
 
 class FrameSink(Protocol):
@@ -92,4 +80,4 @@ class WorkerProtocol(asyncio.Protocol):
         self.pool._on_lost(self.worker)
 
 
-__all__ = ["Fate", "FrameSink", "Handover", "Job", "Reply", "Worker", "WorkerProtocol"]
+__all__ = ["FrameSink", "Handover", "Job", "Reply", "Worker", "WorkerProtocol"]

@@ -13,13 +13,15 @@ did not answer and the bytes it could not write, and the front carries on with i
 
 The front still enforces every rule while a worker holds a connection: the worker writes the
 start of each request into a `Slot` of shared memory, and the pool's ticker applies the time
-limit, demotion and the reserve to it as to any job (pool.py). A worker killed mid-request is
-known dead before the front reads its slot: if it never reached `WRITING`, no byte of that
-answer went out and the front answers 504 (or 507/503) itself; else it closes the connection.
+limit, demotion and the reserve to it as to any job (pool.py). To stop a request the front
+first marks it KILLED under a lock the worker must take before it writes (`Slot`): if it wins,
+no byte of that answer can leave and it answers 504 (or 503) itself; otherwise it closes the
+connection. A worker that dies by itself is answered for (507/500) from its final slot.
 """
 
 from __future__ import annotations
 
+import fcntl
 import mmap
 import os
 import select
@@ -36,7 +38,7 @@ HAVE_LEASES = hasattr(os, "memfd_create") and hasattr(socket, "send_fds")
 
 # The slot: a sequence number (one per request), the state, the request's start (monotonic).
 _SLOT = struct.Struct("=IId")
-WAITING, RUNNING, WRITING = 0, 1, 2
+WAITING, RUNNING, WRITING, KILLED = 0, 1, 2, 3
 RELEASE = b"RELEASE"  # worker -> front: the connection is the front's again
 RECALL = b"RECALL"  # front -> worker: give the connection back after this request
 # CPU seconds, closed by the client, requests answered, length of the unsent bytes
@@ -45,7 +47,12 @@ _METHODS = (b"GET", b"POST", b"HEAD")
 
 
 class Slot:
-    """A worker's current request on a leased connection, in memory both processes map."""
+    """A worker's current request on a leased connection, in memory both processes map.
+
+    Only two changes of state may race: the worker beginning to write an answer and the
+    front stopping the request (`begin_writing`, `claim`). Both take a POSIX record lock on
+    the memory (owned per process, so it excludes the other one, and dropped when a process
+    dies): whichever comes first wins, and the other knows."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
@@ -62,6 +69,35 @@ class Slot:
         if state == RUNNING:
             self._seq += 1
         _SLOT.pack_into(self._map, 0, self._seq, state, time.monotonic())
+
+    def begin_writing(self) -> bool:
+        """Worker: RUNNING -> WRITING; False if the front has stopped the request already."""
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
+        try:
+            seq, state, _ = _SLOT.unpack_from(self._map, 0)
+            if state == KILLED:
+                return False
+            _SLOT.pack_into(self._map, 0, seq, WRITING, time.monotonic())
+            return True
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def claim(self, seq: int) -> bool:
+        """Front: mark request `seq` stopped if it runs and has not begun its answer (then no
+        byte of it can leave: the worker checks under the same lock). Never blocks: a worker
+        holding the lock is deciding to write, and the answer is then its own."""
+        try:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        try:
+            now_seq, state, since = _SLOT.unpack_from(self._map, 0)
+            if now_seq != seq or state != RUNNING:
+                return False
+            _SLOT.pack_into(self._map, 0, seq, KILLED, since)
+            return True
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def read(self) -> tuple[int, int, float]:
         """(sequence number, state, when that state began)."""
@@ -190,7 +226,8 @@ def serve_lease(
     closed = False
     answered = 0
     while True:
-        slot.set(WRITING)  # from here on the answer may be on the wire: the front must not add one
+        if not slot.begin_writing():  # the front stopped this request and answers for it
+            os._exit(0)  # it is killing this process too: nothing here may reach the client
         unsent = _send(conn, response)
         answered += 1
         slot.set(WAITING)
@@ -244,6 +281,7 @@ def _read_request(
 
 __all__ = [
     "HAVE_LEASES",
+    "KILLED",
     "RECALL",
     "RELEASE",
     "RUNNING",

@@ -34,8 +34,8 @@ from .fair import (
     set_nice,
 )
 from .framing import ERROR, READY, decode_answer, encode_frame
-from .jobs import Fate, Job, Worker, WorkerProtocol
-from .lease import HAVE_LEASES, decode_release
+from .jobs import Job, Worker, WorkerProtocol
+from .lease import HAVE_LEASES, RUNNING, decode_release
 from .pool_leases import LeasingPool
 from .settings import WorkerSettings
 from .wire import encode_response
@@ -283,15 +283,17 @@ class WorkerPool(LeasingPool):
 
     def _on_lost(self, worker: Worker) -> None:
         if worker.state == "dead":
-            return  # killed: _kill has answered for its job (or will, once it is reaped)
+            return  # killed: _kill has answered for its job
         job = worker.job
         worker.job = None
         if job is not None:
             self.crashes += 1
             if self.closing:  # no time to read why: the loop is about to stop
                 self._fail_on(worker, job, 503, "the server is shutting down")
-            elif worker.lease is not None:  # answered once it is reaped (_end_dead_lease)
-                worker.job, worker.fate = job, Fate(crashed=True)
+            elif worker.lease is not None and worker.slot is not None:
+                running = worker.slot.read()[1] == RUNNING  # final: the worker is dead
+                conn, worker.lease = worker.lease, None
+                self.loop.create_task(self._fail_crashed_lease(worker, conn, job, running))
             else:
                 self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
@@ -310,13 +312,12 @@ class WorkerPool(LeasingPool):
         if worker.transport is not None:
             worker.transport.abort()
         self.workers.remove(worker)
-        reaped = self.loop.run_in_executor(None, worker.proc.wait)  # reap, not blocking the loop
-        if worker.lease is not None:
-            self.loop.create_task(self._end_dead_lease(worker, reaped))
-        elif worker.slot is not None:
-            worker.slot.close()
-        if worker.side is not None:
-            worker.side.close()
+        self.loop.run_in_executor(None, worker.proc.wait)  # reap without blocking the loop
+        if worker.lease is not None:  # stopped with nothing to say: the connection closes
+            self._end_lease(worker, worker.job, None)
+        for held in (worker.side, worker.slot):
+            if held is not None:
+                held.close()
         if not self.started.done() and not self.workers:
             self.started.set_exception(RuntimeError("the worker processes exited while starting"))
         if not self.closing and self.started.done() and self.started.exception() is None:

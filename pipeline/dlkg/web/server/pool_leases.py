@@ -7,7 +7,6 @@ demotion), and answering for it only once a stopped worker is reaped.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import socket
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from ...memory_budget import crash_reply
 from ..http import error_response
 from .fair import ClientBook, FairQueue, cpu_seconds
 from .framing import encode_frame
-from .jobs import Fate, Handover, Job, Worker
+from .jobs import Handover, Job, Worker
 from .lease import RECALL, RUNNING, WAITING, Slot
 from .wire import encode_response
 
@@ -56,7 +55,7 @@ class LeasingPool:
             return
         conn.begin_lease()
         self.leased += 1
-        worker.lease, worker.recalled, worker.fate = conn, False, None
+        worker.lease, worker.recalled = conn, False
         if worker.slot is not None:  # until the worker starts the next request, the job's
             worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # deadline stands
         job.payload = bytes([job.payload[0] | 2]) + job.payload[1:]  # framing.is_lease
@@ -87,35 +86,40 @@ class LeasingPool:
         message: str,
         headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        """Fail the job `worker` ran: at once, or for a leased connection once it is dead."""
+        """Fail the job `worker` ran (before the pool kills it). A leased connection gets the
+        error only if the slot shows the request still running and the front marks it killed
+        first (`Slot.claim`): then the worker can no longer begin to write its own answer.
+        Otherwise part of an answer may be out, and the connection is closed without one."""
         if worker.lease is None:
             self._fail(job, status, message, headers)
-        else:
-            worker.job, worker.fate = job, Fate(status, message, headers)
-
-    async def _end_dead_lease(self, worker: Worker, reaped: asyncio.Future[int]) -> None:
-        """A leased worker is gone: answer its request only if no byte of its answer left.
-
-        Read after the process is reaped, the slot is final: RUNNING means the worker never
-        began to write this request's answer, so the front's error is the only one.
-        """
-        await reaped
-        conn, job, fate = worker.lease, worker.job, worker.fate
-        worker.lease = worker.job = worker.fate = None
-        assert conn is not None and worker.slot is not None
-        running = worker.slot.read()[1] == RUNNING
-        worker.slot.close()
+            return
         response = None
-        if running and fate is not None and job is not None:
-            if fate.crashed:
-                status, message = await crash_reply(worker.stderr, self.memory_limit)
-                fate = Fate(status, message)
-            failed = error_response(fate.status, fate.message, headers=fate.headers)
+        if worker.slot is not None and worker.slot.claim(worker.lease_seq):
+            failed = error_response(status, message, headers=headers)
             response = encode_response(failed, head_only=job.head_only, close=True)
+        self._end_lease(worker, job, response)
+
+    def _end_lease(self, worker: Worker, job: Job | None, response: bytes | None) -> None:
+        """The connection of a worker that is being stopped: `response` (if any), then closed."""
+        conn, worker.lease = worker.lease, None
+        if conn is not None:
+            self._close_lease(conn, job, response)
+
+    def _close_lease(self, conn: Handover, job: Job | None, response: bytes | None) -> None:
         if job is not None and job.admitted:
             job.admitted = False
             self.book.release(job.client)
         conn.fail_lease(response)
+
+    async def _fail_crashed_lease(
+        self, worker: Worker, conn: Handover, job: Job, running: bool
+    ) -> None:
+        """A leased worker died by itself; `running`: in a request it had not begun to answer
+        (read from its slot after it died, so final). 507 when it ran out of memory."""
+        status, message = await crash_reply(worker.stderr, self.memory_limit)
+        failed = error_response(status, message)
+        response = encode_response(failed, head_only=job.head_only, close=True)
+        self._close_lease(conn, job, response if running else None)
 
     def _watch_lease(self, worker: Worker, now: float) -> None:
         """Apply the time limit and demotion to the request a leased worker is running."""

@@ -1,0 +1,69 @@
+"""The slot's two racing changes (lease.py): the worker beginning an answer, the front
+stopping the request. The lock is per process, so each side runs in its own process here."""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing as mp
+import time
+
+import pytest
+
+from dlkg.web.server.lease import HAVE_LEASES, KILLED, RUNNING, WRITING, Slot
+
+pytestmark = pytest.mark.skipif(not HAVE_LEASES, reason="needs memfd_create and SCM_RIGHTS")
+fork = mp.get_context("fork")
+
+
+def _begin_writing(fd: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
+    out.put(Slot(fd).begin_writing())
+
+
+def _hold_lock(fd: int, seconds: float) -> None:
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    time.sleep(seconds)
+
+
+def worker_begins_writing(slot: Slot) -> bool:
+    out: mp.Queue = fork.Queue()  # type: ignore[type-arg]
+    child = fork.Process(target=_begin_writing, args=(slot.fd, out))
+    child.start()
+    child.join(10)
+    return bool(out.get(timeout=5))
+
+
+def test_a_request_the_front_claimed_is_never_answered_by_the_worker() -> None:
+    slot = Slot.create()
+    slot.set(RUNNING)
+    seq = slot.read()[0]
+    assert slot.claim(seq)
+    assert slot.read()[1] == KILLED
+    assert not worker_begins_writing(slot)
+    slot.close()
+
+
+def test_once_the_worker_writes_the_front_cannot_claim() -> None:
+    slot = Slot.create()
+    slot.set(RUNNING)
+    seq = slot.read()[0]
+    assert worker_begins_writing(slot)
+    assert slot.read()[1] == WRITING
+    assert not slot.claim(seq)
+    slot.close()
+
+
+def test_the_front_never_claims_another_request_nor_waits_for_the_lock() -> None:
+    slot = Slot.create()
+    slot.set(RUNNING)
+    old = slot.read()[0]
+    slot.set(RUNNING)  # the next request began meanwhile
+    assert not slot.claim(old)
+    holder = fork.Process(target=_hold_lock, args=(slot.fd, 2.0))
+    holder.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert not slot.claim(old + 1)  # the worker holds the lock: deciding to write
+    assert time.monotonic() - started < 0.5
+    holder.join(10)
+    assert slot.claim(old + 1)  # a dead holder's lock is gone
+    slot.close()
