@@ -154,12 +154,9 @@ class Connection(asyncio.Protocol):
             self._reply(encode_response(response, head_only=False, close=close), close)
             return
         self.busy = True
-        # A worker may take the connection along (lease.py) only where nothing of it is left
-        # with the front: no request read ahead, no response bytes still to go out. Not behind
-        # a proxy: one upstream connection carries many clients, each to be counted apart.
-        leasable = not (
-            close or self.buf or self.transport.get_write_buffer_size() or self.server.trust_proxy
-        )
+        # Not behind a proxy: one upstream connection carries many clients, each to be
+        # counted apart; nor when the connection closes after this request.
+        leasable = not (close or self.server.trust_proxy)
         job = Job(
             payload=encode_job(request, close=close),
             # time.monotonic, not loop.time: uvloop's clock is cached to the millisecond.
@@ -173,6 +170,14 @@ class Connection(asyncio.Protocol):
         self.server.pool.submit(job)
 
     # -- a worker holding the connection (pool.Handover) -------------------------------------
+    def leasable(self) -> bool:
+        """A worker may take the connection along (lease.py) only where nothing of it is left
+        with the front: no request read ahead, no response bytes still to go out."""
+        transport = self.transport
+        if self.closing or self.buf or transport is None:
+            return False
+        return not transport.get_write_buffer_size()
+
     def socket_fd(self) -> int:
         assert self.transport is not None
         sock = self.transport.get_extra_info("socket")

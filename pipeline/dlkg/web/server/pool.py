@@ -128,18 +128,7 @@ class WorkerPool(LeasingPool):
         job.admitted = True
         now = time.monotonic()
         if self.idle and self._may_take(job, len(self.idle), now):
-            worker = self.idle.pop()
-            # Only workers beyond the reserve take a connection along, and only while nobody
-            # waits: a lease holds its worker between the connection's requests.
-            if (
-                self.leases
-                and job.handover is not None
-                and len(self.idle) >= self.reserve
-                and not self.queue
-            ):
-                self._lease(worker, job, job.handover)
-            else:
-                self._dispatch(worker, job)
+            self._take(self.idle.pop(), job)
         elif self.queue.full:
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         else:
@@ -220,7 +209,7 @@ class WorkerPool(LeasingPool):
             idle = len(self.idle) + 1
             job = self.queue.pop_first(lambda job: self._may_take(job, idle, now))
             if job is not None:
-                self._dispatch(worker, job)
+                self._take(worker, job)
                 return
         self.idle.append(worker)
 

@@ -26,6 +26,8 @@ class LeasingPool:
     """The lease methods; `WorkerPool` provides the state and the two methods named here."""
 
     workers: list[Worker]
+    idle: list[Worker]
+    reserve: int
     queue: FairQueue[Job]
     book: ClientBook
     timeout_s: float
@@ -44,6 +46,17 @@ class LeasingPool:
         side, side_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         side.setblocking(False)  # never block the event loop: a full channel means no lease
         return side, side_child, Slot.create()
+
+    def _take(self, worker: Worker, job: Job) -> None:
+        """Dispatch `job` to `worker`, with its connection where that may be leased: only
+        workers beyond the reserve take one (a lease holds its worker between requests), and
+        only if nothing of the connection is left with the front now."""
+        conn = job.handover
+        leasing = self.leases and conn is not None and len(self.idle) >= self.reserve
+        if leasing and conn is not None and conn.leasable():
+            self._lease(worker, job, conn)
+            return
+        self._dispatch(worker, job)
 
     def _lease(self, worker: Worker, job: Job, conn: Handover) -> None:
         """Dispatch `job` with its connection: its socket goes first, on the side channel."""
