@@ -35,6 +35,7 @@ __all__ = ["Partition", "partition", "shard_of"]
 _FLUSH_LINES = 200_000
 _SUBCLASS = nt(RDFS.subClassOf)
 _TYPE = nt(RDF.type)
+_CACHED = 100_000  # objects whose shard is remembered
 _SHARED = -1  # a key value held by two subjects (Python's hash() never returns -1)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\(.)")
 _CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -44,7 +45,7 @@ _CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 class Partition:
     shards: list[Path]  # shard k's statements, closure included
     candidates: Path | None  # what the global shapes read about their candidates, if any
-    lines: int  # statements in the input
+    lines: int  # lines of the input (statements, and any blank line or comment)
 
 
 def shard_of(node: bytes, count: int) -> int:
@@ -97,7 +98,7 @@ class _Files:
         for path, buffer in zip(self.paths, self.buffers, strict=True):
             if buffer:
                 with path.open("ab") as handle:
-                    handle.writelines(buffer)
+                    handle.write(b"".join(buffer))  # one write: writelines is per line
                 buffer.clear()
 
     def lines(self, k: int) -> list[bytes]:
@@ -146,11 +147,12 @@ def _first_pass(
     inverse_follow, global_keys = plan.inverse_follow, plan.global_keys
     special = inverse | follow | inverse_follow | global_keys | {_SUBCLASS}
     last, k, lines = b"", 0, 0
-    with path.open("rb") as handle:
+    shards: dict[bytes, int] = {}  # of the objects seen lately (persons, sections, lists...)
+    with path.open("rb", buffering=1 << 20) as handle:
         for line in handle:
-            if not line.strip() or line[:1] == b"#":
+            lines += 1  # counted as the one-run path counts: every line
+            if line[:1] not in (b"<", b"_"):  # a blank line or a comment
                 continue
-            lines += 1
             subject, predicate, rest = line.split(b" ", 2)
             if subject != last:
                 last, k = subject, shard_of(subject, count)
@@ -168,7 +170,11 @@ def _first_pass(
                     key_lines.append(line)
                 if rest[:1] in (b"<", b"_"):
                     node = rest[: rest.index(b" ")]
-                    other = shard_of(node, count)
+                    other = shards.get(node, -1)
+                    if other < 0:
+                        if len(shards) > _CACHED:
+                            shards.clear()
+                        other = shards[node] = shard_of(node, count)
                     if other != k:
                         if predicate in inverse:
                             data[other].append(line)
