@@ -34,7 +34,9 @@ BASE = "https://w3id.org/dlkg/"
 
 
 def _rows(report: ValidationReport) -> list[Row]:
-    return [tuple(f or "" for f in dataclasses.astuple(r)) for r in report.violations + report.warnings]
+    return [
+        tuple(f or "" for f in dataclasses.astuple(r)) for r in report.violations + report.warnings
+    ]
 
 
 def _write(graph: Graph, path: Path) -> Path:

@@ -61,6 +61,9 @@ class Needs:
     inverse: frozenset[URIRef] = frozenset()  # incoming statements of these predicates
     inverse_follow: Mapping[URIRef, frozenset[URIRef]] = field(default_factory=dict)
     chain: Mapping[URIRef, frozenset[URIRef]] = field(default_factory=dict)  # one more hop
+    # the incoming statements are needed only for a focus node with a statement of this
+    # predicate (the target requires one): they are then routed after the first pass
+    when: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,9 @@ LOCAL: dict[URIRef, Needs] = {
         "ChineseTitleAttachedShape": Needs(
             follow={SCHEMA.item: _s(SCHEMA.name, SCHEMA.alternateName)}
         ),
-        "ItemListContiguousPositionsShape": Needs(follow={SCHEMA.itemListElement: _s(SCHEMA.position)}),
+        "ItemListContiguousPositionsShape": Needs(
+            follow={SCHEMA.itemListElement: _s(SCHEMA.position)}
+        ),
         "ItemListNumberOfItemsShape": Needs(),
         "ItemListUniquePositionShape": Needs(follow={SCHEMA.itemListElement: _s(SCHEMA.position)}),
         "NewPapersYearShape": Needs(),
@@ -99,6 +104,7 @@ LOCAL: dict[URIRef, Needs] = {
             inverse=_s(SCHEMA.item),
             inverse_follow={SCHEMA.item: _s(DLKG.section)},
             chain={DLKG.section: _s(DLKG.top100)},
+            when=DLKG.citations,
         ),
     }.items()
 }
@@ -116,13 +122,45 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 # constraints that read only the value nodes themselves (or the focus's own statements)
 _VALUE_ONLY = {
     SH[n]
-    for n in (
-        "datatype nodeKind pattern flags in languageIn uniqueLang minInclusive maxInclusive "
-        "minExclusive maxExclusive minLength maxLength hasValue minCount maxCount closed "
-        "ignoredProperties equals disjoint lessThan lessThanOrEquals qualifiedMinCount "
-        "qualifiedMaxCount severity message deactivated name description order group "
-        "defaultValue path targetClass targetNode targetSubjectsOf targetObjectsOf"
-    ).split()
+    for n in [
+        "datatype",
+        "nodeKind",
+        "pattern",
+        "flags",
+        "in",
+        "languageIn",
+        "uniqueLang",
+        "minInclusive",
+        "maxInclusive",
+        "minExclusive",
+        "maxExclusive",
+        "minLength",
+        "maxLength",
+        "hasValue",
+        "minCount",
+        "maxCount",
+        "closed",
+        "ignoredProperties",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "severity",
+        "message",
+        "deactivated",
+        "name",
+        "description",
+        "order",
+        "group",
+        "defaultValue",
+        "path",
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+    ]
 }
 _NESTED = (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone)
 
@@ -146,6 +184,7 @@ class Plan:
     inverse: frozenset[bytes]  # incoming statements copied to the object's shard
     follow: frozenset[bytes]  # outgoing references whose objects' facts the shard needs
     inverse_follow: frozenset[bytes]  # incoming references whose subjects' facts it needs
+    guarded: Mapping[bytes, bytes]  # incoming statements needed only when the object has one
     facts: frozenset[bytes]  # the statements sent along a reference
     chain: frozenset[bytes]  # facts whose objects' facts are needed too
     classes: frozenset[URIRef]  # the values of sh:class (checked as their shadows)
@@ -167,6 +206,7 @@ def plan(shapes: Graph) -> Plan:
     inverse: set[URIRef] = set()
     follow: set[URIRef] = set()
     inverse_follow: set[URIRef] = set()
+    guarded: dict[URIRef, set[URIRef]] = {}
     facts: set[URIRef] = {RDF.type}
     chain: set[URIRef] = set()
     classes: set[URIRef] = set()
@@ -184,10 +224,18 @@ def plan(shapes: Graph) -> Plan:
         if shape in LOCAL:
             needs = LOCAL[shape]
             follow |= set(needs.follow)
-            inverse |= needs.inverse
+            if needs.when is None:
+                inverse |= needs.inverse
+            else:
+                for predicate in needs.inverse:
+                    guarded.setdefault(predicate, set()).add(needs.when)
             inverse_follow |= set(needs.inverse_follow)
             chain |= set(needs.chain)
-            for more in (*needs.follow.values(), *needs.inverse_follow.values(), *needs.chain.values()):
+            for more in (
+                *needs.follow.values(),
+                *needs.inverse_follow.values(),
+                *needs.chain.values(),
+            ):
                 facts |= more
         problem = _core_needs(shapes, shape, inverse, follow, inverse_follow)
         for value in shapes.objects(shape, SH["class"]):
@@ -205,9 +253,14 @@ def plan(shapes: Graph) -> Plan:
     return Plan(
         local=frozenset(local),
         global_shapes=global_shapes,
-        inverse=frozenset(nt(p) for p in inverse),
+        inverse=frozenset(nt(p) for p in inverse | {p for p, g in guarded.items() if len(g) > 1}),
         follow=frozenset(nt(p) for p in follow),
         inverse_follow=frozenset(nt(p) for p in inverse_follow),
+        # a guard for one shape only: two shapes with different guards need the statements
+        # unguarded (routed in the first pass)
+        guarded={
+            nt(p): nt(next(iter(g))) for p, g in guarded.items() if p not in inverse and len(g) == 1
+        },
         facts=frozenset(nt(p) for p in facts),
         chain=frozenset(nt(p) for p in chain),
         classes=frozenset(classes),

@@ -78,10 +78,8 @@ def _unescape(text: bytes) -> bytes:
 def _key(predicate: bytes, rest: bytes) -> int:
     """A global shape's key of an object: its lexical form (or IRI) in lower case, so equal
     terms, and equal LCASE(STR()), always get the same key (others may too: harmless)."""
-    if rest[:1] == b'"':
-        text = rest[1 : rest.rfind(b'"')]
-    else:
-        text = rest[: rest.index(b" ")].strip(b"<>")
+    quoted = rest[:1] == b'"'
+    text = rest[1 : rest.rfind(b'"')] if quoted else rest[: rest.index(b" ")].strip(b"<>")
     if b"\\" in text:
         text = _unescape(text)
     return hash((predicate, text.lower()))
@@ -114,9 +112,14 @@ def partition(path: Path, plan: Plan, count: int, folder: Path) -> Partition:
     facts = _Files(folder, "facts", count)
     requests = _Files(folder, "requests", count)
     key_file = _Files(folder, "keys", 1)
+    guarded = _Files(folder, "guarded", 1)
     keys: dict[int, int] = {}
+    guards: dict[bytes, set[bytes]] = {g: set() for g in plan.guarded.values()}
     broadcast: list[bytes] = []
-    lines = _first_pass(path, plan, count, (data, facts, requests, key_file), keys, broadcast)
+    files = (data, facts, requests, key_file, guarded)
+    lines = _first_pass(path, plan, count, files, keys, guards, broadcast)
+    _route_guarded(guarded.paths[0], plan, count, guards, data, requests)
+    del guards
     candidates, projection = _candidates(key_file.paths[0], keys)
     del keys
     chained = _Files(folder, "chained", count)
@@ -138,14 +141,17 @@ def _first_pass(
     path: Path,
     plan: Plan,
     count: int,
-    files: tuple[_Files, _Files, _Files, _Files],
+    files: tuple[_Files, _Files, _Files, _Files, _Files],
     keys: dict[int, int],
+    guards: dict[bytes, set[bytes]],
     broadcast: list[bytes],
 ) -> int:
-    data, facts, requests, (key_lines,) = (f.buffers for f in files)
+    data, facts, requests, (key_lines,), (guarded_lines,) = (f.buffers for f in files)
     fact_predicates, inverse, follow = plan.facts, plan.inverse, plan.follow
-    inverse_follow, global_keys = plan.inverse_follow, plan.global_keys
-    special = inverse | follow | inverse_follow | global_keys | {_SUBCLASS}
+    inverse_follow = plan.inverse_follow - set(plan.guarded)  # the guarded ones come later
+    global_keys, guarded = plan.global_keys, plan.guarded
+    special = inverse | follow | inverse_follow | global_keys | set(guarded) | set(guards)
+    special |= {_SUBCLASS}
     last, k, lines = b"", 0, 0
     shards: dict[bytes, int] = {}  # of the objects seen lately (persons, sections, lists...)
     with path.open("rb", buffering=1 << 20) as handle:
@@ -162,6 +168,10 @@ def _first_pass(
             if predicate in special:
                 if predicate == _SUBCLASS:
                     broadcast.append(line)
+                if predicate in guarded:
+                    guarded_lines.append(line)
+                if predicate in guards:
+                    guards[predicate].add(subject)
                 if predicate in global_keys:
                     key, who = _key(predicate, rest), hash(subject)
                     seen = keys.setdefault(key, who)
@@ -180,14 +190,41 @@ def _first_pass(
                             data[other].append(line)
                         if predicate in follow:
                             requests[other].append(b"%s %d\n" % (node, k))
-                        if predicate in inverse_follow:
-                            requests[k].append(b"%s %d\n" % (subject, other))
+                        if predicate in inverse_follow:  # "+": its facts' chain too
+                            requests[k].append(b"%s %d+\n" % (subject, other))
             if lines % _FLUSH_LINES == 0:
                 for buffers in files:
                     buffers.flush()
     for buffers in files:
         buffers.flush()
     return lines
+
+
+def _route_guarded(
+    path: Path,
+    plan: Plan,
+    count: int,
+    guards: dict[bytes, set[bytes]],
+    data: _Files,
+    requests: _Files,
+) -> None:
+    """The incoming statements a shape needs only for objects with a guard statement (see
+    `Needs.when`), now that the first pass has found those objects."""
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        for line in handle:
+            subject, predicate, rest = line.split(b" ", 2)
+            node = rest[: rest.index(b" ")]
+            if node not in guards[plan.guarded[predicate]]:
+                continue
+            here, there = shard_of(subject, count), shard_of(node, count)
+            if here != there:
+                data.buffers[there].append(line)
+                if predicate in plan.inverse_follow:
+                    requests.buffers[here].append(b"%s %d+\n" % (subject, there))
+    data.flush()
+    requests.flush()
 
 
 def _candidates(key_file: Path, keys: dict[int, int]) -> tuple[set[bytes], list[bytes]]:
@@ -247,9 +284,12 @@ def _answer(
     subject_facts = plan.subject_facts
     for j in range(count):
         needed: dict[bytes, set[int]] = defaultdict(set)
+        chaining: set[tuple[bytes, int]] = set()  # requests whose facts' objects are needed
         for request in requests.lines(j):
             node, _, shard = request.rpartition(b" ")
-            needed[node].add(int(shard))
+            needed[node].add(int(shard.rstrip(b"+\n")))
+            if shard.endswith(b"+\n"):
+                chaining.add((node, int(shard[:-2])))
         if not needed and not candidates:
             continue
         for line in facts.lines(j):
@@ -259,7 +299,12 @@ def _answer(
             for k in needed.get(subject, ()):
                 data.buffers[k].append(_as_fact(line))
                 _, predicate, rest = line.split(b" ", 2)
-                if chained is not None and predicate in plan.chain and rest[:1] in (b"<", b"_"):
+                if (
+                    chained is not None
+                    and predicate in plan.chain
+                    and (subject, k) in chaining
+                    and rest[:1] in (b"<", b"_")
+                ):
                     node = rest[: rest.index(b" ")]
                     other = shard_of(node, count)
                     if other != k:
