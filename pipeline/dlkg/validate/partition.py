@@ -35,6 +35,11 @@ __all__ = ["Partition", "partition", "shard_of"]
 _FLUSH_LINES = 200_000
 _SUBCLASS = nt(RDFS.subClassOf)
 _TYPE = nt(RDF.type)
+# the roles of a predicate in the first pass, as bits (`_roles`)
+_FACT, _BROADCAST, _GUARDED, _GUARD, _KEY, _INVERSE, _FOLLOW, _INVERSE_FOLLOW = (
+    1 << bit for bit in range(8)
+)
+_ROUTED = _INVERSE | _FOLLOW | _INVERSE_FOLLOW
 _CACHED = 100_000  # objects whose shard is remembered
 _SHARED = -1  # a key value held by two subjects (Python's hash() never returns -1)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\(.)")
@@ -147,12 +152,8 @@ def _first_pass(
     broadcast: list[bytes],
 ) -> int:
     data, facts, requests, (key_lines,), (guarded_lines,) = (f.buffers for f in files)
-    fact_predicates, inverse, follow = plan.facts, plan.inverse, plan.follow
-    inverse_follow = plan.inverse_follow - set(plan.guarded)  # the guarded ones come later
-    global_keys, guarded = plan.global_keys, plan.guarded
-    special = inverse | follow | inverse_follow | global_keys | set(guarded) | set(guards)
-    special |= {_SUBCLASS}
-    last, k, lines = b"", 0, 0
+    roles = _roles(plan, guards)
+    last, k, lines, flush_at = b"", 0, 0, _FLUSH_LINES
     shards: dict[bytes, int] = {}  # of the objects seen lately (persons, sections, lists...)
     with path.open("rb", buffering=1 << 20) as handle:
         for line in handle:
@@ -163,22 +164,23 @@ def _first_pass(
             if subject != last:
                 last, k = subject, shard_of(subject, count)
             data[k].append(line)
-            if predicate in fact_predicates:
+            role = roles.get(predicate, 0)
+            if role & _FACT:
                 facts[k].append(line)
-            if predicate in special:
-                if predicate == _SUBCLASS:
+            if role > _FACT:
+                if role & _BROADCAST:
                     broadcast.append(line)
-                if predicate in guarded:
+                if role & _GUARDED:
                     guarded_lines.append(line)
-                if predicate in guards:
+                if role & _GUARD:
                     guards[predicate].add(subject)
-                if predicate in global_keys:
+                if role & _KEY:
                     key, who = _key(predicate, rest), hash(subject)
                     seen = keys.setdefault(key, who)
                     if seen != who:
                         keys[key] = _SHARED
                     key_lines.append(line)
-                if rest[:1] in (b"<", b"_"):
+                if role & _ROUTED and rest[:1] in (b"<", b"_"):
                     node = rest[: rest.index(b" ")]
                     other = shards.get(node, -1)
                     if other < 0:
@@ -186,18 +188,38 @@ def _first_pass(
                             shards.clear()
                         other = shards[node] = shard_of(node, count)
                     if other != k:
-                        if predicate in inverse:
+                        if role & _INVERSE:
                             data[other].append(line)
-                        if predicate in follow:
+                        if role & _FOLLOW:
                             requests[other].append(b"%s %d\n" % (node, k))
-                        if predicate in inverse_follow:  # "+": its facts' chain too
+                        if role & _INVERSE_FOLLOW:  # "+": its facts' chain too
                             requests[k].append(b"%s %d+\n" % (subject, other))
-            if lines % _FLUSH_LINES == 0:
+            if lines >= flush_at:
+                flush_at += _FLUSH_LINES
                 for buffers in files:
                     buffers.flush()
     for buffers in files:
         buffers.flush()
     return lines
+
+
+def _roles(plan: Plan, guards: dict[bytes, set[bytes]]) -> dict[bytes, int]:
+    """Each predicate's roles in the first pass as bits: one dict lookup per statement."""
+    roles: dict[bytes, int] = defaultdict(int)
+    inverse_follow = plan.inverse_follow - set(plan.guarded)  # the guarded ones come later
+    for role, predicates in (
+        (_FACT, plan.facts),
+        (_BROADCAST, {_SUBCLASS}),
+        (_GUARDED, set(plan.guarded)),
+        (_GUARD, set(guards)),
+        (_KEY, plan.global_keys),
+        (_INVERSE, plan.inverse),
+        (_FOLLOW, plan.follow),
+        (_INVERSE_FOLLOW, inverse_follow),
+    ):
+        for predicate in predicates:
+            roles[predicate] |= role
+    return dict(roles)
 
 
 def _route_guarded(
