@@ -131,6 +131,9 @@ def partition(path: Path, plan: Plan, count: int, folder: Path) -> Partition:
     _answer(plan, count, facts, requests, data, chained, candidates, projection)
     if any(p.exists() for p in chained.paths):
         _answer(plan, count, facts, chained, data, None, set(), [])
+    for done in (facts, requests, chained, key_file, guarded):  # only the shards are read now
+        for used in done.paths:
+            used.unlink(missing_ok=True)
     broadcast.extend(_shadow_hierarchy(broadcast, plan))
     for buffer in data.buffers:
         buffer.extend(broadcast)  # every shard, even an empty one (sh:targetNode)
