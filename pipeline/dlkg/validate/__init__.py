@@ -111,18 +111,22 @@ def validate_nquads_file(
     already, so nothing is added. `lookup` finds source lines the `line_index` lacks. A file
     of more than `SHARD_BYTES` is validated in shards of about that size (`sharded.py`: the
     same report, in time linear in the data); `shards` sets their number (1: the whole file in
-    one run). Shapes that cannot be sharded soundly make it one run whatever the size.
+    one run). Shapes that cannot be sharded soundly, or blank nodes in the file, make it one
+    run whatever the size.
     """
     directory = shapes_dir or resources.shapes_dir()
     count = shards if shards is not None else -(-path.stat().st_size // SHARD_BYTES)
     if count > 1:
         sharded = _sharded_shapes(*_dir_key(directory))
         if not sharded.plan.unsupported:
-            from .sharded import validate_sharded
+            from .sharded import BlankNodesError, validate_sharded
 
-            return validate_sharded(
-                path, sharded, count=count, lookup=lookup, line_index=line_index or {}
-            )
+            try:
+                return validate_sharded(
+                    path, sharded, count=count, lookup=lookup, line_index=line_index or {}
+                )
+            except BlankNodesError:
+                pass  # one run, below
     from .fast import validate_nquads_file as validate_file
 
     shapes = _fast_shapes(*_dir_key(directory))

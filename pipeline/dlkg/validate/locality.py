@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..namespaces import BIBO, DLKG, OWL, RDF, RDFS, SCHEMA, SH
@@ -299,9 +299,10 @@ def _core_needs(
             continue
         if str(predicate).startswith(str(SH)) and predicate not in _VALUE_ONLY:
             return f"{predicate} is not handled by sharding"
-    for target in shapes.objects(shape, SH.targetObjectsOf):
-        if isinstance(target, URIRef):
-            inverse.add(target)  # the focus is an object: its incoming statements
+    if any(shapes.objects(shape, SH.targetObjectsOf)):
+        return "sh:targetObjectsOf (its literal focus nodes belong to no shard)"
+    if any(isinstance(n, Literal) for n in shapes.objects(shape, SH.targetNode)):
+        return "a literal sh:targetNode (it belongs to no shard)"
     path = shapes.value(shape, SH.path)
     has_class = shapes.value(shape, SH["class"]) is not None
     if path is None or isinstance(path, URIRef):

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..namespaces import RDF, RDFS
 from .locality import Plan, nt, shadow
 
-__all__ = ["Partition", "partition", "shard_of"]
+__all__ = ["BlankNodesError", "Partition", "partition", "shard_of"]
 
 _FLUSH_LINES = 200_000
 _SUBCLASS = nt(RDFS.subClassOf)
@@ -44,6 +44,11 @@ _CACHED = 100_000  # objects whose shard is remembered
 _SHARED = -1  # a key value held by two subjects (Python's hash() never returns -1)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\(.)")
 _CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+class BlankNodesError(Exception):
+    """The file has blank nodes: the engine relabels them in its results (`_:abc` comes back
+    as `_:0_b1`), so a result could not be given to the shard of its focus node."""
 
 
 @dataclass(frozen=True)
@@ -161,8 +166,10 @@ def _first_pass(
     with path.open("rb", buffering=1 << 20) as handle:
         for line in handle:
             lines += 1  # counted as the one-run path counts: every line
-            if line[:1] not in (b"<", b"_"):  # a blank line or a comment
-                continue
+            if line[:1] != b"<" or b" _:" in line:  # " _:" may be in a literal: then too
+                if line[:1] == b"_" or b" _:" in line:
+                    raise BlankNodesError(f"{path}:{lines}")
+                continue  # a blank line or a comment
             subject, predicate, rest = line.split(b" ", 2)
             if subject != last:
                 last, k = subject, shard_of(subject, count)

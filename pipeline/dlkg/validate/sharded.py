@@ -27,10 +27,10 @@ from rdflib import Graph, Literal, URIRef
 from ..namespaces import SH
 from .fast import FastShapes, compile_shapes, results_of
 from .locality import Plan, declared_shapes, plan, shadow
-from .partition import partition, shard_of
+from .partition import BlankNodesError, partition, shard_of
 from .results import Lookup, ValidationReport
 
-__all__ = ["ShardedShapes", "compile_sharded", "validate_sharded"]
+__all__ = ["BlankNodesError", "ShardedShapes", "compile_sharded", "validate_sharded"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def validate_sharded(
     work_dir: Path | None = None,
 ) -> ValidationReport:
     """Validate the N-Quads file at `path` in `count` shards (written to a temporary folder in
-    `work_dir`, by default the file's own folder, and removed afterwards)."""
+    `work_dir`, by default the file's own folder, and removed afterwards). Raises `BlankNodesError`
+    for a file with blank nodes, which the caller validates in one run."""
     if shapes.plan.unsupported:
         raise ValueError(f"these shapes cannot be sharded: {'; '.join(shapes.plan.unsupported)}")
     started = time.perf_counter()
