@@ -37,9 +37,11 @@ from .results import (
 
 if TYPE_CHECKING:  # the fast engine imports `shacl` only when it runs
     from .fast import FastShapes
+    from .sharded import ShardedShapes
 
 __all__ = [
     "DEFAULT_VALIDATOR",
+    "SHARD_BYTES",
     "VALIDATORS",
     "Lookup",
     "ShapeResult",
@@ -53,6 +55,8 @@ __all__ = [
 ]
 
 DEFAULT_VALIDATOR = VALIDATORS[0]
+# the size of a shard of a big N-Quads file (validate_nquads_file); measured in docs/scale.md
+SHARD_BYTES = 48 << 20
 
 
 def validate_graph(
@@ -99,15 +103,33 @@ def validate_nquads_file(
     lookup: Lookup,
     line_index: Mapping[str, str] | None = None,
     shapes_dir: Path | None = None,
+    shards: int | None = None,
 ) -> ValidationReport:
     """Validate the union of the graphs of an N-Quads file with the fast engine.
 
     For the build: the file is the emitted dataset, which holds the ontology as a named graph
-    already, so nothing is added. `lookup` finds source lines the `line_index` lacks.
+    already, so nothing is added. `lookup` finds source lines the `line_index` lacks. A file
+    of more than `SHARD_BYTES` is validated in shards of about that size (`sharded.py`: the
+    same report, in time linear in the data); `shards` sets their number (1: the whole file in
+    one run). Shapes that cannot be sharded soundly, or blank nodes in the file, make it one
+    run whatever the size.
     """
+    directory = shapes_dir or resources.shapes_dir()
+    count = shards if shards is not None else -(-path.stat().st_size // SHARD_BYTES)
+    if count > 1:
+        sharded = _sharded_shapes(*_dir_key(directory))
+        if not sharded.plan.unsupported:
+            from .sharded import BlankNodesError, validate_sharded
+
+            try:
+                return validate_sharded(
+                    path, sharded, count=count, lookup=lookup, line_index=line_index or {}
+                )
+            except BlankNodesError:
+                pass  # one run, below
     from .fast import validate_nquads_file as validate_file
 
-    shapes = _fast_shapes(*_dir_key(shapes_dir or resources.shapes_dir()))
+    shapes = _fast_shapes(*_dir_key(directory))
     return validate_file(path, shapes, lookup=lookup, line_index=line_index or {})
 
 
@@ -172,6 +194,13 @@ def _fast_shapes(directory: Path, _files: tuple[tuple[str, int, int], ...]) -> F
     from .fast import compile_shapes
 
     return compile_shapes(*_load_shapes(directory))
+
+
+@cache
+def _sharded_shapes(directory: Path, _files: tuple[tuple[str, int, int], ...]) -> ShardedShapes:
+    from .sharded import compile_sharded
+
+    return compile_sharded(*_load_shapes(directory))
 
 
 @cache

@@ -33,6 +33,7 @@ __all__ = [
     "FastShapes",
     "compile_shapes",
     "lookup_in_file",
+    "results_of",
     "validate_nquads_file",
     "validate_nquads_text",
 ]
@@ -97,7 +98,7 @@ def validate_nquads_text(
     started = time.perf_counter()
     report = shapes.engine.validate_text(text, format="nquads", allow_warnings=True)
     seconds = time.perf_counter() - started
-    results = _results(report.results, shapes, lookup, line_index)
+    results = results_of(report.results, shapes, lookup, line_index)
     return ValidationReport.of(results, triples=text.count("\n"), seconds=seconds, engine="shacl")
 
 
@@ -108,7 +109,7 @@ def validate_nquads_file(
     started = time.perf_counter()
     report = shapes.engine.validate_file(str(path), allow_warnings=True)
     seconds = time.perf_counter() - started
-    results = _results(report.results, shapes, lookup, line_index)
+    results = results_of(report.results, shapes, lookup, line_index)
     return ValidationReport.of(results, triples=_lines(path), seconds=seconds, engine="shacl")
 
 
@@ -141,9 +142,11 @@ def _rdflib_term(term: object) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _results(
+def results_of(
     raw: list[shacl.Result], shapes: FastShapes, lookup: Lookup, line_index: Mapping[str, str]
 ) -> list[ShapeResult]:
+    """The engine's results made `ShapeResult`s: pattern probes filtered by Python's `re` and
+    reported under their shape, terms parsed as pySHACL's, source lines looked up."""
     kept: list[tuple[shacl.Result, tuple[Literal, ...] | None, str | None]] = []
     for result in raw:
         probe = shapes.probes.get(result.source_shape or "")
