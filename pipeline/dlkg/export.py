@@ -22,7 +22,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,14 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_jsonld import Background, write_jsonld
-from .export_lines import graph_files, node_order_groups, quad_blocks, triple_blocks
+from .export_lines import (
+    dump_store,
+    node_order_groups,
+    quad_blocks,
+    split_graphs,
+    triple_blocks,
+    write_trig,
+)
 from .extsort import DEFAULT_RUN_BYTES, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
@@ -80,20 +86,23 @@ def export_dumps(
     with ExitStack() as stack:
         work = stack.enter_context(_work_dir(dumps_dir))
         temps = stack.enter_context(_temporaries())
-        # the TriG, in store order, from the store itself in a thread: a second scan, but on
-        # the other core while this one dumps the graphs (the with-block waits for it)
         trig_file = temps(dumps_dir / _file_name(TRIG))
-        pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="dlkg-trig"))
-        trig: Future[None] = pool.submit(
-            store.dump, trig_file, ox.RdfFormat.TRIG, prefixes=prefixes
-        )
         try:
-            files = graph_files(store, work)
+            dump = dump_store(store, work)
+            runs = write_trig(dump, trig_file, prefixes)
+            files = split_graphs(dump, runs, work)
+            dump.unlink()
         except OSError as err:
-            raise _write_error(dumps_dir, err, "the per-graph work files in") from None
-        groups = node_order_groups(files)
+            raise _write_error(dumps_dir, err, "the TriG and the per-graph work files in") from None
         jsonld_file = temps(dumps_dir / _file_name(JSON_LD))
-        jsonld_args = (groups, jsonld_file, context_path, context_iri, work, run_bytes)
+        jsonld_args = (
+            node_order_groups(files),
+            jsonld_file,
+            context_path,
+            context_iri,
+            work,
+            run_bytes,
+        )
         child: Background | None = None
         if sum(path.stat().st_size for _, path in files) >= parallel_bytes:
             child = Background(*jsonld_args)
@@ -122,7 +131,7 @@ def export_dumps(
         by_format: dict[object, Callable[[Path], None]] = {
             N_TRIPLES: nt,
             TURTLE: turtle,
-            TRIG: lambda _: trig.result(),
+            TRIG: lambda _: None,  # written already
             N_QUADS: nq,
             JSON_LD: jsonld,
         }

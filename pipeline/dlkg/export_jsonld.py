@@ -11,20 +11,19 @@ when the child reports success, so a failure (a full disk) leaves nothing half-w
 from __future__ import annotations
 
 import json
-import multiprocessing
+import subprocess
+import sys
 from collections.abc import Iterator
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .export_lines import LabelledFile, from_node_order, node_order_blocks
+from .export_lines import from_node_order, node_order_blocks
 from .extsort import sorted_blocks
 from .jsonld import grouped, write_compact
 
-Groups = list[tuple[str, list[LabelledFile]]]  # what `node_order_groups` gives
+Groups = list[tuple[str, list[str]]]  # what `node_order_groups` gives
 
 
 def write_jsonld(
@@ -42,53 +41,73 @@ def write_jsonld(
         write_compact(grouped(quads()), handle, context, context_iri)
 
 
-def _child(conn: Connection, *args: object) -> None:
-    """The child's body: write, then send None, or the exception that stopped it."""
+# The child's program: dlkg imported from the parent's own sys.path (the same code), the job's
+# arguments as JSON on stdin; an error is one JSON line on stdout and exit status 1.
+_CHILD = "import sys; sys.path[:0] = sys.argv[1:]; from dlkg.export_jsonld import child; child()"
+
+
+def child() -> None:
+    """The child's body: write, or report what stopped it."""
+    args = json.loads(sys.stdin.buffer.read())
     try:
-        write_jsonld(*args)  # type: ignore[arg-type]
-    except BaseException as err:  # every failure goes back to the parent
-        conn.send(err)
-    else:
-        conn.send(None)
-    finally:
-        conn.close()
+        write_jsonld(args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5])
+    except OSError as err:
+        _fail({"errno": err.errno, "strerror": err.strerror or str(err)})
+    except Exception as err:  # reported to the parent, which raises it there
+        _fail({"type": type(err).__name__, "message": str(err)})
+
+
+def _fail(report: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(report) + "\n")
+    sys.stdout.flush()
+    raise SystemExit(1)
 
 
 class Background:
-    """`write_jsonld` in a child process ("spawn": a fresh interpreter, safe beside the thread
-    that writes the TriG and the store's own threads, which "fork" would copy mid-work)."""
+    """`write_jsonld` in a child process: a fresh interpreter started with `subprocess` (not
+    multiprocessing, whose "spawn" re-runs the caller's main script and whose "fork" would copy
+    the TriG thread and the store's threads mid-work)."""
 
-    def __init__(self, *args: object) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child_end = ctx.Pipe(duplex=False)
-        self._process: BaseProcess = ctx.Process(
-            target=_child, args=(child_end, *args), name="dlkg-export-jsonld", daemon=True
+    def __init__(
+        self, groups: Groups, out: Path, context: Path, context_iri: str, work: Path, runs: int
+    ) -> None:
+        job = json.dumps([groups, str(out), str(context), context_iri, str(work), runs])
+        paths = [p for p in sys.path if p]
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", _CHILD, *paths],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self._process.start()
-        child_end.close()
+        assert self._process.stdin is not None
+        self._process.stdin.write(job.encode("utf-8"))
+        self._process.stdin.close()
 
     def result(self, target: Path) -> None:
         """Wait for the child; raise what stopped it (an OSError stays an OSError)."""
+        assert self._process.stdout is not None
+        out = self._process.stdout.read()
+        code = self._process.wait()
+        if code == 0:
+            return
         try:
-            err = self._conn.recv()
-        except EOFError:  # it died without a word: killed, or out of memory
-            self._process.join()
-            code = self._process.exitcode
+            report = json.loads(out.decode("utf-8").strip().splitlines()[-1])
+        except (ValueError, IndexError):  # it died without a word: killed, or out of memory
             raise StoreError(
                 f"the JSON-LD writer stopped (exit code {code})", path=target
             ) from None
-        finally:
-            self._conn.close()
-        self._process.join()
-        if err is not None:
-            raise err
+        if "errno" in report:
+            raise OSError(report["errno"], report["strerror"])
+        if report.get("type") == "ValueError":
+            raise ValueError(report["message"])
+        raise StoreError(f"the JSON-LD writer failed: {report['message']}", path=target)
 
     def stop(self) -> None:
         """End the child if it still runs (export failed elsewhere) and wait for it."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._conn.close()
+        if self._process.poll() is None:
+            self._process.terminate()  # only the child this object started
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
-__all__ = ["Background", "Groups", "write_jsonld"]
+__all__ = ["Background", "Groups", "child", "write_jsonld"]

@@ -1,16 +1,20 @@
-"""The lines the sorted dumps are made of, read from each graph's N-Triples file, in chunks.
+"""The lines the sorted dumps are made of, from one scan of the store, in chunks.
 
-The store is scanned once for them: every graph is dumped to its own N-Triples file in export's
-work folder, and the N-Triples, N-Quads and JSON-LD dumps are sorted from those files. Each
-change a dump needs (the graph name added to make N-Quads lines, the sort key of the JSON-LD)
-is a few `bytes.replace` / `bytes.translate` calls over a chunk of many lines, not Python code
-per line (issue 13).
+A full scan of an on-disk store costs far more than any serialising (it looks up every term's
+text; issue 13), so the store is scanned once: `dump_store` writes its N-Quads, in store order,
+into export's work folder. The TriG is that file parsed and written again (`write_trig`: the
+same quads in the same order as the store's own TriG writer, so the same bytes), which also
+tells where each graph's lines are; `split_graphs` then copies each graph's lines into a file of
+its own, from which the N-Triples, N-Quads and JSON-LD dumps are sorted. Each change a dump
+needs (the graph name taken off for N-Triples, the sort key of the JSON-LD) is a few
+`bytes.replace` / `bytes.translate` calls over a chunk of many lines, not Python code per line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,51 +22,77 @@ import pyoxigraph as ox
 from .extsort import Block, file_chunks, lines_of
 
 Graph = ox.NamedNode | ox.BlankNode | None  # None: the default graph
-GraphFile = tuple[Graph, Path]  # a graph and the file of its N-Triples
-# the plain data of a graph's file, for a process that has no store: (its N-Triples file, what
-# ends its N-Quads lines: " <g> ." or " ." for the default graph)
-LabelledFile = tuple[str, bytes]
+GraphFile = tuple[Graph, Path]  # a graph and the file of its N-Quads lines
+Run = tuple[Graph, int]  # a graph and how many lines in a row of the store's dump are its own
 
-# N-Triples lines end in " .\n" and hold no other raw newline (the writer escapes it)
-_END = b" .\n"
+_NQ = ox.RdfFormat.N_QUADS
+_END = b" .\n"  # N-Triples lines end so, and hold no other raw newline (the writer escapes it)
 
 
-def graph_files(store: ox.Store, work: Path) -> list[GraphFile]:
-    """Each graph's N-Triples in a file: one pass over an on-disk store, whose full scans cost
-    far more than the serialising (issue 13), shared by the sorted dumps."""
-    graphs: list[Graph] = [*sorted(store.named_graphs(), key=str), None]
-    files = []
-    for number, graph in enumerate(graphs):
-        path = work / f"graph-{number}.nt"
-        store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=graph or ox.DefaultGraph())
-        files.append((graph, path))
-    return files
+def dump_store(store: ox.Store, work: Path) -> Path:
+    """The store's quads in N-Quads, in store order, in a file (the one scan of the store)."""
+    path = work / "store.nq"
+    store.dump(path, _NQ)
+    return path
+
+
+def write_trig(dump: Path, out: Path, prefixes: dict[str, str]) -> list[Run]:
+    """The TriG of the store from its dump, and the runs of lines of each graph in the dump
+    (the N-Quads writer puts one quad on each line)."""
+    runs: list[list[object]] = []
+
+    def tracked(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+        current: object = None
+        for quad in quads:
+            graph = quad.graph_name
+            if not runs or graph != current:
+                runs.append([graph, 0])
+                current = graph
+            runs[-1][1] += 1  # type: ignore[operator]
+            yield quad
+
+    ox.serialize(
+        tracked(ox.parse(path=dump, format=_NQ)), out, ox.RdfFormat.TRIG, prefixes=prefixes
+    )
+    return [(None if isinstance(g, ox.DefaultGraph) else g, n) for g, n in runs]  # type: ignore[misc]
+
+
+def split_graphs(dump: Path, runs: Sequence[Run], work: Path) -> list[GraphFile]:
+    """Each graph's lines of the dump in a file of its own (a graph may come in several runs),
+    the named graphs by name, then the default graph."""
+    paths: dict[Graph, Path] = {}
+    with dump.open("rb") as lines:
+        for graph, count in runs:
+            if graph not in paths:
+                paths[graph] = work / f"graph-{len(paths)}.nq"
+            with paths[graph].open("ab") as out:
+                out.writelines(islice(lines, count))  # a C loop over the lines
+    named = sorted((g for g in paths if g is not None), key=str)
+    return [(g, paths[g]) for g in named] + ([(None, paths[None])] if None in paths else [])
 
 
 def label(graph: Graph) -> bytes:
     """What ends a line of `graph` in N-Quads, as the store's own writer puts it."""
-    return b" ." if graph is None else b" " + _term(graph) + b" ."
+    return b" ." if graph is None else b" " + str(graph).encode("utf-8") + b" ."
 
 
-def _term(graph: ox.NamedNode | ox.BlankNode) -> bytes:
-    return str(graph).encode("utf-8")  # str(): the term as N-Triples writes it
-
-
-def _relabel(end: bytes, chunk: bytes) -> bytes:
-    return chunk.replace(_END, end + b"\n")
+def _unlabel(end: bytes, chunk: bytes) -> bytes:
+    # each line of the graph ends in `end` and a newline, and nothing else does: a raw newline
+    # only ends a line
+    return chunk.replace(end + b"\n", _END)
 
 
 def triple_blocks(files: Sequence[GraphFile]) -> Iterator[Block]:
-    """The N-Triples lines of `files`, in blocks."""
-    for _, path in files:
-        yield from lines_of(file_chunks(path))
+    """The graphs' lines as N-Triples lines `s p o .`, in blocks."""
+    for graph, path in files:
+        edit = None if graph is None else partial(_unlabel, label(graph))
+        yield from lines_of(file_chunks(path, edit))
 
 
 def quad_blocks(files: Sequence[GraphFile]) -> Iterator[Block]:
-    """The graphs' lines as N-Quads lines `s p o <g> .`, in blocks."""
-    for graph, path in files:
-        edit = None if graph is None else partial(_relabel, label(graph))
-        yield from lines_of(file_chunks(path, edit))
+    """The graphs' N-Quads lines, in blocks."""
+    for _, path in files:
+        yield from lines_of(file_chunks(path))
 
 
 # The JSON-LD lists graphs by name (the default graph first) and in each graph the nodes by
@@ -77,25 +107,25 @@ _TO_KEY = bytes.maketrans(b">", b"\0")
 _FROM_KEY = bytes.maketrans(b"\0", b">")
 
 
-def node_order_groups(files: Sequence[GraphFile]) -> list[tuple[str, list[LabelledFile]]]:
-    """The graphs' files by the JSON-LD's graph order: (graph IRI, files), the default graph's
-    group "" first; a blank-node graph (dlkg makes none) is listed with the default graph."""
-    groups: dict[str, list[LabelledFile]] = {}
+def node_order_groups(files: Sequence[GraphFile]) -> list[tuple[str, list[str]]]:
+    """The graphs' files (as plain strings, for a process that has no store) by the JSON-LD's
+    graph order: (graph IRI, files), the default graph's group "" first; a blank-node graph
+    (dlkg makes none) is listed with the default graph."""
+    groups: dict[str, list[str]] = {}
     for graph, path in files:
         key = graph.value if isinstance(graph, ox.NamedNode) else ""
-        groups.setdefault(key, []).append((str(path), label(graph)))
+        groups.setdefault(key, []).append(str(path))
     return sorted(groups.items(), key=lambda item: item[0].encode("utf-8"))
 
 
-def node_order_blocks(files: Sequence[LabelledFile]) -> Iterator[Block]:
+def node_order_blocks(files: Sequence[str]) -> Iterator[Block]:
     """The N-Quads lines of files, in blocks, changed so that they sort in node order."""
-    for path, end in files:
-        yield from lines_of(file_chunks(Path(path), partial(_to_key, end)))
+    for path in files:
+        yield from lines_of(file_chunks(Path(path), _to_key))
 
 
-def _to_key(end: bytes, chunk: bytes) -> bytes:
-    keyed = (b"\n" + chunk.replace(_END, end + b"\n")).translate(_TO_KEY)
-    return keyed.replace(b"\n<", b"\n")[1:]
+def _to_key(chunk: bytes) -> bytes:
+    return (b"\n" + chunk).translate(_TO_KEY).replace(b"\n<", b"\n")[1:]
 
 
 def from_node_order(block: Block) -> bytes:
@@ -109,12 +139,14 @@ def from_node_order(block: Block) -> bytes:
 __all__ = [
     "Graph",
     "GraphFile",
-    "LabelledFile",
+    "Run",
+    "dump_store",
     "from_node_order",
-    "graph_files",
     "label",
     "node_order_blocks",
     "node_order_groups",
     "quad_blocks",
+    "split_graphs",
     "triple_blocks",
+    "write_trig",
 ]

@@ -122,8 +122,8 @@ def _node(subject: str, pairs: Iterable[tuple[str, Object]], c: Compactor) -> di
         values[key].append(value)
     node: dict[str, object] = {"@id": subject}
     for key, found in values.items():
-        found = sorted(found, key=_sort_key)
-        node[key] = found[0] if len(found) == 1 else found
+        # one value (most keys) needs no order, and no JSON text to sort by
+        node[key] = found[0] if len(found) == 1 else sorted(found, key=_sort_key)
     return node
 
 
