@@ -60,7 +60,7 @@ def test_a_full_disk_in_the_child_is_an_oserror_with_its_errno(tmp_path: Path) -
         node_order_groups([(ox.NamedNode("http://x/g"), graph)]),
         Path("/dev/full"),
         CONTEXT,
-        "https://w3id.org/dlkg/download/context.jsonld",
+        "https://w3id.org/dlkg/downloads/context.jsonld",
         work,
         1 << 20,
     )
