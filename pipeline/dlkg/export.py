@@ -32,14 +32,7 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_jsonld import Background, write_jsonld
-from .export_lines import (
-    dump_store,
-    node_order_groups,
-    quad_blocks,
-    split_graphs,
-    triple_blocks,
-    write_trig,
-)
+from .export_lines import node_order_groups, quad_blocks, scan, split_graphs, triple_blocks
 from .extsort import DEFAULT_RUN_BYTES, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
@@ -88,8 +81,7 @@ def export_dumps(
         temps = stack.enter_context(_temporaries())
         trig_file = temps(dumps_dir / _file_name(TRIG))
         try:
-            dump = dump_store(store, work)
-            runs = write_trig(dump, trig_file, prefixes)
+            dump, runs = scan(store, work, trig_file, prefixes)
             files = split_graphs(dump, runs, work)
             dump.unlink()
         except OSError as err:

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .export_lines import from_node_order, node_order_blocks
 from .extsort import sorted_blocks
-from .jsonld import grouped, write_compact
+from .jsonld import Group, Object, write_compact
 
 Groups = list[tuple[str, list[str]]]  # what `node_order_groups` gives
 
@@ -32,13 +33,40 @@ def write_jsonld(
     """The compact JSON-LD of the graphs' files in `groups` into `out`."""
     context = json.loads(context_path.read_bytes())["@context"]
 
-    def quads() -> Iterator[ox.Quad]:
-        for _, files in groups:  # in the JSON-LD's graph order
-            for block in sorted_blocks(node_order_blocks(files), work, run_bytes):
-                yield from ox.parse(from_node_order(block), format=ox.RdfFormat.N_QUADS)
+    def nodes() -> Iterator[Group]:
+        for key, files in groups:  # in the JSON-LD's graph order
+            blocks = sorted_blocks(node_order_blocks(files), work, run_bytes)
+            parsed = (ox.parse(from_node_order(b), format=ox.RdfFormat.N_QUADS) for b in blocks)
+            yield from _by_subject(key, chain.from_iterable(parsed))
 
     with out.open("wb") as handle:
-        write_compact(grouped(quads()), handle, context, context_iri)
+        write_compact(nodes(), handle, context, context_iri)
+
+
+def _by_subject(graph: str, quads: Iterator[ox.Quad]) -> Iterator[Group]:
+    """`jsonld.grouped` for the quads of one graph group: the graph is known, so only the
+    subject is compared, as a term (the costliest loop of the JSON-LD, once per quad)."""
+    subject: object = None
+    pairs: list[tuple[str, Object]] = []
+    for quad in quads:
+        if quad.subject != subject:
+            if pairs:
+                yield graph, _name(subject), pairs
+            subject, pairs = quad.subject, []
+        obj = quad.object
+        if isinstance(obj, ox.Triple):
+            raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
+        pairs.append((quad.predicate.value, obj))
+    if pairs:
+        yield graph, _name(subject), pairs
+
+
+def _name(subject: object) -> str:
+    if isinstance(subject, ox.NamedNode):
+        return subject.value
+    if isinstance(subject, ox.BlankNode):
+        return f"_:{subject.value}"
+    raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
 
 
 # The child's program: dlkg imported from the parent's own sys.path (the same code), the job's

@@ -1,10 +1,10 @@
 """The lines the sorted dumps are made of, from one scan of the store, in chunks.
 
 A full scan of an on-disk store costs far more than any serialising (it looks up every term's
-text; issue 13), so the store is scanned once: `dump_store` writes its N-Quads, in store order,
-into export's work folder. The TriG is that file parsed and written again (`write_trig`: the
-same quads in the same order as the store's own TriG writer, so the same bytes), which also
-tells where each graph's lines are; `split_graphs` then copies each graph's lines into a file of
+text; issue 13), so the store is scanned once: `scan` writes its N-Quads, in store order,
+into export's work folder. The TriG is that file parsed and written again (`scan`: the same
+quads in the same order as the store's own TriG writer, so the same bytes), which also tells
+where each graph's lines are; `split_graphs` then copies each graph's lines into a file of
 its own, from which the N-Triples, N-Quads and JSON-LD dumps are sorted. Each change a dump
 needs (the graph name taken off for N-Triples, the sort key of the JSON-LD) is a few
 `bytes.replace` / `bytes.translate` calls over a chunk of many lines, not Python code per line.
@@ -12,10 +12,14 @@ needs (the graph name taken off for N-Triples, the sort key of the JSON-LD) is a
 
 from __future__ import annotations
 
+import io
+import os
+import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -26,19 +30,22 @@ GraphFile = tuple[Graph, Path]  # a graph and the file of its N-Quads lines
 Run = tuple[Graph, int]  # a graph and how many lines in a row of the store's dump are its own
 
 _NQ = ox.RdfFormat.N_QUADS
+_PIPE_BYTES = 1 << 20
 _END = b" .\n"  # N-Triples lines end so, and hold no other raw newline (the writer escapes it)
 
 
-def dump_store(store: ox.Store, work: Path) -> Path:
-    """The store's quads in N-Quads, in store order, in a file (the one scan of the store)."""
+def scan(
+    store: ox.Store, work: Path, trig: Path, prefixes: dict[str, str]
+) -> tuple[Path, list[Run]]:
+    """The one scan: the store's N-Quads, in store order, into a file of the work folder, and
+    the TriG written from them as they come; returns that file and the runs of lines of each
+    graph in it (the N-Quads writer puts one quad on each line).
+
+    The store writes in a thread (pyoxigraph lets go of the GIL while it scans, the costly part)
+    into a pipe; this thread copies what comes out of the pipe into the file and parses it for
+    the TriG writer at the same time, so the two cores share the work.
+    """
     path = work / "store.nq"
-    store.dump(path, _NQ)
-    return path
-
-
-def write_trig(dump: Path, out: Path, prefixes: dict[str, str]) -> list[Run]:
-    """The TriG of the store from its dump, and the runs of lines of each graph in the dump
-    (the N-Quads writer puts one quad on each line)."""
     runs: list[list[object]] = []
 
     def tracked(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
@@ -51,10 +58,48 @@ def write_trig(dump: Path, out: Path, prefixes: dict[str, str]) -> list[Run]:
             runs[-1][1] += 1  # type: ignore[operator]
             yield quad
 
-    ox.serialize(
-        tracked(ox.parse(path=dump, format=_NQ)), out, ox.RdfFormat.TRIG, prefixes=prefixes
-    )
-    return [(None if isinstance(g, ox.DefaultGraph) else g, n) for g, n in runs]  # type: ignore[misc]
+    read_end, write_end = os.pipe()
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with os.fdopen(write_end, "wb", buffering=_PIPE_BYTES) as pipe:
+                store.dump(pipe, _NQ)
+        except BaseException as err:  # raised in the caller's thread, below
+            failed.append(err)
+
+    writer = threading.Thread(target=write, name="dlkg-export-scan", daemon=True)
+    writer.start()
+    try:
+        # the reading end is closed however this ends, so that the writer never waits forever
+        with os.fdopen(read_end, "rb", buffering=0) as pipe, path.open("wb") as copy:
+            source = io.BufferedReader(_Tee(pipe, copy), _PIPE_BYTES)
+            quads = tracked(ox.parse(source, format=_NQ))
+            try:
+                ox.serialize(quads, trig, ox.RdfFormat.TRIG, prefixes=prefixes)
+            except (SyntaxError, ValueError):
+                if not failed:  # a cut dump is the store's failure, raised below
+                    raise
+    finally:
+        writer.join()  # the pipe is closed: a writer still writing gets an error and ends
+    if failed:
+        raise failed[0]
+    return path, [(None if isinstance(g, ox.DefaultGraph) else g, n) for g, n in runs]  # type: ignore[misc]
+
+
+class _Tee(io.RawIOBase):
+    """A pipe's reading end that copies what is read from it into a file."""
+
+    def __init__(self, source: io.FileIO, copy: BinaryIO) -> None:
+        self._source, self._copy = source, copy
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._source.readinto(buffer) or 0
+        self._copy.write(memoryview(buffer)[:count])
+        return count
 
 
 def split_graphs(dump: Path, runs: Sequence[Run], work: Path) -> list[GraphFile]:
@@ -140,13 +185,12 @@ __all__ = [
     "Graph",
     "GraphFile",
     "Run",
-    "dump_store",
     "from_node_order",
     "label",
     "node_order_blocks",
     "node_order_groups",
     "quad_blocks",
+    "scan",
     "split_graphs",
     "triple_blocks",
-    "write_trig",
 ]
