@@ -87,6 +87,9 @@ def export_dumps(
         except OSError as err:
             raise _write_error(dumps_dir, err, "the TriG and the per-graph work files in") from None
         jsonld_file = temps(dumps_dir / _file_name(JSON_LD))
+        parallel = sum(path.stat().st_size for _, path in files) >= parallel_bytes
+        if parallel:
+            run_bytes //= 2  # two processes sort at once: together they hold what one did
         jsonld_args = (
             node_order_groups(files),
             jsonld_file,
@@ -96,7 +99,7 @@ def export_dumps(
             run_bytes,
         )
         child: Background | None = None
-        if sum(path.stat().st_size for _, path in files) >= parallel_bytes:
+        if parallel:
             child = Background(*jsonld_args)
             stack.callback(child.stop)  # on any failure; a no-op once it is done
 

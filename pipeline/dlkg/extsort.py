@@ -29,7 +29,7 @@ from typing import BinaryIO
 # and some 120 runs for the N-Quads of x1000 (3.7 GB), few enough to merge in one pass.
 DEFAULT_RUN_BYTES = 32 << 20
 CHUNK_BYTES = 1 << 20  # what one read of an input or run file takes
-_MERGE_BYTES = 64 << 20  # the blocks of all runs held during the merge, at most
+_MERGE_BYTES = 32 << 20  # the blocks of all runs held during the merge, at most
 _PER_LINE = 50  # the list slot and bytes header of a line: its memory beyond its own bytes
 _BLANK_END = b"\x21"  # whitespace-only lines hold bytes <= 0x20 only, so they sort before this
 
@@ -189,11 +189,12 @@ def _merge(handles: list[BinaryIO], size: int) -> Iterator[Block]:
         yield sorted(set(taken))
 
 
-def write_blocks(blocks: Iterable[Block], out: BinaryIO) -> None:
-    """Write blocks of lines, each line followed by a newline."""
+def write_blocks(blocks: Iterable[Block], out: BinaryIO, slice_lines: int = 8192) -> None:
+    """Write blocks of lines, each line followed by a newline, joined a slice at a time (one
+    `bytes` of a whole 32 MiB run would double the memory a sort holds)."""
     for block in blocks:
-        if block:
-            out.write(b"\n".join(block))
+        for start in range(0, len(block), slice_lines):
+            out.write(b"\n".join(block[start : start + slice_lines]))
             out.write(b"\n")
 
 
