@@ -1,4 +1,5 @@
-"""The JSON-LD written by a second process: the same bytes, and failures as in one process.
+"""The JSON-LD written by a second process, and the N-Triples from the N-Quads: the same bytes,
+and failures as in one process.
 
 On a big build export writes the JSON-LD in a child process (`export_jsonld.Background`) while
 it sorts the other dumps (issue 13). Here the threshold is 0, so the small crafted store of
@@ -14,10 +15,12 @@ import pyoxigraph as ox
 import pytest
 
 from dlkg import export
+from dlkg.emit import BUILD_GRAPH
 from dlkg.errors import StoreError
 from dlkg.export import export_dumps
 from dlkg.export_jsonld import Background
 from dlkg.export_lines import node_order_groups
+from dlkg.extsort import in_memory_sorted
 from dlkg.resources import ontology_dir
 from test_extsort import MINTER, _quads
 
@@ -106,3 +109,22 @@ def test_a_child_that_dies_without_a_word_is_a_store_error(tmp_path: Path) -> No
     child._process.kill()  # our own child, as the kernel's OOM killer would
     with pytest.raises(StoreError, match=r"the JSON-LD writer stopped \(exit code -9\)"):
         child.result(tmp_path / "dlkg.jsonld")
+
+
+@pytest.mark.parametrize("run_bytes", [300, 1 << 20])
+def test_n_triples_from_the_n_quads_when_every_graph_is_named(
+    run_bytes: int, tmp_path: Path
+) -> None:
+    # dlkg's builds put nothing in the default graph: then the N-Triples are the sorted
+    # N-Quads without their labels (and the build graph), the same triple in two graphs once
+    store = ox.Store()
+    store.extend(q for q in _quads() if not isinstance(q.graph_name, ox.DefaultGraph))
+    out = tmp_path / "dumps"
+    export_dumps(store, out, minter=MINTER, context_path=CONTEXT, run_bytes=run_bytes)
+    build = ox.NamedNode(str(MINTER.graph(BUILD_GRAPH)))
+    flat = [g for g in store.named_graphs() if g != build]
+    nt = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in flat)
+    assert (out / "dlkg.nt").read_bytes() == in_memory_sorted(nt)
+    nq = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert (out / "dlkg.nq").read_bytes() == in_memory_sorted(nq)
+    assert b"same in every graph" in (out / "dlkg.nt").read_bytes()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -32,8 +33,16 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_jsonld import Background, write_jsonld
-from .export_lines import node_order_groups, quad_blocks, scan, split_graphs, triple_blocks
-from .extsort import DEFAULT_RUN_BYTES, sorted_blocks, write_blocks
+from .export_lines import (
+    node_order_groups,
+    only_named_graphs,
+    quad_blocks,
+    scan,
+    split_graphs,
+    triple_blocks,
+    triples_of_quads,
+)
+from .extsort import DEFAULT_RUN_BYTES, Block, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
 from .namespaces import PREFIXES
@@ -103,10 +112,19 @@ def export_dumps(
             child = Background(*jsonld_args)
             stack.callback(child.stop)  # on any failure; a no-op once it is done
 
+        # with every quad in a named graph (as dlkg builds them) the sorted N-Quads give the
+        # N-Triples as they are written, in one sort; then the N-Quads wait for their turn
+        nq_file = temps(dumps_dir / _file_name(N_QUADS)) if only_named_graphs(files) else None
+
         def nt(path: Path) -> None:
-            flat = [(g, f) for g, f in files if g != build]
             with path.open("wb") as out:
-                write_blocks(sorted_blocks(triple_blocks(flat), work, run_bytes), out)
+                if nq_file is None:
+                    flat = [(g, f) for g, f in files if g != build]
+                    write_blocks(sorted_blocks(triple_blocks(flat), work, run_bytes), out)
+                    return
+                with nq_file.open("wb") as quads_out:
+                    quads = sorted_blocks(quad_blocks(files), work, run_bytes)
+                    write_blocks(triples_of_quads(_written(quads, quads_out), build), out)
 
         def turtle(path: Path) -> None:
             # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
@@ -114,6 +132,8 @@ def export_dumps(
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
         def nq(path: Path) -> None:
+            if nq_file is not None:
+                return  # written with the N-Triples
             with path.open("wb") as out:
                 write_blocks(sorted_blocks(quad_blocks(files), work, run_bytes), out)
 
@@ -130,7 +150,7 @@ def export_dumps(
             N_QUADS: nq,
             JSON_LD: jsonld,
         }
-        made = {TRIG: trig_file, JSON_LD: jsonld_file}  # made elsewhere, into these files
+        made = {TRIG: trig_file, JSON_LD: jsonld_file, N_QUADS: nq_file}  # made elsewhere
         outputs: list[tuple[str, str, Callable[[Path], None], Path | None]] = [
             (_file_name(f), f.media_type, by_format[f], made.get(f)) for f in DUMP_FORMATS
         ]
@@ -146,6 +166,13 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _written(blocks: Iterator[Block], out: BinaryIO) -> Iterator[Block]:
+    """The blocks, each written to `out` on its way through."""
+    for block in blocks:
+        write_blocks([block], out)
+        yield block
 
 
 def _file_name(f: Format) -> str:
