@@ -22,7 +22,7 @@ from dlkg.export_jsonld import Background
 from dlkg.export_lines import node_order_groups
 from dlkg.extsort import in_memory_sorted
 from dlkg.resources import ontology_dir
-from test_extsort import MINTER, _quads
+from test_extsort import BASE, MINTER, _quads
 
 CONTEXT = ontology_dir() / "context.jsonld"
 
@@ -119,6 +119,10 @@ def test_n_triples_from_the_n_quads_when_every_graph_is_named(
     # N-Quads without their labels (and the build graph), the same triple in two graphs once
     store = ox.Store()
     store.extend(q for q in _quads() if not isinstance(q.graph_name, ox.DefaultGraph))
+    # literals that look like the end of a quad: only the last " <" of a line is its graph's
+    graph, name = ox.NamedNode(BASE + "graph/a"), ox.NamedNode("http://schema.org/name")
+    for text in ("a <b", "x <y> .", "<z>", "p <q> . <r> .", 'quote " <g> .'):
+        store.add(ox.Quad(ox.NamedNode(BASE + "paper/s"), name, ox.Literal(text), graph))
     out = tmp_path / "dumps"
     export_dumps(store, out, minter=MINTER, context_path=CONTEXT, run_bytes=run_bytes)
     build = ox.NamedNode(str(MINTER.graph(BUILD_GRAPH)))

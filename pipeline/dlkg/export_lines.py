@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -141,10 +140,6 @@ def quad_blocks(files: Sequence[GraphFile]) -> Iterator[Block]:
         yield from lines_of(file_chunks(path))
 
 
-# The last IRI of a line and the dot after it: the graph label of a quad in a named graph
-_LABEL = re.compile(rb" <[^>]*> \.$", re.MULTILINE)
-
-
 def only_named_graphs(files: Sequence[GraphFile]) -> bool:
     """Whether every quad is in a graph named by an IRI: then `triples_of_quads` applies."""
     return all(isinstance(graph, ox.NamedNode) for graph, _ in files)
@@ -165,7 +160,8 @@ def triples_of_quads(quads: Iterator[Block], leave_out: Graph) -> Iterator[Block
         kept = block if drop is None else [line for line in block if not line.endswith(drop)]
         if not kept:
             continue
-        lines = list(dict.fromkeys(_LABEL.sub(b" .", b"\n".join(kept)).split(b"\n")))
+        # the label is the line's last " <": an IRI holds no space and no "<"
+        lines = list(dict.fromkeys([line[: line.rfind(b" <")] + b" ." for line in kept]))
         if lines[0] == previous:  # a triple's copies may straddle two blocks
             del lines[0]
         if lines:
