@@ -25,6 +25,7 @@ from .extsort import sorted_blocks
 from .jsonld import Group, Object, write_compact
 
 Groups = list[tuple[str, list[str]]]  # what `node_order_groups` gives
+_SLICE = 8192  # lines parsed at a time
 
 
 def write_jsonld(
@@ -36,7 +37,12 @@ def write_jsonld(
     def nodes() -> Iterator[Group]:
         for key, files in groups:  # in the JSON-LD's graph order
             blocks = sorted_blocks(node_order_blocks(files), work, run_bytes)
-            parsed = (ox.parse(from_node_order(b), format=ox.RdfFormat.N_QUADS) for b in blocks)
+            # parsed a slice at a time: the text of a whole 16 MiB block, and its edited
+            # copies, would be held at once
+            texts = (
+                from_node_order(b[i : i + _SLICE]) for b in blocks for i in range(0, len(b), _SLICE)
+            )
+            parsed = (ox.parse(text, format=ox.RdfFormat.N_QUADS) for text in texts)
             yield from _by_subject(key, chain.from_iterable(parsed))
 
     with out.open("wb") as handle:

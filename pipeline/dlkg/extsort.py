@@ -29,7 +29,8 @@ from typing import BinaryIO
 # and some 120 runs for the N-Quads of x1000 (3.7 GB), few enough to merge in one pass.
 DEFAULT_RUN_BYTES = 32 << 20
 CHUNK_BYTES = 1 << 20  # what one read of an input or run file takes
-_MERGE_BYTES = 32 << 20  # the blocks of all runs held during the merge, at most
+_MERGE_BYTES = 8 << 20  # the blocks of all runs held during the merge, at most (each block
+# given out is copied once more: the N-Triples made from it, the JSON-LD parsed from it)
 _PER_LINE = 50  # the list slot and bytes header of a line: its memory beyond its own bytes
 _BLANK_END = b"\x21"  # whitespace-only lines hold bytes <= 0x20 only, so they sort before this
 
