@@ -139,7 +139,7 @@ def _write_run(stack: ExitStack, work_dir: Path, buffer: Block) -> BinaryIO:
     write_blocks([lines], handle)
     handle.flush()
     handle.seek(0)
-    return handle  # type: ignore[return-value]
+    return handle
 
 
 class _Run:
