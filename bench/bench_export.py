@@ -5,8 +5,10 @@ Run:  .venv/bin/python bench/bench_export.py --build-dir DIR [--runs 3] [--compa
 DIR is a dlkg build folder (bench/growth.py --keep ROOT makes ROOT/x<N>/build). Each run is a
 child process that opens DIR/current/store read-only and calls `export_dumps` into a fresh
 folder, as the build's export step does; it prints wall time, CPU time (its own and its
-children's), peak RSS (the child's VmHWM, and the largest of any process it started) and the
-time to each finished file. With --compare-with OLD (a checkout whose `pipeline/` holds the
+children's), peak RSS (its VmHWM) and the time to each finished file. The peak RSS of a
+process it starts (the JSON-LD writer) is not measured here: the kernel's figure for children
+(`RUSAGE_CHILDREN`) counts the parent's pages at the fork, before the child's `exec`.
+With --compare-with OLD (a checkout whose `pipeline/` holds the
 code before a change: `git archive REV pipeline | tar -x -C OLD`) the runs alternate new, old,
 new, old..., so that a burst of load on a shared machine hits both alike, and the output
 folders of the two are compared file by file with `cmp` (`.gz` files decompressed first).
@@ -59,7 +61,7 @@ def child(store_dir: Path, out: Path) -> None:
     cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
     status = Path("/proc/self/status").read_text()
     hwm = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM"))
-    line = {"wall": wall, "cpu": cpu, "peak_mb": hwm / 1024, "child_peak_mb": kids.ru_maxrss / 1024}
+    line = {"wall": wall, "cpu": cpu, "peak_mb": hwm / 1024}
     print(json.dumps({**line, "marks": marks}), flush=True)
 
 
@@ -128,7 +130,7 @@ def main() -> None:
     for name, rows in results.items():
         walls = [float(r["wall"]) for r in rows]  # type: ignore[arg-type]
         cpus = [float(r["cpu"]) for r in rows]  # type: ignore[arg-type]
-        peaks = [max(float(r["peak_mb"]), float(r["child_peak_mb"])) for r in rows]  # type: ignore[arg-type]
+        peaks = [float(r["peak_mb"]) for r in rows]  # type: ignore[arg-type]
         loads = [x for r in rows for x in r["load"]]  # type: ignore[union-attr]
         print(
             f"{name}: wall median {statistics.median(walls):.1f} s ({min(walls):.1f}-"
