@@ -52,10 +52,18 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("emit", ("dlkg.iris", "dlkg.quadsink", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
-    # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13)
+    # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13);
+    # export_jsonld: the JSON-LD dump, in a second process on big builds
     (
         "export",
-        ("dlkg.export", "dlkg.export_lines", "dlkg.extsort", "dlkg.jsonld", "dlkg.jsontext"),
+        (
+            "dlkg.export",
+            "dlkg.export_lines",
+            "dlkg.export_jsonld",
+            "dlkg.extsort",
+            "dlkg.jsonld",
+            "dlkg.jsontext",
+        ),
     ),
     (
         "use",

@@ -9,35 +9,50 @@ file, the sorts are external (`extsort`: bounded runs in temporary files, then a
 Turtle and TriG writers stream, and the JSON-LD is written node by node from the quads sorted
 by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
 removed at the end; each dump is made in a temporary file beside its final name and renamed.
+
+Both cores work (issue 13; docs/scale.md): the store writes the TriG in a thread (pyoxigraph
+releases the GIL while it scans) while the graphs are dumped, and on a big build the JSON-LD is
+written by a child process (`export_jsonld`) while this one sorts the N-Triples and N-Quads.
+The files are still renamed into place one by one in the order of `DUMP_FORMATS`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
-from .export_lines import graph_files, node_order_lines, payloads, quad_lines
-from .extsort import DEFAULT_RUN_BYTES, file_lines, sorted_unique, write_lines
+from .export_jsonld import Background, write_jsonld
+from .export_lines import (
+    node_order_groups,
+    only_named_graphs,
+    quad_blocks,
+    scan,
+    split_graphs,
+    triple_blocks,
+    triples_of_quads,
+)
+from .extsort import DEFAULT_RUN_BYTES, Block, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
-from .jsonld import grouped, write_compact
 from .namespaces import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
 Download = tuple[str, str, bytes | Path]  # file name, media type, its bytes or a file to copy
 CHECKSUMS_FILE = "SHA256SUMS"
+# From this many bytes of N-Triples on, the JSON-LD is written by a second process: starting
+# one costs some 0.2 s, more than the real build's whole JSON-LD (4 MB of N-Triples).
+PARALLEL_BYTES = 16 << 20
 
 _NT = ox.RdfFormat.N_TRIPLES
 
@@ -59,71 +74,105 @@ def export_dumps(
     on_step: Callable[[str], None] | None = None,
     extra: Sequence[Download] = (),
     run_bytes: int = DEFAULT_RUN_BYTES,
+    parallel_bytes: int = PARALLEL_BYTES,
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
 
-    `run_bytes` bounds the lines each sort holds in memory (the tests make it tiny).
+    `run_bytes` bounds the lines each sort holds in memory (the tests make it tiny), and
+    `parallel_bytes` is the size of the graphs from which the JSON-LD has its own process.
     """
     prefixes = dict(PREFIXES)
     context_bytes = context_path.read_bytes()
-    context = json.loads(context_bytes)["@context"]
+    context_iri = str(minter.download(CONTEXT_FILE))
     build = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
-    with _work_dir(dumps_dir) as work:
+    with ExitStack() as stack:
+        work = stack.enter_context(_work_dir(dumps_dir))
+        temps = stack.enter_context(_temporaries())
+        trig_file = temps(dumps_dir / _file_name(TRIG))
         try:
-            files = graph_files(store, work)
+            dump, runs = scan(store, work, trig_file, prefixes)
+            files = split_graphs(dump, runs, work)
+            dump.unlink()
         except OSError as err:
-            raise _write_error(dumps_dir, err, "the per-graph work files in") from None
+            raise _write_error(dumps_dir, err, "the TriG and the per-graph work files in") from None
+        jsonld_file = temps(dumps_dir / _file_name(JSON_LD))
+        parallel = sum(path.stat().st_size for _, path in files) >= parallel_bytes
+        if parallel:
+            run_bytes //= 2  # two processes sort at once: together they hold what one did
+        jsonld_args = (
+            node_order_groups(files),
+            jsonld_file,
+            context_path,
+            context_iri,
+            work,
+            run_bytes,
+        )
+        child: Background | None = None
+        if parallel:
+            child = Background(*jsonld_args)
+            stack.callback(child.stop)  # on any failure; a no-op once it is done
+
+        # with every quad in a named graph (as dlkg builds them) the sorted N-Quads give the
+        # N-Triples as they are written, in one sort; then the N-Quads wait for their turn
+        nq_file = temps(dumps_dir / _file_name(N_QUADS)) if only_named_graphs(files) else None
 
         def nt(path: Path) -> None:
-            lines = chain.from_iterable(file_lines(f) for g, f in files if g != build)
             with path.open("wb") as out:
-                write_lines(sorted_unique(lines, work, run_bytes), out)
+                if nq_file is None:
+                    flat = [(g, f) for g, f in files if g != build]
+                    write_blocks(sorted_blocks(triple_blocks(flat), work, run_bytes), out)
+                    return
+                with nq_file.open("wb") as quads_out:
+                    quads = sorted_blocks(quad_blocks(files), work, run_bytes)
+                    write_blocks(triples_of_quads(_written(quads, quads_out), build), out)
 
         def turtle(path: Path) -> None:
             # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
             triples = ox.parse(path=dumps_dir / _file_name(N_TRIPLES), format=_NT)
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
-        def trig(path: Path) -> None:
-            store.dump(path, ox.RdfFormat.TRIG, prefixes=prefixes)  # streams into the file
-
         def nq(path: Path) -> None:
-            lines = chain.from_iterable(quad_lines(g, f) for g, f in files)
+            if nq_file is not None:
+                return  # written with the N-Triples
             with path.open("wb") as out:
-                write_lines(sorted_unique(lines, work, run_bytes), out)
+                write_blocks(sorted_blocks(quad_blocks(files), work, run_bytes), out)
 
         def jsonld(path: Path) -> None:
-            ordered = work / "node-order.nq"
-            lines = chain.from_iterable(node_order_lines(g, f) for g, f in files)
-            with ordered.open("wb") as out:
-                write_lines(payloads(sorted_unique(lines, work, run_bytes)), out)
-            quads = ox.parse(path=ordered, format=ox.RdfFormat.N_QUADS)
-            with path.open("wb") as out:
-                write_compact(grouped(quads), out, context, str(minter.download(CONTEXT_FILE)))
-            ordered.unlink()
+            if child is None:
+                write_jsonld(*jsonld_args)
+            else:
+                child.result(path)
 
         by_format: dict[object, Callable[[Path], None]] = {
             N_TRIPLES: nt,
             TURTLE: turtle,
-            TRIG: trig,
+            TRIG: lambda _: None,  # written already
             N_QUADS: nq,
             JSON_LD: jsonld,
         }
-        outputs: list[tuple[str, str, Callable[[Path], None]]] = [
-            (_file_name(f), f.media_type, by_format[f]) for f in DUMP_FORMATS
+        made = {TRIG: trig_file, JSON_LD: jsonld_file, N_QUADS: nq_file}  # made elsewhere
+        outputs: list[tuple[str, str, Callable[[Path], None], Path | None]] = [
+            (_file_name(f), f.media_type, by_format[f], made.get(f)) for f in DUMP_FORMATS
         ]
         # the context, and other downloads of the build (the SSSOM table and link report of
         # issue 12), are made already
         for name, media, data in [(CONTEXT_FILE, JSON_LD.media_type, context_bytes), *extra]:
-            outputs.append((name, media, _copier(data)))
+            outputs.append((name, media, _copier(data), None))
         dumps = []
-        for file_name, media_type, make in outputs:
-            dumps.append(_publish(dumps_dir / file_name, media_type, make))
+        for file_name, media_type, make, into in outputs:
+            dumps.append(_publish(dumps_dir / file_name, media_type, make, into))
             if on_step:
                 on_step(file_name)
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+def _written(blocks: Iterator[Block], out: BinaryIO) -> Iterator[Block]:
+    """The blocks, each written to `out` on its way through."""
+    for block in blocks:
+        write_blocks([block], out)
+        yield block
 
 
 def _file_name(f: Format) -> str:
@@ -157,16 +206,16 @@ def _work_dir(dumps_dir: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _publish(target: Path, media_type: str, make: Callable[[Path], None]) -> Dump:
-    """Make one download in a temporary file beside `target`, then rename it into place: the
-    file of that name stays as it was until the new one is complete (a full disk is a one-line
-    StoreError, exit 4, and the temporary file is removed)."""
-    made: Path | None = None
+def _publish(
+    target: Path, media_type: str, make: Callable[[Path], None], made: Path | None = None
+) -> Dump:
+    """Make one download in a temporary file beside `target` (`made`, when the caller made it
+    already), then rename it into place: the file of that name stays as it was until the new
+    one is complete (a full disk is a one-line StoreError, exit 4, and the temporary file is
+    removed)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        made = Path(name)
+        if made is None:
+            made = _temporary(target)
         make(made)
         made.chmod(0o644)  # mkstemp makes 0600; dumps are for everyone to read
         dump = Dump(target.name, media_type, made.stat().st_size, sha256_file(made))
@@ -177,6 +226,33 @@ def _publish(target: Path, media_type: str, make: Callable[[Path], None]) -> Dum
         if made is not None:
             made.unlink(missing_ok=True)  # gone already when renamed
     return dump
+
+
+def _temporary(target: Path) -> Path:
+    """An empty temporary file beside `target`, hidden, to be renamed to it when complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(name)
+
+
+@contextmanager
+def _temporaries() -> Iterator[Callable[[Path], Path]]:
+    """A maker of `_temporary` files that removes, on the way out, those not renamed."""
+    made: list[Path] = []
+
+    def new(target: Path) -> Path:
+        try:
+            made.append(_temporary(target))
+        except OSError as err:
+            raise _write_error(target, err) from None
+        return made[-1]
+
+    try:
+        yield new
+    finally:
+        for path in made:
+            path.unlink(missing_ok=True)
 
 
 def _write_error(target: Path, err: OSError, what: str = "") -> StoreError:

@@ -56,6 +56,7 @@ class Compactor:
                 self.terms.setdefault(self.expand(str(value["@id"])), (term, kind))
         # longest namespace first, so "dlkg:" wins over a shorter prefix of the same IRI
         self._by_length = sorted(self.prefixes.items(), key=lambda p: -len(p[1]))
+        self._curies: dict[str, str] = {}
 
     def expand(self, text: str) -> str:
         prefix, _, local = text.partition(":")
@@ -63,6 +64,13 @@ class Compactor:
 
     def curie(self, iri: str) -> str:
         """`prefix:local` when a prefix fits and the result cannot be misread, else the IRI."""
+        # asked once per value for the predicates and datatypes, a handful of IRIs
+        found = self._curies.get(iri)
+        if found is None:
+            found = self._curies[iri] = self._curie(iri)
+        return found
+
+    def _curie(self, iri: str) -> str:
         for name, namespace in self._by_length:
             local = iri[len(namespace) :]
             if iri.startswith(namespace) and not local.startswith("//"):
@@ -122,8 +130,8 @@ def _node(subject: str, pairs: Iterable[tuple[str, Object]], c: Compactor) -> di
         values[key].append(value)
     node: dict[str, object] = {"@id": subject}
     for key, found in values.items():
-        found = sorted(found, key=_sort_key)
-        node[key] = found[0] if len(found) == 1 else found
+        # one value (most keys) needs no order, and no JSON text to sort by
+        node[key] = found[0] if len(found) == 1 else sorted(found, key=_sort_key)
     return node
 
 

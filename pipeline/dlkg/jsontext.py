@@ -27,14 +27,18 @@ def pretty(value: object, depth: int = 0) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
+        # strings, most values, without a call each (this runs once per value of the dump)
         items = [
-            encode_basestring(k) + ": " + pretty(v, depth + 1) for k, v in sorted(value.items())
+            encode_basestring(k)
+            + ": "
+            + (encode_basestring(v) if type(v) is str else pretty(v, depth + 1))
+            for k, v in sorted(value.items())
         ]
         return "{" + inner + ("," + inner).join(items) + "\n" + " " * depth + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
-        items = [pretty(v, depth + 1) for v in value]
+        items = [encode_basestring(v) if type(v) is str else pretty(v, depth + 1) for v in value]
         return "[" + inner + ("," + inner).join(items) + "\n" + " " * depth + "]"
     # floats, None, tuples: not in dlkg's nodes; json's own text, re-indented to the depth
     text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
