@@ -385,5 +385,8 @@ class WorkerPool(LeasingPool):
         for job in self.queue.drain():
             self._fail(job, 503, "the server is shutting down")
         for worker in list(self.workers):
+            running, worker.job = worker.job, None
+            if running is not None:
+                self._fail_on(worker, running, 503, "the server is shutting down")
             self._kill(worker)
         await asyncio.sleep(0)
