@@ -179,7 +179,7 @@ def nt(term: URIRef) -> bytes:
 class Plan:
     """Where each shape is checked and which statements a shard needs (predicates as bytes)."""
 
-    local: frozenset[URIRef]
+    local: frozenset[URIRef | BNode]
     global_shapes: Mapping[URIRef, GlobalKey]
     inverse: frozenset[bytes]  # incoming statements copied to the object's shard
     follow: frozenset[bytes]  # outgoing references whose objects' facts the shard needs
@@ -201,7 +201,7 @@ class Plan:
 
 def plan(shapes: Graph) -> Plan:
     """The plan for the (hoisted) `shapes`: every active shape placed, or `unsupported`."""
-    local: set[URIRef] = set()
+    local: set[URIRef | BNode] = set()
     global_shapes: dict[URIRef, GlobalKey] = {}
     inverse: set[URIRef] = set()
     follow: set[URIRef] = set()
@@ -214,15 +214,16 @@ def plan(shapes: Graph) -> Plan:
     for shape in sorted(declared_shapes(shapes), key=str):
         if _deactivated(shapes, shape) or not isinstance(shape, URIRef | BNode):
             continue
-        if shape in GLOBAL:
+        if isinstance(shape, URIRef) and shape in GLOBAL:
             global_shapes[shape] = GLOBAL[shape]
             continue
         sparql = any(shapes.objects(shape, SH.sparql)) or any(shapes.objects(shape, SH.target))
-        if sparql and shape not in LOCAL:
+        needs_of = LOCAL.get(shape) if isinstance(shape, URIRef) else None
+        if sparql and needs_of is None:
             unsupported.append(f"{shape}: a SPARQL-based shape not declared in locality.py")
             continue
-        if shape in LOCAL:
-            needs = LOCAL[shape]
+        if needs_of is not None:
+            needs = needs_of
             follow |= set(needs.follow)
             if needs.when is None:
                 inverse |= needs.inverse
