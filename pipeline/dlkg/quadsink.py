@@ -13,6 +13,7 @@ loader, the SHACL engine) reads it as a set.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterator
@@ -20,13 +21,28 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.serializers.nquads import _nq_row
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
 from .namespaces import RDF
 
 __all__ = ["DatasetLike", "GraphLike", "QuadSink", "SinkGraph"]
+
+
+# the characters rdflib's URIRef.n3 refuses (rdflib.term._invalid_uri_chars), as one search
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
+_RDF_TYPE = str(RDF.type)
+# predicates seen so far and their N-Quads text: emit uses a few dozen; bounded all the same
+_PREDICATES_CACHED = 4096
+
+
+def _n3(term: Node) -> str:
+    """`term.n3()` as rdflib's N-Quads row writer calls it, without a Python loop per IRI."""
+    if type(term) is URIRef and _NOT_IN_IRI.search(term) is None:
+        return f"<{term}>"
+    return term.n3()  # blank nodes, subclasses, and the error rdflib raises for a bad IRI
 
 
 def _distinct(hashes: array[int]) -> int:
@@ -41,13 +57,25 @@ class SinkGraph:
         self._sink = sink
         self._hashes: array[int] = array("q")
         self._typed: dict[Node, array[int]] = defaultdict(lambda: array("q"))
+        # the text rdflib's `_nq_row` gives the graph name, made once per graph
+        named = identifier and identifier != DATASET_DEFAULT_GRAPH_ID
+        self._graph_n3 = identifier.n3() if named else ""
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
-        line = _nq_row(triple, self.identifier)
+        # the line rdflib's `_nq_row(triple, self.identifier)` writes, byte for byte (issue 13:
+        # its term-by-term n3() calls and IRI checks were most of emit's time)
+        subject, predicate, obj = triple
+        p_text = self._sink.predicates.get(predicate)
+        if p_text is None:
+            p_text = _n3(predicate)
+            if len(self._sink.predicates) < _PREDICATES_CACHED:
+                self._sink.predicates[predicate] = p_text
+        o_text = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
+        line = f"{_n3(subject)} {p_text} {o_text} {self._graph_n3} .\n"
         self._sink.write(line)
         self._hashes.append(hash(line))
-        if triple[1] == RDF.type:
-            self._typed[triple[2]].append(hash(triple[0]))
+        if type(predicate) is URIRef and str.__eq__(predicate, _RDF_TYPE):
+            self._typed[obj].append(hash(subject))
 
     def __len__(self) -> int:
         return _distinct(self._hashes)
@@ -60,6 +88,7 @@ class QuadSink:
         self.path = path
         self._out: IO[str] = path.open("w", encoding="utf-8")
         self._graphs: dict[URIRef, SinkGraph] = {}
+        self.predicates: dict[Node, str] = {}  # N-Quads text of the predicates seen (SinkGraph)
 
     def bind(self, prefix: str, namespace: object) -> None:
         """Prefixes mean nothing in N-Quads (rdflib's Dataset API, kept for emit)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
@@ -62,3 +63,34 @@ def test_literals_are_written_as_rdflib_writes_them(tmp_path: Path) -> None:
         Literal('say "hi"\nthen 走', lang="zh-Hans"),
         Literal(3),
     }
+
+
+def test_each_line_is_rdflibs_nquads_row_byte_for_byte(tmp_path: Path) -> None:
+    from rdflib import BNode
+    from rdflib.plugins.serializers.nquads import _nq_row
+
+    graph_iri = URIRef(BASE + "graph/entities")
+    node = URIRef(BASE + "paper/x")
+    triples = [
+        (node, RDF.type, SCHEMA.ScholarlyArticle),
+        (node, SCHEMA.name, Literal('a "quoted"\nname é 中文', lang="en")),
+        (node, SCHEMA.position, Literal(3)),
+        (node, SCHEMA.url, URIRef("https://example.org/a%20b?c=d#e")),
+        (BNode("b1"), SCHEMA.name, Literal("blank")),
+        (node, SCHEMA.author, BNode("b2")),
+        (node, RDF.type, SCHEMA.ScholarlyArticle),  # again: written twice, counted once
+    ]
+    sink = QuadSink(tmp_path / "rows.nq")
+    graph = sink.graph(graph_iri)
+    for triple in triples:
+        graph.add(triple)
+    with pytest.raises(Exception, match="does not look like a valid URI") as ours:
+        graph.add((node, SCHEMA.url, URIRef("https://example.org/a b")))
+    with pytest.raises(Exception) as theirs:
+        _nq_row((node, SCHEMA.url, URIRef("https://example.org/a b")), graph_iri)
+    assert str(ours.value) == str(theirs.value)
+    sink.close()
+    expected = "".join(_nq_row(t, graph_iri) for t in triples)
+    assert (tmp_path / "rows.nq").read_text(encoding="utf-8") == expected
+    assert len(graph) == len(set(triples))
+    assert sink.class_counts() == {str(SCHEMA.ScholarlyArticle): 1}
