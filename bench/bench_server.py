@@ -253,7 +253,7 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 
 
 def start_servers(
-    workdir: Path, store: Path, flat: Path
+    workdir: Path, store: Path, flat: Path, serve_args: list[str] | None = None
 ) -> dict[str, tuple[subprocess.Popen[bytes], int, str]]:
     servers: dict[str, tuple[subprocess.Popen[bytes], int, str]] = {}
     port = free_port()
@@ -264,6 +264,7 @@ def start_servers(
     # Every load-generator client connects from 127.0.0.1: as one address they would meet the
     # per-client bound (429, docs/security.md), which is not what is measured here.
     dlkg = [str(VENV_BIN / "dlkg"), "--build-dir", str(build_dir), "serve", "--client-limit", "256"]
+    dlkg += serve_args or []  # e.g. --no-leases, for an A/B in one run
     servers["dlkg"] = (
         subprocess.Popen([*dlkg, "--port", str(port)], stdout=subprocess.DEVNULL),
         port,
@@ -328,6 +329,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per run")
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--only", nargs="+", default=None, help="servers to run")
+    parser.add_argument(
+        "--serve-arg", action="append", default=[], help="extra `dlkg serve` option (repeat)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="dlkg-bench-"))
     try:
@@ -340,7 +344,7 @@ def main() -> None:
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
         ox.serialize(triples, str(flat), ox.RdfFormat.N_TRIPLES)
         print(f"{len(quads)} quads, {args.papers} papers; {os.cpu_count()} cores", flush=True)
-        servers = start_servers(workdir, store_dir, flat)
+        servers = start_servers(workdir, store_dir, flat, args.serve_arg)
         running = servers
         if args.only:
             running = {k: v for k, v in servers.items() if k in args.only}

@@ -186,17 +186,15 @@ def next_request(buf: bytearray, limits: Limits, trust_proxy: bool) -> bytes | N
 
 
 def _send(conn: socket.socket, data: bytes) -> bytes:
-    """Write what the socket takes now or within _SEND_WAIT_S; return the rest (the front's)."""
+    """Write while the client keeps reading; return what is left when the socket takes
+    nothing for _SEND_WAIT_S (a slow reader: the front buffers the rest, not this worker)."""
     view = memoryview(data)
-    waited = False
     while view:
         try:
             view = view[conn.send(view) :]
         except BlockingIOError:
-            if waited:
+            if not select.select([], [conn], [], _SEND_WAIT_S)[1]:
                 break
-            select.select([], [conn], [], _SEND_WAIT_S)  # a slow reader: wait once, briefly
-            waited = True
         except OSError:
             return b""  # the client is gone: nothing left worth sending
     return bytes(view)
