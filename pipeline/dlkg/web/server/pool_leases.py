@@ -107,7 +107,10 @@ class LeasingPool:
             self._fail(job, status, message, headers)
             return
         response = None
-        if worker.slot is not None and worker.slot.claim(worker.lease_seq):
+        # The request the decision was about: the last one the ticker saw, or the first one
+        # of the lease, whose deadline the job itself carried.
+        seq = worker.lease_seq if worker.lease_seq != worker.lease_first else worker.lease_first + 1
+        if worker.slot is not None and worker.slot.claim(seq):
             failed = error_response(status, message, headers=headers)
             response = encode_response(failed, head_only=job.head_only, close=True)
         self._end_lease(worker, job, response)
