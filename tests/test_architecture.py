@@ -40,6 +40,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.sandbox",
             "dlkg.memory_budget",
             "dlkg.gcpause",
+            "dlkg.chunks",
         ),
     ),
     # link.ids: syntax checks of arXiv ids, DOIs and ORCIDs

@@ -25,6 +25,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
+from .chunks import whole_line_chunks
+
 # 32 MiB of line bytes per run: about 2-3x that in Python objects (a bytes object per line),
 # and some 120 runs for the N-Quads of x1000 (3.7 GB), few enough to merge in one pass.
 DEFAULT_RUN_BYTES = 32 << 20
@@ -53,7 +55,7 @@ def file_chunks(
     (ECHAR), so `bytes.splitlines`' other line ends never occur in what is sorted here.
     """
     with path.open("rb") as handle:
-        for chunk in _chunks_of(handle, size):
+        for chunk in whole_line_chunks(handle, size):
             yield edit(chunk) if edit else chunk
 
 
@@ -146,26 +148,13 @@ class _Run:
     """A run file read block by block, with the position of the next line in its block."""
 
     def __init__(self, handle: BinaryIO, size: int) -> None:
-        self._blocks = lines_of(_chunks_of(handle, size))
+        self._blocks = lines_of(whole_line_chunks(handle, size))
         self.block: Block = []
         self.pos = 0
         self.advance()
 
     def advance(self) -> None:
         self.block, self.pos = next(self._blocks, []), 0
-
-
-def _chunks_of(handle: BinaryIO, size: int) -> Iterator[bytes]:
-    """Chunks of whole lines; a line longer than `size` makes its chunk longer."""
-    carry = b""
-    while data := handle.read(size):
-        data = carry + data
-        cut = data.rfind(b"\n") + 1
-        carry = data[cut:]
-        if cut:
-            yield data[:cut]
-    if carry:
-        yield carry + b"\n"
 
 
 def _merge(handles: list[BinaryIO], size: int) -> Iterator[Block]:

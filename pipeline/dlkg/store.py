@@ -13,6 +13,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from .chunks import whole_line_chunks
 from .errors import QueryError, StoreError
 from .prefixes import PREDEFINED
 
@@ -78,17 +79,10 @@ class _BlockError(Exception):
 
 def _blocks(source: IO[bytes], block_bytes: int) -> Iterator[tuple[bytes, int]]:
     """Whole lines of `source`, about `block_bytes` at a time, each with its first line number."""
-    rest, line = b"", 1
-    while True:
-        data = source.read(block_bytes)
-        block = rest + data
-        cut = block.rfind(b"\n") + 1 if data else len(block)
-        block, rest = block[:cut], block[cut:]
-        if block:
-            yield block, line
-            line += block.count(b"\n")
-        if not data:
-            return
+    line = 1
+    for block in whole_line_chunks(source, block_bytes):
+        yield block, line
+        line += block.count(b"\n")
 
 
 def _load_blocks(store: ox.Store, source: IO[bytes], block_bytes: int, scratch: Path) -> None:
