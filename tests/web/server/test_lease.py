@@ -30,8 +30,8 @@ def get(query: str, extra: str = "") -> bytes:
     return f"GET {target} HTTP/1.1\r\nHost: t\r\n{accept}{extra}\r\n".encode()
 
 
-def numbered(n: int) -> bytes:
-    return get(f"SELECT ({n} AS ?n) {{}}")
+def numbered(n: int, extra: str = "") -> bytes:
+    return get(f"SELECT ({n} AS ?n) {{}}", extra)
 
 
 def read_response(sock: socket.socket, buf: bytearray) -> tuple[int, dict[str, str], bytes]:
@@ -127,7 +127,7 @@ def test_connection_close_on_a_leased_connection_is_the_last_answer(conn: socket
     buf = bytearray()
     conn.sendall(numbered(1))
     assert read_response(conn, buf)[0] == 200
-    conn.sendall(numbered(2)[:-2] + b"Connection: close\r\n\r\n")
+    conn.sendall(numbered(2, "Connection: close\r\n"))
     status, headers, body = read_response(conn, buf)
     assert (status, value(body), headers["connection"]) == (200, "2", "close")
     assert conn.recv(10) == b""
@@ -216,31 +216,32 @@ def test_a_waiting_client_recalls_a_silent_lease(held: Live) -> None:
         heavy.join(15)
 
 
-def test_without_leases_nothing_is_leased(web_store: Path, tmp_path: Path) -> None:
+def leases_for_five_requests(
+    web_store: Path, tmp_path: Path, header: str = "", **options: object
+) -> int:
+    """Connections leased while one connection sends five lookups (`header` formatted with
+    the request's number) to a server with `options`."""
+    leased = -1
     for live in serve_in_thread(
-        store_dir=web_store, build_dir=tmp_path, base_iri=BASE, workers=2, leases=False
+        store_dir=web_store, build_dir=tmp_path, base_iri=BASE, workers=2, **options
     ):
         assert live.server is not None
         all_idle(live)
         with socket.create_connection((live.host, live.port), timeout=15) as sock:
             buf = bytearray()
             for n in range(5):
-                sock.sendall(numbered(n))
+                sock.sendall(numbered(n, header.format(n=n)))
                 assert value(read_response(sock, buf)[2]) == str(n)
-        assert live.server.pool.leased == 0
+        leased = live.server.pool.leased
+    return leased
+
+
+def test_without_leases_nothing_is_leased(web_store: Path, tmp_path: Path) -> None:
+    assert leases_for_five_requests(web_store, tmp_path, leases=False) == 0
 
 
 def test_behind_a_proxy_nothing_is_leased(web_store: Path, tmp_path: Path) -> None:
     # One upstream connection from a proxy carries many clients: each request must be
     # counted against its own X-Forwarded-For address by the front.
-    for live in serve_in_thread(
-        store_dir=web_store, build_dir=tmp_path, base_iri=BASE, workers=2, trust_proxy=True
-    ):
-        assert live.server is not None
-        all_idle(live)
-        with socket.create_connection((live.host, live.port), timeout=15) as sock:
-            buf = bytearray()
-            for n in range(5):
-                sock.sendall(numbered(n)[:-2] + f"X-Forwarded-For: 10.0.0.{n}\r\n\r\n".encode())
-                assert value(read_response(sock, buf)[2]) == str(n)
-        assert live.server.pool.leased == 0
+    forwarded = "X-Forwarded-For: 10.0.0.{n}\r\n"
+    assert leases_for_five_requests(web_store, tmp_path, forwarded, trust_proxy=True) == 0

@@ -81,10 +81,15 @@ def decode_answer(payload: bytes) -> tuple[float, bytes]:
 _CLOSE, _LEASE = 1, 2  # the flags byte's bits
 
 
-def encode_job(request: bytes, *, close: bool, lease: bool = False) -> bytes:
+def encode_job(request: bytes, *, close: bool) -> bytes:
     """A job's payload: one flags byte (close the connection after it; the connection comes
     with it, lease.py), then the raw request."""
-    return bytes([(_CLOSE if close else 0) | (_LEASE if lease else 0)]) + request
+    return bytes([_CLOSE if close else 0]) + request
+
+
+def as_lease(job: bytes) -> bytes:
+    """The same job, its client connection handed over with it (sent on the side)."""
+    return bytes([job[0] | _LEASE]) + job[1:]
 
 
 def is_lease(job: bytes) -> bool:

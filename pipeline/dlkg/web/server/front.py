@@ -191,30 +191,15 @@ class Connection(asyncio.Protocol):
     def end_lease(self, unsent: bytes, unread: bytes, closed: bool) -> None:
         """The connection is the front's again: first what the worker could not write, then
         the requests it read but left to the front."""
-        self.busy = False
-        if self.closing or self.transport is None:
-            return
-        if closed:
-            self.transport.close()
-            self.closing = True
-            return
-        if unsent:
-            self.transport.write(unsent)
-        self.buf[:0] = unread
-        self.last = self.first = self.server.loop.time()
-        self.transport.resume_reading()
-        if self.buf:
-            self._next()
+        if not self.closing and self.transport is not None:
+            self.buf[:0] = unread
+            self.first = self.server.loop.time()
+            self.transport.resume_reading()
+        self._reply(unsent, closed)
 
     def fail_lease(self, response: bytes | None) -> None:
         """The worker holding the connection was stopped: its error, if any, then close."""
-        self.busy = False
-        if self.closing or self.transport is None:
-            return
-        if response:
-            self.transport.write(response)
-        self.transport.close()
-        self.closing = True
+        self._reply(response or b"", close=True)
 
     def _reply(self, response: bytes, close: bool) -> None:
         self.busy = False

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ...memory_budget import crash_reply
 from ..http import error_response
 from .fair import ClientBook, FairQueue, cpu_seconds
-from .framing import encode_frame
+from .framing import as_lease, encode_frame
 from .jobs import Handover, Job, Worker
 from .lease import RECALL, RUNNING, WAITING, Slot
 from .wire import encode_response
@@ -71,7 +71,7 @@ class LeasingPool:
         worker.lease, worker.recalled = conn, False
         if worker.slot is not None:  # until the worker starts the next request, the job's
             worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # deadline stands
-        job.payload = bytes([job.payload[0] | 2]) + job.payload[1:]  # framing.is_lease
+        job.payload = as_lease(job.payload)
         self._dispatch(worker, job)
 
     def _recall(self, now: float) -> None:
