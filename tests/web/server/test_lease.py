@@ -156,7 +156,7 @@ def test_a_silent_leased_connection_goes_back_to_the_front(live: Live, conn: soc
     conn.sendall(numbered(1))
     assert read_response(conn, buf)[0] == 200
     deadline = time.monotonic() + 5
-    while any(w.lease is not None for w in live.server.pool.workers):
+    while any(w.leasing for w in live.server.pool.workers):
         assert time.monotonic() < deadline, "the worker kept the silent connection"
         time.sleep(0.05)
     conn.sendall(numbered(2))  # the connection itself stays open
@@ -171,7 +171,7 @@ def test_a_client_closing_a_leased_connection_frees_its_worker(live: Live) -> No
         sock.sendall(numbered(1))
         assert read_response(sock, bytearray())[0] == 200
     deadline = time.monotonic() + 5
-    while any(w.lease is not None for w in pool.workers) or pool.book.in_flight("127.0.0.1"):
+    while any(w.leasing for w in pool.workers) or pool.book.in_flight("127.0.0.1"):
         assert time.monotonic() < deadline, "a closed connection still holds a worker"
         time.sleep(0.02)
 
@@ -197,7 +197,7 @@ def test_a_waiting_client_recalls_a_silent_lease(held: Live) -> None:
         buf = bytearray()
         quiet.sendall(numbered(1))
         assert read_response(quiet, buf)[0] == 200
-        assert sum(w.lease is not None for w in pool.workers) == 1
+        assert sum(w.leasing for w in pool.workers) == 1
         # another client's heavy query takes the reserve; a third client's lookup then
         # finds no idle worker and waits: the silent lease must be given back for it
         heavy = threading.Thread(

@@ -36,7 +36,7 @@ def test_a_request_the_front_claimed_is_never_answered_by_the_worker() -> None:
     slot = Slot.create()
     slot.set(RUNNING)
     seq = slot.read()[0]
-    assert slot.claim(seq)
+    assert slot.claim(seq) is not None
     assert slot.read()[1] == KILLED
     assert not worker_begins_writing(slot)
     slot.close()
@@ -48,7 +48,7 @@ def test_once_the_worker_writes_the_front_cannot_claim() -> None:
     seq = slot.read()[0]
     assert worker_begins_writing(slot)
     assert slot.read()[1] == WRITING
-    assert not slot.claim(seq)
+    assert slot.claim(seq) is None
     slot.close()
 
 
@@ -57,13 +57,13 @@ def test_the_front_never_claims_another_request_nor_waits_for_the_lock() -> None
     slot.set(RUNNING)
     old = slot.read()[0]
     slot.set(RUNNING)  # the next request began meanwhile
-    assert not slot.claim(old)
+    assert slot.claim(old) is None
     holder = fork.Process(target=_hold_lock, args=(slot.fd, 2.0))
     holder.start()
     time.sleep(0.5)
     started = time.monotonic()
-    assert not slot.claim(old + 1)  # the worker holds the lock: deciding to write
+    assert slot.claim(old + 1) is None  # the worker holds the lock: deciding to write
     assert time.monotonic() - started < 0.5
     holder.join(10)
-    assert slot.claim(old + 1)  # a dead holder's lock is gone
+    assert slot.claim(old + 1) is not None  # a dead holder's lock is gone
     slot.close()

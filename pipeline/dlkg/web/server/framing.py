@@ -87,14 +87,25 @@ def encode_job(request: bytes, *, close: bool) -> bytes:
     return bytes([_CLOSE if close else 0]) + request
 
 
-def as_lease(job: bytes) -> bytes:
-    """The same job, its client connection handed over with it (sent on the side)."""
-    return bytes([job[0] | _LEASE]) + job[1:]
+def as_lease(job: bytes, position: int) -> bytes:
+    """The same job, its client connection handed over with it (sent on the side) to hold
+    at `position` (0-3) of the worker's connections."""
+    return bytes([job[0] | _LEASE | position << 2]) + job[1:]
 
 
 def is_lease(job: bytes) -> bool:
     """Whether the job hands its client connection over (its socket follows on the side)."""
     return bool(job[0] & _LEASE)
+
+
+def plain(job: bytes) -> bytes:
+    """The same job without a connection handed over."""
+    return bytes([job[0] & _CLOSE]) + job[1:]
+
+
+def lease_position(job: bytes) -> int:
+    """Where the worker holds the connection a lease job hands over."""
+    return job[0] >> 2 & 3
 
 
 def decode_job(job: bytes) -> tuple[bool, bytes, bytes]:

@@ -197,6 +197,12 @@ class Connection(asyncio.Protocol):
             self.transport.resume_reading()
         self._reply(unsent, closed)
 
+    def take_back(self) -> None:
+        """A worker was handed the connection with its request but never took it up: the
+        front reads it again, and the request runs elsewhere (its answer comes as usual)."""
+        if not self.closing and self.transport is not None:
+            self.transport.resume_reading()
+
     def fail_lease(self, response: bytes | None) -> None:
         """The worker holding the connection was stopped: its error, if any, then close."""
         self._reply(response or b"", close=True)

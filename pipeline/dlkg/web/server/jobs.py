@@ -36,6 +36,16 @@ class Handover(Protocol):
     def begin_lease(self) -> None: ...
     def end_lease(self, unsent: bytes, unread: bytes, closed: bool) -> None: ...
     def fail_lease(self, response: bytes | None) -> None: ...
+    def take_back(self) -> None: ...
+
+
+@dataclass(eq=False)
+class Leased:
+    """A connection a worker holds; `job` is its first request while the worker has not
+    taken it up yet (so the front can run it elsewhere if it takes the connection back)."""
+
+    conn: Handover
+    job: Job | None = None
 
 
 @dataclass(eq=False)
@@ -53,7 +63,9 @@ class Worker:
     cpu_reported: float | None = None  # its CPU seconds when it sent its last answer
     side: socket.socket | None = None  # where a leased connection's socket goes
     slot: Slot | None = None  # its current request on a leased connection
-    lease: Handover | None = None  # the connection it holds
+    leasing: bool = False  # holding client connections (lease_loop.py)
+    leases: dict[int, Leased] = field(default_factory=dict)  # by position in its slot
+    lease_jobs: int = 0  # lease jobs sent to it since it started (it counts them too)
     lease_seq: int = 0  # the slot's request the pool last saw
     lease_first: int = 0  # the slot's sequence number when the lease began
     recalled: bool = False
@@ -81,4 +93,4 @@ class WorkerProtocol(asyncio.Protocol):
         self.pool._on_lost(self.worker)
 
 
-__all__ = ["FrameSink", "Handover", "Job", "Reply", "Worker", "WorkerProtocol"]
+__all__ = ["FrameSink", "Handover", "Job", "Leased", "Reply", "Worker", "WorkerProtocol"]

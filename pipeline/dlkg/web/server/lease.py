@@ -11,6 +11,13 @@ client closes it, a response does not fit the socket at once, or the front recal
 (another client waits). Then the worker gives the connection back, with the bytes it read but
 did not answer and the bytes it could not write, and the front carries on with it.
 
+A worker may hold up to MUX_MAX connections of the same client (never of two clients) and
+answers them in turn (lease_loop.py): one client's many connections then need no more
+workers than it has queries running. Because a long query on one of them would make the
+others wait, the front takes back every other connection of a worker whose request runs
+longer than a lookup (pool_leases.py), under the slot's lock, so that the worker never reads
+a connection the front has taken back.
+
 The front still enforces every rule while a worker holds a connection: the worker writes the
 start of each request into a `Slot` of shared memory, and the pool's ticker applies the time
 limit, demotion and the reserve to it as to any job (pool.py). To stop a request the front
@@ -21,88 +28,163 @@ connection. A worker that dies by itself is answered for (507/500) from its fina
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import mmap
 import os
-import select
 import socket
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .settings import Limits
 
-_SEND_WAIT_S = 0.05  # a response the socket takes no more of within this goes via the front
 HAVE_LEASES = hasattr(os, "memfd_create") and hasattr(socket, "send_fds")
+MUX_MAX = 4  # connections of one client a worker may hold at once (positions 0-3)
 
-# The slot: a sequence number (one per request), the state, the request's start (monotonic).
-_SLOT = struct.Struct("=IId")
+# The slot: the request's sequence number (one per request), its state, the request's start
+# (monotonic), then three words for the connections a worker holds: which positions the front
+# granted, which the worker has taken up, and the position of the request now served.
+_HEAD = struct.Struct("=IId")
+_CONNS = struct.Struct("=III")
+_SIZE = _HEAD.size + _CONNS.size
 WAITING, RUNNING, WRITING, KILLED = 0, 1, 2, 3
-RELEASE = b"RELEASE"  # worker -> front: the connection is the front's again
-RECALL = b"RECALL"  # front -> worker: give the connection back after this request
-# CPU seconds, closed by the client, requests answered, length of the unsent bytes
-_RELEASE = struct.Struct("!dBII")
+RELEASE = b"RELEASE"  # worker -> front: this connection is the front's again
+LEFT = b"LEFT"  # worker -> front: the worker holds no connection any more
+RECALL = b"RECALL"  # front -> worker: give every connection back after this request
+# position, closed by the client, requests answered, length of the unsent bytes
+_RELEASE = struct.Struct("!BBII")
+_LEFT = struct.Struct("!dI")  # CPU seconds, lease jobs taken so far
 _METHODS = (b"GET", b"POST", b"HEAD")
 
 
 class Slot:
-    """A worker's current request on a leased connection, in memory both processes map.
+    """A worker's leased connections and current request, in memory both processes map.
 
-    Only two changes of state may race: the worker beginning to write an answer and the
-    front stopping the request (`begin_writing`, `claim`). Both take a POSIX record lock on
-    the memory (owned per process, so it excludes the other one, and dropped when a process
-    dies): whichever comes first wins, and the other knows."""
+    Only these changes may race, and each takes a POSIX record lock on the memory (owned per
+    process, so it excludes the other one, and dropped when a process dies): the worker
+    beginning to write an answer against the front stopping the request (`begin_writing`,
+    `claim`); the worker taking up or giving back a connection against the front granting
+    or taking it back (`enter`, `release` against `grant`, `revoke`). Whichever comes first
+    wins, and the other knows. The front never waits for the lock: it tries again later."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self._map = mmap.mmap(fd, _SLOT.size)
+        self._map = mmap.mmap(fd, _SIZE)
         self._seq = 0
 
     @classmethod
     def create(cls) -> Slot:
         fd = os.memfd_create("dlkg-lease-slot", 0)
-        os.ftruncate(fd, _SLOT.size)
+        os.ftruncate(fd, _SIZE)
         return cls(fd)
 
+    # -- the worker's side -------------------------------------------------------------------
     def set(self, state: int) -> None:
         if state == RUNNING:
             self._seq += 1
-        _SLOT.pack_into(self._map, 0, self._seq, state, time.monotonic())
+        _HEAD.pack_into(self._map, 0, self._seq, state, time.monotonic())
 
     def begin_writing(self) -> bool:
         """Worker: RUNNING -> WRITING; False if the front has stopped the request already."""
-        fcntl.lockf(self.fd, fcntl.LOCK_EX)
-        try:
-            seq, state, _ = _SLOT.unpack_from(self._map, 0)
+        with self._locked(wait=True):
+            seq, state, _ = _HEAD.unpack_from(self._map, 0)
             if state == KILLED:
                 return False
-            _SLOT.pack_into(self._map, 0, seq, WRITING, time.monotonic())
+            _HEAD.pack_into(self._map, 0, seq, WRITING, time.monotonic())
             return True
-        finally:
-            fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
-    def claim(self, seq: int) -> bool:
-        """Front: mark request `seq` stopped if it runs and has not begun its answer (then no
-        byte of it can leave: the worker checks under the same lock). Never blocks: a worker
-        holding the lock is deciding to write, and the answer is then its own."""
-        try:
-            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        try:
-            now_seq, state, since = _SLOT.unpack_from(self._map, 0)
-            if now_seq != seq or state != RUNNING:
+    def enter(self, position: int) -> bool:
+        """Worker: take up the connection at `position` as the one served now; False (and
+        forgotten) if the front has taken it back."""
+        bit = 1 << position
+        with self._locked(wait=True):
+            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            if not granted & bit:
+                _CONNS.pack_into(self._map, _HEAD.size, granted, held & ~bit, current)
                 return False
-            _SLOT.pack_into(self._map, 0, seq, KILLED, since)
+            _CONNS.pack_into(self._map, _HEAD.size, granted, held | bit, position)
             return True
-        finally:
-            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def release(self, position: int) -> bool:
+        """Worker: give the connection at `position` back; False if the front took it back
+        first (then it is only forgotten, and nothing may be said about it)."""
+        bit = 1 << position
+        with self._locked(wait=True):
+            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            _CONNS.pack_into(self._map, _HEAD.size, granted & ~bit, held & ~bit, current)
+            return bool(granted & bit)
+
+    # -- the front's side --------------------------------------------------------------------
+    def claim(self, seq: int) -> int | None:
+        """Front: mark request `seq` stopped if it runs and has not begun its answer (then no
+        byte of it can leave: the worker checks under the same lock); the position of its
+        connection, or None. Never blocks: a worker holding the lock is deciding to write,
+        and the answer is then its own."""
+        with self._locked(wait=False) as locked:
+            if not locked:
+                return None
+            now_seq, state, since = _HEAD.unpack_from(self._map, 0)
+            if now_seq != seq or state != RUNNING:
+                return None
+            _HEAD.pack_into(self._map, 0, seq, KILLED, since)
+            return int(_CONNS.unpack_from(self._map, _HEAD.size)[2])
+
+    def grant(self, position: int) -> bool:
+        """Front: let the worker take up a connection at `position` (False: try later)."""
+        with self._locked(wait=False) as locked:
+            if not locked:
+                return False
+            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            _CONNS.pack_into(self._map, _HEAD.size, granted | 1 << position, held, current)
+            return True
+
+    def revoke(self, positions: list[int]) -> list[tuple[int, bool]] | None:
+        """Front: take back the connections at `positions` the worker still may use, except
+        the one it serves now; [(position, taken up by the worker)], None if the lock is busy.
+        A connection the worker has not taken up still has its first request with the front."""
+        taken: list[tuple[int, bool]] = []
+        with self._locked(wait=False) as locked:
+            if not locked:
+                return None
+            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            for position in positions:
+                bit = 1 << position
+                if granted & bit and not (held & bit and current == position):
+                    granted &= ~bit
+                    taken.append((position, bool(held & bit)))
+            _CONNS.pack_into(self._map, _HEAD.size, granted, held, current)
+        return taken
+
+    def free(self) -> list[int]:
+        """Positions neither granted nor still held by the worker (a taken-back connection
+        stays held until the worker has forgotten it)."""
+        granted, held, _ = _CONNS.unpack_from(self._map, _HEAD.size)
+        return [p for p in range(MUX_MAX) if not (granted | held) & 1 << p]
+
+    def serving(self) -> int:
+        """The position of the connection whose request the worker serves (or last served)."""
+        return int(_CONNS.unpack_from(self._map, _HEAD.size)[2])
 
     def read(self) -> tuple[int, int, float]:
         """(sequence number, state, when that state began)."""
-        seq, state, since = _SLOT.unpack_from(self._map, 0)
+        seq, state, since = _HEAD.unpack_from(self._map, 0)
         return seq, state, since
+
+    @contextlib.contextmanager
+    def _locked(self, wait: bool) -> Iterator[bool]:
+        try:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if wait:
+                raise
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self._map.close()
@@ -113,7 +195,7 @@ class Slot:
 class Released:
     """How a worker gave a connection back."""
 
-    cpu: float  # the worker's CPU seconds then
+    position: int
     closed: bool  # by the client
     answered: int  # requests the worker answered on it
     unsent: bytes  # the end of the last answer, for the front to write first
@@ -122,15 +204,26 @@ class Released:
 
 def encode_release(released: Released) -> bytes:
     r = released
-    head = _RELEASE.pack(r.cpu, r.closed, r.answered, len(r.unsent))
+    head = _RELEASE.pack(r.position, r.closed, r.answered, len(r.unsent))
     return RELEASE + head + r.unsent + r.unread
 
 
 def decode_release(payload: bytes) -> Released:
     at = len(RELEASE)
-    cpu, closed, answered, size = _RELEASE.unpack_from(payload, at)
+    position, closed, answered, size = _RELEASE.unpack_from(payload, at)
     at += _RELEASE.size
-    return Released(cpu, bool(closed), answered, payload[at : at + size], payload[at + size :])
+    unsent, unread = payload[at : at + size], payload[at + size :]
+    return Released(position, bool(closed), answered, unsent, unread)
+
+
+def encode_left(cpu: float, taken: int) -> bytes:
+    return LEFT + _LEFT.pack(cpu, taken)
+
+
+def decode_left(payload: bytes) -> tuple[float, int]:
+    """(the worker's CPU seconds, how many lease jobs it has taken since it started)."""
+    cpu, taken = _LEFT.unpack_from(payload, len(LEFT))
+    return cpu, taken
 
 
 class NeedsFrontError(Exception):
@@ -185,110 +278,22 @@ def next_request(buf: bytearray, limits: Limits, trust_proxy: bool) -> bytes | N
     return request
 
 
-def _send(conn: socket.socket, data: bytes) -> bytes:
-    """Write while the client keeps reading; return what is left when the socket takes
-    nothing for _SEND_WAIT_S (a slow reader: the front buffers the rest, not this worker)."""
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[conn.send(view) :]
-        except BlockingIOError:
-            if not select.select([], [conn], [], _SEND_WAIT_S)[1]:
-                break
-        except OSError:
-            return b""  # the client is gone: nothing left worth sending
-    return bytes(view)
-
-
-def serve_lease(
-    answer: Callable[[bytes], bytes],
-    first_job: bytes,
-    conn: socket.socket,
-    control: socket.socket,
-    slot: Slot,
-    limits: Limits,
-    trust_proxy: bool,
-    idle_s: float,
-) -> bytes:
-    """Answer `first_job` and the connection's next plain requests; the RELEASE payload.
-
-    `answer` maps a job payload (framing.encode_job) to response bytes; `control` is the
-    socket to the front, readable only when the front sends RECALL.
-    """
-    slot.set(RUNNING)
-    response = answer(first_job)
-    buf = bytearray()
-    poller = select.poll()
-    poller.register(conn, select.POLLIN)
-    poller.register(control, select.POLLIN)
-    closed = False
-    answered = 0
-    while True:
-        if not slot.begin_writing():  # the front stopped this request and answers for it
-            os._exit(0)  # it is killing this process too: nothing here may reach the client
-        unsent = _send(conn, response)
-        answered += 1
-        slot.set(WAITING)
-        if unsent:
-            break
-        try:
-            request = _read_request(conn, buf, poller, control, limits, trust_proxy, idle_s)
-        except NeedsFrontError:
-            break
-        except ConnectionError:
-            closed = True
-            break
-        if request is None:
-            break
-        slot.set(RUNNING)
-        response = answer(b"\x00" + request)
-    return encode_release(Released(time.process_time(), closed, answered, unsent, bytes(buf)))
-
-
-def _read_request(
-    conn: socket.socket,
-    buf: bytearray,
-    poller: select.poll,
-    control: socket.socket,
-    limits: Limits,
-    trust_proxy: bool,
-    idle_s: float,
-) -> bytes | None:
-    """The next request, or None when the lease ends (silence or RECALL); ConnectionError
-    when the client closed the connection."""
-    deadline = time.monotonic() + idle_s
-    while (request := next_request(buf, limits, trust_proxy)) is None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        events = poller.poll(left * 1000)
-        if any(fd == control.fileno() for fd, _ in events):
-            return None  # RECALL (read by the worker's main loop, which skips it)
-        if events:
-            try:
-                data = conn.recv(65536)
-            except BlockingIOError:
-                continue
-            except OSError as err:  # reset, timed out: the connection is over either way
-                raise ConnectionError(str(err)) from None
-            if not data:
-                raise ConnectionError("closed by the client")
-            buf += data
-    return request
-
-
 __all__ = [
     "HAVE_LEASES",
     "KILLED",
+    "LEFT",
+    "MUX_MAX",
     "RECALL",
     "RELEASE",
     "RUNNING",
     "WAITING",
     "WRITING",
+    "NeedsFrontError",
     "Released",
     "Slot",
+    "decode_left",
     "decode_release",
+    "encode_left",
     "encode_release",
     "next_request",
-    "serve_lease",
 ]

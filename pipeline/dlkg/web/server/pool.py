@@ -35,7 +35,7 @@ from .fair import (
 )
 from .framing import ERROR, READY, decode_answer, encode_frame
 from .jobs import Job, Worker, WorkerProtocol
-from .lease import HAVE_LEASES, RUNNING, decode_release
+from .lease import HAVE_LEASES
 from .pool_leases import LeasingPool
 from .settings import WorkerSettings
 from .wire import encode_response
@@ -80,6 +80,8 @@ class WorkerPool(LeasingPool):
         self.leases = leases and HAVE_LEASES
         # connections handed to workers, requests they answered there, leases recalled
         self.leased = self.lease_answers = self.recalls = 0
+        # connections added to a worker holding some of the client's, and taken back
+        self.added = self.taken_back = 0
         self._ticker: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
@@ -127,7 +129,11 @@ class WorkerPool(LeasingPool):
             return
         job.admitted = True
         now = time.monotonic()
-        if self.idle and self._may_take(job, len(self.idle), now):
+        if self.idle and len(self.idle) > self.reserve:
+            self._take(self.idle.pop(), job)
+        elif self._add(job, now):
+            pass  # a worker holding connections of the same client took this one along
+        elif self.idle and self._may_take(job, len(self.idle), now):
             self._take(self.idle.pop(), job)
         elif self.queue.full:
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
@@ -173,18 +179,10 @@ class WorkerPool(LeasingPool):
                     self.started.set_exception(RuntimeError(message))
                 self._kill(worker)
             return
-        job, worker.job = worker.job, None
-        if worker.lease is not None:
-            conn, worker.lease = worker.lease, None
-            released = decode_release(frame)
-            worker.cpu_reported = released.cpu if HAVE_PROC else None
-            self.lease_answers += released.answered
-            if job is not None and job.admitted:
-                job.admitted = False
-                self.book.release(job.client)
-            conn.end_lease(released.unsent, released.unread, released.closed)
-            self._make_idle(worker)
+        if worker.leasing:
+            self._on_lease_frame(worker, frame)
             return
+        job, worker.job = worker.job, None
         cpu, response = decode_answer(frame)
         worker.cpu_reported = cpu if HAVE_PROC else None  # comparable with cpu_seconds()
         if job is not None:
@@ -279,10 +277,8 @@ class WorkerPool(LeasingPool):
             self.crashes += 1
             if self.closing:  # no time to read why: the loop is about to stop
                 self._fail_on(worker, job, 503, "the server is shutting down")
-            elif worker.lease is not None and worker.slot is not None:
-                running = worker.slot.read()[1] == RUNNING  # final: the worker is dead
-                conn, worker.lease = worker.lease, None
-                self.loop.create_task(self._fail_crashed_lease(worker, conn, job, running))
+            elif worker.leasing and worker.slot is not None:
+                self._crashed_lease(worker, job)
             else:
                 self.loop.create_task(self._fail_crashed(worker, job))
         self._kill(worker)
@@ -302,8 +298,8 @@ class WorkerPool(LeasingPool):
             worker.transport.abort()
         self.workers.remove(worker)
         self.loop.run_in_executor(None, worker.proc.wait)  # reap without blocking the loop
-        if worker.lease is not None:  # stopped with nothing to say: the connection closes
-            self._end_lease(worker, worker.job, None)
+        if worker.leasing:  # stopped with nothing to say: its connections go back or close
+            self._end_leases(worker, worker.job, None)
         for held in (worker.side, worker.slot):
             if held is not None:
                 held.close()
@@ -328,7 +324,7 @@ class WorkerPool(LeasingPool):
         idle = sum(w.state == "idle" for w in self.workers)
         starting = sum(w.state == "starting" for w in self.workers)
         # a leased worker is not capacity: it waits for its connection's next request
-        young = sum(w.state == "busy" and not w.demoted and w.lease is None for w in self.workers)
+        young = sum(w.state == "busy" and not w.demoted and not w.leasing for w in self.workers)
         need = max(
             self.min_workers + self.reserve - idle - young - starting,
             self.reserve + len(self.queue) - idle - starting,
@@ -338,7 +334,7 @@ class WorkerPool(LeasingPool):
 
     def _tick(self) -> None:
         now = time.monotonic()
-        for worker in [w for w in self.workers if w.lease is not None and w.job is not None]:
+        for worker in [w for w in self.workers if w.leasing and w.job is not None]:
             self._watch_lease(worker, now)
         if self.queue:
             self._recall(now)

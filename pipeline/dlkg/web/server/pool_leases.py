@@ -1,29 +1,45 @@
-"""The worker pool's side of leased connections (lease.py has the worker's side).
+"""The worker pool's side of leased connections (lease.py and lease_loop.py: the worker's).
 
-A mixin of `WorkerPool`: handing a connection over with a request, recalling it when other
-clients wait, watching the request a leased worker runs through its slot (time limit,
-demotion), and answering for it only once a stopped worker is reaped.
+A mixin of `WorkerPool`: handing a connection over with a request (to an idle worker, or to
+a worker that holds connections of the same client already), taking connections back from a
+worker whose request runs long and recalling leases when other clients wait, watching the
+request a leased worker runs through its slot (time limit, demotion), and answering for it
+when the worker is stopped or dies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import socket
+import time
 from collections.abc import Callable
 
 from ...memory_budget import crash_reply
 from ..http import error_response
-from .fair import ClientBook, FairQueue, cpu_seconds
-from .framing import as_lease, encode_frame
-from .jobs import Handover, Job, Worker
-from .lease import RECALL, RUNNING, WAITING, Slot
+from .fair import HAVE_PROC, ClientBook, FairQueue, cpu_seconds
+from .framing import as_lease, encode_frame, plain
+from .jobs import Handover, Job, Leased, Worker
+from .lease import (
+    MUX_MAX,
+    RECALL,
+    RELEASE,
+    RUNNING,
+    WAITING,
+    Slot,
+    decode_left,
+    decode_release,
+)
 from .wire import encode_response
 
 RECALL_AFTER_S = 0.1  # a request of a client holding leases waits this long at most for one
+# A request running longer than a lookup makes the other connections its worker holds wait:
+# past this, the front takes them back (a ticker period later at most).
+MUX_HOLD_S = 0.05
 
 
 class LeasingPool:
-    """The lease methods; `WorkerPool` provides the state and the two methods named here."""
+    """The lease methods; `WorkerPool` provides the state and the methods named here."""
 
     workers: list[Worker]
     idle: list[Worker]
@@ -32,12 +48,19 @@ class LeasingPool:
     book: ClientBook
     timeout_s: float
     memory_limit: int | None
+    closing: bool
     leased: int
+    added: int
+    taken_back: int
+    lease_answers: int
     recalls: int
     _dispatch: Callable[[Worker, Job], None]
     _fail: Callable[..., None]
+    _make_idle: Callable[[Worker], None]
+    submit: Callable[[Job], None]
 
     leases: bool
+    loop: asyncio.AbstractEventLoop
 
     def _lease_channels(self) -> tuple[socket.socket | None, socket.socket | None, Slot | None]:
         """A new worker's side channel (front end, worker end) and slot, where leases are on."""
@@ -54,25 +77,65 @@ class LeasingPool:
         conn = job.handover
         leasing = self.leases and conn is not None and len(self.idle) >= self.reserve
         if leasing and conn is not None and conn.leasable():
-            self._lease(worker, job, conn)
-            return
-        self._dispatch(worker, job)
+            position = self._hand_over(worker, job, conn)
+            if position is not None:
+                self.leased += 1
+                worker.leasing, worker.recalled = True, False
+                worker.leases[position].job = None  # the lease's own request, never resent
+                if worker.slot is not None:  # until the worker starts the next request, the
+                    worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # job's
+        self._dispatch(worker, job)  # deadline stands
 
-    def _lease(self, worker: Worker, job: Job, conn: Handover) -> None:
-        """Dispatch `job` with its connection: its socket goes first, on the side channel."""
-        assert worker.side is not None and worker.transport is not None
+    def _hand_over(self, worker: Worker, job: Job, conn: Handover) -> int | None:
+        """Grant the connection a free position of the worker's slot and send its socket on
+        the side; `job` becomes the lease job that brings it (written by the caller)."""
+        slot, side = worker.slot, worker.side
+        if slot is None or side is None:
+            return None
+        free = [p for p in slot.free() if p not in worker.leases]
+        if not free or not slot.grant(free[0]):
+            return None
         try:
-            socket.send_fds(worker.side, [b"L"], [conn.socket_fd()])
-        except OSError:
-            self._dispatch(worker, job)  # a full side channel: this request the usual way
-            return
+            socket.send_fds(side, [b"L"], [conn.socket_fd()])
+        except OSError:  # a full side channel: this request goes the usual way
+            while slot.revoke([free[0]]) is None:  # held by the worker for microseconds
+                time.sleep(0)
+            return None
         conn.begin_lease()
-        self.leased += 1
-        worker.lease, worker.recalled = conn, False
-        if worker.slot is not None:  # until the worker starts the next request, the job's
-            worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # deadline stands
-        job.payload = as_lease(job.payload)
-        self._dispatch(worker, job)
+        worker.leases[free[0]] = Leased(conn, job)
+        worker.lease_jobs += 1
+        job.payload = as_lease(job.payload, free[0])
+        return free[0]
+
+    def _add(self, job: Job, now: float) -> bool:
+        """Hand the job's connection to a worker holding connections of the same client and
+        not busy with a long request, so that one client's connections share its workers."""
+        conn = job.handover
+        if not self.leases or conn is None or not conn.leasable():
+            return False
+        targets = []
+        for worker in self.workers:
+            if (
+                worker.leasing
+                and worker.job is not None
+                and worker.job.client == job.client
+                and not (worker.recalled or worker.demoted)
+                and worker.slot is not None
+                and len(worker.leases) < MUX_MAX
+            ):
+                _, state, since = worker.slot.read()
+                if state != RUNNING or now - since < MUX_HOLD_S:
+                    targets.append(worker)
+        for worker in sorted(targets, key=lambda w: len(w.leases)):
+            if self._hand_over(worker, job, conn) is not None:
+                assert worker.transport is not None
+                if job.admitted:  # a worker's connections count once, as its lease job
+                    job.admitted = False
+                    self.book.release(job.client)
+                self.added += 1
+                worker.transport.write(encode_frame(job.payload))
+                return True
+        return False
 
     def _recall(self, now: float) -> None:
         """Ask leased workers to give their connections back, one per waiting job that is
@@ -80,7 +143,7 @@ class LeasingPool:
 
         A client's own leased connections do not make its other requests wait for long: the
         bound is per client, not per connection, so their queries may share its workers."""
-        leased = [w for w in self.workers if w.lease is not None]
+        leased = [w for w in self.workers if w.leasing]
         holders = {w.job.client for w in leased if w.job is not None}
         waiting = sum(
             job.client not in holders or now - (job.deadline - self.timeout_s) > RECALL_AFTER_S
@@ -90,6 +153,56 @@ class LeasingPool:
         held.sort(key=lambda w: w.slot is None or w.slot.read()[1] != WAITING)
         for worker in held[: waiting - (len(leased) - len(held))]:
             self._recall_one(worker)
+
+    def _on_lease_frame(self, worker: Worker, frame: bytes) -> None:
+        """A leased worker gave a connection back, or holds none any more (LEFT)."""
+        if frame.startswith(RELEASE):
+            released = decode_release(frame)
+            self.lease_answers += released.answered
+            leased = worker.leases.pop(released.position, None)
+            if leased is not None:
+                leased.conn.end_lease(released.unsent, released.unread, released.closed)
+            return
+        cpu, taken = decode_left(frame)
+        worker.cpu_reported = cpu if HAVE_PROC else None
+        if taken != worker.lease_jobs:
+            return  # connections still on their way: the worker takes them up next
+        for leased in worker.leases.values():  # all taken back meanwhile: none is left
+            leased.conn.fail_lease(None)
+        worker.leases, worker.leasing = {}, False
+        job, worker.job = worker.job, None
+        if job is not None and job.admitted:
+            job.admitted = False
+            self.book.release(job.client)
+        self._make_idle(worker)
+
+    def _take_back(self, worker: Worker, answer: tuple[int, bytes] | None = None) -> None:
+        """Take back the worker's connections but the one it serves now: each goes on with
+        the front as it was (one not taken up yet with its request). When the worker is being
+        stopped (`answer`: the position that gets the error, and the error), the rest closes."""
+        assert worker.slot is not None
+        if answer is not None:
+            worker.recalled = True  # stopped: nothing more may be handed to it
+        taken = worker.slot.revoke(list(worker.leases)) or []
+        for position, taken_up in taken:
+            leased = worker.leases.pop(position)
+            self.taken_back += 1
+            if taken_up:
+                leased.conn.end_lease(b"", b"", False)
+            elif leased.job is not None:
+                leased.conn.take_back()
+                leased.job.payload = plain(leased.job.payload)
+                if self.closing:
+                    self._fail(leased.job, 503, "the server is shutting down")
+                else:
+                    self.submit(leased.job)
+            else:  # the lease's own first request, not begun: it ends with its worker
+                worker.leases[position] = leased
+        if answer is None:
+            return
+        for position, leased in worker.leases.items():
+            leased.conn.fail_lease(answer[1] if position == answer[0] else None)
+        worker.leases, worker.leasing = {}, False
 
     def _fail_on(
         self,
@@ -103,42 +216,55 @@ class LeasingPool:
         error only if the slot shows the request still running and the front marks it killed
         first (`Slot.claim`): then the worker can no longer begin to write its own answer.
         Otherwise part of an answer may be out, and the connection is closed without one."""
-        if worker.lease is None:
+        if not worker.leasing:
             self._fail(job, status, message, headers)
             return
-        response = None
+        position = None
         # The request the decision was about: the last one the ticker saw, or the first one
         # of the lease, whose deadline the job itself carried.
         seq = worker.lease_seq if worker.lease_seq != worker.lease_first else worker.lease_first + 1
-        if worker.slot is not None and worker.slot.claim(seq):
-            failed = error_response(status, message, headers=headers)
-            response = encode_response(failed, head_only=job.head_only, close=True)
-        self._end_lease(worker, job, response)
+        if worker.slot is not None:
+            position = worker.slot.claim(seq)
+        failed = error_response(status, message, headers=headers)
+        response = encode_response(failed, head_only=job.head_only, close=True)
+        self._end_leases(worker, job, None if position is None else (position, response))
 
-    def _end_lease(self, worker: Worker, job: Job | None, response: bytes | None) -> None:
-        """The connection of a worker that is being stopped: `response` (if any), then closed."""
-        conn, worker.lease = worker.lease, None
-        if conn is not None:
-            self._close_lease(conn, job, response)
-
-    def _close_lease(self, conn: Handover, job: Job | None, response: bytes | None) -> None:
+    def _end_leases(
+        self, worker: Worker, job: Job | None, answer: tuple[int, bytes] | None
+    ) -> None:
+        """The connections of a worker that is being stopped: the others go back to the
+        front, the one `answer` names gets its error, the rest closes."""
         if job is not None and job.admitted:
             job.admitted = False
             self.book.release(job.client)
-        conn.fail_lease(response)
+        self._take_back(worker, answer or (-1, b""))
+
+    def _crashed_lease(self, worker: Worker, job: Job) -> None:
+        """A leased worker died by itself: its other connections go back to the front at once;
+        the one whose request it ran (read from its slot after it died, so final) gets 507
+        when it ran out of memory, else 500."""
+        assert worker.slot is not None
+        _, state, _ = worker.slot.read()
+        at = worker.slot.serving() if state == RUNNING else -1
+        self._take_back(worker)
+        leases, worker.leases, worker.leasing = worker.leases, {}, False
+        if job.admitted:
+            job.admitted = False
+            self.book.release(job.client)
+        self.loop.create_task(self._fail_crashed_lease(worker, leases, job, at))
 
     async def _fail_crashed_lease(
-        self, worker: Worker, conn: Handover, job: Job, running: bool
+        self, worker: Worker, leases: dict[int, Leased], job: Job, at: int
     ) -> None:
-        """A leased worker died by itself; `running`: in a request it had not begun to answer
-        (read from its slot after it died, so final). 507 when it ran out of memory."""
         status, message = await crash_reply(worker.stderr, self.memory_limit)
         failed = error_response(status, message)
         response = encode_response(failed, head_only=job.head_only, close=True)
-        self._close_lease(conn, job, response if running else None)
+        for position, leased in leases.items():
+            leased.conn.fail_lease(response if position == at else None)
 
     def _watch_lease(self, worker: Worker, now: float) -> None:
-        """Apply the time limit and demotion to the request a leased worker is running."""
+        """Apply the time limit and demotion to the request a leased worker is running, and
+        take its other connections back while that request runs long."""
         assert worker.slot is not None and worker.job is not None
         seq, state, since = worker.slot.read()
         if seq == worker.lease_first:
@@ -146,6 +272,8 @@ class LeasingPool:
         if state != RUNNING:
             worker.job.deadline = math.inf  # between requests, or writing (bounded by lease.py)
             return
+        if len(worker.leases) > 1 and now - since > MUX_HOLD_S:
+            self._take_back(worker)
         if seq != worker.lease_seq:  # a request the pool has not seen yet
             worker.lease_seq, worker.since, worker.heavy = seq, since, False
             worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
@@ -163,7 +291,7 @@ class LeasingPool:
         """Busy on a request now (a leased worker between requests is not)."""
         if worker.state != "busy":
             return False
-        return worker.lease is None or worker.slot is None or worker.slot.read()[1] == RUNNING
+        return not worker.leasing or worker.slot is None or worker.slot.read()[1] == RUNNING
 
 
-__all__ = ["RECALL_AFTER_S", "LeasingPool"]
+__all__ = ["MUX_HOLD_S", "RECALL_AFTER_S", "LeasingPool"]

@@ -34,7 +34,8 @@ from .framing import (
     read_frame,
     write_frame,
 )
-from .lease import RECALL, Slot, serve_lease
+from .lease import RECALL, Slot
+from .lease_loop import LeaseLoop
 from .settings import WorkerSettings
 from .wire import encode_response, parse_head
 
@@ -87,8 +88,9 @@ def answer(app: App, job: bytes) -> bytes:
 def serve(sock: socket.socket, side: socket.socket | None = None, slot: Slot | None = None) -> None:
     """The worker loop: settings, store, READY, then one response per job frame.
 
-    A leased job's client socket arrives on `side`; the worker serves that connection until
-    it gives it back (lease.py) and answers with the RELEASE frame instead."""
+    A lease job's client socket arrives on `side`; the worker serves that connection (and
+    more of the same client's, handed over meanwhile) until it gives them back and says LEFT
+    (lease_loop.py) instead of answering the job."""
     frame = read_frame(sock)
     if frame is None:
         return
@@ -103,18 +105,17 @@ def serve(sock: socket.socket, side: socket.socket | None = None, slot: Slot | N
         return
     answer(app, WARM_UP)  # the first query pays for lazy imports and caches: not a client's
     write_frame(sock, READY)
-    limits, trust_proxy = settings.serve.limits, settings.serve.trust_proxy
-    idle_s = settings.serve.lease_idle_s
+    on = settings.serve
+    leases = None
+    if side is not None and slot is not None:
+        leases = LeaseLoop(
+            lambda j: answer(app, j), sock, side, slot, on.limits, on.trust_proxy, on.lease_idle_s
+        )
     while (job := read_frame(sock)) is not None:
         if job == RECALL:
             continue  # the lease it meant has ended already
-        if is_lease(job) and side is not None and slot is not None:
-            _, fds, _, _ = socket.recv_fds(side, 1, 1)
-            with socket.socket(fileno=fds[0]) as conn:
-                release = serve_lease(
-                    lambda j: answer(app, j), job, conn, sock, slot, limits, trust_proxy, idle_s
-                )
-            write_frame(sock, release)
+        if is_lease(job) and leases is not None:
+            leases.run(job)
             continue
         response = answer(app, job)
         write_frame(sock, encode_answer(time.process_time(), response))

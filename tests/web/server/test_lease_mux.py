@@ -1,0 +1,160 @@
+"""Several connections of one client held by one worker (lease_loop.py, pool_leases.py).
+
+Against the real server and workers: a client's connections share the workers it leases
+(never another client's), and a long request on one of them never makes the others wait:
+the front takes them back, and a worker stopped at the time limit gives them back intact.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from dlkg.web.server import pool_leases
+from dlkg.web.server.jobs import Worker
+from dlkg.web.server.lease import HAVE_LEASES
+from dlkg.web.server.pool import WorkerPool
+
+from ..helpers import BASE, Live, serve_in_thread
+from .test_lease import HEAVY, all_idle, get, numbered, read_response, value
+
+pytestmark = pytest.mark.skipif(not HAVE_LEASES, reason="needs memfd_create and SCM_RIGHTS")
+
+
+@pytest.fixture()
+def shared(web_store: Path, tmp_path: Path) -> Iterator[Live]:
+    """Two workers to lease beyond a reserve of two; silent connections stay leased 30 s."""
+    yield from serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        timeout_s=4.0,
+        workers=2,
+        lease_idle_s=30.0,
+    )
+
+
+def pool_of(live: Live) -> WorkerPool:
+    assert live.server is not None
+    return live.server.pool
+
+
+def connect(live: Live, stack: ExitStack, source: str = "127.0.0.1") -> socket.socket:
+    sock = socket.create_connection((live.host, live.port), timeout=15, source_address=(source, 0))
+    return stack.enter_context(sock)
+
+
+def ask(sock: socket.socket, n: int) -> str:
+    sock.sendall(numbered(n))
+    status, _, body = read_response(sock, bytearray())
+    assert status == 200, body
+    return value(body)
+
+
+def holders(pool: WorkerPool) -> list[Worker]:
+    return [w for w in pool.workers if w.leasing]
+
+
+def peers(worker: Worker) -> set[str]:
+    return {getattr(leased.conn, "peer", "") for leased in worker.leases.values()}
+
+
+def wait_for(condition: object, what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_a_clients_connections_share_the_workers_it_leases(shared: Live) -> None:
+    pool = pool_of(shared)
+    all_idle(shared)
+    with ExitStack() as stack:
+        socks = [connect(shared, stack) for _ in range(5)]
+        for k, sock in enumerate(socks):
+            assert ask(sock, k) == str(k)
+        # two workers beyond the reserve: the other three connections joined them
+        assert pool.added >= 3
+        assert sum(len(w.leases) for w in holders(pool)) == 5
+        assert len(holders(pool)) == 2
+        for round_ in range(10):  # every connection keeps being answered, in any order
+            for k, sock in enumerate(reversed(socks)):
+                assert ask(sock, 100 * round_ + k) == str(100 * round_ + k)
+        assert len(pool.idle) == pool.reserve  # the reserve never took one of them
+    wait_for(lambda: not holders(pool), "closed connections still held")
+    assert pool.lease_answers >= 50
+
+
+def test_two_clients_never_share_a_worker(shared: Live) -> None:
+    pool = pool_of(shared)
+    all_idle(shared)
+    with ExitStack() as stack:
+        mine = [connect(shared, stack) for _ in range(3)]
+        other = [connect(shared, stack, source="127.0.0.2") for _ in range(2)]
+        for round_ in range(3):
+            for k, sock in enumerate(mine + other):
+                assert ask(sock, 10 * round_ + k) == str(10 * round_ + k)
+                for worker in holders(pool):
+                    assert len(peers(worker)) == 1, "a worker holds two clients' connections"
+        assert {"127.0.0.1"} in [peers(w) for w in holders(pool)]
+
+
+def test_a_long_request_never_holds_the_other_connections_of_its_worker(shared: Live) -> None:
+    pool = pool_of(shared)
+    all_idle(shared)
+    with ExitStack() as stack:
+        socks = [connect(shared, stack) for _ in range(3)]
+        for k, sock in enumerate(socks):
+            ask(sock, k)
+        worker = next(w for w in holders(pool) if len(w.leases) == 2)
+        heavy, other = _pair(socks, worker)
+        taken_back = pool.taken_back
+        heavy.sendall(get(HEAVY))
+        time.sleep(0.3)  # the heavy query runs
+        for n in range(5):
+            started = time.monotonic()
+            assert ask(other, n) == str(n)
+            assert time.monotonic() - started < 1.0, "a lookup waited behind the long query"
+        assert pool.taken_back > taken_back
+        status, _, _ = read_response(heavy, bytearray())
+        assert status == 504
+
+
+def _pair(socks: list[socket.socket], worker: Worker) -> tuple[socket.socket, socket.socket]:
+    """The two client sockets whose connections `worker` holds."""
+    ports = set()
+    for leased in worker.leases.values():
+        transport = leased.conn.transport  # type: ignore[attr-defined]
+        ports.add(transport.get_extra_info("peername")[1])
+    mine = [s for s in socks if s.getsockname()[1] in ports]
+    assert len(mine) == 2
+    return mine[0], mine[1]
+
+
+def test_a_worker_stopped_at_the_time_limit_gives_its_other_connections_back(
+    shared: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The front never takes connections back for running long: only the stop does.
+    monkeypatch.setattr(pool_leases, "MUX_HOLD_S", 1e9)
+    pool = pool_of(shared)
+    all_idle(shared)
+    with ExitStack() as stack:
+        socks = [connect(shared, stack) for _ in range(3)]
+        for k, sock in enumerate(socks):
+            ask(sock, k)
+        worker = next(w for w in holders(pool) if len(w.leases) == 2)
+        heavy, other = _pair(socks, worker)
+        heavy.sendall(get(HEAVY))
+        time.sleep(0.3)
+        other.sendall(numbered(7))  # waits in the socket behind the heavy query
+        status, headers, _ = read_response(heavy, bytearray())
+        assert (status, headers["connection"]) == (504, "close")
+        buf = bytearray()
+        status, _, body = read_response(other, buf)  # answered after the stop, not lost
+        assert (status, value(body)) == (200, "7")
+        assert ask(other, 8) == "8"  # and the connection stays open
