@@ -37,6 +37,7 @@ _SEND_WAIT_S = 0.05  # a response the socket takes no more of within this goes v
 @dataclass
 class _Held:
     sock: socket.socket
+    waiter: select.poll  # the socket and the control socket: waiting for a request's rest
     last: float  # when it last had a request or an answer (monotonic)
     buf: bytearray = field(default_factory=bytearray)
     answered: int = 0
@@ -76,7 +77,10 @@ class LeaseLoop:
             sock.close()
             return
         self.current = position
-        self.held[position] = _Held(sock, time.monotonic())
+        waiter = select.poll()
+        waiter.register(sock, select.POLLIN)
+        waiter.register(self.control, select.POLLIN)
+        self.held[position] = _Held(sock, waiter, time.monotonic())
         poller.register(sock, select.POLLIN)
         self._serve(position, job, poller)
 
@@ -158,15 +162,12 @@ class LeaseLoop:
         """The connection's next request, reading only it (and the control socket) until it is
         whole; None at silence or when the front writes; ConnectionError when it is closed."""
         deadline = time.monotonic() + self.idle_s
-        waiter = select.poll()
-        waiter.register(held.sock, select.POLLIN)
-        waiter.register(self.control, select.POLLIN)
         first = True
         while (request := next_request(held.buf, self.limits, self.trust_proxy)) is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            events = [(held.sock.fileno(), 0)] if first else waiter.poll(left * 1000)
+            events = [(held.sock.fileno(), 0)] if first else held.waiter.poll(left * 1000)
             first = False  # the first read follows the poll that found the socket readable
             if any(fd == self.control.fileno() for fd, _ in events):
                 return None  # RECALL or another lease job: read by the loop's next round
