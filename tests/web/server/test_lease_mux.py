@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dlkg.memory_budget import max_workers
 from dlkg.web.server import pool_leases
 from dlkg.web.server.jobs import Worker
 from dlkg.web.server.lease import HAVE_LEASES
@@ -22,6 +23,7 @@ from dlkg.web.server.pool import WorkerPool
 
 from ..helpers import BASE, Live, serve_in_thread
 from .test_lease import HEAVY, all_idle, get, numbered, read_response, value
+from .test_memory import GREEDY, PER_WORKER
 
 pytestmark = pytest.mark.skipif(not HAVE_LEASES, reason="needs memfd_create and SCM_RIGHTS")
 
@@ -158,3 +160,42 @@ def test_a_worker_stopped_at_the_time_limit_gives_its_other_connections_back(
         status, _, body = read_response(other, buf)  # answered after the stop, not lost
         assert (status, value(body)) == (200, "7")
         assert ask(other, 8) == "8"  # and the connection stays open
+
+
+@pytest.fixture()
+def small(web_store: Path, tmp_path: Path) -> Iterator[Live]:
+    """Workers with a small memory ceiling (test_memory.py) holding shared connections."""
+    yield from serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        timeout_s=20.0,
+        workers=2,
+        lease_idle_s=30.0,
+        app="web.helpers:greedy_app",
+        memory_budget=max_workers(2) * PER_WORKER,
+    )
+
+
+def test_a_worker_dying_with_shared_connections_answers_one_and_gives_the_others_back(
+    small: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_leases, "MUX_HOLD_S", 1e9)  # only the death ends the sharing
+    pool = pool_of(small)
+    all_idle(small)
+    with ExitStack() as stack:
+        socks = [connect(small, stack) for _ in range(3)]
+        for k, sock in enumerate(socks):
+            ask(sock, k)
+        worker = next(w for w in holders(pool) if len(w.leases) == 2)
+        greedy, other = _pair(socks, worker)
+        crashes = pool.crashes
+        greedy.sendall(get(GREEDY))
+        time.sleep(0.3)
+        other.sendall(numbered(7))
+        status, headers, body = read_response(greedy, bytearray())
+        assert (status, headers["connection"]) == (507, "close"), body
+        assert pool.crashes == crashes + 1
+        status, _, body = read_response(other, bytearray())
+        assert (status, value(body)) == (200, "7")
+        assert ask(other, 8) == "8"
