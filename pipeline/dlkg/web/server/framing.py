@@ -87,10 +87,10 @@ def encode_job(request: bytes, *, close: bool) -> bytes:
     return bytes([_CLOSE if close else 0]) + request
 
 
-def as_lease(job: bytes, position: int) -> bytes:
+def as_lease(job: bytes, position: int, generation: int) -> bytes:
     """The same job, its client connection handed over with it (sent on the side) to hold
-    at `position` (0-3) of the worker's connections."""
-    return bytes([job[0] | _LEASE | position << 2]) + job[1:]
+    at `position` (0-3) of the worker's connections, granted as `generation` (lease.py)."""
+    return bytes([job[0] | _LEASE | position << 2, generation]) + job[1:]
 
 
 def is_lease(job: bytes) -> bool:
@@ -100,15 +100,15 @@ def is_lease(job: bytes) -> bool:
 
 def plain(job: bytes) -> bytes:
     """The same job without a connection handed over."""
-    return bytes([job[0] & _CLOSE]) + job[1:]
+    return bytes([job[0] & _CLOSE]) + job[2:] if is_lease(job) else job
 
 
-def lease_position(job: bytes) -> int:
-    """Where the worker holds the connection a lease job hands over."""
-    return job[0] >> 2 & 3
+def lease_position(job: bytes) -> tuple[int, int]:
+    """Where the worker holds the connection a lease job hands over: (position, generation)."""
+    return job[0] >> 2 & 3, job[1]
 
 
 def decode_job(job: bytes) -> tuple[bool, bytes, bytes]:
     """(close, request head, body) of a job payload."""
-    head, _, body = job[1:].partition(b"\r\n\r\n")
+    head, _, body = job[2 if is_lease(job) else 1 :].partition(b"\r\n\r\n")
     return bool(job[0] & _CLOSE), head, body

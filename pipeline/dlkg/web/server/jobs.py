@@ -69,6 +69,7 @@ class Worker:
     lease_seq: int = 0  # the slot's request the pool last saw
     lease_first: int = 0  # the slot's sequence number when the lease began
     recalled: bool = False
+    held_back: int = -1  # the request for which the front took its other connections back
 
 
 class FrameSink(Protocol):

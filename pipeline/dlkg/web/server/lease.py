@@ -48,7 +48,12 @@ MUX_MAX = 4  # connections of one client a worker may hold at once (positions 0-
 # granted, which the worker has taken up, and the position of the request now served.
 _HEAD = struct.Struct("=IId")
 _CONNS = struct.Struct("=III")
-_SIZE = _HEAD.size + _CONNS.size
+# A generation per position, counted up by each grant: a lease job carries the one it was
+# granted with, so a job the front took back before the worker read it can never take up a
+# later connection granted the same position.
+_GENS = struct.Struct("=4B")
+_AT_GENS = _HEAD.size + _CONNS.size
+_SIZE = _AT_GENS + _GENS.size
 WAITING, RUNNING, WRITING, KILLED = 0, 1, 2, 3
 RELEASE = b"RELEASE"  # worker -> front: this connection is the front's again
 LEFT = b"LEFT"  # worker -> front: the worker holds no connection any more
@@ -95,12 +100,14 @@ class Slot:
             _HEAD.pack_into(self._map, 0, seq, WRITING, time.monotonic())
             return True
 
-    def enter(self, position: int) -> bool:
-        """Worker: take up the connection at `position` as the one served now; False (and
-        forgotten) if the front has taken it back."""
+    def enter(self, position: int, generation: int) -> bool:
+        """Worker: take up the connection at `position`, granted as `generation`, as the one
+        served now; False (and forgotten) if the front has taken it back."""
         bit = 1 << position
         with self._locked(wait=True):
             granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            if _GENS.unpack_from(self._map, _AT_GENS)[position] != generation:
+                return False  # a connection the front took back before we read its job
             if not granted & bit:
                 _CONNS.pack_into(self._map, _HEAD.size, granted, held & ~bit, current)
                 return False
@@ -131,14 +138,18 @@ class Slot:
             _HEAD.pack_into(self._map, 0, seq, KILLED, since)
             return int(_CONNS.unpack_from(self._map, _HEAD.size)[2])
 
-    def grant(self, position: int) -> bool:
-        """Front: let the worker take up a connection at `position` (False: try later)."""
+    def grant(self, position: int) -> int | None:
+        """Front: let the worker take up a connection at `position`; the generation its lease
+        job must carry (None: the lock is busy, try later)."""
         with self._locked(wait=False) as locked:
             if not locked:
-                return False
+                return None
             granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
             _CONNS.pack_into(self._map, _HEAD.size, granted | 1 << position, held, current)
-            return True
+            generations = list(_GENS.unpack_from(self._map, _AT_GENS))
+            generations[position] = (generations[position] + 1) % 256
+            _GENS.pack_into(self._map, _AT_GENS, *generations)
+            return int(generations[position])
 
     def revoke(self, positions: list[int]) -> list[tuple[int, bool]] | None:
         """Front: take back the connections at `positions` the worker still may use, except
@@ -156,6 +167,10 @@ class Slot:
                     taken.append((position, bool(held & bit)))
             _CONNS.pack_into(self._map, _HEAD.size, granted, held, current)
         return taken
+
+    def held(self) -> int:
+        """The positions the worker has taken up (a bit mask)."""
+        return int(_CONNS.unpack_from(self._map, _HEAD.size)[1])
 
     def free(self) -> list[int]:
         """Positions neither granted nor still held by the worker (a taken-back connection

@@ -38,6 +38,7 @@ _SEND_WAIT_S = 0.05  # a response the socket takes no more of within this goes v
 class _Held:
     sock: socket.socket
     waiter: select.poll  # the socket and the control socket: waiting for a request's rest
+    generation: int  # as the front granted it (lease.py)
     last: float  # when it last had a request or an answer (monotonic)
     buf: bytearray = field(default_factory=bytearray)
     answered: int = 0
@@ -72,15 +73,15 @@ class LeaseLoop:
         self.taken += 1
         _, fds, _, _ = socket.recv_fds(self.side, 1, 1)
         sock = socket.socket(fileno=fds[0])
-        position = lease_position(job)
-        if not self.slot.enter(position):  # taken back before we got to it
+        position, generation = lease_position(job)
+        if not self.slot.enter(position, generation):  # taken back before we got to it
             sock.close()
             return
         self.current = position
         waiter = select.poll()
         waiter.register(sock, select.POLLIN)
         waiter.register(self.control, select.POLLIN)
-        self.held[position] = _Held(sock, waiter, time.monotonic())
+        self.held[position] = _Held(sock, waiter, generation, time.monotonic())
         poller.register(sock, select.POLLIN)
         self._serve(position, job, poller)
 
@@ -112,7 +113,7 @@ class LeaseLoop:
     def _read(self, position: int, poller: select.poll) -> None:
         held = self.held[position]
         if position != self.current:
-            if not self.slot.enter(position):  # the front took it back: forget it
+            if not self.slot.enter(position, held.generation):  # taken back: forget it
                 self._forget(position, poller)
                 return
             self.current = position

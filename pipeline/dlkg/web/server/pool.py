@@ -139,7 +139,7 @@ class WorkerPool(LeasingPool):
             self._fail(job, 503, "the server is busy; retry later", retry_after(1))
         else:
             self.queue.push(self.book.penalty(job.client, now), job)
-            self._recall(time.monotonic())
+            self._recall()
             self._grow()
 
     def _may_take(self, job: Job, idle: int, now: float) -> bool:
@@ -190,9 +190,7 @@ class WorkerPool(LeasingPool):
         self._make_idle(worker)
 
     def _answer(self, job: Job, response: bytes) -> None:
-        if job.admitted:
-            job.admitted = False
-            self.book.release(job.client)
+        self._settle(job)
         job.reply(response)
 
     def _make_idle(self, worker: Worker) -> None:
@@ -337,7 +335,8 @@ class WorkerPool(LeasingPool):
         for worker in [w for w in self.workers if w.leasing and w.job is not None]:
             self._watch_lease(worker, now)
         if self.queue:
-            self._recall(now)
+            self._recall()
+        self._spread()
         # Deadlines are checked here, not by a timer per job: cheaper; 50 ms is precise enough.
         for worker in [w for w in self.workers if w.job is not None and w.job.deadline <= now]:
             self._expire(worker)

@@ -32,10 +32,10 @@ from .lease import (
 )
 from .wire import encode_response
 
-RECALL_AFTER_S = 0.1  # a request of a client holding leases waits this long at most for one
 # A request running longer than a lookup makes the other connections its worker holds wait:
 # past this much CPU time, the front takes them back (two ticker periods later at most).
 MUX_HOLD_S = 0.05
+HOLD_WALL_S = 0.5  # a connection joins a worker whose request has run this long by no clock
 
 
 class LeasingPool:
@@ -93,7 +93,8 @@ class LeasingPool:
         if slot is None or side is None:
             return None
         free = [p for p in slot.free() if p not in worker.leases]
-        if not free or not slot.grant(free[0]):
+        generation = slot.grant(free[0]) if free else None
+        if generation is None:
             return None
         try:
             socket.send_fds(side, [b"L"], [conn.socket_fd()])
@@ -104,7 +105,7 @@ class LeasingPool:
         conn.begin_lease()
         worker.leases[free[0]] = Leased(conn, job)
         worker.lease_jobs += 1
-        job.payload = as_lease(job.payload, free[0])
+        job.payload = as_lease(job.payload, free[0], generation)
         return free[0]
 
     def _add(self, job: Job, now: float) -> bool:
@@ -123,32 +124,29 @@ class LeasingPool:
                 and worker.slot is not None
                 and len(worker.leases) < MUX_MAX
             ):
-                _, state, since = worker.slot.read()
-                if state != RUNNING or now - since < MUX_HOLD_S:
+                seq, state, since = worker.slot.read()
+                # Not behind a request that is long already; one that turns long later sends
+                # this request back to the front (_take_back) before it has begun.
+                if state != RUNNING or (seq != worker.held_back and now - since < HOLD_WALL_S):
                     targets.append(worker)
         for worker in sorted(targets, key=lambda w: len(w.leases)):
             if self._hand_over(worker, job, conn) is not None:
                 assert worker.transport is not None
-                if job.admitted:  # a worker's connections count once, as its lease job
-                    job.admitted = False
-                    self.book.release(job.client)
                 self.added += 1
                 worker.transport.write(encode_frame(job.payload))
                 return True
         return False
 
-    def _recall(self, now: float) -> None:
-        """Ask leased workers to give their connections back, one per waiting job that is
-        another client's or has waited RECALL_AFTER_S, those between requests first.
+    def _recall(self) -> None:
+        """Ask leased workers to give their connections back, one per waiting job of another
+        client, those between requests first.
 
-        A client's own leased connections do not make its other requests wait for long: the
-        bound is per client, not per connection, so their queries may share its workers."""
+        A waiting request of a client that holds leases joins its workers (`_add`) when one
+        has room; when none has, recalling its own connections would only send more of its
+        requests through the front, so it waits for a worker like any other."""
         leased = [w for w in self.workers if w.leasing]
         holders = {w.job.client for w in leased if w.job is not None}
-        waiting = sum(
-            job.client not in holders or now - (job.deadline - self.timeout_s) > RECALL_AFTER_S
-            for job in self.queue.items()
-        )
+        waiting = sum(job.client not in holders for job in self.queue.items())
         held = [w for w in leased if not w.recalled]
         held.sort(key=lambda w: w.slot is None or w.slot.read()[1] != WAITING)
         for worker in held[: waiting - (len(leased) - len(held))]:
@@ -161,6 +159,7 @@ class LeasingPool:
             self.lease_answers += released.answered
             leased = worker.leases.pop(released.position, None)
             if leased is not None:
+                self._settle(leased.job)
                 leased.conn.end_lease(released.unsent, released.unread, released.closed)
             return
         cpu, taken = decode_left(frame)
@@ -168,25 +167,49 @@ class LeasingPool:
         if taken != worker.lease_jobs:
             return  # connections still on their way: the worker takes them up next
         for leased in worker.leases.values():  # all taken back meanwhile: none is left
+            self._settle(leased.job)
             leased.conn.fail_lease(None)
         worker.leases, worker.leasing = {}, False
         job, worker.job = worker.job, None
-        if job is not None and job.admitted:
-            job.admitted = False
-            self.book.release(job.client)
+        self._settle(job)
         self._make_idle(worker)
 
-    def _take_back(self, worker: Worker, answer: tuple[int, bytes] | None = None) -> None:
-        """Take back the worker's connections but the one it serves now: each goes on with
-        the front as it was (one not taken up yet with its request). When the worker is being
-        stopped (`answer`: the position that gets the error, and the error), the rest closes."""
+    def _spread(self) -> None:
+        """While workers beyond the reserve are idle, take connections back from the worker
+        holding most (not the one it serves): their next requests then lease the idle ones.
+        A client's connections are packed onto the workers it holds while none is spare (a
+        new worker takes a second to start), and spread again once one is."""
+        spare = len(self.idle) - self.reserve
+        dense = [w for w in self.workers if w.leasing and len(w.leases) > 1 and not w.recalled]
+        if spare <= 0 or not dense:
+            return
+        worker = max(dense, key=lambda w: len(w.leases))
+        assert worker.slot is not None
+        serving, held = worker.slot.serving(), worker.slot.held()
+        # Only connections it has taken up (and not the one it serves): one with its first
+        # request still on the way would have to run that request elsewhere.
+        idle = [p for p in worker.leases if p != serving and held & 1 << p]
+        self._take_back(worker, positions=idle[:spare])
+
+    def _take_back(
+        self,
+        worker: Worker,
+        answer: tuple[int, bytes] | None = None,
+        positions: list[int] | None = None,
+    ) -> None:
+        """Take back the worker's connections (`positions`, else all) but the one it serves
+        now: each goes on with the front as it was (one not taken up yet with its request).
+        When the worker is being stopped (`answer`: the position that gets the error, and the
+        error), the rest closes."""
         assert worker.slot is not None
         if answer is not None:
             worker.recalled = True  # stopped: nothing more may be handed to it
-        taken = worker.slot.revoke(list(worker.leases)) or []
+        wanted = list(worker.leases) if positions is None else positions
+        taken = worker.slot.revoke(wanted) or []
         for position, taken_up in taken:
             leased = worker.leases.pop(position)
             self.taken_back += 1
+            self._settle(leased.job)
             if taken_up:
                 leased.conn.end_lease(b"", b"", False)
             elif leased.job is not None:
@@ -201,6 +224,7 @@ class LeasingPool:
         if answer is None:
             return
         for position, leased in worker.leases.items():
+            self._settle(leased.job)
             leased.conn.fail_lease(answer[1] if position == answer[0] else None)
         worker.leases, worker.leasing = {}, False
 
@@ -234,9 +258,7 @@ class LeasingPool:
     ) -> None:
         """The connections of a worker that is being stopped: the others go back to the
         front, the one `answer` names gets its error, the rest closes."""
-        if job is not None and job.admitted:
-            job.admitted = False
-            self.book.release(job.client)
+        self._settle(job)
         self._take_back(worker, answer or (-1, b""))
 
     def _crashed_lease(self, worker: Worker, job: Job) -> None:
@@ -246,11 +268,10 @@ class LeasingPool:
         assert worker.slot is not None
         _, state, _ = worker.slot.read()
         at = worker.slot.serving() if state == RUNNING else -1
+        worker.recalled = True  # dead: nothing may be handed to it
         self._take_back(worker)
         leases, worker.leases, worker.leasing = worker.leases, {}, False
-        if job.admitted:
-            job.admitted = False
-            self.book.release(job.client)
+        self._settle(job)
         self.loop.create_task(self._fail_crashed_lease(worker, leases, job, at))
 
     async def _fail_crashed_lease(
@@ -260,6 +281,7 @@ class LeasingPool:
         failed = error_response(status, message)
         response = encode_response(failed, head_only=job.head_only, close=True)
         for position, leased in leases.items():
+            self._settle(leased.job)
             leased.conn.fail_lease(response if position == at else None)
 
     def _watch_lease(self, worker: Worker, now: float) -> None:
@@ -276,6 +298,7 @@ class LeasingPool:
             worker.lease_seq, worker.since, worker.heavy = seq, since, False
             worker.cpu_at_dispatch = cpu_seconds(worker.proc.pid)
         elif len(worker.leases) > 1 and now - since > MUX_HOLD_S and self._long(worker):
+            worker.held_back = seq
             self._take_back(worker)
         worker.job.deadline = since + self.timeout_s
         if worker.demoted:
@@ -286,6 +309,12 @@ class LeasingPool:
         machine a lookup waits for a CPU longer than it runs, and taking connections back
         costs more than it saves."""
         return cpu_seconds(worker.proc.pid) - worker.cpu_at_dispatch > MUX_HOLD_S
+
+    def _settle(self, job: Job | None) -> None:
+        """The job no longer counts against its client's queries in flight."""
+        if job is not None and job.admitted:
+            job.admitted = False
+            self.book.release(job.client)
 
     def _recall_one(self, worker: Worker) -> None:
         if not worker.recalled and worker.transport is not None:
@@ -300,4 +329,4 @@ class LeasingPool:
         return not worker.leasing or worker.slot is None or worker.slot.read()[1] == RUNNING
 
 
-__all__ = ["MUX_HOLD_S", "RECALL_AFTER_S", "LeasingPool"]
+__all__ = ["HOLD_WALL_S", "MUX_HOLD_S", "LeasingPool"]
