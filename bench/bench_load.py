@@ -13,6 +13,9 @@ ratio to the embedded load of the same run.
 - oxigraph-push-gsp, oxigraph-push-bulk: `dlkg push` (staging graphs, count checks, the switch);
 - oxigraph-post-store: the server's own bulk path, the whole dump POSTed to
   `/store?no_transaction` into the live graph names (not atomic: no staging, no switch);
+- oxigraph-replace-gsp: the dump POSTed as above as a "previous build" under the live names, then
+  `dlkg push` replacing every graph (the switch deletes the old graph in the same transaction);
+  the row's wall time includes the POST, the note gives each part;
 - virtuoso-push-gsp: `dlkg push` with digest auth;
 - virtuoso-ld-dir: Virtuoso's bulk loader (`ld_dir` + `rdf_loader_run()` over isql) of the dump
   with its graphs renamed to staging names, then dlkg's switch update and count check
@@ -58,6 +61,7 @@ PATHS = [
     "oxigraph-push-gsp",
     "oxigraph-push-bulk",
     "oxigraph-post-store",
+    "oxigraph-replace-gsp",
     "virtuoso-push-gsp",
     "virtuoso-ld-dir",
 ]
@@ -191,6 +195,13 @@ class Bench:
         answer.raise_for_status()
         return "not atomic: live names, no staging or switch"
 
+    def replace(self, server: RunningStore) -> str:
+        start = time.perf_counter()
+        self.post_store(server)
+        return f"previous build POSTed {time.perf_counter() - start:,.1f} s, " + self._push(
+            server, "gsp"
+        )
+
     def timed(
         self,
         path: str,
@@ -226,6 +237,8 @@ class Bench:
                 self.timed(path, oxigraph_server, lambda s: self._push(s, "gsp"))
             elif path == "oxigraph-push-bulk":
                 self.timed(path, oxigraph_server, lambda s: self._push(s, "bulk"))
+            elif path == "oxigraph-replace-gsp":
+                self.timed(path, oxigraph_server, self.replace)
             elif path == "oxigraph-post-store":
                 self.timed(path, oxigraph_server, self.post_store)
             elif path == "virtuoso-push-gsp":

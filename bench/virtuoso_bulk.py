@@ -6,8 +6,8 @@
    `ld_dir(folder, 'staged.nq', default graph); rdf_loader_run(); checkpoint;` (for .nq files the
    graph of each quad is kept; the third argument only names the graph of triple formats);
 3. DB.DBA.LOAD_LIST must show no error for the file;
-4. dlkg's switch update (`MOVE` each staging graph to its live name, one transaction) and the
-   live counts checked against the build's, over HTTP as `dlkg push` does.
+4. dlkg's switch updates (`MOVE` each staging graph to its live name, one transaction per
+   graph) and the live counts checked against the build's, over HTTP as `dlkg push` does.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from requests.auth import HTTPDigestAuth
 
-from dlkg.push import build_graphs, staging_name, store_graphs, switch_update
+from dlkg.push import build_graphs, staging_name, store_graphs, switch_updates
 from dlkg.push_http import Client, PushError, endpoints_for
 from stores import RunningStore
 
@@ -87,7 +87,8 @@ def load_staged(
         return ", ".join(f"{s} {b - a:,.1f} s" for s, a, b in pairs)
 
     try:
-        client.update(switch_update([], counts, build_id), repeatable=False)
+        for _graph, update in switch_updates([], counts, build_id):  # one per graph
+            client.update(update, repeatable=False)
     except PushError as exc:  # the load's figures still count; the live graphs are untouched
         took = time.perf_counter() - marks[-1]
         raise PushError(f"{note()}; the switch failed after {took:,.0f} s: {exc}") from None

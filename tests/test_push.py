@@ -19,7 +19,15 @@ from requests.auth import HTTPDigestAuth
 
 from dlkg.cli import main
 from dlkg.iris import IriMinter
-from dlkg.push import STAGING_MARK, push, staging_name, store_graphs, switch_update
+from dlkg.push import (
+    STAGING_MARK,
+    batch_delete,
+    build_graphs,
+    push,
+    staging_name,
+    store_graphs,
+    switch_updates,
+)
 from dlkg.push_http import Client, PushError, auth_from_env, endpoints_for
 from dlkg.store import open_read_only
 from stores import RunningStore, faulty_proxy, oxigraph_server, virtuoso_server
@@ -208,30 +216,34 @@ def test_auth_from_environment() -> None:
         auth_from_env("basic", {"DLKG_PUSH_USER": "u"})
 
 
-def test_switch_update_text() -> None:
-    text = switch_update(
+def test_switch_updates_text() -> None:
+    """One update (one transaction) per graph, then one per graph the new build lacks."""
+    updates = switch_updates(
         ["http://x/g/a", "http://x/g/old"], {"http://x/g/a": 3, "http://x/g/e": 0}, "b7"
     )
-    assert text.split(" ;\n") == [
-        "DROP SILENT GRAPH <http://x/g/old>",
-        "DROP SILENT GRAPH <http://x/g/a>",
-        "MOVE <http://x/g/a?dlkg-push=b7> TO <http://x/g/a>",
-        "DROP SILENT GRAPH <http://x/g/e>",  # empty in the new build: nothing to move
-    ]
+    assert updates == [
+        ("http://x/g/a", "DROP SILENT GRAPH <http://x/g/a> ;\nMOVE <http://x/g/a?dlkg-push=b7> TO <http://x/g/a>"),
+        ("http://x/g/e", "DROP SILENT GRAPH <http://x/g/e>"),  # empty in the new build
+        ("http://x/g/old", "DROP SILENT GRAPH <http://x/g/old>"),
+    ]  # fmt: skip
     with pytest.raises(PushError, match="plain IRI"):
-        switch_update([], {"http://x/g/a> } ; DROP ALL ; #": 1}, "b")
+        switch_updates([], {"http://x/g/a> } ; DROP ALL ; #": 1}, "b")
 
 
-def test_switch_update_copy_form() -> None:
-    text = switch_update(["http://x/g/a"], {"http://x/g/a": 3, "http://x/g/e": 0}, "b7", "copy")
-    assert text.split(" ;\n") == [
-        "DELETE WHERE { GRAPH <http://x/g/a> { ?s ?p ?o } }",
-        "DROP SILENT GRAPH <http://x/g/a>",
-        "INSERT { GRAPH <http://x/g/a> { ?s ?p ?o } } "
-        "WHERE { GRAPH <http://x/g/a?dlkg-push=b7> { ?s ?p ?o } }",
-        "DELETE WHERE { GRAPH <http://x/g/e> { ?s ?p ?o } }",
-        "DROP SILENT GRAPH <http://x/g/e>",
+def test_switch_updates_copy_form() -> None:
+    updates = switch_updates(["http://x/g/a"], {"http://x/g/a": 3}, "b7", "copy")
+    assert [u.split(" ;\n") for _, u in updates] == [
+        [
+            "DELETE WHERE { GRAPH <http://x/g/a> { ?s ?p ?o } }",
+            "DROP SILENT GRAPH <http://x/g/a>",
+            "INSERT { GRAPH <http://x/g/a> { ?s ?p ?o } } "
+            "WHERE { GRAPH <http://x/g/a?dlkg-push=b7> { ?s ?p ?o } }",
+        ]
     ]
+    assert batch_delete("http://x/g/s", 10) == (
+        "DELETE { GRAPH <http://x/g/s> { ?s ?p ?o } } "
+        "WHERE { SELECT ?s ?p ?o WHERE { GRAPH <http://x/g/s> { ?s ?p ?o } } LIMIT 10 }"
+    )
 
 
 class _RecordingClient(Client):
@@ -246,26 +258,78 @@ class _RecordingClient(Client):
         super().update(sparql, repeatable=repeatable)
 
 
-def test_oxigraph_switch_copies_and_drops_staging_after(built: Any, tmp_path: Path) -> None:
-    """Oxigraph's MOVE deletes the staging triples inside the switch's one transaction, which
-    at x100 (2.6M triples) ran over 9 minutes and 5.8 GB before it was stopped: there the switch
-    copies, and the staging graphs go in requests of their own after it."""
+def _switched(update: str) -> str | None:
+    """The live graph a switch update fills, or None for any other update."""
+    last = update.split(" ;\n")[-1]
+    for head in ("INSERT { GRAPH <", "MOVE <"):
+        if last.startswith(head):
+            return last.removeprefix(head).split(">")[0].split(STAGING_MARK)[0]
+    return None
+
+
+def test_oxigraph_switch_copies_one_graph_per_update_and_drops_staging_in_batches(
+    built: Any, tmp_path: Path
+) -> None:
+    """The switch is one update per graph (a transaction of one graph, not of the build: at
+    x100 the one-update switch of 2.6M triples passed 5.5 GB in the Oxigraph server). Oxigraph
+    copies instead of MOVE, and each staging graph then goes in deletes of at most `chunk`
+    triples, each its own transaction."""
     settings, report = built
     prefix = _prefix(built)
     store = open_read_only(settings.store_dir)
     with oxigraph_server(tmp_path / "oxigraph") as running:
         client = _RecordingClient(_client(running))
         push(client, _altered(store, prefix), build_id="b1", prefix=prefix, chunk=4000)
+        client.updates.clear()
         push(client, store, build_id="b2", prefix=prefix, chunk=4000)
-        switches = [u for u in client.updates if "INSERT" in u or "MOVE" in u]
-        assert len(switches) == 2 and not [u for u in switches if "MOVE" in u]
-        staged_b2 = {staging_name(g, "b2") for g, n in report.graph_triples.items() if n}
-        last = max(i for i, u in enumerate(client.updates) if "INSERT" in u)
-        after = client.updates[last + 1 :]
-        assert {u.split(" ;\n")[-1].removeprefix("DROP SILENT GRAPH <")[:-1] for u in after} == (
-            staged_b2
-        )
+        filled = [_switched(u) for u in client.updates if _switched(u)]
+        nonempty = sorted(g for g, n in report.graph_triples.items() if n)
+        assert filled == nonempty  # one update each, in order
+        assert not [u for u in client.updates if "MOVE" in u]
+        for graph in nonempty:  # after its switch: ceil-less batches of 4000, then the DROP
+            at = next(i for i, u in enumerate(client.updates) if _switched(u) == graph)
+            staged = staging_name(graph, "b2")
+            batches = report.graph_triples[graph] // 4000
+            following = client.updates[at + 1 : at + 2 + batches]
+            assert following[:batches] == [batch_delete(staged, 4000)] * batches
+            assert following[-1].endswith(f"DROP SILENT GRAPH <{staged}>")
         assert _live(client, prefix) == report.graph_triples
+
+
+class _SwitchFailingClient(Client):
+    """Refuses the third switch update, as a store failing during the switch would."""
+
+    def __init__(self, inner: Client) -> None:
+        super().__init__(inner.endpoints, inner.session.auth, retries=0)
+        self.switches = 0
+
+    def update(self, sparql: str, *, repeatable: bool) -> None:
+        if _switched(sparql):
+            self.switches += 1
+            if self.switches == 3:
+                raise PushError("HTTP 500 (injected)")
+        super().update(sparql, repeatable=repeatable)
+
+
+def test_failure_during_the_switch_leaves_each_graph_whole(
+    running: RunningStore, built: Any
+) -> None:
+    """A failure between two graphs' switches: two graphs hold the new build, the rest the old
+    one, each whole; the error says so, and pushing again finishes the switch."""
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    store = open_read_only(settings.store_dir)
+    old = push(client, _altered(store, prefix), build_id="old", prefix=prefix, chunk=4000)
+    with pytest.raises(PushError, match=r"after 2 of .* push again to finish") as failed:
+        push(_SwitchFailingClient(client), store, build_id="new", prefix=prefix, chunk=4000)
+    assert "\n" not in str(failed.value)
+    found = {g: n for g, n in store_graphs(client, prefix).items() if STAGING_MARK not in g}
+    nonempty = sorted(g for g, n in report.graph_triples.items() if n)
+    assert {g: found[g] for g in nonempty[:2]} == {g: report.graph_triples[g] for g in nonempty[:2]}
+    assert {g: found[g] for g in nonempty[2:]} == {g: old.counts[g] for g in nonempty[2:]}
+    push(client, store, build_id="again", prefix=prefix, chunk=4000)
+    assert _live(client, prefix) == report.graph_triples
 
 
 def test_a_switch_virtuoso_refuses_leaves_the_old_graphs_and_names_the_setting(
@@ -289,5 +353,10 @@ def test_a_switch_virtuoso_refuses_leaves_the_old_graphs_and_names_the_setting(
         message = str(refused.value)
         assert "SR325" in message and "TransactionAfterImageLimit" in message
         assert "\n" not in message
+        assert "push again" in message
         live = {g: n for g, n in store_graphs(client, prefix).items() if STAGING_MARK not in g}
-        assert live == before.counts  # the previous build, whole
+        new = build_graphs(store, prefix)
+        # One graph per transaction: graphs switched before the refused one hold the new build,
+        # the others the previous one, every graph whole.
+        assert all(live.get(g, 0) in (n, new[g]) for g, n in before.counts.items()), live
+        assert [g for g, n in before.counts.items() if live.get(g, 0) == n and n != new[g]]

@@ -35,7 +35,7 @@ from .settings import Settings
     default=200_000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Triples per request.",
+    help="Triples per upload request, and per delete of a staging graph (one transaction each).",
 )
 @click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0))
 @click.option("--timeout", "timeout_s", default=300.0, show_default=True, type=float)
@@ -55,6 +55,10 @@ def push(
     quiet: bool,
 ) -> None:
     """Load the current build into the SPARQL store at URL, replacing the previous push.
+
+    Each graph is replaced whole in one update; between the first and the last graph's update
+    a client may see some graphs of each build (docs/scale.md). If the push fails during that
+    switch, every graph is old or new and pushing again finishes it.
 
     Credentials: DLKG_PUSH_TOKEN (bearer), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD."""
     from tqdm import tqdm

@@ -1,24 +1,28 @@
 """`dlkg push`: load the current build into a SPARQL store that already runs.
 
-The switch from the previous build to this one is one SPARQL Update, so no client sees half of
-a graph and a failed push leaves the old graphs as they were:
+The switch replaces the previous build's graphs one graph at a time, each graph in one SPARQL
+Update (one transaction), so a client never sees half of a graph, no transaction is bigger than
+the biggest graph, and a failed upload leaves the old graphs as they were:
 
 1. every named graph of the build is uploaded under a staging name `<graph>?dlkg-push=<build>`
    (GSP: a PUT of the first chunk of N-Triples, POSTs of the rest; or, `--method bulk`, N-Quads
-   POSTed to the store's dataset endpoint);
+   POSTed to the store's dataset endpoint), each request at most `chunk` triples;
 2. the staging graphs' triple counts are checked against the build's;
-3. one update `DROP SILENT GRAPH <live> ; MOVE <staging> TO <live> ; …` (plus a DROP of every
-   live graph of the previous build that this build no longer has) replaces the live graphs;
-   stores run one update request as one transaction. On Oxigraph (`Endpoints.switch ==
-   "copy"`) the update copies instead, `INSERT { GRAPH <live> { ?s ?p ?o } } WHERE { GRAPH
-   <staging> { ?s ?p ?o } }`, and the staging graphs are dropped after it, one request each:
-   its MOVE deletes the source inside the same transaction, which more than doubles the
-   switch's time and memory there (docs/scale.md);
+3. per graph, one update `DROP SILENT GRAPH <live> ; MOVE <staging> TO <live>`; then one
+   update per live graph of the previous build that this build no longer has, dropping it.
+   On Oxigraph (`Endpoints.switch == "copy"`) the update copies instead, `INSERT { GRAPH
+   <live> { ?s ?p ?o } } WHERE { GRAPH <staging> { ?s ?p ?o } }`, and the staging graph is
+   then deleted in updates of at most `chunk` triples: its MOVE deletes the source inside the
+   same transaction, which more than doubles the switch's time and memory there
+   (docs/scale.md). One update with every graph (what the push did before) was a transaction
+   of the whole build: at x100 the Oxigraph server passed 5.5 GB in it;
 4. the live graphs' counts are checked.
 
-A failure before step 3 drops the staging graphs (best effort) and leaves the live ones
-untouched; staging graphs a killed push left behind are dropped by the next push. The push only
-touches graphs under the build's graph prefix (`<base>graph/`).
+During step 3 a client may see some graphs of the new build beside others of the previous one
+(each whole). A failure before step 3 drops the staging graphs (best effort) and leaves the
+live ones untouched; a failure during step 3 leaves every graph old or new, whole, and says so:
+pushing again finishes it. Staging graphs a killed push left behind are dropped by the next
+push. The push only touches graphs under the build's graph prefix (`<base>graph/`).
 """
 
 from __future__ import annotations
@@ -106,10 +110,22 @@ def _drop_ops(graph: str, form: str) -> list[str]:
     )
 
 
-def _drop(client: Client, graphs: Iterable[str]) -> None:
-    # One request per graph: these are staging graphs no reader sees, so nothing needs them to
-    # go at once, and a store's transaction stays the size of one graph.
-    for graph in sorted(graphs):
+def batch_delete(graph: str, batch: int) -> str:
+    """One update deleting at most `batch` triples of `graph`: a graph no reader sees (staging)
+    is emptied in transactions of bounded size instead of one the size of the graph."""
+    g = _iri(graph)
+    return (
+        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} "
+        f"WHERE {{ SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} LIMIT {batch} }}"
+    )
+
+
+def _drop(client: Client, graphs: dict[str, int], batch: int) -> None:
+    """Drop staging graphs (graph -> triples it holds): no reader sees them, so they go in
+    updates of at most `batch` triples each, then one DROP of the (then empty) name."""
+    for graph, count in sorted(graphs.items()):
+        for _ in range(count // batch):
+            client.update(batch_delete(graph, batch), repeatable=True)
         ops = _drop_ops(graph, client.endpoints.switch)
         client.update(" ;\n".join(ops), repeatable=True)
 
@@ -159,23 +175,27 @@ def _upload_bulk(
             on_progress(graph, sent, total)
 
 
-def switch_update(
+def switch_updates(
     live: Iterable[str], new: dict[str, int], build_id: str, form: str = "move"
-) -> str:
-    """The one SPARQL Update that replaces the previous build's graphs by this build's;
+) -> list[tuple[str, str]]:
+    """(graph, update) pairs that replace the previous build's graphs by this build's, one
+    SPARQL Update (one transaction) per graph: each graph is replaced whole, and no transaction
+    is bigger than the biggest graph. Then one update per graph the new build no longer has.
     `form` "copy" leaves the staging graphs in place (see the module docstring)."""
-    ops = [op for g in sorted(set(live) - set(new)) for op in _drop_ops(g, form)]
+    updates = []
     for graph, count in sorted(new.items()):
-        ops.extend(_drop_ops(graph, form))
-        if not count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
-            continue
-        staged, target = _iri(staging_name(graph, build_id)), _iri(graph)
-        if form == "copy":
-            where = f"WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} }}"
-            ops.append(f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} {where}")
-        else:
-            ops.append(f"MOVE {staged} TO {target}")
-    return " ;\n".join(ops)
+        ops = _drop_ops(graph, form)
+        if count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
+            staged, target = _iri(staging_name(graph, build_id)), _iri(graph)
+            if form == "copy":
+                where = f"WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} }}"
+                ops.append(f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} {where}")
+            else:
+                ops.append(f"MOVE {staged} TO {target}")
+        updates.append((graph, " ;\n".join(ops)))
+    for graph in sorted(set(live) - set(new)):
+        updates.append((graph, " ;\n".join(_drop_ops(graph, form))))
+    return updates
 
 
 def push(
@@ -195,8 +215,9 @@ def push(
         raise PushError("the build has no named graphs to push")
     before = store_graphs(client, prefix)
     live = [g for g in before if STAGING_MARK not in g]
-    _drop(client, [g for g in before if STAGING_MARK in g])  # left by a killed push
-    staged = [staging_name(g, build_id) for g in counts]
+    # Left by a killed push.
+    _drop(client, {g: n for g, n in before.items() if STAGING_MARK in g}, chunk)
+    staged = {staging_name(g, build_id): n for g, n in counts.items()}
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     try:
@@ -220,29 +241,11 @@ def push(
     except BaseException:
         # Best effort: the next push drops them; the live graphs are untouched either way.
         with contextlib.suppress(PushError):
-            _drop(client, staged)
+            _drop(client, staged, chunk)
         raise
-    # Not retried: if the answer is lost after the store applied it, a second MOVE would find
-    # no staging graph. The counts below tell whether it was applied.
-    failure: PushError | None = None
-    start = time.perf_counter()
-    form = client.endpoints.switch
-    try:
-        client.update(switch_update(live, counts, build_id, form), repeatable=False)
-    except PushError as exc:
-        failure = exc
-    seconds["switch"] = time.perf_counter() - start
-    if form == "copy" and failure is None:
-        with contextlib.suppress(PushError):  # left over, the next push drops them
-            _drop(client, [staging_name(g, build_id) for g, n in counts.items() if n])
-        seconds["drop staging"] = time.perf_counter() - start - seconds["switch"]
+    _switch(client, live, counts, build_id, chunk, seconds)
     after = store_graphs(client, prefix)
     mismatched = [g for g, n in counts.items() if after.get(g, 0) != n]
-    if mismatched and failure is not None:
-        raise PushError(
-            f"the switch failed ({failure}); staging graphs are kept for a look, the "
-            f"next push drops them{_hint(str(failure), sum(counts.values()))}"
-        )
     if mismatched:
         raise PushError(
             f"after the switch {len(mismatched)} graphs do not hold this build's triples "
@@ -250,6 +253,44 @@ def push(
         )
     dropped = sorted(set(live) - set(counts))
     return PushResult(build_id, {g: after.get(g, 0) for g in counts}, dropped, seconds)
+
+
+def _switch(
+    client: Client,
+    live: list[str],
+    counts: dict[str, int],
+    build_id: str,
+    batch: int,
+    seconds: dict[str, float],
+) -> None:
+    """Run the switch, one update per graph. On Oxigraph each staging graph is deleted (in
+    updates of at most `batch` triples) right after its copy, so only one graph at a time is
+    held both under its staging name and its live name. An update is not retried: if its
+    answer is lost after the store applied it, a second MOVE would find no staging graph; the
+    live counts tell, and pushing again finishes the switch either way."""
+    form = client.endpoints.switch
+    updates = switch_updates(live, counts, build_id, form)
+    start = time.perf_counter()
+    for done, (graph, update) in enumerate(updates):
+        began = time.perf_counter()
+        try:
+            client.update(update, repeatable=False)
+        except PushError as exc:
+            raise PushError(
+                f"the switch failed at graph {graph} after {done} of {len(updates)} graphs "
+                f"were replaced ({exc}); every graph holds either the previous build or this "
+                f"one, whole; push again to finish{_hint(str(exc), counts.get(graph, 0))}"
+            ) from None
+        seconds[f"switch {graph.rsplit('/', 1)[-1]}"] = time.perf_counter() - began
+        if form == "copy" and counts.get(graph):
+            began = time.perf_counter()
+            with contextlib.suppress(PushError):  # left over, the next push drops them
+                name = staging_name(graph, build_id)
+                _drop(client, {name: counts[graph]}, batch)
+            seconds["drop staging"] = seconds.get("drop staging", 0.0) + (
+                time.perf_counter() - began
+            )
+    seconds["switch"] = time.perf_counter() - start - seconds.get("drop staging", 0.0)
 
 
 def _hint(failure: str, triples: int) -> str:
