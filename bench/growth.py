@@ -74,7 +74,12 @@ def child(manifest: Path, build_dir: Path) -> None:
 
     report = build(settings, on_step)
     total = time.perf_counter() - start
-    print(json.dumps({"timings": report.timings, "counts": report.counts, "total": total}))
+    memory = report.process_memory_kb  # processes beside the build's own (the validator)
+    print(
+        json.dumps(
+            {"timings": report.timings, "counts": report.counts, "total": total, "memory": memory}
+        )
+    )
 
 
 @dataclass
@@ -85,6 +90,8 @@ class Run:
     peak_kb: dict[str, int] = field(default_factory=dict)  # peak RSS per step window
     total: float | None = None  # whole build, when it finished
     counts: dict[str, int] = field(default_factory=dict)
+    # per step run in a process of its own (validation beside the load): start and peak kB
+    others_kb: dict[str, dict[str, int]] = field(default_factory=dict)
     stopped: float | None = None  # seconds after which the timeout stopped it
     rc: int | None = None
     # 1-minute load average at the start and at the end: the machine is shared, and the times
@@ -116,6 +123,7 @@ def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
         else:  # the end: the build's own step timer replaces the callback intervals
             run.wall.update(data["timings"])
             run.counts, run.total = data["counts"], data["total"]
+            run.others_kb = data.get("memory", {})
     return run
 
 
@@ -167,6 +175,13 @@ def table(results: dict[int, list[Run]]) -> str:
         exps = [_exp(med[a][s], med[b][s], a, b) for s in STEPS]
         total = _exp(med[a]["total"], med[b]["total"], a, b)
         lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | | |")
+    for size in sizes:  # below the table: a process of its own, its memory not in the column
+        for step, kb in sorted(results[size][0].others_kb.items()):
+            lines.append(
+                f"\nx{size}: the {step} process beside the build:"
+                f" {kb.get('start', 0) / 1024:.0f} MB"
+                f" at the fork (shared with the build), peak {kb.get('peak', 0) / 1024:.0f} MB"
+            )
     return "\n".join(lines)
 
 

@@ -41,6 +41,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.memory_budget",
             "dlkg.gcpause",
             "dlkg.chunks",
+            "dlkg.forked",
         ),
     ),
     # link.ids: syntax checks of arXiv ids, DOIs and ORCIDs
@@ -70,6 +71,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         "use",
         (
             "dlkg.build",
+            "dlkg.build_validate",
             "dlkg.pins",
             "dlkg.report",
             "dlkg.explain",

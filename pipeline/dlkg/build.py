@@ -2,31 +2,30 @@
 
 Everything is built into a fresh `runs/<id>/` folder; only when every step has succeeded is the
 `current` symlink re-pointed at it (an atomic rename), so a failed build leaves the previous
-store, dumps and report exactly as they were.
+store, dumps and report exactly as they were. The records and the resolution are dropped once
+emit is done, and validation runs in a child process while the store loads (build_validate.py).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import itertools
 import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
 from . import fingerprint
+from .build_validate import release_free_memory, validate_beside_load
 from .checks import cross_source, single_source
-from .common import load_turtle_dir, union_graph
+from .common import load_turtle_dir
 from .describe import describe, describe_build
-from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, Emitted, emit, graph_counts
-from .errors import DlkgError, NotConformant, SourceError
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
+from .errors import DlkgError, SourceError
 from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .gcpause import collector_paused
@@ -42,10 +41,7 @@ from .records import Level, ParseResult
 from .report import BuildReport, SourceSummary, StepTimer
 from .resources import ontology_dir
 from .settings import Settings
-from .store import load_store, open_read_only
-
-if TYPE_CHECKING:  # validate imports pyshacl or shacl: only when a build validates
-    from .validate import ValidationReport
+from .store import add_nquads, open_read_only
 
 OnStep = Callable[[str], None]
 
@@ -165,52 +161,78 @@ def _new_run_dir(settings: Settings, started: datetime) -> Path:
     raise AssertionError("unreachable")
 
 
-def _validate(
-    settings: Settings, emitted: Emitted, nquads: Path, skip: set[str]
-) -> ValidationReport:
-    """SHACL over the emitted data: the fast engine reads the N-Quads file (which holds the
-    ontology graph); the reference, pySHACL, gets a union graph of it plus the ontology."""
-    from .validate import lookup_in_file, validate_graph, validate_nquads_file
+def _emit(
+    settings: Settings, parsed: Parsed, minter: IriMinter, report: BuildReport, nquads: Path
+) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+    """Stream the quads into `nquads` (issue 13: no rdflib dataset, no serialised copy in
+    memory); return the emitter's line index, the class counts and the triples per graph.
 
-    if settings.validator == "pyshacl":
-        dataset = Dataset()
-        dataset.parse(nquads, format="nquads")
-        union = union_graph(dataset, skip=skip)
-        del dataset
-        return validate_graph(union, line_index=emitted.line_index, validator="pyshacl")
-    lookup = lookup_in_file(nquads)
-    return validate_nquads_file(nquads, lookup=lookup, line_index=emitted.line_index)
-
-
-def _release_free_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's `malloc_trim`).
-
-    The SHACL engine frees what it allocated, but glibc keeps the pages: at x100 the process
-    stayed at 1.39 GB resident after validation, and the load and export steps started from
-    there; after a trim, 0.66 GB (docs/scale.md). Elsewhere than glibc there is nothing to do."""
+    Everything emit made besides these (the sink's hashes, the emitter) is gone when this
+    returns, so that the caller can drop the records and the resolution too."""
+    skip = _skip(minter)
+    sink = QuadSink(nquads)
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+        emitted = emit(
+            parsed.resolution,
+            parsed.sources,
+            minter=minter,
+            ontology=load_turtle_dir(ontology_dir()),
+            sink=sink,
+        )
+        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+        add_links_graph(sink, minter, settings)
+        report.issues.extend(identifier_issues(parsed.resolution.papers.values()))
+        class_counts = sink.class_counts(skip)
+        describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
+        return emitted.line_index, class_counts, graph_counts(sink)
+    finally:
+        sink.close()
 
 
-def _append_graph(nquads: Path, ds: Dataset) -> None:
-    """Append the quads of `ds` to the N-Quads file `nquads`."""
-    with nquads.open("ab") as handle:
-        ds.serialize(destination=handle, format="nquads", encoding="utf-8")
+# the name and title caches of normalize/ (one entry per distinct name written: unbounded)
+# that only parse and resolve need; by name, so that a cache renamed there is skipped here
+_RESOLVE_CACHES = {
+    "dlkg.normalize.names": ("parse_person_name", "_given_tokens", "_name_words"),
+    "dlkg.normalize.titles": ("fold",),
+}
 
 
-def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
-    """Run the whole pipeline and publish the result; raise a DlkgError on any failure."""
-    notify = on_step or (lambda _step: None)
-    timer = StepTimer()
-    started = datetime.now(UTC).replace(microsecond=0)
-    report = BuildReport(base_iri=settings.base_iri, started=started.isoformat())
-    minter = IriMinter(settings.base_iri)
-    made_from = fingerprint.fingerprint(settings)  # before reading: what this build is made of
+def _clear_resolve_caches() -> None:
+    """Empty the caches that served resolve (x100: ~90k entries, PersonName objects)."""
+    import importlib
 
-    parsed = parse_and_resolve(settings, timer, notify)
+    for module_name, names in _RESOLVE_CACHES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            clear = getattr(getattr(module, name, None), "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def _skip(minter: IriMinter) -> set[str]:
+    """The graphs that are not data: not counted, not validated by pySHACL."""
+    return {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
+
+
+def _build_graph_nquads(
+    minter: IriMinter, sources: list[FetchedSource], started: datetime
+) -> tuple[bytes, dict[str, int]]:
+    """The build graph (the only triples that change with the clock; `ended`: now, when the
+    data has been generated and validated) as N-Quads, and its triple count."""
+    build_graph = Dataset()
+    describe_build(
+        build_graph,
+        minter=minter,
+        sources=sources,
+        started=started,
+        ended=datetime.now(UTC).replace(microsecond=0),
+    )
+    data = build_graph.serialize(format="nquads", encoding="utf-8")
+    return data, graph_counts(build_graph)
+
+
+def _summarise(report: BuildReport, parsed: Parsed) -> None:
+    """The report's per-source summaries and the parse and resolution issues."""
     resolution = parsed.resolution
     for source, result in zip(parsed.sources, parsed.results, strict=True):
         report.issues.extend(result.issues)
@@ -234,65 +256,51 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     report.merges = resolution.merges
     report.near_misses = resolution.near_misses
 
-    skip = {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
+
+def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
+    """Run the whole pipeline and publish the result; raise a DlkgError on any failure."""
+    notify = on_step or (lambda _step: None)
+    timer = StepTimer()
+    started = datetime.now(UTC).replace(microsecond=0)
+    report = BuildReport(base_iri=settings.base_iri, started=started.isoformat())
+    minter = IriMinter(settings.base_iri)
+    made_from = fingerprint.fingerprint(settings)  # before reading: what this build is made of
+
+    parsed = parse_and_resolve(settings, timer, notify)
+    _summarise(report, parsed)
+    # what the build graph needs of the sources, without their text (x1000: ~110 MB)
+    sources = [replace(source, text="") for source in parsed.sources]
     run_dir = _new_run_dir(settings, started)
     try:
+        nquads = run_dir / "emitted.nq"
         with timer.step("emit"):
-            # the quads go straight into the N-Quads file the validator and the store's bulk
-            # loader read (issue 13): no rdflib dataset, no serialised copy in memory
-            nquads = run_dir / "emitted.nq"
-            sink = QuadSink(nquads)
-            try:
-                emitted = emit(
-                    resolution,
-                    parsed.sources,
-                    minter=minter,
-                    ontology=load_turtle_dir(ontology_dir()),
-                    sink=sink,
-                )
-                # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
-                add_links_graph(sink, minter, settings)
-                report.issues.extend(identifier_issues(resolution.papers.values()))
-                class_counts = sink.class_counts(skip)
-                describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
-                graph_triples = graph_counts(sink)
-            finally:
-                sink.close()
+            line_index, class_counts, graph_triples = _emit(
+                settings, parsed, minter, report, nquads
+            )
+            # nothing after emit needs the records or the resolution (the report has taken
+            # its issues, merges and near misses): x1000 held ~6.8 GB of them to the end
+            del parsed
+            _clear_resolve_caches()
+            release_free_memory()
         notify("emit")
-
-        with timer.step("validate"):
-            shacl = _validate(settings, emitted, nquads, skip)
-            _release_free_memory()
-        notify("validate")
-        report.shacl_warnings = [str(w) for w in shacl.warnings]
-        from .validate import raise_if_not_conformant
-
-        raise_if_not_conformant(shacl, strict=settings.strict)
-        errors = report.errors
-        if errors:
-            raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
-        if settings.strict and report.warnings:
-            raise NotConformant(
-                f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
-            )
-
+        validate_beside_load(
+            settings,
+            report,
+            timer,
+            notify,
+            line_index=line_index,
+            nquads=nquads,
+            store_dir=run_dir / "store",
+            skip=_skip(minter),
+        )
+        del line_index
+        nquads.unlink()
         with timer.step("emit"):
-            build_graph = Dataset()  # the build graph alone, added to the file
-            describe_build(
-                build_graph,
-                minter=minter,
-                sources=parsed.sources,
-                started=started,
-                ended=datetime.now(UTC).replace(microsecond=0),
-            )
-            _append_graph(nquads, build_graph)
-            graph_triples = dict(sorted({**graph_triples, **graph_counts(build_graph)}.items()))
-            del build_graph
-
+            data, build_triples = _build_graph_nquads(minter, sources, started)
+            graph_triples = dict(sorted({**graph_triples, **build_triples}.items()))
         with timer.step("load"):
-            load_store(nquads, run_dir / "store")
-            nquads.unlink()
-        notify("load")
+            add_nquads(run_dir / "store", data)
+        release_free_memory()
         with timer.step("export"):
             store = open_read_only(run_dir / "store")
             export_dumps(

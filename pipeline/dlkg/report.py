@@ -97,6 +97,9 @@ class BuildReport:
     shacl_warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     source_urls: dict[str, str] = field(default_factory=dict)  # source id -> pinned raw URL
+    # resident memory of the processes a step ran in beside the build's own ("validate": its
+    # "start" (shared with the build at the fork) and "peak" in kB); not part of report.json
+    process_memory_kb: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[Issue]:

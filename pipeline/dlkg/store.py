@@ -67,6 +67,20 @@ def load_store(
     return count
 
 
+def add_nquads(store_dir: Path, data: bytes) -> None:
+    """Add a few quads (N-Quads `data`, no blank nodes) to the store `load_store` made: the
+    build graph, which is known only once validation has passed (build.py)."""
+    try:
+        store = ox.Store(str(store_dir))
+        try:
+            store.load(data, format=ox.RdfFormat.N_QUADS)
+            store.flush()
+        finally:
+            del store
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"cannot add to the store: {exc}", path=store_dir) from None
+
+
 class _BlockError(Exception):
     """A block that failed to load, with the file line its error is on (if it is a parse error)."""
 

@@ -1,0 +1,67 @@
+"""`dlkg.forked`: a function run in a forked child, its value or its exception brought back."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from dlkg.errors import NotConformant, SourceError
+from dlkg.forked import Forked, ForkedChildError
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def test_the_value_comes_back_from_another_process(tmp_path: Path) -> None:
+    big = list(range(200_000))  # inherited, not copied or pickled on the way in
+    child = Forked(lambda: (os.getpid(), sum(big), "x" * 1_000_000), tmp_path)
+    pid, total, text = child.result()
+    assert pid == child.pid != os.getpid()
+    assert total == sum(big) and len(text) == 1_000_000  # bigger than a pipe's buffer
+    assert child.seconds >= 0 and child.memory_kb["peak"] >= child.memory_kb["start"] > 0
+    assert list(tmp_path.iterdir()) == []  # the outcome file is gone
+
+
+def _fail() -> None:
+    raise SourceError("only 3 entries parsed", path="README.md", line=9)
+
+
+def test_a_dlkg_error_keeps_its_class_and_its_one_line(tmp_path: Path) -> None:
+    child = Forked(_fail, tmp_path)
+    with pytest.raises(SourceError) as info:
+        child.result()
+    assert str(info.value) == "README.md:9: only 3 entries parsed"
+    assert info.value.exit_code == 3
+
+
+class _UnpicklableError(Exception):
+    def __init__(self, a: int, b: int) -> None:  # pickling calls it with one argument
+        super().__init__(f"{a}+{b}")
+
+
+def _unpicklable() -> None:
+    raise _UnpicklableError(1, 2)
+
+
+def test_an_exception_that_cannot_travel_comes_back_as_text(tmp_path: Path) -> None:
+    with pytest.raises(
+        ForkedChildError, match=r"^_UnpicklableError in the child process: 1\+2"
+    ) as info:
+        Forked(_unpicklable, tmp_path).result()
+    assert "Traceback" in str(info.value)
+    assert not isinstance(info.value, NotConformant)
+
+
+def test_a_child_killed_or_exiting_without_an_outcome(tmp_path: Path) -> None:
+    with pytest.raises(ForkedChildError, match=r"without a result \(exit code 3\)"):
+        Forked(lambda: os._exit(3), tmp_path).result()
+    child = Forked(lambda: time.sleep(60), tmp_path)
+    assert not child.done()
+    started = time.monotonic()
+    child.cancel()
+    assert time.monotonic() - started < 10 and child.done()
+    with pytest.raises(ForkedChildError, match=r"signal 9"):
+        child.result()
+    assert list(tmp_path.iterdir()) == []
