@@ -53,7 +53,7 @@ def coauthor_overlap(rv: PersonResolver) -> bool:
     for r, ps in papers.items():
         for p in ps:
             people_of[p].add(r)
-    families = {r: rv.family_of(ns) for r, ns in clusters.items()}
+    families = rv.families()
     # each distinct written form once: a prolific author has hundreds of equal mentions
     forms = {r: list(dict.fromkeys(n.name for n in ns)) for r, ns in clusters.items()}
     keys = {r: _keys(families[r], forms[r]) for r in clusters}
