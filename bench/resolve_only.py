@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write a cProfile of resolve here")
     args = parser.parse_args()
     if args.digest and os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)  # noqa: S606 (no shell)
     from dlkg.checks import cross_source
     from dlkg.gcpause import collector_paused
     from dlkg.resolve import resolve
@@ -80,7 +81,7 @@ def main() -> None:
     t0 = time.perf_counter()
     if args.cache and args.cache.exists():
         with args.cache.open("rb") as f:
-            results = pickle.load(f)
+            results = pickle.load(f)  # noqa: S301 (our own cache file)
     else:
         results = _parse(args.dir)
         if args.cache:

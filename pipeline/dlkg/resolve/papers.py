@@ -143,6 +143,8 @@ class PaperResolver:
         for d in self.decisions:
             if d.kind == "link-not-identity" and url_key(d.subject) not in used:
                 self.log.issues.append(unmatched(d, "the link"))
+        # read with .get(idx, set()) only: the empty sets of nearly every record need no room
+        self.excluded = {i: found for i, found in self.excluded.items() if found}
 
     # -- guarded union ---------------------------------------------------------------------
     def blocked(self, a: MentionIdx, b: MentionIdx) -> str | None:
@@ -344,6 +346,7 @@ class PaperResolver:
         self.apply_translation_fallback()
         self.apply_chinese_titles()
         self.log.flush("paper", self.uf)
+        self.strong = {}  # only the joins read it
         return self.uf
 
 
