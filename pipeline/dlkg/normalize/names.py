@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from nameparser import HumanName
 from rapidfuzz import fuzz
@@ -21,7 +21,12 @@ _ET_AL = re.compile(r"(,?\s*\bet\.?\s*al\.?|,?\s*etal\.?|\s*等人|\s*等)\s*$",
 @dataclass(frozen=True)
 class PersonName:
     """A name split into parts. `family` is without particles ("Oord"), `particles` holds
-    them ("van den"); `initials` are the upper-case initials of the given names."""
+    them ("van den"); `initials` are the upper-case initials of the given names.
+
+    The keys below are cached on the instance (`cached_property` writes the instance's
+    `__dict__`, which a frozen dataclass allows; equality and hashing see the fields only):
+    `parse_person_name` shares one instance per written form, and the people rules read
+    them millions of times (2.6 M `family_last_key` computations at x100)."""
 
     given: str
     family: str
@@ -45,23 +50,23 @@ class PersonName:
         """The given names with a period after each bare initial: 'Geoffrey E' -> 'Geoffrey E.'."""
         return " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
 
-    @property
+    @cached_property
     def family_key(self) -> str:
         """The family name folded, particles and punctuation dropped: 'Fei-Fei' -> 'feifei'."""
         return NON_WORD.sub("", fold(self.family))
 
-    @property
+    @cached_property
     def family_last_key(self) -> str:
         """The last word of a compound family name: 'Sharif Razavian' -> 'razavian'."""
         words = self.family.split()
         return NON_WORD.sub("", fold(words[-1])) if words else ""
 
-    @property
+    @cached_property
     def given_tokens(self) -> tuple[str, ...]:
         """Given names as folded tokens, split at spaces, hyphens and periods; "GE" = g, e."""
         return _given_tokens(self.given)
 
-    @property
+    @cached_property
     def has_full_given(self) -> bool:
         return any(len(t) > 1 for t in self.given_tokens)
 

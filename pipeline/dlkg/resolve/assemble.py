@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -26,7 +27,7 @@ from ..normalize import (
 )
 from ..normalize.identifiers import slugify
 from .author_lists import reported_across_sources
-from .base import ClusterIdx, IdKey, MentionIdx, NameIdx, PaperMention
+from .base import ClusterIdx, IdKey, MentionIdx, PaperMention
 from .facts import author_source, choose_title, choose_year, contradicted
 from .keys import name_anchor, record_anchors
 from .minting import Node
@@ -238,7 +239,7 @@ def assemble_person(
 def authorships_of(
     chosen: PaperMention,
     names: list[NameMention],
-    key_of: dict[NameIdx, str],
+    key_of: Sequence[str],  # by NameIdx
     order: tuple[str, ...] = (),
 ) -> list[Authorship]:
     """The authorships of the chosen record's list; a curated `paper-author-order` (family

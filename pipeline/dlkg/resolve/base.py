@@ -42,7 +42,7 @@ def sorted_keys(keys: set[IdKey] | frozenset[IdKey]) -> list[IdKey]:
     return sorted(keys, key=str)
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: one per record / written name (millions at x1000)
 class PaperMention:
     """One record that names a paper: a list entry or a BibTeX entry. `rank` and
     `title_rank` are its source kind's (lower wins in conflicts, docs/resolution.md)."""

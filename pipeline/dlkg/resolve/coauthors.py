@@ -53,7 +53,7 @@ def coauthor_overlap(rv: PersonResolver) -> bool:
     for r, ps in papers.items():
         for p in ps:
             people_of[p].add(r)
-    families = {r: rv.family_of(ns) for r, ns in clusters.items()}
+    families = rv.families()
     # each distinct written form once: a prolific author has hundreds of equal mentions
     forms = {r: list(dict.fromkeys(n.name for n in ns)) for r, ns in clusters.items()}
     keys = {r: _keys(families[r], forms[r]) for r in clusters}
@@ -75,7 +75,6 @@ def coauthor_overlap(rv: PersonResolver) -> bool:
             or (same_family and middle_name_fit(xs, ys, families[x]))
         )
 
-    tokens = {r: _tokens(ns) for r, ns in clusters.items()}
     events: list[tuple[str, NameIdx, NameIdx]] = []
     for x in clusters:
         found = {
@@ -88,7 +87,8 @@ def coauthor_overlap(rv: PersonResolver) -> bool:
         }
         for y in found:
             rv.log.comparisons["coauthor-overlap"] += 1
-            shared_tokens = tokens[x] & tokens[y]
+            # only for the pairs found (1 of 25k persons at x100), not a set for every person
+            shared_tokens = _tokens(clusters[x]) & _tokens(clusters[y])
             if shared_tokens and not papers[x] & papers[y] and fits(x, y):
                 events += [(token, x, y) for token in shared_tokens]
     changed = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..normalize import parse_person_name
@@ -22,9 +22,18 @@ class NameClusters:
     log: Log
     mentions: list[NameMention] = field(default_factory=list)
     uf: UnionFind[NameIdx] = field(init=False)
-    # root -> record -> the positions its names hold in that record's author list
+    # root -> record -> the positions its names hold in that record's author list, for the
+    # roots of joined clusters only: a name never joined holds its own position (`_slots`),
+    # so the 3 M names of x1000 do not each carry a dict and a set
     slots: dict[NameIdx, dict[MentionIdx, set[int]]] = field(default_factory=dict)
     cannot: list[Apart] = field(default_factory=list)
+    # (effective unions so far, cluster_names() then, its size): the union log only grows
+    _clusters: tuple[int, dict[NameIdx, list[NameMention]], int] | None = field(
+        default=None, init=False, repr=False
+    )
+    _families: tuple[dict[NameIdx, list[NameMention]], dict[NameIdx, str]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def add(
         self,
@@ -45,8 +54,13 @@ class NameClusters:
     def start(self) -> None:
         """Every name added: one cluster each."""
         self.uf = UnionFind(len(self.mentions))
-        for n in self.mentions:
-            self.slots[n.idx] = {n.record: {n.position}} if n.record is not None else {}
+        self._clusters = None
+        self.slots = {}
+
+    def release(self) -> None:
+        """Drop the working sets of the rules (no join after this): memory for what follows."""
+        self._clusters = self._families = None
+        self.slots = {}
 
     def blocked(self, a: NameIdx, b: NameIdx) -> str | None:
         ra, rb = self.uf.find(a), self.uf.find(b)
@@ -55,7 +69,7 @@ class NameClusters:
             rr = {self.uf.find(NameIdx(i)) for i in right}
             if (ra in lr and rb in rr) or (ra in rr and rb in lr):
                 return f"curated different-from: {reason}"
-        sa, sb = self.slots[ra], self.slots[rb]
+        sa, sb = self._slots(ra), self._slots(rb)
         for record in sa.keys() & sb.keys():
             if sa[record] != sb[record]:
                 return f"both are authors of {self.record_label(record)} at different positions"
@@ -80,26 +94,64 @@ class NameClusters:
         self.uf.union(a, b, rule, score, evidence)
         root = self.uf.find(a)
         other = rb if root == ra else ra
-        for record, positions in self.slots[other].items():
-            self.slots[root].setdefault(record, set()).update(positions)
+        into = self.slots.get(root)
+        if into is None:
+            into = self.slots[root] = self._slots(root)
+        merged = self._slots(other)
+        self.slots.pop(other, None)  # no longer a root
+        for record, positions in merged.items():
+            into.setdefault(record, set()).update(positions)
         return True
+
+    def _slots(self, root: NameIdx) -> dict[MentionIdx, set[int]]:
+        """The record positions of `root`'s cluster (a fresh dict for a name never joined)."""
+        found = self.slots.get(root)
+        if found is not None:
+            return found
+        n = self.mentions[root]
+        return {n.record: {n.position}} if n.record is not None else {}
 
     def near(self, a: NameIdx, b: NameIdx, score: float, reason: str) -> None:
         labels = (self.mentions[a].label, self.mentions[b].label)
         self.log.near("person", a, b, labels, score, reason)
 
     def cluster_names(self) -> dict[NameIdx, list[NameMention]]:
+        """Root -> the names of its cluster, in mention order (read only).
+
+        Computed once per state of the union-find: the rules of the people fixpoint loop that
+        find nothing to join run on the same clusters, and each used to rebuild them."""
+        cached = self._clusters
+        if cached is not None and cached[0] == len(self.uf.log) and len(cached[1]) == cached[2]:
+            return cached[1]
         out: dict[NameIdx, list[NameMention]] = defaultdict(list)
         for n in self.mentions:
             out[self.uf.find(n.idx)].append(n)
+        self._clusters = (len(self.uf.log), out, len(out))
+        return out
+
+    def families(self) -> dict[NameIdx, str]:
+        """Root -> `family_of` its cluster, for the clusters `cluster_names` returns now."""
+        clusters = self.cluster_names()
+        cached = self._families
+        if cached is not None and cached[0] is clusters:
+            return cached[1]
+        out = {r: self.family_of(ns) for r, ns in clusters.items()}
+        self._families = (clusters, out)
         return out
 
     def family_of(self, names: list[NameMention]) -> str:
         """The family key most mentions of a cluster use (ties: the best-ranked source)."""
-        counts = Counter(n.name.family_last_key for n in names if n.name.family_last_key)
+        counts: dict[str, int] = {}
+        best_rank: dict[str, int] = {}
+        for n in names:  # one pass: a prolific author has hundreds of mentions
+            key = n.name.family_last_key
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+                rank = best_rank.get(key)
+                if rank is None or n.rank < rank:
+                    best_rank[key] = n.rank
         if not counts:
             return ""
-        best_rank = {k: min(n.rank for n in names if n.name.family_last_key == k) for k in counts}
         return min(counts, key=lambda k: (-counts[k], best_rank[k], k))
 
     def compatible(self, xs: list[NameMention], ys: list[NameMention]) -> bool:

@@ -71,7 +71,7 @@ COMMON_FAMILIES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: one per record / written name (millions at x1000)
 class NameMention:
     idx: NameIdx
     paper: ClusterIdx | None  # the paper cluster; None for a key researcher

@@ -93,14 +93,17 @@ class PaperResolver:
         curated = {url_key(d.subject) for d in self.decisions if d.kind == "link-not-identity"}
         used = set()
         for m in self.mentions:
-            self.excluded[m.idx] = {key for url in m.links if (key := url_key(url)) in curated}
-            used |= self.excluded[m.idx]
-            for url in m.links:
-                arxiv = arxiv_id_from_url(url)
+            # each link's keys once (they were computed up to three times per link)
+            links = [
+                (url, url_key(url), arxiv_id_from_url(url), venue_url_key(url)) for url in m.links
+            ]
+            excluded = self.excluded[m.idx] = {key for _, key, _, _ in links if key in curated}
+            used |= excluded
+            for url, key, arxiv, venue in links:
                 if arxiv and m.year and "." in arxiv and 2000 + int(arxiv[:2]) > m.year:
                     # An arXiv id from after the stated year is a later version (the DeepLab
                     # journal paper 1606.00915 linked from the ICLR 2015 entry), another paper.
-                    self.excluded[m.idx].add(url_key(url))
+                    excluded.add(key)
                     self.log.warn(
                         "resolve.link-later-than-paper",
                         f"link {url} is arXiv {arxiv}, submitted after the stated year "
@@ -108,12 +111,11 @@ class PaperResolver:
                         "of it",
                         m.prov,
                     )
-                venue = venue_url_key(url)
                 if venue and venue.slug and m.title_en:
                     score = slug_matches_title(venue.slug, m.title_en)
                     if score < SLUG_MIN:
                         # Only for this record: the paper the link does name may list it too.
-                        self.excluded[m.idx].add(url_key(url))
+                        excluded.add(key)
                         self.log.warn(
                             "resolve.link-names-other-paper",
                             f"link {url} names '{venue.slug}', not {m.title_en!r} "
@@ -121,13 +123,12 @@ class PaperResolver:
                             "paper, not a URL of it",
                             m.prov,
                         )
-        for m in self.mentions:
+            # The record's identity keys: its exclusions are final once its own links are read.
             keys: set[IdKey] = set()
-            for url in m.links:
-                key = url_key(url)
-                if key in self.excluded[m.idx]:
+            for url, key, arxiv, venue in links:
+                if key in excluded:
                     continue
-                arxiv, doi, venue = arxiv_id_from_url(url), doi_from_url(url), venue_url_key(url)
+                doi = doi_from_url(url)
                 keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
                 keys.update({IdKey("doi", doi)} if doi else ())
                 keys.update({IdKey(venue.kind, venue.ident)} if venue else ())
@@ -143,6 +144,8 @@ class PaperResolver:
         for d in self.decisions:
             if d.kind == "link-not-identity" and url_key(d.subject) not in used:
                 self.log.issues.append(unmatched(d, "the link"))
+        # read with .get(idx, set()) only: the empty sets of nearly every record need no room
+        self.excluded = {i: found for i, found in self.excluded.items() if found}
 
     # -- guarded union ---------------------------------------------------------------------
     def blocked(self, a: MentionIdx, b: MentionIdx) -> str | None:
@@ -344,6 +347,7 @@ class PaperResolver:
         self.apply_translation_fallback()
         self.apply_chinese_titles()
         self.log.flush("paper", self.uf)
+        self.strong = {}  # only the joins read it
         return self.uf
 
 

@@ -171,12 +171,12 @@ class PersonResolver(NameClusters):
         """Merge people by a family name nobody else compatible carries: all of them when
         every pair fits; otherwise each initials-only person that fits exactly one of the
         people with a full first name ("N. Srivastava" -> Nitish, not Rupesh K.)."""
-        clusters = self.cluster_names()
+        clusters, families = self.cluster_names(), self.families()
         by_family: dict[str, list[NameIdx]] = defaultdict(list)
         for r in sorted(clusters):
             if all(n.researcher for n in clusters[r]):
                 continue  # key researchers are matched last, with their own rules
-            by_family[self.family_of(clusters[r])].append(r)
+            by_family[families[r]].append(r)
         changed = False
         for family in sorted(by_family):
             roots = by_family[family]
@@ -253,6 +253,7 @@ class PersonResolver(NameClusters):
             pass
         match_key_researchers(self, self.clusters)
         self.log.flush("person", self.uf)
+        self.release()
         return self.uf
 
 

@@ -52,7 +52,7 @@ def _written_lists(
 def same_list_person(rv: PersonResolver) -> bool:
     """Merge each initials-only person with the one fitting person of its list (above)."""
     lists = paper_lists(rv)
-    clusters = rv.cluster_names()
+    clusters, families = rv.cluster_names(), rv.families()
     authors_of: dict[NameIdx, set[str]] = {
         r: set().union(*(lists[n.paper] for n in ns if n.paper is not None))
         for r, ns in clusters.items()
@@ -62,7 +62,7 @@ def same_list_person(rv: PersonResolver) -> bool:
         if any(n.name.given_tokens for n in clusters[r]) and not all(
             n.researcher for n in clusters[r]
         ):
-            by_family[rv.family_of(clusters[r])].append(r)
+            by_family[families[r]].append(r)
     changed = False
     for family in sorted(by_family):
         roots = by_family[family]

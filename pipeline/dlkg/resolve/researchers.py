@@ -19,7 +19,7 @@ def match_key_researchers(names: NameClusters, papers: list[list[PaperMention]])
             if o.idx > n.idx and clean_name_text(o.written) == clean_name_text(n.written):
                 names.join(n.idx, o.idx, "same-full-name", 100.0, "the same key researcher")
     clusters = names.cluster_names()
-    families = {r: names.family_of(ns) for r, ns in clusters.items()}
+    families = names.families()
     done: set[NameIdx] = set()
     for n in krs:
         root = names.uf.find(n.idx)

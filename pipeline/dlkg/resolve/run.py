@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
@@ -25,7 +26,6 @@ from .assemble import (
 from .base import (
     ClusterIdx,
     MentionIdx,
-    NameIdx,
     PaperMention,
     mention_of_bib,
     mention_of_entry,
@@ -76,10 +76,8 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         paper_key.update({m.idx: key for m in members})
     cluster_key = {ClusterIdx(c): keys[c] for c in range(len(clusters))}
 
-    def find_paper(ref: PaperRef) -> set[MentionIdx]:
-        if ref.kind == "key":  # the paper's final key, not its registered anchors
-            return {i for i, key in paper_key.items() if key == ref.value}
-        return papers_rv.find_refs(ref)
+    # a partial, not a closure: deleting the names below then frees the paper resolver
+    find_paper = partial(_find_paper, paper_key, papers_rv.find_refs)
 
     # Curated facts after the keys: a key reference names the final paper, not every
     # paper sharing a registered title anchor ("Deep learning": the book and the review).
@@ -117,11 +115,17 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     for (person, _), key in zip(assembled, person_keys, strict=True):
         person.key = key
     root_key = dict(zip(roots, person_keys, strict=True))
-    person_key = {n.idx: root_key[nuf.find(n.idx)] for n in people.mentions}
+    # a list indexed by NameIdx (names are numbered 0..n-1): 3 M names at x1000
+    person_key = [root_key[nuf.find(n.idx)] for n in people.mentions]
+    del root_key, name_groups
+    # the resolvers' working sets (indexes, clusters) are not needed below: free them before
+    # the resolution's own lists are built, which is where resolve's memory peaks
+    name_mentions, paper_cannot, person_cannot = people.mentions, papers_rv.cannot, people.cannot
+    del people, papers_rv, find_paper
 
     resolution = Resolution()
     names_of: dict[MentionIdx, list[NameMention]] = defaultdict(list)  # record -> its names
-    for n in people.mentions:
+    for n in name_mentions:
         if n.record is not None:
             names_of[n.record].append(n)
     for (paper, _), members, fact in zip(built, clusters, curated, strict=True):
@@ -131,17 +135,19 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
                 chosen, names_of[chosen.idx], person_key, fact.author_order
             )
         resolution.papers[paper.key] = paper
+    del names_of
     resolution.persons = {p.key: p for p, _ in assembled}
     resolution.key_anchors = [
         KeyAnchors(kind, entity.key, tuple(map(str, sorted_keys(node.anchors))))
         for kind, nodes in (("paper", built), ("person", assembled))
         for entity, node in nodes
     ]
+    del built, assembled  # the nodes: evidence for the keys, used up
     resolution.items = list_items(mentions, paper_key, log)
     resolution.sections = [s for r in results for s in r.sections]
     resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
     resolution.key_researchers = [
-        (n.researcher, person_key[n.idx]) for n in people.mentions if n.researcher
+        (n.researcher, person_key[n.idx]) for n in name_mentions if n.researcher
     ]
     for a, b, rule, score, evidence in puf.log:
         resolution.merges.append(
@@ -155,7 +161,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
             )
         )
     for a, b, rule, score, evidence in nuf.log:
-        na, nb = people.mentions[a], people.mentions[b]
+        na, nb = name_mentions[a], name_mentions[b]
         resolution.merges.append(
             Merge(
                 "person",
@@ -168,18 +174,28 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         )
     resolution.person_mentions = [
         PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
-        for n in people.mentions
+        for n in name_mentions
     ]
     resolution.different_from = _different_from(
         [
-            ("paper", papers_rv.cannot, lambda i: paper_key[MentionIdx(i)]),
-            ("person", people.cannot, lambda i: person_key[NameIdx(i)]),
+            ("paper", paper_cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("person", person_cannot, lambda i: person_key[i]),
         ]
     )
     resolution.near_misses = log.near_misses
     resolution.issues = log.issues
     resolution.comparisons = dict(sorted(log.comparisons.items()))
     return resolution
+
+
+def _find_paper(
+    paper_key: dict[MentionIdx, str],
+    find_refs: Callable[[PaperRef], set[MentionIdx]],
+    ref: PaperRef,
+) -> set[MentionIdx]:
+    if ref.kind == "key":  # the paper's final key, not its registered anchors
+        return {i for i, key in paper_key.items() if key == ref.value}
+    return find_refs(ref)
 
 
 def _different_from(
