@@ -7,7 +7,9 @@ the front takes them back, and a worker stopped at the time limit gives them bac
 
 from __future__ import annotations
 
+import random
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -216,3 +218,72 @@ def test_a_worker_dying_with_shared_connections_answers_one_and_gives_the_others
         status, _, body = read_response(other, bytearray())
         assert (status, value(body)) == (200, "7")
         assert ask(other, 8) == "8"
+
+
+@pytest.fixture()
+def churn(web_store: Path, tmp_path: Path) -> Iterator[Live]:
+    """Connections leased, shared, given back after 50 ms of silence, and taken back."""
+    yield from serve_in_thread(
+        store_dir=web_store,
+        build_dir=tmp_path,
+        base_iri=BASE,
+        timeout_s=3.0,
+        workers=2,
+        lease_idle_s=0.05,
+        client_limit=256,
+    )
+
+
+def _lookups(live: Live, seed: int, seconds: float, out: list[str]) -> None:
+    """One connection's lookups with random pauses, pipelining and reconnects; every answer
+    must be its own request's (`out` gets a line per fault)."""
+    rng = random.Random(seed)  # noqa: S311  (test data, not secrets)
+    deadline = time.monotonic() + seconds
+    n = seed * 100_000
+    sock = socket.create_connection((live.host, live.port), timeout=15)
+    buf = bytearray()
+    try:
+        while time.monotonic() < deadline:
+            batch = [n + k for k in range(rng.choice((1, 1, 1, 2, 3)))]
+            n += len(batch)
+            sock.sendall(b"".join(numbered(k) for k in batch))
+            for k in batch:
+                status, _, body = read_response(sock, buf)
+                if status != 200 or value(body) != str(k):
+                    out.append(f"{seed}: request {k} got {status} {body[:80]!r}")
+            pause = rng.random()
+            if pause < 0.2:
+                time.sleep(rng.uniform(0.03, 0.12))  # around the lease's silence
+            elif pause < 0.25:
+                sock.close()
+                sock = socket.create_connection((live.host, live.port), timeout=15)
+                buf = bytearray()
+    except OSError as err:
+        out.append(f"{seed}: {err!r}")
+    finally:
+        sock.close()
+
+
+def test_many_connections_of_one_client_through_every_hand_over_get_their_own_answers(
+    churn: Live,
+) -> None:
+    pool = pool_of(churn)
+    all_idle(churn)
+    faults: list[str] = []
+    threads = [
+        threading.Thread(target=_lookups, args=(churn, seed, 8.0, faults)) for seed in range(12)
+    ]
+    heavy_replies: list[int] = []
+
+    def heavy() -> None:  # long requests make the front take connections back
+        for _ in range(2):
+            heavy_replies.append(churn.get(HEAVY).status)
+
+    threads.append(threading.Thread(target=heavy))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not faults, faults[:5]
+    assert set(heavy_replies) <= {504}
+    assert pool.added > 0 and pool.leased > 0
