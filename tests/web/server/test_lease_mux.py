@@ -93,8 +93,27 @@ def test_a_clients_connections_share_the_workers_it_leases(shared: Live) -> None
     assert pool.lease_answers >= 50
 
 
+def test_a_client_holding_a_worker_per_cpu_packs_its_further_connections(shared: Live) -> None:
+    pool = pool_of(shared)
+    all_idle(shared)
+    assert pool.pack_at == 2  # workers=2: one per CPU as configured
+    with ExitStack() as stack:
+        first = [connect(shared, stack) for _ in range(2)]
+        for k, sock in enumerate(first):
+            ask(sock, k)
+        assert len(holders(pool)) == 2
+        # workers beyond the reserve are idle again (the pool starts more for the leases) ...
+        wait_for(lambda: len(pool.idle) > pool.reserve, "no spare worker started", 60)
+        more = [connect(shared, stack) for _ in range(2)]
+        for round_ in range(20):  # ... yet the further connections share the two workers
+            for k, sock in enumerate(first + more):
+                ask(sock, 10 * round_ + k)
+            assert sorted(len(w.leases) for w in holders(pool)) == [2, 2]
+
+
 def test_packed_connections_spread_onto_workers_that_fall_idle(shared: Live) -> None:
     pool = pool_of(shared)
+    pool.pack_at = 99  # spread as far as workers allow (a client on a bigger machine)
     all_idle(shared)
     with ExitStack() as stack:
         socks = [connect(shared, stack) for _ in range(5)]

@@ -78,6 +78,7 @@ class WorkerPool(LeasingPool):
         self.crashes = 0  # workers that died or were killed (for tests and logs)
         self.preempted = 0  # long queries stopped to keep the reserve free
         self.leases = leases and HAVE_LEASES
+        self.pack_at = self.min_workers  # one per CPU unless told: more would only take turns
         # connections handed to workers, requests they answered there, leases recalled
         self.leased = self.lease_answers = self.recalls = 0
         # connections added to a worker holding some of the client's, and taken back
@@ -129,7 +130,9 @@ class WorkerPool(LeasingPool):
             return
         job.admitted = True
         now = time.monotonic()
-        if self.idle and len(self.idle) > self.reserve:
+        if self._packs(job.client) and self._add(job, now):
+            pass  # the client holds a worker per CPU: its further connections share them
+        elif self.idle and len(self.idle) > self.reserve:
             self._take(self.idle.pop(), job)
         elif self._add(job, now):
             pass  # a worker holding connections of the same client took this one along

@@ -60,6 +60,7 @@ class LeasingPool:
     submit: Callable[[Job], None]
 
     leases: bool
+    pack_at: int
     loop: asyncio.AbstractEventLoop
 
     def _lease_channels(self) -> tuple[socket.socket | None, socket.socket | None, Slot | None]:
@@ -107,6 +108,13 @@ class LeasingPool:
         worker.lease_jobs += 1
         job.payload = as_lease(job.payload, free[0], generation)
         return free[0]
+
+    def _packs(self, client: str) -> bool:
+        """Whether the client holds leased workers enough to use every CPU (`pack_at`): its
+        further connections then join them rather than take more workers, whose turns on the
+        same CPUs would cost wake-ups and cold caches, not add speed."""
+        held = sum(w.leasing and w.job is not None and w.job.client == client for w in self.workers)
+        return held >= self.pack_at
 
     def _add(self, job: Job, now: float) -> bool:
         """Hand the job's connection to a worker holding connections of the same client and
@@ -178,9 +186,18 @@ class LeasingPool:
         """While workers beyond the reserve are idle, take connections back from the worker
         holding most (not the one it serves): their next requests then lease the idle ones.
         A client's connections are packed onto the workers it holds while none is spare (a
-        new worker takes a second to start), and spread again once one is."""
+        new worker takes a second to start), and spread again once one is, up to a worker per
+        CPU for the client (`_packs`)."""
         spare = len(self.idle) - self.reserve
-        dense = [w for w in self.workers if w.leasing and len(w.leases) > 1 and not w.recalled]
+        dense = [
+            w
+            for w in self.workers
+            if w.leasing
+            and len(w.leases) > 1
+            and not w.recalled
+            and w.job is not None
+            and not self._packs(w.job.client)
+        ]
         if spare <= 0 or not dense:
             return
         worker = max(dense, key=lambda w: len(w.leases))
