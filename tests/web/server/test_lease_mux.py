@@ -189,6 +189,7 @@ def test_a_worker_stopped_at_the_time_limit_gives_its_other_connections_back(
             ask(sock, k)
         worker = next(w for w in holders(pool) if len(w.leases) == 2)
         heavy, other = _pair(socks, worker)
+        unanswered = pool.unanswered
         heavy.sendall(get(HEAVY))
         time.sleep(0.3)
         other.sendall(numbered(7))  # waits in the socket behind the heavy query
@@ -198,6 +199,7 @@ def test_a_worker_stopped_at_the_time_limit_gives_its_other_connections_back(
         status, _, body = read_response(other, buf)  # answered after the stop, not lost
         assert (status, value(body)) == (200, "7")
         assert ask(other, 8) == "8"  # and the connection stays open
+        assert pool.unanswered == unanswered  # nothing was closed without its answer
 
 
 @pytest.fixture()

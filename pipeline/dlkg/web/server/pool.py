@@ -81,8 +81,8 @@ class WorkerPool(LeasingPool):
         self.pack_at = self.min_workers  # one per CPU unless told: more would only take turns
         # connections handed to workers, requests they answered there, leases recalled
         self.leased = self.lease_answers = self.recalls = 0
-        # connections added to a worker holding some of the client's, and taken back
-        self.added = self.taken_back = 0
+        # connections added to a worker holding some of the client's, taken back, closed unanswered
+        self.added = self.taken_back = self.unanswered = 0
         self._ticker: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import socket
+import sys
 import time
 from collections.abc import Callable
 
@@ -53,6 +54,7 @@ class LeasingPool:
     added: int
     taken_back: int
     lease_answers: int
+    unanswered: int
     recalls: int
     _dispatch: Callable[[Worker, Job], None]
     _fail: Callable[..., None]
@@ -176,7 +178,7 @@ class LeasingPool:
             return  # connections still on their way: the worker takes them up next
         for leased in worker.leases.values():  # all taken back meanwhile: none is left
             self._settle(leased.job)
-            leased.conn.fail_lease(None)
+            self._end_held(leased, None, "taken back while its worker left")
         worker.leases, worker.leasing = {}, False
         job, worker.job = worker.job, None
         self._settle(job)
@@ -242,7 +244,7 @@ class LeasingPool:
             return
         for position, leased in worker.leases.items():
             self._settle(leased.job)
-            leased.conn.fail_lease(answer[1] if position == answer[0] else None)
+            self._end_held(leased, answer[1] if position == answer[0] else None, "worker stopped")
         worker.leases, worker.leasing = {}, False
 
     def _fail_on(
@@ -299,7 +301,7 @@ class LeasingPool:
         response = encode_response(failed, head_only=job.head_only, close=True)
         for position, leased in leases.items():
             self._settle(leased.job)
-            leased.conn.fail_lease(response if position == at else None)
+            self._end_held(leased, response if position == at else None, "worker died")
 
     def _watch_lease(self, worker: Worker, now: float) -> None:
         """Apply the time limit and demotion to the request a leased worker is running, and
@@ -326,6 +328,15 @@ class LeasingPool:
         machine a lookup waits for a CPU longer than it runs, and taking connections back
         costs more than it saves."""
         return cpu_seconds(worker.proc.pid) - worker.cpu_at_dispatch > MUX_HOLD_S
+
+    def _end_held(self, leased: Leased, response: bytes | None, why: str) -> None:
+        """Close a held connection, with `response` if there is one. Without one, a line on
+        stderr: a client may then see its connection reset with a request unanswered, and an
+        operator should be able to tell why."""
+        if response is None:
+            self.unanswered += 1
+            print(f"dlkg serve: a leased connection closed unanswered ({why})", file=sys.stderr)
+        leased.conn.fail_lease(response)
 
     def _settle(self, job: Job | None) -> None:
         """The job no longer counts against its client's queries in flight."""
