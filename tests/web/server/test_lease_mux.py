@@ -148,11 +148,7 @@ def test_a_long_request_never_holds_the_other_connections_of_its_worker(shared: 
     pool = pool_of(shared)
     all_idle(shared)
     with ExitStack() as stack:
-        socks = [connect(shared, stack) for _ in range(3)]
-        for k, sock in enumerate(socks):
-            ask(sock, k)
-        worker = next(w for w in holders(pool) if len(w.leases) == 2)
-        heavy, other = _pair(socks, worker)
+        heavy, other = sharing_pair(shared, stack)
         taken_back = pool.taken_back
         heavy.sendall(get(HEAVY))
         time.sleep(0.3)  # the heavy query runs
@@ -165,8 +161,13 @@ def test_a_long_request_never_holds_the_other_connections_of_its_worker(shared: 
         assert status == 504
 
 
-def _pair(socks: list[socket.socket], worker: Worker) -> tuple[socket.socket, socket.socket]:
-    """The two client sockets whose connections `worker` holds."""
+def sharing_pair(live: Live, stack: ExitStack) -> tuple[socket.socket, socket.socket]:
+    """Three connections of one client on two leasable workers: the two client sockets whose
+    connections one worker holds together."""
+    socks = [connect(live, stack) for _ in range(3)]
+    for k, sock in enumerate(socks):
+        ask(sock, k)
+    worker = next(w for w in holders(pool_of(live)) if len(w.leases) == 2)
     ports = set()
     for leased in worker.leases.values():
         transport = leased.conn.transport  # type: ignore[attr-defined]
@@ -184,11 +185,7 @@ def test_a_worker_stopped_at_the_time_limit_gives_its_other_connections_back(
     pool = pool_of(shared)
     all_idle(shared)
     with ExitStack() as stack:
-        socks = [connect(shared, stack) for _ in range(3)]
-        for k, sock in enumerate(socks):
-            ask(sock, k)
-        worker = next(w for w in holders(pool) if len(w.leases) == 2)
-        heavy, other = _pair(socks, worker)
+        heavy, other = sharing_pair(shared, stack)
         unanswered = pool.unanswered
         heavy.sendall(get(HEAVY))
         time.sleep(0.3)
@@ -224,11 +221,7 @@ def test_a_worker_dying_with_shared_connections_answers_one_and_gives_the_others
     pool = pool_of(small)
     all_idle(small)
     with ExitStack() as stack:
-        socks = [connect(small, stack) for _ in range(3)]
-        for k, sock in enumerate(socks):
-            ask(sock, k)
-        worker = next(w for w in holders(pool) if len(w.leases) == 2)
-        greedy, other = _pair(socks, worker)
+        greedy, other = sharing_pair(small, stack)
         crashes = pool.crashes
         greedy.sendall(get(GREEDY))
         time.sleep(0.3)
