@@ -65,9 +65,7 @@ class Crowd:
     def _run(self, i: int) -> None:
         while not self._stop.is_set():
             try:
-                reply = self.live.request(
-                    "GET", sparql(HEAVY[i % 2]), source=f"127.0.0.{10 + i}"
-                )
+                reply = self.live.request("GET", sparql(HEAVY[i % 2]), source=f"127.0.0.{10 + i}")
             except OSError as exc:
                 if not self._stop.is_set():
                     self.failures.append(f"client {i}: {exc!r}")

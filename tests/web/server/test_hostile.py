@@ -20,7 +20,7 @@ import pytest
 from dlkg.memory_budget import max_workers
 from dlkg.web.guard import GuardLimits
 
-from ..helpers import BASE, Live, serve_in_thread, settle
+from ..helpers import BASE, Live, Reply, serve_in_thread, settle
 from ..service_listener import Listener
 
 TIMEOUT_S = 2.0
@@ -113,12 +113,12 @@ def test_hostile_query_times_out_while_lookups_answer(hostile: Live, kind: str) 
 
 @pytest.mark.slow
 def test_all_hostile_kinds_at_once(hostile: Live) -> None:
-    replies: dict[str, int] = {}
+    replies: dict[str, Reply] = {}
 
     def send(kind: str) -> None:
         # From another client than the probe's (fair.py: a client's own flood of long queries
         # counts against its standing; the server stays available to everyone else).
-        replies[kind] = hostile.request("GET", sparql(HOSTILE[kind]), source="127.0.0.2").status
+        replies[kind] = hostile.request("GET", sparql(HOSTILE[kind]), source="127.0.0.2")
 
     threads = [threading.Thread(target=send, args=(kind,)) for kind in HOSTILE]
     with Probe(hostile) as probe:
@@ -126,7 +126,16 @@ def test_all_hostile_kinds_at_once(hostile: Live) -> None:
             thread.start()
         for thread in threads:
             thread.join(30)
-    assert replies == dict.fromkeys(HOSTILE, 504)
+    assert set(replies) == set(HOSTILE)
+    # Each is stopped at the time limit (504), or, where the pool could not start a worker for
+    # it within that limit (a new worker's start-up on a machine under load 15+, seen once in
+    # 20 runs), refused with 503 and Retry-After: the documented answer of a query that waited
+    # out its time in the queue. Never an answer, never a crash.
+    for kind, reply in replies.items():
+        assert reply.status in (503, 504), (kind, reply.status, reply.body)
+        if reply.status == 503:
+            assert int(reply.headers["retry-after"]) >= 1, kind
+    assert any(reply.status == 504 for reply in replies.values())
     assert set(probe.statuses) == {200}
     assert max(probe.latencies) < 1.0, sorted(probe.latencies)[-5:]
 
