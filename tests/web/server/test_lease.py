@@ -7,7 +7,10 @@ time limit, the reserve) must stay exactly as without leases.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import socket
 import threading
 import time
@@ -148,6 +151,34 @@ def test_a_leased_request_past_the_time_limit_gets_504_and_the_connection_closes
     assert 3.0 <= time.monotonic() - started < 6.0
     assert conn.recv(10) == b""
     assert live.get("ASK {}").status == 200  # the pool replaced the worker
+
+
+def test_a_leased_request_its_worker_never_began_gets_503_at_the_time_limit(
+    live: Live, conn: socket.socket
+) -> None:
+    """The lease's first request waits out its time limit before the worker takes up the
+    connection (a worker starved of CPU; here stopped): the front takes the connection back
+    and refuses the request with 503 and Retry-After, as it does a request that waited out
+    its limit in the queue, instead of closing the connection without an answer."""
+    assert live.server is not None
+    pool = live.server.pool
+    stopped = [w.proc.pid for w in pool.workers]
+    leased = pool.leased
+    try:
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        started = time.monotonic()
+        conn.sendall(numbered(1))
+        status, headers, body = read_response(conn, bytearray())
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+    assert pool.leased == leased + 1  # it went to a worker with its connection
+    assert status == 503, body
+    assert int(headers["retry-after"]) >= 1
+    assert 3.0 <= time.monotonic() - started < 6.0
+    assert live.get("ASK {}").status == 200
 
 
 def test_a_silent_leased_connection_goes_back_to_the_front(live: Live, conn: socket.socket) -> None:

@@ -67,3 +67,30 @@ def test_the_front_never_claims_another_request_nor_waits_for_the_lock() -> None
     holder.join(10)
     assert slot.claim(old + 1) is not None  # a dead holder's lock is gone
     slot.close()
+
+
+def test_a_connection_taken_up_has_its_request_running_for_the_front_to_claim() -> None:
+    """`enter(begin=True)` takes up the connection and starts its request in one step: the
+    front finds either the connection still its own to take back, or the request running."""
+    slot = Slot.create()
+    generation = slot.grant(2)
+    assert generation is not None
+    before = slot.read()[0]
+    assert slot.enter(2, generation, begin=True)
+    seq, state, _ = slot.read()
+    assert (seq, state) == (before + 1, RUNNING)
+    assert slot.revoke([2]) == []  # the one served now stays with the worker
+    assert slot.claim(seq) == 2  # ... and its request can be stopped, with its position
+    slot.close()
+
+
+def test_a_connection_taken_back_first_is_never_taken_up_and_its_request_never_runs() -> None:
+    slot = Slot.create()
+    generation = slot.grant(1)
+    assert generation is not None
+    before = slot.read()
+    assert slot.revoke([1]) == [(1, False)]  # not taken up: the front answers for it
+    assert not slot.enter(1, generation, begin=True)
+    assert slot.read() == before
+    assert 1 in slot.free()  # the position may be granted again
+    slot.close()

@@ -100,9 +100,12 @@ class Slot:
             _HEAD.pack_into(self._map, 0, seq, WRITING, time.monotonic())
             return True
 
-    def enter(self, position: int, generation: int) -> bool:
+    def enter(self, position: int, generation: int, begin: bool = False) -> bool:
         """Worker: take up the connection at `position`, granted as `generation`, as the one
-        served now; False (and forgotten) if the front has taken it back."""
+        served now; False (and forgotten) if the front has taken it back. `begin`: its
+        request (the lease job's) starts running in the same step, so the front never finds
+        the connection taken up with its request not begun, which it could neither claim
+        nor take back."""
         bit = 1 << position
         with self._locked(wait=True):
             granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
@@ -112,6 +115,8 @@ class Slot:
                 _CONNS.pack_into(self._map, _HEAD.size, granted, held & ~bit, current)
                 return False
             _CONNS.pack_into(self._map, _HEAD.size, granted, held | bit, position)
+            if begin:
+                self.set(RUNNING)
             return True
 
     def release(self, position: int) -> bool:

@@ -74,7 +74,7 @@ class LeaseLoop:
         _, fds, _, _ = socket.recv_fds(self.side, 1, 1)
         sock = socket.socket(fileno=fds[0])
         position, generation = lease_position(job)
-        if not self.slot.enter(position, generation):  # taken back before we got to it
+        if not self.slot.enter(position, generation, begin=True):  # taken back meanwhile
             sock.close()
             return
         self.current = position
@@ -83,7 +83,7 @@ class LeaseLoop:
         waiter.register(self.control, select.POLLIN)
         self.held[position] = _Held(sock, waiter, generation, time.monotonic())
         poller.register(sock, select.POLLIN)
-        self._serve(position, job, poller)
+        self._serve(position, job, poller, begun=True)
 
     def _round(self, poller: select.poll) -> None:
         """Wait for the next request of any connection; give back the silent ones."""
@@ -130,11 +130,14 @@ class LeaseLoop:
             return
         self._serve(position, b"\x00" + request, poller)
 
-    def _serve(self, position: int, job: bytes, poller: select.poll) -> None:
-        """Answer `job` on the connection at `position`, then the requests read ahead on it."""
+    def _serve(self, position: int, job: bytes, poller: select.poll, begun: bool = False) -> None:
+        """Answer `job` on the connection at `position`, then the requests read ahead on it.
+        `begun`: the slot shows `job` running already (`Slot.enter`)."""
         held = self.held[position]
         while True:
-            self.slot.set(RUNNING)
+            if not begun:
+                self.slot.set(RUNNING)
+            begun = False
             response = self.answer(job)
             if not self.slot.begin_writing():  # the front stopped this request and answers
                 os._exit(0)  # it is killing this process too: nothing here may reach the client

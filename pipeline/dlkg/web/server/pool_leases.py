@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from ...memory_budget import crash_reply
 from ..http import error_response
-from .fair import HAVE_PROC, ClientBook, FairQueue, cpu_seconds
+from .fair import HAVE_PROC, ClientBook, FairQueue, cpu_seconds, retry_after
 from .framing import as_lease, encode_frame, plain
 from .jobs import Handover, Job, Leased, Worker
 from .lease import (
@@ -215,11 +215,14 @@ class LeasingPool:
         worker: Worker,
         answer: tuple[int, bytes] | None = None,
         positions: list[int] | None = None,
+        unbegun: Job | None = None,
     ) -> None:
         """Take back the worker's connections (`positions`, else all) but the one it serves
         now: each goes on with the front as it was (one not taken up yet with its request).
         When the worker is being stopped (`answer`: the position that gets the error, and the
-        error), the rest closes."""
+        error), the rest closes. `unbegun`: the worker's own job, where it is stopped or died;
+        if it never took up that job's connection, it never will now (revoked), and the
+        request, which waited out its time unserved, gets 503 as one left in the queue would."""
         assert worker.slot is not None
         if answer is not None:
             worker.recalled = True  # stopped: nothing more may be handed to it
@@ -238,6 +241,9 @@ class LeasingPool:
                     self._fail(leased.job, 503, "the server is shutting down")
                 else:
                     self.submit(leased.job)
+            elif unbegun is not None:
+                leased.conn.take_back()
+                self._fail(unbegun, 503, "the server is busy; retry later", retry_after(1))
             else:  # the lease's own first request, not begun: it ends with its worker
                 worker.leases[position] = leased
         if answer is None:
@@ -278,7 +284,7 @@ class LeasingPool:
         """The connections of a worker that is being stopped: the others go back to the
         front, the one `answer` names gets its error, the rest closes."""
         self._settle(job)
-        self._take_back(worker, answer or (-1, b""))
+        self._take_back(worker, answer or (-1, b""), unbegun=job)
 
     def _crashed_lease(self, worker: Worker, job: Job) -> None:
         """A leased worker died by itself: its other connections go back to the front at once;
@@ -288,7 +294,7 @@ class LeasingPool:
         _, state, _ = worker.slot.read()
         at = worker.slot.serving() if state == RUNNING else -1
         worker.recalled = True  # dead: nothing may be handed to it
-        self._take_back(worker)
+        self._take_back(worker, unbegun=job)
         leases, worker.leases, worker.leasing = worker.leases, {}, False
         self._settle(job)
         self.loop.create_task(self._fail_crashed_lease(worker, leases, job, at))
