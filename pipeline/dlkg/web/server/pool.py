@@ -139,7 +139,7 @@ class WorkerPool(LeasingPool):
         elif self.idle and self._may_take(job, len(self.idle), now):
             self._take(self.idle.pop(), job)
         elif self.queue.full:
-            self._fail(job, 503, "the server is busy; retry later", retry_after(1))
+            self._busy(job)
         else:
             self.queue.push(self.book.penalty(job.client, now), job)
             self._recall()
@@ -350,7 +350,7 @@ class WorkerPool(LeasingPool):
         for job in self.queue.remove_where(lambda job: job.deadline <= now):
             # Not counted against the client's standing: a fresh client's lookup that waited
             # out a flood must not lose its access to the reserve for it.
-            self._fail(job, 503, "the server is busy; retry later", retry_after(1))
+            self._busy(job)
         if self.started.done() and self.started.exception() is None:
             self._grow()
         # Only idle workers beyond the resting size go: retiring the reserve while long queries

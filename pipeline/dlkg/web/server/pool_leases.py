@@ -243,7 +243,7 @@ class LeasingPool:
                     self.submit(leased.job)
             elif unbegun is not None:
                 leased.conn.take_back()
-                self._fail(unbegun, 503, "the server is busy; retry later", retry_after(1))
+                self._busy(unbegun)
             else:  # the lease's own first request, not begun: it ends with its worker
                 worker.leases[position] = leased
         if answer is None:
@@ -343,6 +343,10 @@ class LeasingPool:
             self.unanswered += 1
             print(f"dlkg serve: a leased connection closed unanswered ({why})", file=sys.stderr)
         leased.conn.fail_lease(response)
+
+    def _busy(self, job: Job) -> None:
+        """Refuse a request that could not be served within its time: the client may retry."""
+        self._fail(job, 503, "the server is busy; retry later", retry_after(1))
 
     def _settle(self, job: Job | None) -> None:
         """The job no longer counts against its client's queries in flight."""
