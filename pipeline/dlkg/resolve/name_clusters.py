@@ -112,8 +112,8 @@ class NameClusters:
         return {n.record: {n.position}} if n.record is not None else {}
 
     def near(self, a: NameIdx, b: NameIdx, score: float, reason: str) -> None:
-        labels = (self.mentions[a].label, self.mentions[b].label)
-        self.log.near("person", a, b, labels, score, reason)
+        sides = (self.mentions[a], self.mentions[b])
+        self.log.near("person", a, b, sides, score, reason)
 
     def cluster_names(self) -> dict[NameIdx, list[NameMention]]:
         """Root -> the names of its cluster, in mention order (read only).

@@ -183,8 +183,8 @@ class PaperResolver:
         return self.join(a, b, rule, score, evidence)
 
     def near(self, a: MentionIdx, b: MentionIdx, score: float, reason: str) -> None:
-        labels = (self.mentions[a].label, self.mentions[b].label)
-        self.log.near("paper", a, b, labels, score, reason)
+        sides = (self.mentions[a], self.mentions[b])
+        self.log.near("paper", a, b, sides, score, reason)
 
     # -- the rules ---------------------------------------------------------------------------
     def apply_curation(self) -> None:
