@@ -260,9 +260,7 @@ def authorships_of(
     return [Authorship(key_of[n.idx], n.position, n.written.strip(), n.prov) for n in mine]
 
 
-def list_items(
-    mentions: list[PaperMention], paper_key: dict[MentionIdx, str], log: Log
-) -> list[ListItem]:
+def list_items(mentions: list[PaperMention], paper_key: Sequence[str], log: Log) -> list[ListItem]:
     """ListItems keyed `<section>/<paper>` (`-2`, `-3` on repeats in one section); a paper
     listed twice in one list is reported."""
     items: list[ListItem] = []

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
+from ..model import DifferentFrom, KeyAnchors, Merge, Paper, Person, PersonMention, Resolution
 from ..records import ParseResult
 from .assemble import (
     CuratedFacts,
@@ -33,11 +33,11 @@ from .base import (
 )
 from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
 from .keys import load_registry
-from .minting import assign_keys
+from .minting import Node, assign_keys
 from .names import NameMention
 from .papers import PaperResolver
 from .people import PersonResolver
-from .unionfind import Apart, Log
+from .unionfind import Apart, Join, Labelled, Log
 
 
 def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
@@ -70,10 +70,12 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
     built = [assemble_paper(c, papers_rv.keys, papers_rv.excluded, log) for c in clusters]
     keys = assign_keys("paper", [node for _, node in built], registry, log)
-    paper_key: dict[MentionIdx, str] = {}
+    # a list indexed by MentionIdx (records are numbered 0..n-1), not a dict: 1 M at x1000
+    paper_key: list[str] = [""] * len(mentions)
     for (paper, _), key, members in zip(built, keys, clusters, strict=True):
         paper.key = key
-        paper_key.update({m.idx: key for m in members})
+        for m in members:
+            paper_key[m.idx] = key
     cluster_key = {ClusterIdx(c): keys[c] for c in range(len(clusters))}
 
     # a partial, not a closure: deleting the names below then frees the paper resolver
@@ -135,50 +137,30 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
                 chosen, names_of[chosen.idx], person_key, fact.author_order
             )
         resolution.papers[paper.key] = paper
-    del names_of
+    del names_of, clusters, curated
     resolution.persons = {p.key: p for p, _ in assembled}
-    resolution.key_anchors = [
-        KeyAnchors(kind, entity.key, tuple(map(str, sorted_keys(node.anchors))))
-        for kind, nodes in (("paper", built), ("person", assembled))
-        for entity, node in nodes
-    ]
+    resolution.key_anchors = _key_anchors([("paper", built), ("person", assembled)])
     del built, assembled  # the nodes: evidence for the keys, used up
+    # From here on each working set is released as soon as the output made from it is
+    # complete (the end of resolve is its memory peak): the union logs entry by entry.
+    _merges(resolution.merges, "paper", puf.log, paper_key, mentions)
     resolution.items = list_items(mentions, paper_key, log)
     resolution.sections = [s for r in results for s in r.sections]
     resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
+    del mentions, puf
     resolution.key_researchers = [
         (n.researcher, person_key[n.idx]) for n in name_mentions if n.researcher
     ]
-    for a, b, rule, score, evidence in puf.log:
-        resolution.merges.append(
-            Merge(
-                "paper",
-                paper_key[MentionIdx(a)],
-                mentions[b].label,
-                rule,
-                score,
-                f"{evidence}; joined to {mentions[a].label}",
-            )
-        )
-    for a, b, rule, score, evidence in nuf.log:
-        na, nb = name_mentions[a], name_mentions[b]
-        resolution.merges.append(
-            Merge(
-                "person",
-                person_key[na.idx],
-                nb.label,
-                rule,
-                round(score, 1),
-                f"{evidence}; joined to {na.label}",
-            )
-        )
+    _merges(resolution.merges, "person", nuf.log, person_key, name_mentions)
+    del nuf
     resolution.person_mentions = [
         PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
         for n in name_mentions
     ]
+    del name_mentions
     resolution.different_from = _different_from(
         [
-            ("paper", paper_cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("paper", paper_cannot, lambda i: paper_key[i]),
             ("person", person_cannot, lambda i: person_key[i]),
         ]
     )
@@ -189,13 +171,50 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
 
 def _find_paper(
-    paper_key: dict[MentionIdx, str],
+    paper_key: list[str],
     find_refs: Callable[[PaperRef], set[MentionIdx]],
     ref: PaperRef,
 ) -> set[MentionIdx]:
     if ref.kind == "key":  # the paper's final key, not its registered anchors
-        return {i for i, key in paper_key.items() if key == ref.value}
+        return {MentionIdx(i) for i, key in enumerate(paper_key) if key == ref.value}
     return find_refs(ref)
+
+
+def _key_anchors(
+    kinds: list[tuple[str, list[tuple[Paper, Node]] | list[tuple[Person, Node]]]],
+) -> list[KeyAnchors]:
+    """The anchors of every key, written out; one string per distinct anchor (a paper's
+    `paper:` anchor is on each of its authors, a `year:` on thousands of papers)."""
+    same: dict[str, str] = {}
+    return [
+        KeyAnchors(
+            kind,
+            entity.key,
+            tuple(same.setdefault(text, text) for text in map(str, sorted_keys(node.anchors))),
+        )
+        for kind, nodes in kinds
+        for entity, node in nodes
+    ]
+
+
+def _merges(
+    out: list[Merge], kind: str, log: list[Join], key_of: Sequence[str], sides: Sequence[Labelled]
+) -> None:
+    """The merges of one union log, in its order; the log is emptied as it is read (each
+    entry's evidence is in the merge's own string from then on)."""
+    log.reverse()  # popped from the end below: the log's own order, each entry freed when read
+    while log:
+        a, b, rule, score, evidence = log.pop()
+        out.append(
+            Merge(
+                kind,
+                key_of[a],
+                sides[b].label,
+                rule,
+                score if kind == "paper" else round(score, 1),
+                f"{evidence}; joined to {sides[a].label}",
+            )
+        )
 
 
 def _different_from(
