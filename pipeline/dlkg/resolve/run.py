@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from ..model import DifferentFrom, KeyAnchors, Merge, Paper, Person, PersonMention, Resolution
+from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
 from ..records import ParseResult
 from .assemble import (
     CuratedFacts,
@@ -85,10 +85,14 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     # paper sharing a registered title anchor ("Deep learning": the book and the review).
     facts = _curated_facts(find_paper, decisions, log)
     curated = [_facts_of(c, facts) for c in clusters]
-    built = [
-        (paper, apply_curated(paper, node, fact))
+    # the nodes are used up once the keys are chosen: only their anchors, written out, stay
+    same: dict[str, str] = {}  # one string per distinct anchor (see `_anchor_texts`)
+    paper_anchors = [
+        _anchor_texts(apply_curated(paper, node, fact), same)
         for (paper, node), fact in zip(built, curated, strict=True)
     ]
+    papers = [paper for paper, _ in built]
+    del built
     _drop_settled_contradictions(clusters, curated, log)
 
     researchers = sorted(
@@ -116,6 +120,9 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     person_keys = assign_keys("person", [node for _, node in assembled], registry, log)
     for (person, _), key in zip(assembled, person_keys, strict=True):
         person.key = key
+    person_anchors = [_anchor_texts(node, same) for _, node in assembled]
+    persons = [person for person, _ in assembled]
+    del assembled, same
     root_key = dict(zip(roots, person_keys, strict=True))
     # a list indexed by NameIdx (names are numbered 0..n-1): 3 M names at x1000
     person_key = [root_key[nuf.find(n.idx)] for n in people.mentions]
@@ -130,7 +137,7 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     for n in name_mentions:
         if n.record is not None:
             names_of[n.record].append(n)
-    for (paper, _), members, fact in zip(built, clusters, curated, strict=True):
+    for paper, members, fact in zip(papers, clusters, curated, strict=True):
         chosen, _complete = author_source(members)
         if chosen is not None:
             paper.authorships = authorships_of(
@@ -138,9 +145,16 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
             )
         resolution.papers[paper.key] = paper
     del names_of, clusters, curated
-    resolution.persons = {p.key: p for p, _ in assembled}
-    resolution.key_anchors = _key_anchors([("paper", built), ("person", assembled)])
-    del built, assembled  # the nodes: evidence for the keys, used up
+    resolution.persons = {p.key: p for p in persons}
+    resolution.key_anchors = [
+        KeyAnchors(kind, entity.key, anchors)
+        for kind, entities, texts in (
+            ("paper", papers, paper_anchors),
+            ("person", persons, person_anchors),
+        )
+        for entity, anchors in zip(entities, texts, strict=True)
+    ]
+    del papers, persons, paper_anchors, person_anchors
     # From here on each working set is released as soon as the output made from it is
     # complete (the end of resolve is its memory peak): the union logs entry by entry.
     _merges(resolution.merges, "paper", puf.log, paper_key, mentions)
@@ -180,21 +194,10 @@ def _find_paper(
     return find_refs(ref)
 
 
-def _key_anchors(
-    kinds: list[tuple[str, list[tuple[Paper, Node]] | list[tuple[Person, Node]]]],
-) -> list[KeyAnchors]:
-    """The anchors of every key, written out; one string per distinct anchor (a paper's
+def _anchor_texts(node: Node, same: dict[str, str]) -> tuple[str, ...]:
+    """A node's anchors written out, sorted; one string per distinct anchor text (a paper's
     `paper:` anchor is on each of its authors, a `year:` on thousands of papers)."""
-    same: dict[str, str] = {}
-    return [
-        KeyAnchors(
-            kind,
-            entity.key,
-            tuple(same.setdefault(text, text) for text in map(str, sorted_keys(node.anchors))),
-        )
-        for kind, nodes in kinds
-        for entity, node in nodes
-    ]
+    return tuple(same.setdefault(text, text) for text in map(str, sorted_keys(node.anchors)))
 
 
 def _merges(
