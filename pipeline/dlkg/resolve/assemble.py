@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -84,7 +84,7 @@ def _doi(members: list[PaperMention], ids: list[Ranked]) -> str | None:
 
 def assemble_paper(
     members: list[PaperMention],
-    keys: dict[MentionIdx, set[IdKey]],
+    keys: Sequence[Collection[IdKey]],  # by MentionIdx
     excluded: dict[MentionIdx, set[str]],
     log: Log,
 ) -> tuple[Paper, Node]:
