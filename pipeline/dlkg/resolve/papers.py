@@ -35,6 +35,7 @@ TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded ti
 TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss
 SLUG_MIN = 60.0  # a venue URL whose title words fit the entry's title less is not identity
 LINK_TITLE_MIN = 60.0  # two English titles sharing a link must fit at least this well
+TITLES_ALIKE = f"titles alike below {TITLE_MERGE:g}"  # the reason of a near miss by title
 STRONG_KINDS = ("arxiv", "doi", "nips", "cvf", "jmlr", "pmlr", "acl", "nature")
 
 
@@ -278,7 +279,7 @@ class PaperResolver:
         if score < TITLE_MERGE:
             # no guard for a near miss: its first-author check (name parsing, typo ratios)
             # was most of this rule's time, and the near misses grow faster than the titles
-            self.near(a.idx, b.idx, score, f"titles alike below {TITLE_MERGE:g}")
+            self.near(a.idx, b.idx, score, TITLES_ALIKE)  # one string for all such pairs
         elif why := self.guard(a, b):
             self.near(a.idx, b.idx, score, f"{rule} refused: {why}")
         else:
