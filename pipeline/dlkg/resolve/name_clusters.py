@@ -171,9 +171,12 @@ class NameClusters:
 
         Each distinct given-token tuple once: prolific authors have hundreds of mentions, and
         comparing every mention pair grew with the square of their paper counts."""
-        ta = {x.name.given_tokens for x in xs}
-        tb = {y.name.given_tokens for y in ys}
-        return all(given_tokens_compatible(a, b) for a in ta for b in tb)
+        return all_compatible({x.name.given_tokens for x in xs}, {y.name.given_tokens for y in ys})
 
 
-__all__ = ["NameClusters"]
+def all_compatible(ta: set[tuple[str, ...]], tb: set[tuple[str, ...]]) -> bool:
+    """Every given-token tuple of one set fits every one of the other (symmetric)."""
+    return all(given_tokens_compatible(a, b) for a in ta for b in tb)
+
+
+__all__ = ["NameClusters", "all_compatible"]
