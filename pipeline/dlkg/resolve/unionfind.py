@@ -114,12 +114,15 @@ class Log:
         """One near miss per pair of final clusters (the best-scored), none inside a cluster."""
         best: dict[tuple[int, int], PendingNear] = {}
         for item in self.pending:
-            a, b = uf.index(item.a), uf.index(item.b)
-            if item.kind != kind or uf.same(a, b):
+            if item.kind != kind:
                 continue
-            low, high = sorted((uf.find(a), uf.find(b)))
-            if (low, high) not in best or item.score > best[(low, high)].score:
-                best[(low, high)] = item
+            ra, rb = uf.find(uf.index(item.a)), uf.find(uf.index(item.b))
+            if ra == rb:
+                continue
+            pair = (ra, rb) if ra < rb else (rb, ra)  # each root found once (1 M pairs at x1000)
+            found = best.get(pair)
+            if found is None or item.score > found.score:
+                best[pair] = item
         for item in sorted(best.values(), key=lambda i: (i.a, i.b)):
             self.near_misses.append(
                 NearMiss(
