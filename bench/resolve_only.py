@@ -64,6 +64,18 @@ def _parse(base: Path) -> list[object]:
     return results
 
 
+def _check_cache(path: Path, results: list[object]) -> None:
+    """A cache pickled by the records' classes before they had slots loads without error
+    but with every field holding its own name: refuse it (exit 1) instead of timing that."""
+    from dlkg.records import Provenance
+
+    for result in results:
+        for record in (*getattr(result, "entries", ()), *getattr(result, "bib_entries", ())):
+            if not isinstance(record.prov, Provenance):
+                sys.exit(f"{path}: made by older record classes; delete it to parse again")
+            return
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path, help="growth inputs of one size, e.g. DIR/x100")
@@ -82,6 +94,7 @@ def main() -> None:
     if args.cache and args.cache.exists():
         with args.cache.open("rb") as f:
             results = pickle.load(f)  # noqa: S301 (our own cache file)
+        _check_cache(args.cache, results)
     else:
         results = _parse(args.dir)
         if args.cache:

@@ -18,7 +18,9 @@ class Level(StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, order=True)
+# slots (no per-instance __dict__) on every class made once per record, name or decision:
+# millions of instances at x1000 (about 40 bytes less each)
+@dataclass(frozen=True, order=True, slots=True)
 class Provenance:
     """Where a record came from: the source id of data/sources.toml and a 1-based line."""
 
@@ -33,7 +35,7 @@ class Provenance:
         return f"{name}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A problem found while building: parse warnings, resolution notes, validation results.
 
@@ -54,7 +56,7 @@ class Issue:
         return f"{place}{self.level.value}: {self.message} [{self.code}]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink of an entry; `kind` is the bracket label lower-cased ("pdf", "web", "html")
     or "url" for a bare URL."""
@@ -63,7 +65,7 @@ class Link:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading of a list. `key` is stable within its list: a slug of the English heading
     (awesome list), the section number ("2.1") for the roadmap.
@@ -82,7 +84,7 @@ class Section:
     top100: bool | None = None  # awesome list only: inside the top-100 part or not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One entry of a reading list, as the source states it (nothing resolved yet).
 
@@ -113,7 +115,7 @@ class Entry:
     end_line: int | None = None  # last line when the entry spans several lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyResearcher:
     """A person named in an awesome-list "[Key researchers]" comment, with the profile link."""
 
@@ -124,7 +126,7 @@ class KeyResearcher:
     prov: Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BibEntry:
     """One BibTeX entry with LaTeX decoded to Unicode; authors in order, as "Family, Given"
     or as written when the entry has no comma."""

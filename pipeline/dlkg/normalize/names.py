@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache, cached_property
+from dataclasses import dataclass, field
+from functools import cache
 
 from nameparser import HumanName
 from rapidfuzz import fuzz
@@ -18,21 +18,25 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)*|[A-Z]{2,3})$")
 _ET_AL = re.compile(r"(,?\s*\bet\.?\s*al\.?|,?\s*etal\.?|\s*等人|\s*等)\s*$", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonName:
     """A name split into parts. `family` is without particles ("Oord"), `particles` holds
     them ("van den"); `initials` are the upper-case initials of the given names.
 
-    The keys below are cached on the instance (`cached_property` writes the instance's
-    `__dict__`, which a frozen dataclass allows; equality and hashing see the fields only):
-    `parse_person_name` shares one instance per written form, and the people rules read
-    them millions of times (2.6 M `family_last_key` computations at x100)."""
+    The keys below are computed on first use and kept in slots of the instance (not fields
+    that equality, hashing or repr see): `parse_person_name` shares one instance per written
+    form, and the people rules read them millions of times (2.6 M `family_last_key`
+    computations at x100). Slots, not `cached_property`: a `__dict__` per instance was 17 MB
+    of resolve's memory at x100."""
 
     given: str
     family: str
     initials: tuple[str, ...]
     particles: str = ""
     written: str = ""
+    _family_key: str | None = field(default=None, init=False, repr=False, compare=False)
+    _family_last_key: str | None = field(default=None, init=False, repr=False, compare=False)
+    _tokens: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def full_family(self) -> str:
@@ -50,23 +54,35 @@ class PersonName:
         """The given names with a period after each bare initial: 'Geoffrey E' -> 'Geoffrey E.'."""
         return " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
 
-    @cached_property
+    @property
     def family_key(self) -> str:
         """The family name folded, particles and punctuation dropped: 'Fei-Fei' -> 'feifei'."""
-        return NON_WORD.sub("", fold(self.family))
+        key = self._family_key
+        if key is None:
+            key = NON_WORD.sub("", fold(self.family))
+            object.__setattr__(self, "_family_key", key)  # a cache, not a field (frozen)
+        return key
 
-    @cached_property
+    @property
     def family_last_key(self) -> str:
         """The last word of a compound family name: 'Sharif Razavian' -> 'razavian'."""
-        words = self.family.split()
-        return NON_WORD.sub("", fold(words[-1])) if words else ""
+        key = self._family_last_key
+        if key is None:
+            words = self.family.split()
+            key = NON_WORD.sub("", fold(words[-1])) if words else ""
+            object.__setattr__(self, "_family_last_key", key)
+        return key
 
-    @cached_property
+    @property
     def given_tokens(self) -> tuple[str, ...]:
         """Given names as folded tokens, split at spaces, hyphens and periods; "GE" = g, e."""
-        return _given_tokens(self.given)
+        tokens = self._tokens
+        if tokens is None:
+            tokens = _given_tokens(self.given)
+            object.__setattr__(self, "_tokens", tokens)
+        return tokens
 
-    @cached_property
+    @property
     def has_full_given(self) -> bool:
         return any(len(t) > 1 for t in self.given_tokens)
 
@@ -216,6 +232,12 @@ def _name_words(given: str, family: str) -> tuple[list[str], list[str]]:
     words = [*_given_tokens(given), *re.split(r"[\s\-]+", fold(family))]
     words = [NON_WORD.sub("", w) for w in words if NON_WORD.sub("", w)]
     return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
+
+
+def forget_name_words() -> None:
+    """Empty the cache of `same_tokens`' name words (one entry per distinct name: 90 MB at
+    x1000) once the rules that compare them are done; it refills if asked again."""
+    _name_words.cache_clear()
 
 
 def sorted_full_words(name: PersonName) -> tuple[str, ...]:

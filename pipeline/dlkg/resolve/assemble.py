@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -84,7 +84,7 @@ def _doi(members: list[PaperMention], ids: list[Ranked]) -> str | None:
 
 def assemble_paper(
     members: list[PaperMention],
-    keys: dict[MentionIdx, set[IdKey]],
+    keys: Sequence[Collection[IdKey]],  # by MentionIdx
     excluded: dict[MentionIdx, set[str]],
     log: Log,
 ) -> tuple[Paper, Node]:
@@ -260,9 +260,7 @@ def authorships_of(
     return [Authorship(key_of[n.idx], n.position, n.written.strip(), n.prov) for n in mine]
 
 
-def list_items(
-    mentions: list[PaperMention], paper_key: dict[MentionIdx, str], log: Log
-) -> list[ListItem]:
+def list_items(mentions: list[PaperMention], paper_key: Sequence[str], log: Log) -> list[ListItem]:
     """ListItems keyed `<section>/<paper>` (`-2`, `-3` on repeats in one section); a paper
     listed twice in one list is reported."""
     items: list[ListItem] = []

@@ -7,11 +7,12 @@ token by token; at x100 the token blocks ("wei", "wang") hold thousands of perso
 co-authors of a prolific author's co-authors are thousands more, so intersecting the two per
 person grew with exponent ~1.6. A pair can only *fit* when its persons have the same family key
 or share the sorted full words of one written form (`same_tokens`; `middle_name_fit` and
-`compatible` are only tried under the same family), so those two keys block the pairs, and a
-(co-author, key) index finds the pairs sharing a co-author without expanding anybody's
-co-authors' co-authors. The joins that follow are the old ones in the old order: one event per
-shared token, sorted by (token, x, y), so union-find roots, blocked joins and near misses are
-as before.
+`compatible` are only tried under the same family), so those two keys block the pairs, and
+within one key's block a co-author -> members index finds the pairs sharing a co-author without
+expanding anybody's co-authors' co-authors (one block's index at a time: an index of every
+(co-author, key) at once was resolve's memory peak, 1.16 M lists at x100). The joins that
+follow are the old ones in the old order: one event per shared token, sorted by
+(token, x, y), so union-find roots, blocked joins and near misses are as before.
 """
 
 from __future__ import annotations
@@ -46,51 +47,58 @@ def _keys(family: str, forms: list[PersonName]) -> set[Hashable]:
 
 def coauthor_overlap(rv: PersonResolver) -> bool:
     clusters = rv.cluster_names()
-    papers: dict[NameIdx, set[ClusterIdx]] = {
-        r: {n.paper for n in ns if n.paper is not None} for r, ns in clusters.items()
+    # tuples, not sets: one per person (a million written names at x1000), read only below
+    papers: dict[NameIdx, tuple[ClusterIdx, ...]] = {
+        r: tuple({n.paper: None for n in ns if n.paper is not None}) for r, ns in clusters.items()
     }
-    people_of: dict[ClusterIdx, set[NameIdx]] = defaultdict(set)
+    people_of: dict[ClusterIdx, list[NameIdx]] = defaultdict(list)
     for r, ps in papers.items():
         for p in ps:
-            people_of[p].add(r)
+            people_of[p].append(r)  # each person once per paper: `papers` has no repeats
     families = rv.families()
-    # each distinct written form once: a prolific author has hundreds of equal mentions
-    forms = {r: list(dict.fromkeys(n.name for n in ns)) for r, ns in clusters.items()}
-    keys = {r: _keys(families[r], forms[r]) for r in clusters}
-    coauthors = {r: {q for p in ps for q in people_of[p]} for r, ps in papers.items()}
-    # (co-author q, key) -> the persons q co-authors with that carry the key
-    via: dict[tuple[NameIdx, Hashable], list[NameIdx]] = defaultdict(list)
-    for q, cs in coauthors.items():
-        for y in cs:
-            if y != q:
-                for key in keys[y]:
-                    via[(q, key)].append(y)
+
+    def forms(r: NameIdx) -> list[PersonName]:
+        # each distinct written form once: a prolific author has hundreds of equal mentions
+        return list(dict.fromkeys(n.name for n in clusters[r]))
+
+    coauthors = {r: tuple({q: None for p in ps for q in people_of[p]}) for r, ps in papers.items()}
+    # key -> the persons carrying it; one key's block at a time below, so that the index of
+    # (co-author, person) pairs never holds every key at once (it was the peak of resolve)
+    carriers: dict[Hashable, list[NameIdx]] = defaultdict(list)
+    for r in clusters:
+        for key in _keys(families[r], forms(r)):
+            carriers[key].append(r)
+    found: set[tuple[NameIdx, NameIdx]] = set()
+    for members in carriers.values():
+        if len(members) < 2:
+            continue
+        via: dict[NameIdx, list[NameIdx]] = defaultdict(list)  # co-author q -> members with q
+        for y in members:
+            for q in coauthors[y]:
+                if q != y:
+                    via[q].append(y)
+        for x in members:
+            for q in coauthors[x]:
+                if q != x:
+                    found.update((x, y) for y in via.get(q, ()) if y > x)
+    del carriers, coauthors
 
     def fits(x: NameIdx, y: NameIdx) -> bool:
         xs, ys = clusters[x], clusters[y]
         same_family = families[x] == families[y]
         return (
             (same_family and rv.compatible(xs, ys))
-            or any(same_tokens(a, b) for a in forms[x] for b in forms[y])
+            or any(same_tokens(a, b) for a in forms(x) for b in forms(y))
             or (same_family and middle_name_fit(xs, ys, families[x]))
         )
 
     events: list[tuple[str, NameIdx, NameIdx]] = []
-    for x in clusters:
-        found = {
-            y
-            for key in keys[x]
-            for q in coauthors[x]
-            if q != x
-            for y in via.get((q, key), ())
-            if y > x
-        }
-        for y in found:
-            rv.log.comparisons["coauthor-overlap"] += 1
-            # only for the pairs found (1 of 25k persons at x100), not a set for every person
-            shared_tokens = _tokens(clusters[x]) & _tokens(clusters[y])
-            if shared_tokens and not papers[x] & papers[y] and fits(x, y):
-                events += [(token, x, y) for token in shared_tokens]
+    for x, y in found:
+        rv.log.comparisons["coauthor-overlap"] += 1
+        # only for the pairs found (1 of 25k persons at x100), not a set for every person
+        shared_tokens = _tokens(clusters[x]) & _tokens(clusters[y])
+        if shared_tokens and not set(papers[x]) & set(papers[y]) and fits(x, y):
+            events += [(token, x, y) for token in shared_tokens]
     changed = False
     for _token, x, y in sorted(events):
         if rv.uf.same(x, y):

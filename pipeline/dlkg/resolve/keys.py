@@ -52,7 +52,7 @@ class KeyRow:
         return "\t".join((self.kind, self.key, anchors))
 
 
-def record_anchors(m: PaperMention, keys: set[IdKey]) -> set[IdKey]:
+def record_anchors(m: PaperMention, keys: Iterable[IdKey]) -> set[IdKey]:
     """The anchors one record gives its paper: its identifiers (from `keys`, the identity keys
     the paper rules read from its links and text), BibTeX key and normalised titles."""
     out = {k for k in keys if k.kind in STRONG}

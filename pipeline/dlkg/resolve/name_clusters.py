@@ -12,6 +12,16 @@ from .base import ClusterIdx, MentionIdx, NameIdx
 from .names import NameMention
 from .unionfind import Apart, Log, UnionFind
 
+Positions = int | frozenset[int]  # the positions of one cluster in one author list
+
+
+def _union(a: Positions, b: Positions) -> Positions:
+    """Two sets of positions as one; equal values stay equal (an int never equals a set)."""
+    both = (frozenset((a,)) if isinstance(a, int) else a) | (
+        frozenset((b,)) if isinstance(b, int) else b
+    )
+    return next(iter(both)) if len(both) == 1 else both
+
 
 @dataclass
 class NameClusters:
@@ -24,8 +34,9 @@ class NameClusters:
     uf: UnionFind[NameIdx] = field(init=False)
     # root -> record -> the positions its names hold in that record's author list, for the
     # roots of joined clusters only: a name never joined holds its own position (`_slots`),
-    # so the 3 M names of x1000 do not each carry a dict and a set
-    slots: dict[NameIdx, dict[MentionIdx, set[int]]] = field(default_factory=dict)
+    # so the 3 M names of x1000 do not each carry a dict and a set. One position is an int
+    # (nearly always: two positions of one record block a join), several a frozenset.
+    slots: dict[NameIdx, dict[MentionIdx, Positions]] = field(default_factory=dict)
     cannot: list[Apart] = field(default_factory=list)
     # (effective unions so far, cluster_names() then, its size): the union log only grows
     _clusters: tuple[int, dict[NameIdx, list[NameMention]], int] | None = field(
@@ -100,20 +111,21 @@ class NameClusters:
         merged = self._slots(other)
         self.slots.pop(other, None)  # no longer a root
         for record, positions in merged.items():
-            into.setdefault(record, set()).update(positions)
+            have = into.get(record)
+            into[record] = positions if have is None else _union(have, positions)
         return True
 
-    def _slots(self, root: NameIdx) -> dict[MentionIdx, set[int]]:
+    def _slots(self, root: NameIdx) -> dict[MentionIdx, Positions]:
         """The record positions of `root`'s cluster (a fresh dict for a name never joined)."""
         found = self.slots.get(root)
         if found is not None:
             return found
         n = self.mentions[root]
-        return {n.record: {n.position}} if n.record is not None else {}
+        return {n.record: n.position} if n.record is not None else {}
 
     def near(self, a: NameIdx, b: NameIdx, score: float, reason: str) -> None:
-        labels = (self.mentions[a].label, self.mentions[b].label)
-        self.log.near("person", a, b, labels, score, reason)
+        sides = (self.mentions[a], self.mentions[b])
+        self.log.near("person", a, b, sides, score, reason)
 
     def cluster_names(self) -> dict[NameIdx, list[NameMention]]:
         """Root -> the names of its cluster, in mention order (read only).
@@ -159,9 +171,12 @@ class NameClusters:
 
         Each distinct given-token tuple once: prolific authors have hundreds of mentions, and
         comparing every mention pair grew with the square of their paper counts."""
-        ta = {x.name.given_tokens for x in xs}
-        tb = {y.name.given_tokens for y in ys}
-        return all(given_tokens_compatible(a, b) for a in ta for b in tb)
+        return all_compatible({x.name.given_tokens for x in xs}, {y.name.given_tokens for y in ys})
 
 
-__all__ = ["NameClusters"]
+def all_compatible(ta: set[tuple[str, ...]], tb: set[tuple[str, ...]]) -> bool:
+    """Every given-token tuple of one set fits every one of the other (symmetric)."""
+    return all(given_tokens_compatible(a, b) for a in ta for b in tb)
+
+
+__all__ = ["NameClusters", "all_compatible"]

@@ -35,6 +35,7 @@ TITLE_MERGE = 90.0  # rapidfuzz ratio of title keys at or above which guarded ti
 TITLE_NEAR = 75.0  # ... and above which a pair that did not merge is reported as a near miss
 SLUG_MIN = 60.0  # a venue URL whose title words fit the entry's title less is not identity
 LINK_TITLE_MIN = 60.0  # two English titles sharing a link must fit at least this well
+TITLES_ALIKE = f"titles alike below {TITLE_MERGE:g}"  # the reason of a near miss by title
 STRONG_KINDS = ("arxiv", "doi", "nips", "cvf", "jmlr", "pmlr", "acl", "nature")
 
 
@@ -55,12 +56,14 @@ class PaperResolver:
     log: Log
     uf: UnionFind[MentionIdx] = field(init=False)
     registry: list[KeyRow] | None = None
-    keys: dict[MentionIdx, set[IdKey]] = field(default_factory=dict)
+    # identity keys by record index (a tuple per record, not a set: 1 M records at x1000)
+    keys: list[tuple[IdKey, ...]] = field(default_factory=list)
     # url keys of each record's links that are neither identity nor a URL of its paper:
     # curated link-not-identity, and venue links naming another paper
     excluded: dict[MentionIdx, set[str]] = field(default_factory=dict)
     cannot: list[Apart] = field(default_factory=list)
-    # root -> strong identifier kind -> values of its cluster (conflicting values block joins)
+    # root -> strong identifier kind -> values of its cluster (conflicting values block joins),
+    # for the roots of joined clusters only: a record never joined has its own (`_strong`)
     strong: dict[MentionIdx, dict[str, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -97,7 +100,7 @@ class PaperResolver:
             links = [
                 (url, url_key(url), arxiv_id_from_url(url), venue_url_key(url)) for url in m.links
             ]
-            excluded = self.excluded[m.idx] = {key for _, key, _, _ in links if key in curated}
+            excluded = {key for _, key, _, _ in links if key in curated}
             used |= excluded
             for url, key, arxiv, venue in links:
                 if arxiv and m.year and "." in arxiv and 2000 + int(arxiv[:2]) > m.year:
@@ -136,16 +139,12 @@ class PaperResolver:
             arxiv, doi = arxiv_id_from_text(m.venue), doi_from_text(m.venue)
             keys.update({IdKey("arxiv", arxiv)} if arxiv else ())
             keys.update({IdKey("doi", doi)} if doi else ())
-            self.keys[m.idx] = keys
-            self.strong[m.idx] = defaultdict(set)
-            for kind, value in keys:
-                if kind in STRONG_KINDS:
-                    self.strong[m.idx][kind].add(value)
+            self.keys.append(tuple(keys))  # the mentions are numbered in this order
+            if excluded:  # read with .get(idx, set()) only: most records have none
+                self.excluded[m.idx] = excluded
         for d in self.decisions:
             if d.kind == "link-not-identity" and url_key(d.subject) not in used:
                 self.log.issues.append(unmatched(d, "the link"))
-        # read with .get(idx, set()) only: the empty sets of nearly every record need no room
-        self.excluded = {i: found for i, found in self.excluded.items() if found}
 
     # -- guarded union ---------------------------------------------------------------------
     def blocked(self, a: MentionIdx, b: MentionIdx) -> str | None:
@@ -156,7 +155,7 @@ class PaperResolver:
             rr = {self.uf.find(MentionIdx(i)) for i in right}
             if (ra in lr and rb in rr) or (ra in rr and rb in lr):
                 return f"curated different-from: {reason}"
-        sa, sb = self.strong[ra], self.strong[rb]
+        sa, sb = self._strong(ra), self._strong(rb)
         for kind in STRONG_KINDS:
             if sa.get(kind) and sb.get(kind) and not sa[kind] & sb[kind]:
                 return f"different {kind} identifiers {sorted(sa[kind])} / {sorted(sb[kind])}"
@@ -167,9 +166,26 @@ class PaperResolver:
         if not self.uf.union(a, b, rule, score, evidence):
             return False
         root, other = self.uf.find(a), (rb if self.uf.find(a) == ra else ra)
-        for kind, values in self.strong[other].items():
-            self.strong[root][kind] |= values
+        into = self.strong.get(root)
+        if into is None:
+            into = self.strong[root] = self._strong(root)
+        merged = self._strong(other)
+        self.strong.pop(other, None)  # no longer a root
+        for kind, values in merged.items():
+            into.setdefault(kind, set()).update(values)
         return True
+
+    def _strong(self, root: MentionIdx) -> dict[str, set[str]]:
+        """Strong identifier kind -> values of `root`'s cluster (fresh for a record never
+        joined: a dict and sets per record were 0.2 GB at x1000)."""
+        found = self.strong.get(root)
+        if found is not None:
+            return found
+        out: dict[str, set[str]] = {}
+        for kind, value in self.keys[root]:
+            if kind in STRONG_KINDS:
+                out.setdefault(kind, set()).add(value)
+        return out
 
     def try_join(
         self, a: MentionIdx, b: MentionIdx, rule: str, score: float, evidence: str
@@ -183,8 +199,8 @@ class PaperResolver:
         return self.join(a, b, rule, score, evidence)
 
     def near(self, a: MentionIdx, b: MentionIdx, score: float, reason: str) -> None:
-        labels = (self.mentions[a].label, self.mentions[b].label)
-        self.log.near("paper", a, b, labels, score, reason)
+        sides = (self.mentions[a], self.mentions[b])
+        self.log.near("paper", a, b, sides, score, reason)
 
     # -- the rules ---------------------------------------------------------------------------
     def apply_curation(self) -> None:
@@ -207,9 +223,9 @@ class PaperResolver:
 
     def apply_identifiers(self) -> None:
         by_key: dict[IdKey, list[MentionIdx]] = defaultdict(list)
-        for idx in sorted(self.keys):
-            for key in self.keys[idx]:
-                by_key[key].append(idx)
+        for idx, keys in enumerate(self.keys):
+            for key in keys:
+                by_key[key].append(MentionIdx(idx))
         for key in sorted_keys(set(by_key)):
             members = by_key[key]
             kind = key.kind
@@ -263,7 +279,7 @@ class PaperResolver:
         if score < TITLE_MERGE:
             # no guard for a near miss: its first-author check (name parsing, typo ratios)
             # was most of this rule's time, and the near misses grow faster than the titles
-            self.near(a.idx, b.idx, score, f"titles alike below {TITLE_MERGE:g}")
+            self.near(a.idx, b.idx, score, TITLES_ALIKE)  # one string for all such pairs
         elif why := self.guard(a, b):
             self.near(a.idx, b.idx, score, f"{rule} refused: {why}")
         else:

@@ -28,7 +28,7 @@ from .base import ClusterIdx, MentionIdx, NameIdx, PaperMention
 from .coauthors import coauthor_overlap
 from .curation import Decision, PaperRef, PersonRef, parse_person_ref, unmatched
 from .keys import KeyRow, NamedOn, registered_people
-from .name_clusters import NameClusters
+from .name_clusters import NameClusters, all_compatible
 from .names import (
     COMMON_FAMILIES,
     NameMention,
@@ -183,7 +183,14 @@ class PersonResolver(NameClusters):
             if len(roots) < 2:
                 continue
             self.log.comparisons["unique-family"] += len(roots) ** 2  # within one family only
-            ok = {(x, y) for x in roots for y in roots if self.compatible(clusters[x], clusters[y])}
+            # each unordered pair once (`compatible` is symmetric), each cluster's distinct
+            # given-token tuples once: common families hold thousands of people at x1000
+            tokens = [{n.name.given_tokens for n in clusters[r]} for r in roots]
+            ok: set[tuple[NameIdx, NameIdx]] = set()
+            for i, x in enumerate(roots):
+                for j in range(i, len(roots)):
+                    if all_compatible(tokens[i], tokens[j]):
+                        ok.update(((x, roots[j]), (roots[j], x)))
             if family in COMMON_FAMILIES or len(family) < 3:
                 for x, y in sorted(ok):
                     if x < y:

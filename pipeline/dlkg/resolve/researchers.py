@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from ..normalize import clean_name_text, given_compatible, word_key
 from .base import NameIdx, PaperMention
 from .name_clusters import NameClusters
@@ -20,6 +22,11 @@ def match_key_researchers(names: NameClusters, papers: list[list[PaperMention]])
                 names.join(n.idx, o.idx, "same-full-name", 100.0, "the same key researcher")
     clusters = names.cluster_names()
     families = names.families()
+    # the clusters of each family, in cluster order: a researcher is compared with the
+    # people of its family only (a scan of every cluster per researcher grew quadratically)
+    by_family: dict[str, list[NameIdx]] = defaultdict(list)
+    for r in clusters:
+        by_family[families[r]].append(r)
     done: set[NameIdx] = set()
     for n in krs:
         root = names.uf.find(n.idx)
@@ -32,8 +39,9 @@ def match_key_researchers(names: NameClusters, papers: list[list[PaperMention]])
         fits: list[NameIdx] = []
         exact: list[NameIdx] = []
         in_section: list[NameIdx] = []
-        for r, ns in clusters.items():
-            if families[r] != n.name.family_last_key or all(m.researcher for m in ns):
+        for r in by_family.get(n.name.family_last_key, ()):
+            ns = clusters[r]
+            if all(m.researcher for m in ns):
                 continue
             if not all(given_compatible(m.name, n.name, typo=True) for m in ns):
                 continue

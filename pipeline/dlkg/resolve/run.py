@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from ..model import DifferentFrom, KeyAnchors, Merge, PersonMention, Resolution
+from ..normalize.names import forget_name_words
 from ..records import ParseResult
 from .assemble import (
     CuratedFacts,
@@ -33,11 +34,11 @@ from .base import (
 )
 from .curation import Decision, PaperRef, load_curation, parse_paper_ref, unmatched
 from .keys import load_registry
-from .minting import assign_keys
+from .minting import Node, assign_keys
 from .names import NameMention
 from .papers import PaperResolver
 from .people import PersonResolver
-from .unionfind import Apart, Log
+from .unionfind import Apart, Join, Labelled, Log
 
 
 def _canonical(m: PaperMention) -> tuple[int, str, int, int, str]:
@@ -70,10 +71,12 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
     built = [assemble_paper(c, papers_rv.keys, papers_rv.excluded, log) for c in clusters]
     keys = assign_keys("paper", [node for _, node in built], registry, log)
-    paper_key: dict[MentionIdx, str] = {}
+    # a list indexed by MentionIdx (records are numbered 0..n-1), not a dict: 1 M at x1000
+    paper_key: list[str] = [""] * len(mentions)
     for (paper, _), key, members in zip(built, keys, clusters, strict=True):
         paper.key = key
-        paper_key.update({m.idx: key for m in members})
+        for m in members:
+            paper_key[m.idx] = key
     cluster_key = {ClusterIdx(c): keys[c] for c in range(len(clusters))}
 
     # a partial, not a closure: deleting the names below then frees the paper resolver
@@ -83,10 +86,14 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     # paper sharing a registered title anchor ("Deep learning": the book and the review).
     facts = _curated_facts(find_paper, decisions, log)
     curated = [_facts_of(c, facts) for c in clusters]
-    built = [
-        (paper, apply_curated(paper, node, fact))
+    # the nodes are used up once the keys are chosen: only their anchors, written out, stay
+    same: dict[str, str] = {}  # one string per distinct anchor (see `_anchor_texts`)
+    paper_anchors = [
+        _anchor_texts(apply_curated(paper, node, fact), same)
         for (paper, node), fact in zip(built, curated, strict=True)
     ]
+    papers = [paper for paper, _ in built]
+    del built
     _drop_settled_contradictions(clusters, curated, log)
 
     researchers = sorted(
@@ -102,6 +109,8 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
         paper_keys=cluster_key,
     )
     nuf = people.run()
+    # only the people rules compare name words (`same_tokens`): its cache is 90 MB at x1000
+    forget_name_words()
     curated_names = people.curated_names()
     name_groups = nuf.groups()  # once: computing it per person made resolution quadratic
     roots = sorted(name_groups)
@@ -114,6 +123,9 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     person_keys = assign_keys("person", [node for _, node in assembled], registry, log)
     for (person, _), key in zip(assembled, person_keys, strict=True):
         person.key = key
+    person_anchors = [_anchor_texts(node, same) for _, node in assembled]
+    persons = [person for person, _ in assembled]
+    del assembled, same
     root_key = dict(zip(roots, person_keys, strict=True))
     # a list indexed by NameIdx (names are numbered 0..n-1): 3 M names at x1000
     person_key = [root_key[nuf.find(n.idx)] for n in people.mentions]
@@ -128,57 +140,44 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     for n in name_mentions:
         if n.record is not None:
             names_of[n.record].append(n)
-    for (paper, _), members, fact in zip(built, clusters, curated, strict=True):
+    for paper, members, fact in zip(papers, clusters, curated, strict=True):
         chosen, _complete = author_source(members)
         if chosen is not None:
             paper.authorships = authorships_of(
                 chosen, names_of[chosen.idx], person_key, fact.author_order
             )
         resolution.papers[paper.key] = paper
-    del names_of
-    resolution.persons = {p.key: p for p, _ in assembled}
+    del names_of, clusters, curated
+    resolution.persons = {p.key: p for p in persons}
     resolution.key_anchors = [
-        KeyAnchors(kind, entity.key, tuple(map(str, sorted_keys(node.anchors))))
-        for kind, nodes in (("paper", built), ("person", assembled))
-        for entity, node in nodes
+        KeyAnchors(kind, entity.key, anchors)
+        for kind, entities, texts in (
+            ("paper", papers, paper_anchors),
+            ("person", persons, person_anchors),
+        )
+        for entity, anchors in zip(entities, texts, strict=True)
     ]
-    del built, assembled  # the nodes: evidence for the keys, used up
+    del papers, persons, paper_anchors, person_anchors
+    # From here on each working set is released as soon as the output made from it is
+    # complete (the end of resolve is its memory peak): the union logs entry by entry.
+    _merges(resolution.merges, "paper", puf.log, paper_key, mentions)
     resolution.items = list_items(mentions, paper_key, log)
     resolution.sections = [s for r in results for s in r.sections]
     resolution.bib_entries = [(m.bib, paper_key[m.idx]) for m in mentions if m.bib]
+    del mentions, puf
     resolution.key_researchers = [
         (n.researcher, person_key[n.idx]) for n in name_mentions if n.researcher
     ]
-    for a, b, rule, score, evidence in puf.log:
-        resolution.merges.append(
-            Merge(
-                "paper",
-                paper_key[MentionIdx(a)],
-                mentions[b].label,
-                rule,
-                score,
-                f"{evidence}; joined to {mentions[a].label}",
-            )
-        )
-    for a, b, rule, score, evidence in nuf.log:
-        na, nb = name_mentions[a], name_mentions[b]
-        resolution.merges.append(
-            Merge(
-                "person",
-                person_key[na.idx],
-                nb.label,
-                rule,
-                round(score, 1),
-                f"{evidence}; joined to {na.label}",
-            )
-        )
+    _merges(resolution.merges, "person", nuf.log, person_key, name_mentions)
+    del nuf
     resolution.person_mentions = [
         PersonMention(person_key[n.idx], n.written.strip(), n.prov, n.position)
         for n in name_mentions
     ]
+    del name_mentions
     resolution.different_from = _different_from(
         [
-            ("paper", paper_cannot, lambda i: paper_key[MentionIdx(i)]),
+            ("paper", paper_cannot, lambda i: paper_key[i]),
             ("person", person_cannot, lambda i: person_key[i]),
         ]
     )
@@ -189,13 +188,39 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
 
 
 def _find_paper(
-    paper_key: dict[MentionIdx, str],
+    paper_key: list[str],
     find_refs: Callable[[PaperRef], set[MentionIdx]],
     ref: PaperRef,
 ) -> set[MentionIdx]:
     if ref.kind == "key":  # the paper's final key, not its registered anchors
-        return {i for i, key in paper_key.items() if key == ref.value}
+        return {MentionIdx(i) for i, key in enumerate(paper_key) if key == ref.value}
     return find_refs(ref)
+
+
+def _anchor_texts(node: Node, same: dict[str, str]) -> tuple[str, ...]:
+    """A node's anchors written out, sorted; one string per distinct anchor text (a paper's
+    `paper:` anchor is on each of its authors, a `year:` on thousands of papers)."""
+    return tuple(same.setdefault(text, text) for text in map(str, sorted_keys(node.anchors)))
+
+
+def _merges(
+    out: list[Merge], kind: str, log: list[Join], key_of: Sequence[str], sides: Sequence[Labelled]
+) -> None:
+    """The merges of one union log, in its order; the log is emptied as it is read (each
+    entry's evidence is in the merge's own string from then on)."""
+    log.reverse()  # popped from the end below: the log's own order, each entry freed when read
+    while log:
+        a, b, rule, score, evidence = log.pop()
+        out.append(
+            Merge(
+                kind,
+                key_of[a],
+                sides[b].label,
+                rule,
+                score if kind == "paper" else round(score, 1),
+                f"{evidence}; joined to {sides[a].label}",
+            )
+        )
 
 
 def _different_from(

@@ -31,13 +31,15 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 RARE_MAX = 50  # a word in more title keys than this is frequent: no block of its own
 NEIGHBOURS = 8  # in an exact-key block of more than 2 * NEIGHBOURS keys, each key is scored
 # with the NEIGHBOURS keys after it in alphabetical order (sorted neighbourhood) only
 EXACT_MAX = 2 * NEIGHBOURS
+_K = TypeVar("_K", str, bytes)
 # CJK ideographs, kana and hangul: languages written without spaces between words
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -80,35 +82,52 @@ def exact_keys(key: str, rare_words: int) -> set[bytes]:
 
 def candidate_pairs(names: Sequence[str]) -> Iterator[tuple[int, int]]:
     """Every pair (i, j), i < j, of positions in `names` (sorted distinct title keys) that
-    share a blocking key, each once, in order of i."""
-    words = [block_words(name) for name in names]
-    df = Counter(w for ws in words for w in ws)
-    rare: dict[str, list[int]] = defaultdict(list)
-    exact: dict[bytes, list[int]] = defaultdict(list)
-    blocks_of: list[tuple[list[str], list[bytes]]] = []
+    share a blocking key, each once, in order of i.
+
+    Memory: the blocks are the whole cost (about 3 KB per title key before), so a word's
+    document frequency is counted without keeping every key's words, and a block of one
+    title (most blocks: a title's own word variants) is its position, not a list."""
+    df: Counter[str] = Counter()
+    for name in names:
+        df.update(block_words(name))
+    rare: dict[str, int | list[int]] = {}
+    exact: dict[bytes, int | list[int]] = {}
+    blocks_of: list[tuple[tuple[str, ...], tuple[bytes, ...]]] = []
     for i, name in enumerate(names):
-        mine = sorted(w for w in words[i] if df[w] <= RARE_MAX)
+        mine = tuple(sorted(w for w in block_words(name) if df[w] <= RARE_MAX))
         for w in mine:
-            rare[w].append(i)  # positions are appended in order: every block is sorted
-        keys = sorted(exact_keys(name, len(mine)))
+            _add(rare, w, i)  # positions are added in order: every block is sorted
+        keys = tuple(sorted(exact_keys(name, len(mine))))
         for k in keys:
-            exact[k].append(i)
+            _add(exact, k, i)
         blocks_of.append((mine, keys))
-    del words
+    del df
     for i, (mine, keys) in enumerate(blocks_of):
         found: set[int] = set()
         for w in mine:
             block = rare[w]
-            found.update(block[bisect.bisect_right(block, i) :])
+            if isinstance(block, list):
+                found.update(block[bisect.bisect_right(block, i) :])
         for k in keys:
             block = exact[k]
-            if len(block) == 1:
+            if isinstance(block, int):
                 continue
             start = bisect.bisect_right(block, i)
             end = len(block) if len(block) <= EXACT_MAX else start + NEIGHBOURS
             found.update(block[start:end])
         for j in sorted(found):
             yield i, j
+
+
+def _add(blocks: dict[_K, int | list[int]], key: _K, i: int) -> None:
+    """Add position i to the block of `key`: a lone position until a second one comes."""
+    block = blocks.get(key)
+    if block is None:
+        blocks[key] = i
+    elif isinstance(block, int):
+        blocks[key] = [block, i]
+    else:
+        block.append(i)
 
 
 __all__ = ["EXACT_MAX", "NEIGHBOURS", "RARE_MAX", "block_words", "candidate_pairs", "exact_keys"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Generic, NamedTuple
+from typing import Generic, NamedTuple, Protocol
 
 from ..model import NearMiss
 from ..records import Issue, Level, Provenance
@@ -72,14 +72,25 @@ class UnionFind(Generic[Idx]):
         return out
 
 
+class Labelled(Protocol):
+    """A record or written name: what a near miss names it by."""
+
+    @property
+    def label(self) -> str: ...
+
+
 class PendingNear(NamedTuple):
-    """A pair that did not merge (yet), with the labels and score a near miss reports."""
+    """A pair that did not merge (yet), with the two sides and score a near miss reports.
+
+    The sides, not their labels: most pending pairs end up in one cluster or repeat a pair,
+    and a label is a new string each time (two per pair: 10 MB at x100), so labels are made
+    at `flush` for the near misses kept only."""
 
     kind: str
     a: int
     b: int
-    label_a: str
-    label_b: str
+    side_a: Labelled
+    side_b: Labelled
     score: float
     reason: str
 
@@ -94,24 +105,29 @@ class Log:
     comparisons: Counter[str] = field(default_factory=Counter)  # candidate pairs per rule
 
     def near(
-        self, kind: str, a: int, b: int, labels: tuple[str, str], score: float, reason: str
+        self, kind: str, a: int, b: int, sides: tuple[Labelled, Labelled], score: float, reason: str
     ) -> None:
         """A pair that did not merge (yet): kept only if the two never end up together."""
-        self.pending.append(PendingNear(kind, a, b, labels[0], labels[1], score, reason))
+        self.pending.append(PendingNear(kind, a, b, sides[0], sides[1], score, reason))
 
     def flush(self, kind: str, uf: UnionFind[Idx]) -> None:
         """One near miss per pair of final clusters (the best-scored), none inside a cluster."""
         best: dict[tuple[int, int], PendingNear] = {}
         for item in self.pending:
-            a, b = uf.index(item.a), uf.index(item.b)
-            if item.kind != kind or uf.same(a, b):
+            if item.kind != kind:
                 continue
-            low, high = sorted((uf.find(a), uf.find(b)))
-            if (low, high) not in best or item.score > best[(low, high)].score:
-                best[(low, high)] = item
+            ra, rb = uf.find(uf.index(item.a)), uf.find(uf.index(item.b))
+            if ra == rb:
+                continue
+            pair = (ra, rb) if ra < rb else (rb, ra)  # each root found once (1 M pairs at x1000)
+            found = best.get(pair)
+            if found is None or item.score > found.score:
+                best[pair] = item
         for item in sorted(best.values(), key=lambda i: (i.a, i.b)):
             self.near_misses.append(
-                NearMiss(kind, item.label_a, item.label_b, round(item.score, 1), item.reason)
+                NearMiss(
+                    kind, item.side_a.label, item.side_b.label, round(item.score, 1), item.reason
+                )
             )
         self.pending = [p for p in self.pending if p.kind != kind]
 
