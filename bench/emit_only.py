@@ -4,10 +4,10 @@ Run:  .venv/bin/python bench/growth.py --sizes 100 --generate-only --keep DIR
       .venv/bin/python bench/emit_only.py DIR/x100 [--cache DIR/x100.parsed.pickle]
           [--out emitted.nq] [--profile OUT.prof]
 
-Parse and resolve go through `build.parse_and_resolve` (what `dlkg build` runs); `--cache`
+Parse and resolve go through `build_front.parse_and_resolve` (what `dlkg build` runs); `--cache`
 pickles the resulting `Parsed` on the first run and loads it on later runs, so that an emit
 change can be timed at x1000 without the ~500 s of parse and resolve before it. Emit is then
-`build._emit`, the function the build's emit step calls, into `--out` (a temporary file if
+`build_front._emit`, the function the build's emit step calls, into `--out` (a temporary file if
 not given). Peak RSS is the kernel's high-water mark (`VmHWM`) reset after loading, so it
 includes the records and the resolution, as the build's emit window does.
 """
@@ -39,7 +39,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the emitted N-Quads here")
     parser.add_argument("--profile", type=Path, help="write a cProfile of emit here")
     args = parser.parse_args()
-    from dlkg import build as build_module
+    try:  # the code since the build's front moved out of build.py, or the code before (A/B)
+        from dlkg import build_front as build_module
+    except ImportError:
+        from dlkg import build as build_module  # type: ignore[no-redef]
     from dlkg.iris import IriMinter
     from dlkg.report import BuildReport, StepTimer
     from dlkg.settings import Settings

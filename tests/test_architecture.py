@@ -83,6 +83,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         "use",
         (
             "dlkg.build",
+            "dlkg.build_front",
             "dlkg.build_validate",
             "dlkg.pins",
             "dlkg.report",
