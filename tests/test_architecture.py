@@ -42,6 +42,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.gcpause",
             "dlkg.chunks",
             "dlkg.forked",
+            "dlkg.line_index",
         ),
     ),
     # link.ids: syntax checks of arXiv ids, DOIs and ORCIDs

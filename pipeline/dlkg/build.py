@@ -20,7 +20,14 @@ from pathlib import Path
 from rdflib import Dataset
 
 from . import fingerprint
-from .build_front import OnStep, Parsed, front_apart, parse_and_resolve, skip_graphs
+from .build_front import (
+    LINE_INDEX_FILE,
+    OnStep,
+    Parsed,
+    front_apart,
+    parse_and_resolve,
+    skip_graphs,
+)
 from .build_validate import release_free_memory, validate_beside_load
 from .describe import describe_build
 from .emit import graph_counts
@@ -145,6 +152,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         )
         del line_index
         nquads.unlink()
+        (run_dir / LINE_INDEX_FILE).unlink(missing_ok=True)
         with timer.step("emit"):
             data, build_triples = _build_graph_nquads(minter, sources, started)
             graph_triples = dict(sorted({**graph_triples, **build_triples}.items()))

@@ -4,10 +4,11 @@ system forks (issue 13), handing back only what the later steps need (`build.py`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import line_index
 from .build_validate import release_free_memory
 from .checks import cross_source, single_source
 from .common import load_turtle_dir
@@ -29,6 +30,8 @@ from .resources import ontology_dir
 from .settings import Settings
 
 OnStep = Callable[[str], None]
+# emit's line index, handed from the front child to the validator (line_index.py)
+LINE_INDEX_FILE = "line-index.sqlite"
 
 
 @dataclass
@@ -169,7 +172,7 @@ class _Front:
 
     report: BuildReport
     sources: list[FetchedSource]
-    emitted: tuple[dict[str, str], dict[str, int], dict[str, int]]
+    emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
     seconds: dict[str, float]
 
 
@@ -191,6 +194,9 @@ def _front(
     sources = [replace(source, text="") for source in parsed.sources]
     with timer.step("emit"):
         emitted = _emit(settings, parsed, minter, report, nquads)
+        if keep is not None:  # a child: the index goes back as a file, not pickled (x1000: ~1 GB)
+            found = line_index.write(emitted[0], nquads.parent / LINE_INDEX_FILE)
+            emitted = (found, *emitted[1:])
         if keep is None:
             del parsed
             _clear_resolve_caches()
@@ -234,4 +240,4 @@ def front_apart(
     return front
 
 
-__all__ = ["OnStep", "Parsed", "front_apart", "parse_and_resolve", "skip_graphs"]
+__all__ = ["LINE_INDEX_FILE", "OnStep", "Parsed", "front_apart", "parse_and_resolve", "skip_graphs"]
