@@ -193,6 +193,7 @@ def _front(
     # what the build graph needs of the sources, without their text (x1000: ~110 MB)
     sources = [replace(source, text="") for source in parsed.sources]
     with timer.step("emit"):
+        emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
         emitted = _emit(settings, parsed, minter, report, nquads)
         if keep is not None:  # a child: the index goes back as a file, not pickled (x1000: ~1 GB)
             found = line_index.write(emitted[0], nquads.parent / LINE_INDEX_FILE)

@@ -83,8 +83,12 @@ def emit(
     """Stream the quads of a Resolution into `sink`'s N-Quads file (the build: issue 13), or,
     without a sink, return them as an rdflib Dataset (without the meta and build graphs: see
     describe()), parsed from the same text."""
-    buffer = io.StringIO() if sink is None else None
-    out = sink if buffer is None else QuadSink(buffer)
+    buffer: io.StringIO | None = None
+    if sink is None:
+        buffer = io.StringIO()
+        out = QuadSink(buffer)
+    else:
+        out = sink
     e = Emitter(minter, sources, out)
     entities = e.graph(ENTITIES_GRAPH)
     sections_of: dict[str, set[str]] = defaultdict(set)

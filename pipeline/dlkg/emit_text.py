@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
 
 from . import nqtext, sources
 from .iris import IriMinter
@@ -45,7 +46,7 @@ class _Vocabulary:
     """The N-Quads text of a vocabulary's terms emit writes, made once (`V.name` is a dict
     look-up, where `SCHEMA.name` made a new URIRef through rdflib's Namespace each time)."""
 
-    def __init__(self, namespace: Namespace, names: str) -> None:
+    def __init__(self, namespace: Namespace | type[DefinedNamespace], names: str) -> None:
         for name in names.split():
             setattr(self, name, nqtext.iri(str(namespace[name])))
 
