@@ -6,8 +6,8 @@ For every size it writes the five sources in their own formats with a synthetic 
 (growth_gen.py; x1000 is about 300k papers), then runs `dlkg build` on them through the same
 manifest/mirror path as the real sources, in a child process capped by --timeout. The table gives
 per step (parse, resolve, emit, validate, load, export) the median wall time of the step timer the
-build report already keeps (dlkg.report.StepTimer) and the peak RSS during the step (VmHWM, reset
-between steps through /proc/self/clear_refs), and between consecutive sizes the growth exponent
+build report already keeps (dlkg.report.StepTimer) and the peak RSS during the step of the build's
+processes together (see below), and between consecutive sizes the growth exponent
 log(t2/t1) / log(size2/size1): 1 is linear, 2 quadratic. A run that hits the timeout is reported
 "stopped at T" with the steps it finished. The last column is the 1-minute load average at the
 start and the end of each build (the machine may be shared).
@@ -15,6 +15,15 @@ start and the end of each build (the machine may be shared).
 Peak RSS windows follow the build's progress callbacks, which fire after fetch, parse, resolve,
 emit, validate, load and export: the emitted graph's final serialisation (timed as emit) falls in
 the load window.
+
+The build runs steps in child processes (fetch to emit in one, validation beside the load in
+another, the JSON-LD export in a third on big builds), so a step's peak is the machine's, not
+one process's: the larger of (a) the build process's VmHWM plus the VmHWM of each of its live
+descendants at the step's end (each reset at every step; pages a child shares with its parent
+since the fork are counted in both, so this is an upper bound by up to the parent's size at the
+fork), and (b) the largest sum of VmRSS over the build's process tree sampled every 0.2 s in the
+step (which also sees a child that ended inside the step). The progress of the steps a child runs
+reaches the callback in the build process while the child waits (dlkg.forked.tell).
 """
 
 from __future__ import annotations
@@ -30,21 +39,67 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 STEPS = ("parse", "resolve", "emit", "validate", "load", "export")
 _HWM = re.compile(r"VmHWM:\s+(\d+) kB")
+_RSS = re.compile(r"VmRSS:\s+(\d+) kB")
+_SAMPLE_S = 0.2
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux: /proc/PID/task/TID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def _kb(pid: int, pattern: re.Pattern[str]) -> int:
+    try:
+        found = pattern.search(Path(f"/proc/{pid}/status").read_text())
+    except OSError:  # it ended
+        return 0
+    return int(found.group(1)) if found else 0
 
 
 def _peak_kb_and_reset() -> int:
-    status = Path("/proc/self/status").read_text()
-    found = _HWM.search(status)
-    # "5" resets the peak RSS counter (Linux >= 4.0); without it the peaks are cumulative.
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-    return int(found.group(1)) if found else 0
+    """The summed VmHWM of this process and its live descendants, each then reset."""
+    total = 0
+    for pid in _tree(os.getpid()):
+        total += _kb(pid, _HWM)
+        # "5" resets the peak RSS counter (Linux >= 4.0); without it the peaks are cumulative.
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return total
+
+
+class _TreeSampler(threading.Thread):
+    """The largest summed VmRSS of this process tree since the last `take()`."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self._lock = threading.Lock()
+        self._peak = 0
+
+    def run(self) -> None:
+        while True:
+            total = sum(_kb(pid, _RSS) for pid in _tree(os.getpid()))
+            with self._lock:
+                self._peak = max(self._peak, total)
+            time.sleep(_SAMPLE_S)
+
+    def take(self) -> int:
+        with self._lock:
+            peak, self._peak = self._peak, 0
+        return peak
 
 
 def child(manifest: Path, build_dir: Path) -> None:
@@ -64,11 +119,14 @@ def child(manifest: Path, build_dir: Path) -> None:
     start = time.perf_counter()
     last = start
     _peak_kb_and_reset()
+    sampler = _TreeSampler()
+    sampler.start()
 
     def on_step(step: str) -> None:
         nonlocal last
         now = time.perf_counter()
-        line = {"step": step, "wall": now - last, "peak_kb": _peak_kb_and_reset()}
+        peak = max(_peak_kb_and_reset(), sampler.take())
+        line = {"step": step, "wall": now - last, "peak_kb": peak}
         print(json.dumps(line), flush=True)
         last = now
 
@@ -175,10 +233,10 @@ def table(results: dict[int, list[Run]]) -> str:
         exps = [_exp(med[a][s], med[b][s], a, b) for s in STEPS]
         total = _exp(med[a]["total"], med[b]["total"], a, b)
         lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | | |")
-    for size in sizes:  # below the table: a process of its own, its memory not in the column
+    for size in sizes:  # below the table: each child process's own figures (in the column too)
         for step, kb in sorted(results[size][0].others_kb.items()):
             lines.append(
-                f"\nx{size}: the {step} process beside the build:"
+                f"\nx{size}: the child process of the {step} step:"
                 f" {kb.get('start', 0) / 1024:.0f} MB"
                 f" at the fork (shared with the build), peak {kb.get('peak', 0) / 1024:.0f} MB"
             )

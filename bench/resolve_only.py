@@ -42,7 +42,7 @@ def _reset_hwm() -> None:
 
 
 def _parse(base: Path) -> list[object]:
-    from dlkg.build import _check_complete
+    from dlkg.build_front import _check_complete
     from dlkg.checks import single_source
     from dlkg.fetch import fetch_all, load_manifest
     from dlkg.parse import parse_text

@@ -42,6 +42,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.gcpause",
             "dlkg.chunks",
             "dlkg.forked",
+            "dlkg.line_index",
         ),
     ),
     # link.ids: syntax checks of arXiv ids, DOIs and ORCIDs
@@ -51,7 +52,19 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("resolve", ("dlkg.resolve",)),
     # link.offline: identifiers derived from the records in every build (arXiv DOIs, lookups)
     # quadsink: the N-Quads file emit streams into (issue 13)
-    ("emit", ("dlkg.iris", "dlkg.quadsink", "dlkg.emit", "dlkg.describe", "dlkg.link.offline")),
+    # nqtext, emit_text: the quads written as N-Quads text, not rdflib terms (issue 13)
+    (
+        "emit",
+        (
+            "dlkg.iris",
+            "dlkg.nqtext",
+            "dlkg.quadsink",
+            "dlkg.emit",
+            "dlkg.emit_text",
+            "dlkg.describe",
+            "dlkg.link.offline",
+        ),
+    ),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
     # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13);
@@ -71,6 +84,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         "use",
         (
             "dlkg.build",
+            "dlkg.build_front",
             "dlkg.build_validate",
             "dlkg.pins",
             "dlkg.report",

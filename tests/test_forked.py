@@ -65,3 +65,38 @@ def test_a_child_killed_or_exiting_without_an_outcome(tmp_path: Path) -> None:
     with pytest.raises(ForkedChildError, match=r"signal 9"):
         child.result()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_messages_reach_the_relay_in_order_while_the_child_still_runs(tmp_path: Path) -> None:
+    from dlkg.forked import tell
+
+    seen: list[tuple[str, bool]] = []
+    child_pid: list[int] = []
+
+    def relay(message: str) -> None:
+        # the child waits for the relay: it is alive (not a zombie) while this runs
+        state = Path(f"/proc/{child_pid[0]}/stat").read_text().split()[2]
+        seen.append((message, state != "Z"))
+
+    def work() -> int:
+        for step in ("parse", "resolve\nwith a newline", "emit"):
+            tell(step)
+        return 7
+
+    child = Forked(work, tmp_path, relay=relay)
+    child_pid.append(child.pid)
+    assert child.result() == 7
+    assert seen == [("parse", True), ("resolve with a newline", True), ("emit", True)]
+    tell("outside any child: nothing happens")
+
+
+def test_a_child_killed_while_it_tells_is_reported(tmp_path: Path) -> None:
+    from dlkg.forked import tell
+
+    def work() -> None:
+        tell("started")
+        os._exit(5)
+
+    child = Forked(work, tmp_path, relay=lambda _m: None)
+    with pytest.raises(ForkedChildError, match="exit code 5"):
+        child.result()

@@ -7,6 +7,11 @@ emitter's line index, the compiled modules) without copying or re-importing anyt
 stay shared until one side writes to them, and the child freezes the inherited objects so that
 its collector never touches them. The outcome (the return value, or the exception, pickled)
 comes back through a file, since a pipe would block a child whose result outgrows its buffer.
+
+A child can also `tell` the parent short messages while it runs (the build's progress: "parse",
+"resolve", ...), which the parent hands to its `relay` callback at once, in its own process,
+while the child waits for it to finish (so a progress bar or a memory probe in the callback
+sees the child still alive at that step).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import pickle
 import re
 import signal
+import sys
 import tempfile
 import time
 import traceback
@@ -24,11 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
-__all__ = ["Forked", "ForkedChildError", "can_fork"]
+__all__ = ["Forked", "ForkedChildError", "can_fork", "tell"]
 
 T = TypeVar("T")
 _KB = re.compile(r"^(VmHWM|VmRSS):\s+(\d+) kB", re.MULTILINE)
 _CHILD_BROKE = 70  # the child could not even write its outcome (EX_SOFTWARE)
+# in a child made with a relay: (the write end of its messages, the read end of the acks)
+_channel: tuple[int, int] | None = None
 
 
 class ForkedChildError(RuntimeError):
@@ -38,6 +46,16 @@ class ForkedChildError(RuntimeError):
 
 def can_fork() -> bool:
     return hasattr(os, "fork")
+
+
+def tell(message: str) -> None:
+    """In a child made with a `relay`: hand `message` (one line) to the parent's relay and wait
+    until it has run. Elsewhere nothing."""
+    if _channel is None:
+        return
+    out, ack = _channel
+    os.write(out, message.replace("\n", " ").encode() + b"\n")
+    os.read(ack, 1)
 
 
 def _memory_kb() -> dict[str, int]:
@@ -57,16 +75,35 @@ class Forked(Generic[T]):
     own wall time, `memory_kb` its resident memory at the start (shared with the parent) and
     its peak, both known once `result()` returned."""
 
-    def __init__(self, fn: Callable[[], T], scratch: Path) -> None:
+    def __init__(
+        self, fn: Callable[[], T], scratch: Path, relay: Callable[[str], None] | None = None
+    ) -> None:
         handle, name = tempfile.mkstemp(dir=scratch, prefix=".forked-", suffix=".pickle")
         os.close(handle)
         self._outcome = Path(name)
         self.seconds = 0.0
         self.memory_kb: dict[str, int] = {}
         self._status: int | None = None
+        self._relay = relay
+        pipes = (os.pipe(), os.pipe()) if relay else None  # (messages, acks)
+        # what this process printed must not be printed again by the child
+        sys.stdout.flush()
+        sys.stderr.flush()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
+            if pipes:
+                (message_in, message_out), (ack_in, ack_out) = pipes
+                os.close(message_in)
+                os.close(ack_out)
+                global _channel
+                _channel = (message_out, ack_in)
             self._run_child(fn)
+        self._messages: tuple[int, int] | None = None
+        if pipes:
+            (message_in, message_out), (ack_in, ack_out) = pipes
+            os.close(message_out)
+            os.close(ack_in)
+            self._messages = (message_in, ack_out)
 
     def _run_child(self, fn: Callable[[], T]) -> None:
         code = 0
@@ -96,7 +133,24 @@ class Forked(Generic[T]):
             self._status = status
         return True
 
+    def _relay_messages(self) -> None:
+        """Hand the child's messages to the relay until the child closes its end (it ended)."""
+        if self._messages is None:
+            return
+        message_in, ack_out = self._messages
+        self._messages = None
+        try:
+            with os.fdopen(message_in, "rb") as messages:
+                for line in messages:
+                    if self._relay is not None:
+                        self._relay(line.decode().rstrip("\n"))
+                    with contextlib.suppress(BrokenPipeError):
+                        os.write(ack_out, b".")
+        finally:
+            os.close(ack_out)
+
     def result(self) -> T:
+        self._relay_messages()
         if self._status is None:
             _, self._status = os.waitpid(self.pid, 0)
         try:
@@ -118,6 +172,10 @@ class Forked(Generic[T]):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             _, self._status = os.waitpid(self.pid, 0)
+        if self._messages is not None:
+            for fd in self._messages:
+                os.close(fd)
+            self._messages = None
         self._outcome.unlink(missing_ok=True)
 
     def _ended(self) -> str:

@@ -6,7 +6,8 @@ rebuild. Keys come from identifiers and normalised names, never from list positi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -14,15 +15,32 @@ from rdflib import URIRef
 # Slugs are made where keys are chosen (normalize); kept importable here for old callers.
 from .normalize.identifiers import section_slug, slugify
 
+# what `quote(part, safe="-._~")` leaves as it is: a part made only of these is not re-encoded
+# (a regular expression instead of quote's byte loop: emit mints millions of IRIs, issue 13)
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+# the characters rdflib's URIRef refuses (rdflib.term._invalid_uri_chars)
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
+
+
+def _part(part: str) -> str:
+    return part if _UNQUOTED.fullmatch(part) else quote(part, safe="-._~")
+
 
 @dataclass(frozen=True)
 class IriMinter:
     """Mints every data IRI of the dataset under `base` (ends with '/')."""
 
     base: str
+    # quoted parts never add a character URIRef checks for, so under a base without any its
+    # check (a Python loop over ten characters) is skipped
+    _plain: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_plain", _NOT_IN_IRI.search(self.base) is None)
 
     def _iri(self, *parts: str) -> URIRef:
-        return URIRef(self.base + "/".join(quote(p, safe="-._~") for p in parts))
+        value = self.base + "/".join([_part(p) for p in parts])
+        return str.__new__(URIRef, value) if self._plain else URIRef(value)
 
     def paper(self, key: str) -> URIRef:
         return self._iri("paper", key)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -36,6 +36,8 @@ _NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
 _RDF_TYPE = str(RDF.type)
 # predicates seen so far and their N-Quads text: emit uses a few dozen; bounded all the same
 _PREDICATES_CACHED = 4096
+# the text written out at once (emit's lines come a few at a time)
+_WRITE_BUFFER = 1 << 20
 
 
 def _n3(term: Node) -> str:
@@ -45,8 +47,17 @@ def _n3(term: Node) -> str:
     return term.n3()  # blank nodes, subclasses, and the error rdflib raises for a bad IRI
 
 
+def _distinct_count(values: np.ndarray) -> int:
+    """How many distinct values: sorted, then the places where the value changes. NumPy 2's
+    `np.unique` goes through a hash set here, ~100x slower than its sort on 64-bit hashes."""
+    if not values.size:
+        return 0
+    ordered = np.sort(values)
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+
+
 def _distinct(hashes: array[int]) -> int:
-    return int(np.unique(np.frombuffer(hashes, dtype=np.int64)).size) if hashes else 0
+    return _distinct_count(np.frombuffer(hashes, dtype=np.int64)) if hashes else 0
 
 
 class SinkGraph:
@@ -56,10 +67,14 @@ class SinkGraph:
         self.identifier = identifier
         self._sink = sink
         self._hashes: array[int] = array("q")
-        self._typed: dict[Node, array[int]] = defaultdict(lambda: array("q"))
+        # per rdf:type object (a Node from `add`, a class IRI string from `add_text`): the
+        # hashes of its subjects' N-Quads text
+        self._typed: dict[object, array[int]] = defaultdict(lambda: array("q"))
         # the text rdflib's `_nq_row` gives the graph name, made once per graph
         named = identifier and identifier != DATASET_DEFAULT_GRAPH_ID
         self._graph_n3 = identifier.n3() if named else ""
+        self._tail = f" {self._graph_n3} .\n"
+        self._distinct: tuple[int, int] = (0, 0)  # (quads written, distinct) when last counted
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         # the line rdflib's `_nq_row(triple, self.identifier)` writes, byte for byte (issue 13:
@@ -71,24 +86,54 @@ class SinkGraph:
             if len(self._sink.predicates) < _PREDICATES_CACHED:
                 self._sink.predicates[predicate] = p_text
         o_text = _quoteLiteral(obj) if isinstance(obj, Literal) else _n3(obj)
-        line = f"{_n3(subject)} {p_text} {o_text} {self._graph_n3} .\n"
+        s_text = _n3(subject)
+        line = f"{s_text} {p_text} {o_text} {self._graph_n3} .\n"
         self._sink.write(line)
         self._hashes.append(hash(line))
         if type(predicate) is URIRef and str.__eq__(predicate, _RDF_TYPE):
-            self._typed[obj].append(hash(subject))
+            self._typed[obj].append(hash(s_text))
+
+    def add_text(self, subject: str, pairs: Iterable[str], types: Iterable[str] = ()) -> None:
+        """Lines for one subject, all given as N-Quads text (nqtext.py): `subject`'s rdf:type
+        for each class IRI in `types`, then `subject pair graph .` for each "predicate object"
+        pair. What `add` writes for the same triples, without an rdflib term (issue 13)."""
+        head, tail = subject + " ", self._tail
+        lines = [head + self._sink.type_text(cls) + tail for cls in types]
+        if lines:
+            subject_hash = hash(subject)
+            for cls in types:
+                self._typed[cls].append(subject_hash)
+        lines += [head + pair + tail for pair in pairs]
+        self._hashes.extend([hash(line) for line in lines])
+        self._sink.write("".join(lines))
 
     def __len__(self) -> int:
-        return _distinct(self._hashes)
+        written = len(self._hashes)
+        if self._distinct[0] != written:
+            self._distinct = (written, _distinct(self._hashes))
+        return self._distinct[1]
 
 
 class QuadSink:
     """Named graphs written to `path` as N-Quads; `close()` before anyone reads the file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._out: IO[str] = path.open("w", encoding="utf-8")
+    def __init__(self, path: Path | IO[str]) -> None:
+        """Write to the file `path` (or into a text stream, kept open by `close`)."""
+        if isinstance(path, Path):
+            self.path: Path | None = path
+            self._out: IO[str] = path.open("w", encoding="utf-8", buffering=_WRITE_BUFFER)
+        else:
+            self.path, self._out = None, path
         self._graphs: dict[URIRef, SinkGraph] = {}
         self.predicates: dict[Node, str] = {}  # N-Quads text of the predicates seen (SinkGraph)
+        self._type_texts: dict[str, str] = {}  # "rdf:type <class>" by class IRI (add_text)
+
+    def type_text(self, cls: str) -> str:
+        """The N-Quads text of "rdf:type <cls>" (a class IRI)."""
+        found = self._type_texts.get(cls)
+        if found is None:
+            found = self._type_texts[cls] = f"{_n3(RDF.type)} {_n3(URIRef(cls))}"
+        return found
 
     def bind(self, prefix: str, namespace: object) -> None:
         """Prefixes mean nothing in N-Quads (rdflib's Dataset API, kept for emit)."""
@@ -115,11 +160,12 @@ class QuadSink:
         counts = {}
         for cls, arrays in by_class.items():
             hashes = np.concatenate([np.frombuffer(a, dtype=np.int64) for a in arrays])
-            counts[cls] = int(np.unique(hashes).size)
+            counts[cls] = _distinct_count(hashes)
         return counts
 
     def close(self) -> None:
-        self._out.close()
+        if self.path is not None:
+            self._out.close()
 
 
 # what emit, describe and add_links_graph write into: an rdflib dataset (tests, `explain`) or

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import dlkg.build
+import dlkg.build_front
 from dlkg import build_validate, resources
 from dlkg.build import build
 from dlkg.errors import NotConformant, StoreError
@@ -107,12 +108,14 @@ def test_validation_runs_in_a_child_while_the_store_loads(
     ).read_bytes()
 
 
-def test_records_and_resolution_are_released_after_emit(
+def test_records_and_resolution_are_released_after_emit_without_fork(
     upstream_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Where the system cannot fork, the front runs in the build's process and releases
+    the records and the resolution itself."""
     refs: dict[str, weakref.ref[Any]] = {}
     alive: list[str] = []
-    real_parse, real_next = dlkg.build.parse_and_resolve, dlkg.build.validate_beside_load
+    real_parse, real_next = dlkg.build_front.parse_and_resolve, dlkg.build.validate_beside_load
 
     def parse_and_resolve(*args: Any) -> Any:
         parsed = real_parse(*args)
@@ -129,11 +132,41 @@ def test_records_and_resolution_are_released_after_emit(
             alive.append("the name parser's cache")
         real_next(*args, **kwargs)
 
-    monkeypatch.setattr(dlkg.build, "parse_and_resolve", parse_and_resolve)
+    monkeypatch.setattr(dlkg.build_front, "can_fork", lambda: False)
+    monkeypatch.setattr(dlkg.build_front, "parse_and_resolve", parse_and_resolve)
     monkeypatch.setattr(dlkg.build, "validate_beside_load", validate_beside_load)
     report = build(_settings(tmp_path / "b", upstream_dir))
     assert len(refs) >= 3 and alive == []
     assert report.merges and report.counts["papers"] > 250  # the report kept what it needs
+
+
+def test_parse_resolve_and_emit_run_in_a_child_that_reports_progress_here(
+    upstream_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records never exist in the build's process; the steps' progress still arrives
+    in it, in order, and the report holds everything the front found."""
+    pids: list[int] = []
+    real_parse = dlkg.build_front.parse_and_resolve
+
+    def parse_and_resolve(*args: Any) -> Any:
+        (tmp_path / "front.pid").write_text(str(os.getpid()))
+        return real_parse(*args)
+
+    def on_step(step: str) -> None:
+        pids.append(os.getpid())
+        steps.append(step)
+
+    steps: list[str] = []
+    monkeypatch.setattr(dlkg.build_front, "parse_and_resolve", parse_and_resolve)
+    report = build(_settings(tmp_path / "b", upstream_dir), on_step)
+    assert int((tmp_path / "front.pid").read_text()) != os.getpid()
+    # (validation, beside the load, ends after it)
+    assert steps[:4] == ["fetch", "parse", "resolve", "emit"]
+    assert sorted(steps) == sorted(dlkg.build.STEPS)
+    assert set(pids) == {os.getpid()}
+    assert report.sources and report.merges and report.counts["papers"] > 250
+    assert list(report.timings)[:4] == ["fetch", "parse", "resolve", "emit"]
+    assert report.process_memory_kb["emit"]["peak"] > 0
 
 
 def _one_line_failure(settings: Settings, error: type[Exception], match: str) -> Exception:

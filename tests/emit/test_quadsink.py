@@ -94,3 +94,21 @@ def test_each_line_is_rdflibs_nquads_row_byte_for_byte(tmp_path: Path) -> None:
     assert (tmp_path / "rows.nq").read_text(encoding="utf-8") == expected
     assert len(graph) == len(set(triples))
     assert sink.class_counts() == {str(SCHEMA.ScholarlyArticle): 1}
+
+
+def test_every_line_emit_writes_is_rdflibs_row_for_the_quad_it_states(tmp_path: Path) -> None:
+    """Emit writes text, not terms (nqtext.py): each line, parsed alone by rdflib and written
+    again by rdflib's own row writer, comes back byte for byte."""
+    from rdflib.plugins.serializers.nquads import _nq_row
+
+    sink = QuadSink(tmp_path / "emitted.nq")
+    ontology = load_turtle_dir(ontology_dir())
+    emit(_resolution(), [], minter=IriMinter(BASE), ontology=ontology, sink=sink)
+    sink.close()
+    lines = (tmp_path / "emitted.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) > 100
+    for line in lines:
+        one = rdflib.Dataset()
+        one.parse(data=line, format="nquads")
+        ((s, p, o, g),) = list(one.quads((None, None, None, None)))
+        assert _nq_row((s, p, o), g.identifier if hasattr(g, "identifier") else g) == line

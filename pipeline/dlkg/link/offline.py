@@ -16,29 +16,57 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
+from .. import nqtext
 from ..model import Paper
 from ..namespaces import BIBO, DLKG, SCHEMA
 from ..quadsink import GraphLike
 from ..records import Issue, Level
 from .ids import arxiv_doi, arxiv_id_ok, doi_iri, doi_ok, is_arxiv_doi, lookup_urls
 
+# the predicates of the identifier triples, and their N-Quads text (identifier_pairs)
+_ARXIV_ID, _SAME_AS, _DOI, _PREPRINT, _RECORD, _LOOKUP = _PREDICATES = (
+    DLKG.arxivId,
+    SCHEMA.sameAs,
+    BIBO.doi,
+    DLKG.preprintDoi,
+    DLKG.versionOfRecordDoi,
+    DLKG.lookup,
+)
+_TEXT = {id(p): nqtext.iri(str(p)) for p in _PREDICATES}
 
-def add_identifiers(g: GraphLike, node: URIRef, paper: Paper) -> None:
-    """Add the paper's identifier triples to `g` (called by emit for every paper)."""
+
+def _statements(paper: Paper) -> list[tuple[URIRef, str, bool]]:
+    """(predicate, value, whether the value is an IRI) of the paper's identifier triples."""
     preprint = arxiv_doi(paper.arxiv_id) if paper.arxiv_id else None
     if paper.doi and is_arxiv_doi(paper.doi):
         preprint = preprint or paper.doi  # a source gave the arXiv DOI itself
     record = paper.doi if paper.doi and not is_arxiv_doi(paper.doi) else None
+    found: list[tuple[URIRef, str, bool]] = []
     if paper.arxiv_id:
-        g.add((node, DLKG.arxivId, Literal(paper.arxiv_id)))
-        g.add((node, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")))
-    for doi, role in ((preprint, DLKG.preprintDoi), (record, DLKG.versionOfRecordDoi)):
+        found.append((_ARXIV_ID, paper.arxiv_id, False))
+        found.append((_SAME_AS, f"https://arxiv.org/abs/{paper.arxiv_id}", True))
+    for doi, role in ((preprint, _PREPRINT), (record, _RECORD)):
         if doi:
-            g.add((node, BIBO.doi, Literal(doi)))
-            g.add((node, role, Literal(doi)))
-            g.add((node, SCHEMA.sameAs, URIRef(doi_iri(doi))))
+            found.append((_DOI, doi, False))
+            found.append((role, doi, False))
+            found.append((_SAME_AS, doi_iri(doi), True))
     for _service, url in lookup_urls(paper.arxiv_id, record):
-        g.add((node, DLKG.lookup, URIRef(url)))
+        found.append((_LOOKUP, url, True))
+    return found
+
+
+def add_identifiers(g: GraphLike, node: URIRef, paper: Paper) -> None:
+    """Add the paper's identifier triples to `g`."""
+    for predicate, value, is_iri in _statements(paper):
+        g.add((node, predicate, URIRef(value) if is_iri else Literal(value)))
+
+
+def identifier_pairs(paper: Paper) -> list[str]:
+    """The same triples as "predicate object" N-Quads text, for emit (nqtext.py)."""
+    return [
+        f"{_TEXT[id(predicate)]} {nqtext.iri(value) if is_iri else nqtext.literal(value)}"
+        for predicate, value, is_iri in _statements(paper)
+    ]
 
 
 def identifier_issues(papers: Iterable[Paper]) -> list[Issue]:
@@ -68,4 +96,4 @@ def identifier_issues(papers: Iterable[Paper]) -> list[Issue]:
     return issues
 
 
-__all__ = ["add_identifiers", "identifier_issues"]
+__all__ = ["add_identifiers", "identifier_issues", "identifier_pairs"]

@@ -1,0 +1,244 @@
+"""The build up to emit: fetch, parse, resolve and emit, in a child process where the
+system forks (issue 13), handing back only what the later steps need (`build.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import line_index
+from .build_validate import release_free_memory
+from .checks import cross_source, single_source
+from .common import load_turtle_dir
+from .describe import describe
+from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
+from .errors import SourceError
+from .fetch import FetchedSource, fetch_all, load_manifest
+from .forked import Forked, can_fork, tell
+from .gcpause import collector_paused
+from .iris import IriMinter
+from .link.offline import identifier_issues
+from .link.stored import add_links_graph
+from .model import Resolution
+from .parse import dropped_entries, parse_text
+from .quadsink import QuadSink
+from .records import Level, ParseResult
+from .report import BuildReport, SourceSummary, StepTimer
+from .resources import ontology_dir
+from .settings import Settings
+
+OnStep = Callable[[str], None]
+# emit's line index, handed from the front child to the validator (line_index.py)
+LINE_INDEX_FILE = "line-index.sqlite"
+
+
+@dataclass
+class Parsed:
+    """The pipeline up to resolution: what `build` and `explain` share."""
+
+    sources: list[FetchedSource]
+    results: list[ParseResult]
+    resolution: Resolution
+
+
+def _check_complete(source: FetchedSource, result: ParseResult) -> None:
+    found = len(result.entries) + len(result.bib_entries)
+    if found < source.spec.min_entries:
+        last_line = source.text.count("\n") + 1
+        raise SourceError(
+            f"only {found} entries parsed, expected at least {source.spec.min_entries}: "
+            "the file looks truncated",
+            path=source.spec.file_name,
+            line=last_line,
+        )
+
+
+def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> Parsed:
+    """Fetch, parse and resolve every source."""
+    from .resolve import resolve  # the heaviest import; only needed from here on
+
+    with timer.step("fetch"):
+        specs = load_manifest(settings.sources_manifest)
+        sources = fetch_all(
+            specs,
+            cache_dir=settings.cache_dir,
+            mirror_dir=settings.mirror_dir,
+            offline=settings.offline,
+        )
+    on_step("fetch")
+    with timer.step("parse"):
+        results = []
+        for source in sources:
+            spec = source.spec
+            result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
+            _check_complete(source, result)
+            result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
+            results.append(result)
+    on_step("parse")
+    with timer.step("resolve"), collector_paused():
+        resolution = resolve(results, curation_dir=settings.curation_dir)
+        # after resolution, without changing its decisions: defects across sources, and the
+        # papers' canonical URLs (the records keep theirs as written)
+        resolution.issues.extend(cross_source(results, resolution))
+    on_step("resolve")
+    return Parsed(sources, results, resolution)
+
+
+def _emit(
+    settings: Settings, parsed: Parsed, minter: IriMinter, report: BuildReport, nquads: Path
+) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+    """Stream the quads into `nquads` (issue 13: no rdflib dataset, no serialised copy in
+    memory); return the emitter's line index, the class counts and the triples per graph.
+
+    Everything emit made besides these (the sink's hashes, the emitter) is gone when this
+    returns, so that the caller can drop the records and the resolution too."""
+    skip = skip_graphs(minter)
+    sink = QuadSink(nquads)
+    try:
+        emitted = emit(
+            parsed.resolution,
+            parsed.sources,
+            minter=minter,
+            ontology=load_turtle_dir(ontology_dir()),
+            sink=sink,
+        )
+        # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
+        add_links_graph(sink, minter, settings)
+        report.issues.extend(identifier_issues(parsed.resolution.papers.values()))
+        class_counts = sink.class_counts(skip)
+        describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
+        return emitted.line_index, class_counts, graph_counts(sink)
+    finally:
+        sink.close()
+
+
+# the name and title caches of normalize/ (one entry per distinct name written: unbounded)
+# that only parse and resolve need; by name, so that a cache renamed there is skipped here
+_RESOLVE_CACHES = {
+    "dlkg.normalize.names": ("parse_person_name", "_given_tokens", "_name_words"),
+    "dlkg.normalize.titles": ("fold",),
+}
+
+
+def _clear_resolve_caches() -> None:
+    """Empty the caches that served resolve (x100: ~90k entries, PersonName objects)."""
+    import importlib
+
+    for module_name, names in _RESOLVE_CACHES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            clear = getattr(getattr(module, name, None), "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def skip_graphs(minter: IriMinter) -> set[str]:
+    """The graphs that are not data: not counted, not validated by pySHACL."""
+    return {str(minter.graph(ONTOLOGY_GRAPH)), str(minter.graph(BUILD_GRAPH))}
+
+
+def _summarise(report: BuildReport, parsed: Parsed) -> None:
+    """The report's per-source summaries and the parse and resolution issues."""
+    resolution = parsed.resolution
+    for source, result in zip(parsed.sources, parsed.results, strict=True):
+        report.issues.extend(result.issues)
+        if source.spec.url:
+            report.source_urls[source.spec.id] = source.spec.url
+        report.sources.append(
+            SourceSummary(
+                id=source.spec.id,
+                file_name=source.spec.file_name,
+                sha256=source.sha256,
+                origin=source.origin,
+                candidate_lines=result.candidate_lines,
+                dropped=len(dropped_entries(source.spec.kind, result)),
+                entries=len(result.entries),
+                bib_entries=len(result.bib_entries),
+                sections=len(result.sections),
+                warnings=sum(1 for i in result.issues if i.level is Level.WARNING),
+            )
+        )
+    report.issues.extend(resolution.issues)
+    report.merges = resolution.merges
+    report.near_misses = resolution.near_misses
+
+
+@dataclass
+class _Front:
+    """What the steps after emit need of fetch, parse, resolve and emit: the report so far,
+    the sources without their text, and emit's line index, class counts and graph sizes."""
+
+    report: BuildReport
+    sources: list[FetchedSource]
+    emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
+    seconds: dict[str, float]
+
+
+def _front(
+    settings: Settings,
+    minter: IriMinter,
+    report: BuildReport,
+    timer: StepTimer,
+    notify: OnStep,
+    nquads: Path,
+    keep: list[object] | None = None,
+) -> _Front:
+    """Fetch, parse, resolve and emit into `nquads`; then the records and the resolution are
+    released (nothing after emit needs them: x1000 held ~6.8 GB), or, in a child that is
+    about to exit, put in `keep`: freeing them object by object would only cost time there."""
+    parsed = parse_and_resolve(settings, timer, notify)
+    _summarise(report, parsed)
+    # what the build graph needs of the sources, without their text (x1000: ~110 MB)
+    sources = [replace(source, text="") for source in parsed.sources]
+    with timer.step("emit"):
+        emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
+        emitted = _emit(settings, parsed, minter, report, nquads)
+        if keep is not None:  # a child: the index goes back as a file, not pickled (x1000: ~1 GB)
+            found = line_index.write(emitted[0], nquads.parent / LINE_INDEX_FILE)
+            emitted = (found, *emitted[1:])
+        if keep is None:
+            del parsed
+            _clear_resolve_caches()
+            release_free_memory()
+        else:
+            keep.append(parsed)
+    notify("emit")
+    return _Front(report, sources, emitted, dict(timer.seconds))
+
+
+def front_apart(
+    settings: Settings,
+    minter: IriMinter,
+    report: BuildReport,
+    timer: StepTimer,
+    notify: OnStep,
+    nquads: Path,
+) -> _Front:
+    """`_front` in a forked child where the system forks (issue 13): the heap that parse and
+    resolve grow stays fragmented after they are released (x1000: 5.4 GB resident for every
+    later step), and a child's heap goes back to the system whole when it exits. Only the
+    `_Front` comes back (pickled). `report.process_memory_kb["emit"]` is the child's memory."""
+    if not can_fork():
+        return _front(settings, minter, report, timer, notify, nquads)
+
+    # the steps' progress goes to `notify` in this process, while the child waits (a progress
+    # bar, the growth benchmark's memory probe)
+    kept: list[object] = []
+    child: Forked[_Front] = Forked(
+        lambda: _front(settings, minter, report, timer, tell, nquads, kept),
+        scratch=nquads.parent,
+        relay=notify,
+    )
+    try:
+        front = child.result()
+    except BaseException:
+        child.cancel()  # only if still running: an interrupt, or a failure of the relay
+        raise
+    timer.seconds.update(front.seconds)
+    front.report.process_memory_kb["emit"] = dict(child.memory_kb)
+    return front
+
+
+__all__ = ["LINE_INDEX_FILE", "OnStep", "Parsed", "front_apart", "parse_and_resolve", "skip_graphs"]

@@ -1,0 +1,76 @@
+"""Emit's line index (node IRI -> "file:line") in an SQLite file instead of a dict (issue 13).
+
+Validation only looks up the nodes its results name, but the index has an entry for every
+paper, person, list item, authorship and link: 3-4 million at x1000, about 1 GB as a Python
+dict, which the build's process would hold through validate, load and export, and which the
+front child would have to pickle to hand it over. The front child writes it here instead
+(`write`), and `LineIndexFile` answers look-ups from the file, opening its connection in the
+process that first asks (never across a fork).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+__all__ = ["LineIndexFile", "write"]
+
+_BATCH = 100_000
+
+
+def write(index: Mapping[str, str], path: Path) -> LineIndexFile:
+    """Write `index` to a new SQLite file at `path` and return a mapping over it."""
+    connection = sqlite3.connect(path)
+    try:
+        # a scratch file of this build: nothing to recover after a crash
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("CREATE TABLE line (iri TEXT PRIMARY KEY, at TEXT NOT NULL)")
+        rows = iter(index.items())
+        while batch := [row for _, row in zip(range(_BATCH), rows, strict=False)]:
+            connection.executemany("INSERT OR IGNORE INTO line VALUES (?, ?)", batch)
+        connection.commit()
+    finally:
+        connection.close()
+    return LineIndexFile(path)
+
+
+class LineIndexFile(Mapping[str, str]):
+    """A read-only mapping over a file `write` made."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        return self._connection
+
+    def __getitem__(self, iri: str) -> str:
+        row = self._db().execute("SELECT at FROM line WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            raise KeyError(iri)
+        return str(row[0])
+
+    def __iter__(self) -> Iterator[str]:
+        for (iri,) in self._db().execute("SELECT iri FROM line"):
+            yield str(iri)
+
+    def __len__(self) -> int:
+        return int(self._db().execute("SELECT count(*) FROM line").fetchone()[0])
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": self.path}  # a connection does not travel: the receiver opens its own
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(Path(str(state["path"])))  # type: ignore[misc]
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
