@@ -18,6 +18,7 @@ The files are still renamed into place one by one in the order of `DUMP_FORMATS`
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -33,6 +34,7 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_jsonld import Background, write_jsonld
+from .export_nodes import NodeRecords
 from .export_lines import (
     node_order_groups,
     only_named_graphs,
@@ -90,7 +92,12 @@ def export_dumps(
         temps = stack.enter_context(_temporaries())
         trig_file = temps(dumps_dir / _file_name(TRIG))
         try:
-            dump, runs = scan(store, work, trig_file, prefixes)
+            # the JSON-LD's nodes are made during the scan, on the core the store leaves free
+            nodes = NodeRecords(work / "nodes", json.loads(context_bytes)["@context"])
+            try:
+                dump, runs = scan(store, work, trig_file, prefixes, nodes.add)
+            finally:
+                nodes.close()
             files = split_graphs(dump, runs, work)
             dump.unlink()
         except OSError as err:
@@ -106,6 +113,7 @@ def export_dumps(
             context_iri,
             work,
             run_bytes,
+            str(nodes.path) if nodes.usable else None,
         )
         child: Background | None = None
         if parallel:

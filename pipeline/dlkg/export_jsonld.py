@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 from .errors import StoreError
 from .export_lines import from_node_order, node_order_blocks
-from .extsort import sorted_blocks
+from .export_nodes import NodesOutOfOrder, write_nodes
+from .extsort import file_chunks, lines_of, sorted_blocks
 from .jsonld import Group, Object, write_compact
 
 Groups = list[tuple[str, list[str]]]  # what `node_order_groups` gives
@@ -29,9 +30,27 @@ _SLICE = 8192  # lines parsed at a time
 
 
 def write_jsonld(
-    groups: Groups, out: Path, context_path: Path, context_iri: str, work: Path, run_bytes: int
+    groups: Groups,
+    out: Path,
+    context_path: Path,
+    context_iri: str,
+    work: Path,
+    run_bytes: int,
+    nodes: str | None = None,
 ) -> None:
-    """The compact JSON-LD of the graphs' files in `groups` into `out`."""
+    """The compact JSON-LD of the graphs' files in `groups` into `out`: from the node records
+    of the scan (`nodes`, a file of `export_nodes.NodeRecords`) when given and in order, else
+    from the quads of the graphs' files sorted by node."""
+    if nodes is not None:
+        records = sorted_blocks(lines_of(file_chunks(Path(nodes))), work, run_bytes)
+        try:
+            with out.open("wb") as handle:
+                write_nodes(records, handle, context_iri)
+            return
+        except NodesOutOfOrder:
+            pass  # the store did not give each node's quads together: the quads, sorted
+        finally:
+            records.close()  # its run files go now
     context = json.loads(context_path.read_bytes())["@context"]
 
     def nodes() -> Iterator[Group]:
@@ -84,7 +103,9 @@ def child() -> None:
     """The child's body: write, or report what stopped it."""
     args = json.loads(sys.stdin.buffer.read())
     try:
-        write_jsonld(args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5])
+        write_jsonld(
+            args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5], args[6]
+        )
     except OSError as err:
         _fail({"errno": err.errno, "strerror": err.strerror or str(err)})
     except Exception as err:  # reported to the parent, which raises it there
@@ -103,9 +124,16 @@ class Background:
     the TriG thread and the store's threads mid-work)."""
 
     def __init__(
-        self, groups: Groups, out: Path, context: Path, context_iri: str, work: Path, runs: int
+        self,
+        groups: Groups,
+        out: Path,
+        context: Path,
+        context_iri: str,
+        work: Path,
+        runs: int,
+        nodes: str | None = None,
     ) -> None:
-        job = json.dumps([groups, str(out), str(context), context_iri, str(work), runs])
+        job = json.dumps([groups, str(out), str(context), context_iri, str(work), runs, nodes])
         paths = [p for p in sys.path if p]
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
             [sys.executable, "-c", _CHILD, *paths],
