@@ -128,7 +128,7 @@ def test_streamed_export_gives_the_in_memory_dumps(
     store = ox.Store(str(tmp_path / "store")) if kind == "on disk" else ox.Store()
     quads = list(_quads())
     if kind == "in memory, shuffled":
-        random.Random(13).shuffle(quads)
+        random.Random(13).shuffle(quads)  # noqa: S311 - a fixed order, not a secret
     store.extend(quads)
     ended: list[str] = []  # how each call of write_nodes ended
     real_write_nodes = export_jsonld.write_nodes
@@ -136,7 +136,7 @@ def test_streamed_export_gives_the_in_memory_dumps(
     def watched(*args: Any) -> None:
         try:
             real_write_nodes(*args)
-        except export_jsonld.NodesOutOfOrder:
+        except export_jsonld.NodesOutOfOrderError:
             ended.append("out of order")
             raise
         ended.append("written")

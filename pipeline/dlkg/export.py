@@ -34,7 +34,6 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_jsonld import Background, write_jsonld
-from .export_nodes import NodeRecords
 from .export_lines import (
     node_order_groups,
     only_named_graphs,
@@ -44,6 +43,7 @@ from .export_lines import (
     triple_blocks,
     triples_of_quads,
 )
+from .export_nodes import NodeRecords
 from .extsort import DEFAULT_RUN_BYTES, Block, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .errors import StoreError
 from .export_lines import from_node_order, node_order_blocks
-from .export_nodes import NodesOutOfOrder, write_nodes
+from .export_nodes import NodesOutOfOrderError, write_nodes
 from .extsort import file_chunks, lines_of, sorted_blocks
 from .jsonld import Group, Object, write_compact
 
@@ -47,7 +47,7 @@ def write_jsonld(
             with out.open("wb") as handle:
                 write_nodes(records, handle, context_iri)
             return
-        except NodesOutOfOrder:
+        except NodesOutOfOrderError:
             pass  # the store did not give each node's quads together: the quads, sorted
         finally:
             records.close()  # its run files go now

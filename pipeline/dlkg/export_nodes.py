@@ -100,13 +100,13 @@ class NodeRecords:
             self._out.close()
 
 
-class NodesOutOfOrder(Exception):
+class NodesOutOfOrderError(Exception):
     """Two records of one node: the scan did not give each node's quads together."""
 
 
 def write_nodes(records: Iterator[Block], out: BinaryIO, context_iri: str) -> None:
     """Write the JSON-LD document from node records sorted bytewise (`extsort.sorted_blocks`
-    of the records file); raise NodesOutOfOrder if a node has two records."""
+    of the records file); raise NodesOutOfOrderError if a node has two records."""
     frame = Frame(out, context_iri)
     previous = b""
     for block in records:
@@ -115,10 +115,10 @@ def write_nodes(records: Iterator[Block], out: BinaryIO, context_iri: str) -> No
             end = rest.index(b"\0")
             key = line[: len(graph) + 2 + end]  # graph NUL subject NUL
             if key == previous:
-                raise NodesOutOfOrder(key.decode("utf-8", "replace"))
+                raise NodesOutOfOrderError(key.decode("utf-8", "replace"))
             previous = key
             frame.node(graph.decode("utf-8"), rest[end + 1 :].replace(b"\0", b"\n"))
     frame.close()
 
 
-__all__ = ["NodeRecords", "NodesOutOfOrder", "write_nodes"]
+__all__ = ["NodeRecords", "NodesOutOfOrderError", "write_nodes"]
