@@ -82,7 +82,7 @@ def scan(
     writer.start()
     try:
         with path.open("rb", buffering=0) as growing:
-            source = io.BufferedReader(_Follow(growing, done), _READ_BYTES)  # type: ignore[arg-type]
+            source = io.BufferedReader(_Follow(growing, done), _READ_BYTES)
             quads = tracked(ox.parse(source, format=_NQ))
             try:
                 ox.serialize(quads, trig, ox.RdfFormat.TRIG, prefixes=prefixes)

@@ -64,7 +64,8 @@ class NodeRecords:
             self._subject = subject
         obj = quad.object
         if isinstance(obj, ox.Triple):
-            self.usable = False
+            self.usable = False  # RDF-star: the sorted path raises its error
+            return
         self._pairs.append((quad.predicate.value, obj))
 
     def _end_node(self) -> None:
