@@ -2,7 +2,7 @@
 
 A fresh interpreter started with `subprocess` (not multiprocessing, whose "spawn" re-runs the
 caller's main script and whose "fork" would copy the scan's and the store's threads mid-work)
-runs one job of this module with dlkg imported from the parent's own sys.path (the same code).
+runs one job (`JOBS`) with dlkg imported from the parent's own sys.path (the same code).
 The job's arguments are one JSON line on its stdin; a streaming job (the Turtle) then reads its
 input from the rest of stdin, which the parent writes as it produces it. An error is one JSON
 line on stdout and exit status 1; the parent raises it again (an OSError stays an OSError), so
@@ -15,38 +15,42 @@ import contextlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .errors import StoreError
 
+# Each job: the module and function the child runs, and what it writes (as an error names it).
+# The JSON-LD's job lives in export_jsonld, which starts it through this module.
+JOBS = {
+    "jsonld": ("dlkg.export_jsonld", "job", "the JSON-LD writer"),
+    "turtle": ("dlkg.export_child", "turtle_job", "the Turtle writer"),
+}
 _PROGRAM = (
-    "import sys; sys.path[:0] = sys.argv[2:]; from dlkg.export_child import main; main(sys.argv[1])"
+    "import sys; sys.path[:0] = sys.argv[1:]; from {module} import {function} as job; "
+    "from dlkg.export_child import run; run(job)"
 )
-# what each job writes, as an error names it
-WRITERS = {"jsonld": "the JSON-LD writer", "turtle": "the Turtle writer"}
 
 
-def main(kind: str) -> None:
-    """The child's body: run the job, or report what stopped it."""
+def run(job: Callable[[list[Any]], None]) -> None:
+    """The child's body: run the job with its arguments, or report what stopped it."""
     args = json.loads(sys.stdin.buffer.readline())
     try:
-        if kind == "jsonld":
-            from .export_jsonld import write_jsonld
-
-            write_jsonld(args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), *args[5:])
-        elif kind == "turtle":
-            # the N-Triples as the parent writes them: the same triples in the same order as
-            # parsing the finished dlkg.nt, so the same Turtle
-            triples = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, args[0], ox.RdfFormat.TURTLE, prefixes=args[1])
-        else:
-            raise ValueError(f"no export job {kind!r}")
+        job(args)
     except OSError as err:
         _fail({"errno": err.errno, "strerror": err.strerror or str(err)})
     except Exception as err:  # reported to the parent, which raises it there
         _fail({"type": type(err).__name__, "message": str(err)})
+
+
+def turtle_job(args: list[Any]) -> None:
+    """The Turtle of the N-Triples that come on stdin as the parent writes them (the same
+    triples in the same order as parsing the finished dlkg.nt, so the same Turtle)."""
+    triples = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, args[0], ox.RdfFormat.TURTLE, prefixes=args[1])
 
 
 def _fail(report: dict[str, object]) -> None:
@@ -59,10 +63,11 @@ class Child:
     """One job of `main` in a child process; `stream` keeps its stdin open for `write`."""
 
     def __init__(self, kind: str, args: list[object], *, stream: bool = False) -> None:
-        self._writer = WRITERS[kind]
+        module, function, self._writer = JOBS[kind]
+        program = _PROGRAM.format(module=module, function=function)
         paths = [p for p in sys.path if p]
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", _PROGRAM, kind, *paths],
+            [sys.executable, "-c", program, *paths],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -117,4 +122,4 @@ class Child:
                     pipe.close()
 
 
-__all__ = ["WRITERS", "Child", "main"]
+__all__ = ["JOBS", "Child", "run", "turtle_job"]

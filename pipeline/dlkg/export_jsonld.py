@@ -16,6 +16,7 @@ import json
 from collections.abc import Generator, Iterator
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -95,6 +96,11 @@ def _name(subject: object) -> str:
     raise ValueError("quoted triples (RDF-star) have no JSON-LD 1.1 form")
 
 
+def job(args: list[Any]) -> None:
+    """`write_jsonld` as the child process's job (`export_child.JOBS`)."""
+    write_jsonld(args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), *args[5:])
+
+
 class Background(Child):
     """`write_jsonld` in a child process (`export_child`)."""
 
@@ -113,4 +119,4 @@ class Background(Child):
         )
 
 
-__all__ = ["Background", "Groups", "write_jsonld"]
+__all__ = ["Background", "Groups", "job", "write_jsonld"]
