@@ -10,10 +10,12 @@ Turtle and TriG writers stream, and the JSON-LD is written node by node from the
 by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
 removed at the end; each dump is made in a temporary file beside its final name and renamed.
 
-Both cores work (issue 13; docs/scale.md): the store writes the TriG in a thread (pyoxigraph
-releases the GIL while it scans) while the graphs are dumped, and on a big build the JSON-LD is
-written by a child process (`export_jsonld`) while this one sorts the N-Triples and N-Quads.
-The files are still renamed into place one by one in the order of `DUMP_FORMATS`.
+Both cores work (issue 13; docs/scale.md): the store dumps its N-Quads in a thread (pyoxigraph
+releases the GIL) while this thread writes the TriG and makes the JSON-LD's nodes from them
+(`export_nodes`); on a big build the JSON-LD's node records are sorted and written by a child
+process, and the Turtle by another fed as the N-Triples are sorted (`export_child`), while this
+one sorts the N-Quads. The files are still renamed into place one by one in the order of
+`DUMP_FORMATS`.
 """
 
 from __future__ import annotations
