@@ -68,13 +68,16 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("validate", ("dlkg.validate", "dlkg.fmt")),
     ("load", ("dlkg.store",)),
     # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13);
-    # export_jsonld: the JSON-LD dump, in a second process on big builds
+    # export_jsonld: the JSON-LD dump, in a second process on big builds; export_nodes: its
+    # nodes made during the store scan; export_child: the second processes (JSON-LD, Turtle)
     (
         "export",
         (
             "dlkg.export",
             "dlkg.export_lines",
             "dlkg.export_jsonld",
+            "dlkg.export_nodes",
+            "dlkg.export_child",
             "dlkg.extsort",
             "dlkg.jsonld",
             "dlkg.jsontext",

@@ -18,6 +18,7 @@ from dlkg import export
 from dlkg.emit import BUILD_GRAPH
 from dlkg.errors import StoreError
 from dlkg.export import export_dumps
+from dlkg.export_child import Child
 from dlkg.export_jsonld import Background
 from dlkg.export_lines import node_order_groups
 from dlkg.extsort import in_memory_sorted
@@ -132,3 +133,34 @@ def test_n_triples_from_the_n_quads_when_every_graph_is_named(
     nq = store.dump(format=ox.RdfFormat.N_QUADS)
     assert (out / "dlkg.nq").read_bytes() == in_memory_sorted(nq)
     assert b"same in every graph" in (out / "dlkg.nt").read_bytes()
+
+
+class _TurtleOnAFullDisk(Child):
+    """The real Turtle child, told to write into /dev/full instead of export's temporary file."""
+
+    def __init__(self, kind: str, args: list[object], *, stream: bool = False) -> None:
+        if kind == "turtle":
+            args = ["/dev/full", *args[1:]]
+        super().__init__(kind, args, stream=stream)
+
+
+def test_a_failed_turtle_child_is_one_line_exit_4_and_the_old_turtle_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the Turtle child reads the N-Triples as the parent sorts them: its failure is the same
+    # one-line error as a full disk in the parent, and the previous dlkg.ttl is not replaced
+    store = _store()
+    out = tmp_path / "dumps"
+    before = _export(store, out, parallel_bytes=1 << 40)
+    (out / "dlkg.ttl").write_bytes(b"the previous Turtle")
+    monkeypatch.setattr(export, "Child", _TurtleOnAFullDisk)
+    with pytest.raises(StoreError) as caught:
+        _export(store, out, parallel_bytes=0)
+    target = out / "dlkg.ttl"
+    # (pyoxigraph's own writer adds "(os error 28)", in this process as in the child)
+    assert str(caught.value).startswith(f"{target}: cannot write dlkg.ttl: No space left on")
+    assert caught.value.exit_code == 4
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after["dlkg.ttl"] == b"the previous Turtle"
+    assert after["dlkg.nt"] == before["dlkg.nt"]  # written before it, whole
+    assert not [name for name in after if name.startswith(".")], sorted(after)

@@ -10,14 +10,17 @@ Turtle and TriG writers stream, and the JSON-LD is written node by node from the
 by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
 removed at the end; each dump is made in a temporary file beside its final name and renamed.
 
-Both cores work (issue 13; docs/scale.md): the store writes the TriG in a thread (pyoxigraph
-releases the GIL while it scans) while the graphs are dumped, and on a big build the JSON-LD is
-written by a child process (`export_jsonld`) while this one sorts the N-Triples and N-Quads.
-The files are still renamed into place one by one in the order of `DUMP_FORMATS`.
+Both cores work (issue 13; docs/scale.md): the store dumps its N-Quads in a thread (pyoxigraph
+releases the GIL) while this thread writes the TriG and makes the JSON-LD's nodes from them
+(`export_nodes`); on a big build the JSON-LD's node records are sorted and written by a child
+process, and the Turtle by another fed as the N-Triples are sorted (`export_child`), while this
+one sorts the N-Quads. The files are still renamed into place one by one in the order of
+`DUMP_FORMATS`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -32,6 +35,7 @@ import pyoxigraph as ox
 from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
+from .export_child import Child
 from .export_jsonld import Background, write_jsonld
 from .export_lines import (
     node_order_groups,
@@ -42,6 +46,7 @@ from .export_lines import (
     triple_blocks,
     triples_of_quads,
 )
+from .export_nodes import NodeRecords
 from .extsort import DEFAULT_RUN_BYTES, Block, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
@@ -90,7 +95,12 @@ def export_dumps(
         temps = stack.enter_context(_temporaries())
         trig_file = temps(dumps_dir / _file_name(TRIG))
         try:
-            dump, runs = scan(store, work, trig_file, prefixes)
+            # the JSON-LD's nodes are made during the scan, on the core the store leaves free
+            nodes = NodeRecords(work / "nodes", json.loads(context_bytes)["@context"])
+            try:
+                dump, runs = scan(store, work, trig_file, prefixes, nodes.add)
+            finally:
+                nodes.close()
             files = split_graphs(dump, runs, work)
             dump.unlink()
         except OSError as err:
@@ -106,18 +116,25 @@ def export_dumps(
             context_iri,
             work,
             run_bytes,
+            str(nodes.path) if nodes.usable else None,
         )
         child: Background | None = None
+        ttl_file = temps(dumps_dir / _file_name(TURTLE)) if parallel else None
+        turtle_child: Child | None = None
         if parallel:
             child = Background(*jsonld_args)
             stack.callback(child.stop)  # on any failure; a no-op once it is done
+            # the Turtle from the N-Triples as they are sorted, in a process of its own
+            turtle_child = Child("turtle", [str(ttl_file), prefixes], stream=True)
+            stack.callback(turtle_child.stop)
 
         # with every quad in a named graph (as dlkg builds them) the sorted N-Quads give the
         # N-Triples as they are written, in one sort; then the N-Quads wait for their turn
         nq_file = temps(dumps_dir / _file_name(N_QUADS)) if only_named_graphs(files) else None
 
         def nt(path: Path) -> None:
-            with path.open("wb") as out:
+            with path.open("wb") as file:
+                out = file if turtle_child is None else _Tee(file, turtle_child)
                 if nq_file is None:
                     flat = [(g, f) for g, f in files if g != build]
                     write_blocks(sorted_blocks(triple_blocks(flat), work, run_bytes), out)
@@ -127,6 +144,9 @@ def export_dumps(
                     write_blocks(triples_of_quads(_written(quads, quads_out), build), out)
 
         def turtle(path: Path) -> None:
+            if turtle_child is not None:
+                turtle_child.result(path)
+                return
             # the triples one by one from the N-Triples dump, finished first (DUMP_FORMATS)
             triples = ox.parse(path=dumps_dir / _file_name(N_TRIPLES), format=_NT)
             ox.serialize(triples, path, ox.RdfFormat.TURTLE, prefixes=prefixes)
@@ -150,7 +170,8 @@ def export_dumps(
             N_QUADS: nq,
             JSON_LD: jsonld,
         }
-        made = {TRIG: trig_file, JSON_LD: jsonld_file, N_QUADS: nq_file}  # made elsewhere
+        # made elsewhere
+        made = {TRIG: trig_file, JSON_LD: jsonld_file, N_QUADS: nq_file, TURTLE: ttl_file}
         outputs: list[tuple[str, str, Callable[[Path], None], Path | None]] = [
             (_file_name(f), f.media_type, by_format[f], made.get(f)) for f in DUMP_FORMATS
         ]
@@ -166,6 +187,18 @@ def export_dumps(
     sums = "".join(f"{d.sha256}  {d.file_name}\n" for d in dumps)
     _write(dumps_dir / CHECKSUMS_FILE, sums.encode("ascii"))
     return dumps
+
+
+class _Tee:
+    """A file whose writes also go to a child process's input (the Turtle writer's)."""
+
+    def __init__(self, file: BinaryIO, child: Child) -> None:
+        self._file, self._child, self._open = file, child, True
+
+    def write(self, data: bytes) -> int:
+        if self._open:  # a child that stopped reading has failed: its result says why
+            self._open = self._child.write(data)
+        return self._file.write(data)
 
 
 def _written(blocks: Iterator[Block], out: BinaryIO) -> Iterator[Block]:

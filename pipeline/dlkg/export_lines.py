@@ -13,13 +13,12 @@ needs (the graph name taken off for N-Triples, the sort key of the JSON-LD) is a
 from __future__ import annotations
 
 import io
-import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -30,22 +29,30 @@ GraphFile = tuple[Graph, Path]  # a graph and the file of its N-Quads lines
 Run = tuple[Graph, int]  # a graph and how many lines in a row of the store's dump are its own
 
 _NQ = ox.RdfFormat.N_QUADS
-_PIPE_BYTES = 1 << 20
+_READ_BYTES = 1 << 20
+_WAIT_S = 0.005  # how long a read of the growing dump waits for more before it looks again
 _END = b" .\n"  # N-Triples lines end so, and hold no other raw newline (the writer escapes it)
 
 
 def scan(
-    store: ox.Store, work: Path, trig: Path, prefixes: dict[str, str]
+    store: ox.Store,
+    work: Path,
+    trig: Path,
+    prefixes: dict[str, str],
+    on_quad: Callable[[ox.Quad], None] | None = None,
 ) -> tuple[Path, list[Run]]:
     """The one scan: the store's N-Quads, in store order, into a file of the work folder, and
     the TriG written from them as they come; returns that file and the runs of lines of each
-    graph in it (the N-Quads writer puts one quad on each line).
+    graph in it (the N-Quads writer puts one quad on each line). `on_quad` sees every quad, in
+    the store's order (export_nodes makes the JSON-LD's nodes from them).
 
-    The store writes in a thread (pyoxigraph lets go of the GIL while it scans, the costly part)
-    into a pipe; this thread copies what comes out of the pipe into the file and parses it for
-    the TriG writer at the same time, so the two cores share the work.
+    The store writes the file itself, in a thread (pyoxigraph lets go of the GIL for the whole
+    scan when it writes to a path: written into a Python file object, every buffer it hands over
+    waits for the GIL, which this thread holds while it parses); this thread reads the file as
+    it grows and parses it for the TriG writer at the same time, so the two cores share the work.
     """
     path = work / "store.nq"
+    path.touch()
     runs: list[list[object]] = []
 
     def tracked(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
@@ -56,24 +63,26 @@ def scan(
                 runs.append([graph, 0])
                 current = graph
             runs[-1][1] += 1  # type: ignore[operator]
+            if on_quad is not None:
+                on_quad(quad)
             yield quad
 
-    read_end, write_end = os.pipe()
+    done = threading.Event()
     failed: list[BaseException] = []
 
     def write() -> None:
         try:
-            with os.fdopen(write_end, "wb", buffering=_PIPE_BYTES) as pipe:
-                store.dump(pipe, _NQ)
+            store.dump(str(path), _NQ)
         except BaseException as err:  # raised in the caller's thread, below
             failed.append(err)
+        finally:
+            done.set()
 
     writer = threading.Thread(target=write, name="dlkg-export-scan", daemon=True)
     writer.start()
     try:
-        # the reading end is closed however this ends, so that the writer never waits forever
-        with os.fdopen(read_end, "rb", buffering=0) as pipe, path.open("wb") as copy:
-            source = io.BufferedReader(_Tee(pipe, copy), _PIPE_BYTES)
+        with path.open("rb", buffering=0) as growing:
+            source = io.BufferedReader(_Follow(growing, done), _READ_BYTES)
             quads = tracked(ox.parse(source, format=_NQ))
             try:
                 ox.serialize(quads, trig, ox.RdfFormat.TRIG, prefixes=prefixes)
@@ -81,25 +90,30 @@ def scan(
                 if not failed:  # a cut dump is the store's failure, raised below
                     raise
     finally:
-        writer.join()  # the pipe is closed: a writer still writing gets an error and ends
+        done.wait()  # the writer cannot be stopped: on an error here, let it finish
+        writer.join()
     if failed:
         raise failed[0]
     return path, [(None if isinstance(g, ox.DefaultGraph) else g, n) for g, n in runs]  # type: ignore[misc]
 
 
-class _Tee(io.RawIOBase):
-    """A pipe's reading end that copies what is read from it into a file."""
+class _Follow(io.RawIOBase):
+    """A file that another thread is still writing, read as it grows: a read waits for more
+    bytes until the writer is `done`, and only then does the end of the file mean the end."""
 
-    def __init__(self, source: io.FileIO, copy: BinaryIO) -> None:
-        self._source, self._copy = source, copy
+    def __init__(self, source: io.FileIO, done: threading.Event) -> None:
+        self._source, self._done = source, done
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        count = self._source.readinto(buffer) or 0
-        self._copy.write(memoryview(buffer)[:count])
-        return count
+        while True:
+            finished = self._done.is_set()  # before the read: nothing is written after it
+            count = self._source.readinto(buffer) or 0
+            if count or finished:
+                return count
+            self._done.wait(_WAIT_S)
 
 
 def split_graphs(dump: Path, runs: Sequence[Run], work: Path) -> list[GraphFile]:

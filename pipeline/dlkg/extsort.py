@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from .chunks import whole_line_chunks
 
@@ -37,6 +37,12 @@ _PER_LINE = 50  # the list slot and bytes header of a line: its memory beyond it
 _BLANK_END = b"\x21"  # whitespace-only lines hold bytes <= 0x20 only, so they sort before this
 
 Block = list[bytes]
+
+
+class Writer(Protocol):
+    """What `write_blocks` writes to: a binary file, or anything that writes bytes like one."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 def in_memory_sorted(data: bytes) -> bytes:
@@ -179,7 +185,7 @@ def _merge(handles: list[BinaryIO], size: int) -> Iterator[Block]:
         yield sorted(set(taken))
 
 
-def write_blocks(blocks: Iterable[Block], out: BinaryIO, slice_lines: int = 8192) -> None:
+def write_blocks(blocks: Iterable[Block], out: Writer, slice_lines: int = 8192) -> None:
     """Write blocks of lines, each line followed by a newline, joined a slice at a time (one
     `bytes` of a whole 32 MiB run would double the memory a sort holds)."""
     for block in blocks:
@@ -203,6 +209,7 @@ def write_lines(lines: Iterable[bytes], out: BinaryIO, batch: int = 4096) -> Non
 __all__ = [
     "DEFAULT_RUN_BYTES",
     "Block",
+    "Writer",
     "file_chunks",
     "file_lines",
     "in_memory_sorted",

@@ -168,32 +168,58 @@ def write_compact(
     """Write the compact document of `groups`, which must come sorted by (graph, subject).
 
     The bytes are those of `json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)`
-    of the whole document, written node by node: a node's own text comes from `json.dumps`
-    and is indented to its depth (JSON strings hold no raw newline, so replacing newlines is
-    safe); the frame around the nodes is written here, keys in sorted order ("@graph" before
-    "@id" in a named graph).
+    of the whole document, written node by node: a node's own text comes from `pretty` at its
+    depth; the frame around the nodes is `Frame`'s.
     """
     c = Compactor(context)
-    out.write(b'{\n "@context": ' + _text(context_iri) + b',\n "@graph": [')
-    current: str | None = None  # the named graph being written
-    first_top = first_in_graph = True
+    frame = Frame(out, context_iri)
     for g, s, pairs in groups:
-        if g != current and current is not None:  # close the previous named graph
-            out.write(b'\n   ],\n   "@id": ' + _text(current) + b"\n  }")
-            current = None
-        if g and current is None:
-            out.write((b"" if first_top else b",") + b'\n  {\n   "@graph": [')
-            first_top, first_in_graph, current = False, True, g
-        node = _node(s, pairs, c)
+        frame.node(g, _text(_node(s, pairs, c), node_depth(g)))
+    frame.close()
+
+
+def node_depth(graph: str) -> int:
+    """How deep a node of `graph` ("" = default) is in the document: its text's indentation."""
+    return 4 if graph else 2
+
+
+def node_text(subject: str, pairs: Iterable[tuple[str, Object]], graph: str, c: Compactor) -> bytes:
+    """The text of one node as `write_compact` writes it in `graph` (export_nodes makes these
+    while the store is scanned)."""
+    return _text(_node(subject, pairs, c), node_depth(graph))
+
+
+class Frame:
+    """The document around the nodes: the context, "@graph", and one object per named graph
+    (keys in sorted order: "@graph" before "@id"). Nodes come sorted by (graph, subject), each
+    as its text already indented to `node_depth` of its graph."""
+
+    def __init__(self, out: BinaryIO, context_iri: str) -> None:
+        self._out = out
+        out.write(b'{\n "@context": ' + _text(context_iri) + b',\n "@graph": [')
+        self._current: str | None = None  # the named graph being written
+        self._first_top = self._first_in_graph = True
+
+    def node(self, g: str, text: bytes) -> None:
+        out = self._out
+        if g != self._current and self._current is not None:  # close the previous graph
+            out.write(b'\n   ],\n   "@id": ' + _text(self._current) + b"\n  }")
+            self._current = None
+        if g and self._current is None:
+            out.write((b"" if self._first_top else b",") + b'\n  {\n   "@graph": [')
+            self._first_top, self._first_in_graph, self._current = False, True, g
         if g:
-            out.write((b"" if first_in_graph else b",") + b"\n    " + _text(node, 4))
-            first_in_graph = False
+            out.write((b"" if self._first_in_graph else b",") + b"\n    " + text)
+            self._first_in_graph = False
         else:  # the default graph: node objects at the top
-            out.write((b"" if first_top else b",") + b"\n  " + _text(node, 2))
-            first_top = False
-    if current is not None:
-        out.write(b'\n   ],\n   "@id": ' + _text(current) + b"\n  }")
-    out.write(b"]\n}" if first_top else b"\n ]\n}")
+            out.write((b"" if self._first_top else b",") + b"\n  " + text)
+            self._first_top = False
+
+    def close(self) -> None:
+        out = self._out
+        if self._current is not None:
+            out.write(b'\n   ],\n   "@id": ' + _text(self._current) + b"\n  }")
+        out.write(b"]\n}" if self._first_top else b"\n ]\n}")
 
 
 def _text(value: object, depth: int = 0) -> bytes:
@@ -213,4 +239,13 @@ def compact_dataset(
     return out.getvalue()
 
 
-__all__ = ["Compactor", "Group", "compact_dataset", "grouped", "write_compact"]
+__all__ = [
+    "Compactor",
+    "Frame",
+    "Group",
+    "compact_dataset",
+    "grouped",
+    "node_depth",
+    "node_text",
+    "write_compact",
+]

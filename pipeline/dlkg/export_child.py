@@ -1,0 +1,125 @@
+"""Export's work in a second process: the JSON-LD, and the Turtle fed as the N-Triples are sorted.
+
+A fresh interpreter started with `subprocess` (not multiprocessing, whose "spawn" re-runs the
+caller's main script and whose "fork" would copy the scan's and the store's threads mid-work)
+runs one job (`JOBS`) with dlkg imported from the parent's own sys.path (the same code).
+The job's arguments are one JSON line on its stdin; a streaming job (the Turtle) then reads its
+input from the rest of stdin, which the parent writes as it produces it. An error is one JSON
+line on stdout and exit status 1; the parent raises it again (an OSError stays an OSError), so
+a full disk in the child is the same one-line error, exit 4, as in the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+
+# Each job: the module and function the child runs, and what it writes (as an error names it).
+# The JSON-LD's job lives in export_jsonld, which starts it through this module.
+JOBS = {
+    "jsonld": ("dlkg.export_jsonld", "job", "the JSON-LD writer"),
+    "turtle": ("dlkg.export_child", "turtle_job", "the Turtle writer"),
+}
+_PROGRAM = (
+    "import sys; sys.path[:0] = sys.argv[1:]; from {module} import {function} as job; "
+    "from dlkg.export_child import run; run(job)"
+)
+
+
+def run(job: Callable[[list[Any]], None]) -> None:
+    """The child's body: run the job with its arguments, or report what stopped it."""
+    args = json.loads(sys.stdin.buffer.readline())
+    try:
+        job(args)
+    except OSError as err:
+        _fail({"errno": err.errno, "strerror": err.strerror or str(err)})
+    except Exception as err:  # reported to the parent, which raises it there
+        _fail({"type": type(err).__name__, "message": str(err)})
+
+
+def turtle_job(args: list[Any]) -> None:
+    """The Turtle of the N-Triples that come on stdin as the parent writes them (the same
+    triples in the same order as parsing the finished dlkg.nt, so the same Turtle)."""
+    triples = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, args[0], ox.RdfFormat.TURTLE, prefixes=args[1])
+
+
+def _fail(report: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(report) + "\n")
+    sys.stdout.flush()
+    raise SystemExit(1)
+
+
+class Child:
+    """One job of `main` in a child process; `stream` keeps its stdin open for `write`."""
+
+    def __init__(self, kind: str, args: list[object], *, stream: bool = False) -> None:
+        module, function, self._writer = JOBS[kind]
+        program = _PROGRAM.format(module=module, function=function)
+        paths = [p for p in sys.path if p]
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", program, *paths],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(args).encode("utf-8") + b"\n")
+        if stream:
+            self._process.stdin.flush()
+        else:
+            self._process.stdin.close()
+
+    def write(self, data: bytes) -> bool:
+        """Hand the child more of its input; False if it has stopped reading (it failed:
+        `result` says why)."""
+        stdin = self._process.stdin
+        if stdin is None or stdin.closed:
+            return False
+        try:
+            stdin.write(data)
+        except BrokenPipeError:
+            return False
+        return True
+
+    def result(self, target: Path) -> None:
+        """End the input, wait for the child; raise what stopped it."""
+        stdin = self._process.stdin
+        if stdin is not None and not stdin.closed:
+            with contextlib.suppress(BrokenPipeError):  # it stopped reading: its report says why
+                stdin.close()
+        assert self._process.stdout is not None
+        out = self._process.stdout.read()
+        code = self._process.wait()
+        if code == 0:
+            return
+        try:
+            report = json.loads(out.decode("utf-8").strip().splitlines()[-1])
+        except (ValueError, IndexError):  # it died without a word: killed, or out of memory
+            raise StoreError(f"{self._writer} stopped (exit code {code})", path=target) from None
+        if "errno" in report:
+            raise OSError(report["errno"], report["strerror"])
+        if report.get("type") == "ValueError":
+            raise ValueError(report["message"])
+        raise StoreError(f"{self._writer} failed: {report['message']}", path=target)
+
+    def stop(self) -> None:
+        """End the child if it still runs (export failed elsewhere) and wait for it."""
+        if self._process.poll() is None:
+            self._process.terminate()  # only the child this object started
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None and not pipe.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    pipe.close()
+
+
+__all__ = ["JOBS", "Child", "run", "turtle_job"]
