@@ -341,4 +341,11 @@ def settle(live: Live, timeout: float = 60, idle: int | None = None) -> None:
         if len(ready) >= want and (idle is not None or not pool.queue):
             return
         time.sleep(0.05)
-    raise AssertionError("the pool did not settle")
+    states = sorted(
+        f"{w.state}{'/leasing' if w.leasing else ''}{'/demoted' if w.demoted else ''}"
+        for w in list(pool.workers)
+    )
+    raise AssertionError(
+        f"the pool did not settle in {timeout:.0f} s: want {want} idle, workers {states}"
+        f" (ceiling {pool.max_workers}), {len(pool.queue)} queued"
+    )
