@@ -24,6 +24,12 @@ since the fork are counted in both, so this is an upper bound by up to the paren
 fork), and (b) the largest sum of VmRSS over the build's process tree sampled every 0.2 s in the
 step (which also sees a child that ended inside the step). The progress of the steps a child runs
 reaches the callback in the build process while the child waits (dlkg.forked.tell).
+
+Both count a page a child shares with its parent once per process. The "peak PSS" column is
+the largest sum over the tree of each process's proportional set size (`smaps_rollup`: a page
+shared by n processes counts 1/n in each), sampled every 0.2 s: what the machine held. A spike
+shorter than the sampling interval can be missed by it, so it is a lower bound where the RSS
+columns are upper bounds.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from pathlib import Path
 STEPS = ("parse", "resolve", "emit", "validate", "load", "export")
 _HWM = re.compile(r"VmHWM:\s+(\d+) kB")
 _RSS = re.compile(r"VmRSS:\s+(\d+) kB")
+_PSS = re.compile(r"^Pss:\s+(\d+) kB", re.M)
 _SAMPLE_S = 0.2
 
 
@@ -70,6 +77,16 @@ def _kb(pid: int, pattern: re.Pattern[str]) -> int:
     return int(found.group(1)) if found else 0
 
 
+def _pss_kb(pid: int) -> int:
+    """The process's proportional set size: a page shared by n processes counts 1/n in each,
+    so the sum over the tree is what the machine holds (RSS sums count shared pages twice)."""
+    try:
+        found = _PSS.search(Path(f"/proc/{pid}/smaps_rollup").read_text())
+    except OSError:  # it ended, or a kernel before 4.14
+        return 0
+    return int(found.group(1)) if found else 0
+
+
 def _peak_kb_and_reset() -> int:
     """The summed VmHWM of this process and its live descendants, each then reset."""
     total = 0
@@ -82,24 +99,30 @@ def _peak_kb_and_reset() -> int:
 
 
 class _TreeSampler(threading.Thread):
-    """The largest summed VmRSS of this process tree since the last `take()`."""
+    """The largest summed VmRSS and summed PSS of this process tree since the last `take()`."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self._lock = threading.Lock()
         self._peak = 0
+        self._peak_pss = 0
 
     def run(self) -> None:
         while True:
-            total = sum(_kb(pid, _RSS) for pid in _tree(os.getpid()))
+            pids = _tree(os.getpid())
+            total = sum(_kb(pid, _RSS) for pid in pids)
+            pss = sum(_pss_kb(pid) for pid in pids)
             with self._lock:
                 self._peak = max(self._peak, total)
+                self._peak_pss = max(self._peak_pss, pss)
             time.sleep(_SAMPLE_S)
 
-    def take(self) -> int:
+    def take(self) -> tuple[int, int]:
+        """The peak summed RSS and the peak summed PSS since the last call."""
         with self._lock:
-            peak, self._peak = self._peak, 0
-        return peak
+            peaks = self._peak, self._peak_pss
+            self._peak, self._peak_pss = 0, 0
+        return peaks
 
 
 def child(manifest: Path, build_dir: Path) -> None:
@@ -125,8 +148,9 @@ def child(manifest: Path, build_dir: Path) -> None:
     def on_step(step: str) -> None:
         nonlocal last
         now = time.perf_counter()
-        peak = max(_peak_kb_and_reset(), sampler.take())
-        line = {"step": step, "wall": now - last, "peak_kb": peak}
+        rss, pss = sampler.take()
+        peak = max(_peak_kb_and_reset(), rss)
+        line = {"step": step, "wall": now - last, "peak_kb": peak, "pss_kb": pss}
         print(json.dumps(line), flush=True)
         last = now
 
@@ -146,6 +170,7 @@ class Run:
 
     wall: dict[str, float] = field(default_factory=dict)  # seconds per step
     peak_kb: dict[str, int] = field(default_factory=dict)  # peak RSS per step window
+    pss_kb: dict[str, int] = field(default_factory=dict)  # peak summed PSS per step window
     total: float | None = None  # whole build, when it finished
     counts: dict[str, int] = field(default_factory=dict)
     # per step run in a process of its own (validation beside the load): start and peak kB
@@ -178,6 +203,7 @@ def run_once(manifest: Path, timeout_s: float, keep: bool) -> Run:
         if "step" in data:
             run.wall[data["step"]] = data["wall"]
             run.peak_kb[data["step"]] = data["peak_kb"]
+            run.pss_kb[data["step"]] = data.get("pss_kb", 0)
         else:  # the end: the build's own step timer replaces the callback intervals
             run.wall.update(data["timings"])
             run.counts, run.total = data["counts"], data["total"]
@@ -203,8 +229,8 @@ def table(results: dict[int, list[Run]]) -> str:
     lines = [
         "| size | papers / persons | quads | "
         + " | ".join(STEPS)
-        + " | whole build | peak RSS | load avg |",
-        "|---" * (len(STEPS) + 6) + "|",
+        + " | whole build | peak RSS | peak PSS | load avg |",
+        "|---" * (len(STEPS) + 7) + "|",
     ]
     for size in sizes:
         runs = results[size]
@@ -223,16 +249,17 @@ def table(results: dict[int, list[Run]]) -> str:
         stopped = [r.stopped for r in runs if r.stopped]
         total = f"stopped at {stopped[0]:.0f} s" if stopped else f"{_fmt_s(med[size]['total'])} s"
         peak = max(rss[size].values())
+        pss = max(max(r.pss_kb.values(), default=0) for r in runs) / 1024
         load = ", ".join(f"{r.load[0]:.1f}-{r.load[1]:.1f}" for r in runs)
         lines.append(
             f"| x{size} | {who} | {counts.get('quads', '—')} | "
             + " | ".join(cells)
-            + f" | {total} | {peak:.0f} MB | {load} |"
+            + f" | {total} | {peak:.0f} MB | {pss:.0f} MB | {load} |"
         )
     for a, b in itertools.pairwise(sizes):
         exps = [_exp(med[a][s], med[b][s], a, b) for s in STEPS]
         total = _exp(med[a]["total"], med[b]["total"], a, b)
-        lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | | |")
+        lines.append(f"| exponent x{a}→x{b} | | | " + " | ".join(exps) + f" | {total} | | | |")
     for size in sizes:  # below the table: each child process's own figures (in the column too)
         for step, kb in sorted(results[size][0].others_kb.items()):
             lines.append(

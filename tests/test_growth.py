@@ -8,7 +8,10 @@ conformant dataset where people written differently on different papers are merg
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from dlkg.cli import main
 from dlkg.fetch import load_manifest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from growth import _RSS, _kb, _pss_kb, _tree
 from growth_gen import FILES, generate
 
 
@@ -64,3 +68,27 @@ def test_missing_manifest_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--manifest", str(tmp_path / "no.toml"), "fetch"])
     assert result.exit_code == 2
     assert "--manifest" in result.output and "does not exist" in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs smaps_rollup")
+def test_the_tree_pss_counts_a_page_shared_with_a_forked_child_once() -> None:
+    """The benchmark's summed RSS counts what a child shares since the fork twice; the summed
+    PSS, its "what the machine held" column, once."""
+    held = bytearray(os.urandom(1)) * (96 << 20)  # 96 MB written, so resident
+    before_rss = sum(_kb(pid, _RSS) for pid in _tree(os.getpid()))
+    before_pss = sum(_pss_kb(pid) for pid in _tree(os.getpid()))
+    pid = os.fork()
+    if pid == 0:  # the child only holds the shared pages
+        time.sleep(30)
+        os._exit(0)
+    try:
+        time.sleep(0.3)
+        assert pid in _tree(os.getpid())
+        rss = sum(_kb(p, _RSS) for p in _tree(os.getpid())) - before_rss
+        pss = sum(_pss_kb(p) for p in _tree(os.getpid())) - before_pss
+        assert rss > 90 << 10  # kB: the 96 MB once more, in the child
+        assert pss < 24 << 10, pss  # the shared pages split between the two, not added
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    del held
