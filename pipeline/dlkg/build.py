@@ -22,6 +22,7 @@ from rdflib import Dataset
 from . import fingerprint
 from .build_front import (
     LINE_INDEX_FILE,
+    PARKED_FILE,
     OnStep,
     Parsed,
     front_apart,
@@ -125,7 +126,11 @@ def _build_graph_nquads(
 
 
 def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
-    """Run the whole pipeline and publish the result; raise a DlkgError on any failure."""
+    """Run the whole pipeline and publish the result; raise a DlkgError on any failure.
+
+    The returned report has every issue; its merges and near misses are in report.json
+    (`merge_count` and `near_miss_count` say how many): they were parked in a file after emit
+    and written from it."""
     notify = on_step or (lambda _step: None)
     timer = StepTimer()
     started = datetime.now(UTC).replace(microsecond=0)
@@ -140,6 +145,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         report, sources = front.report, front.sources
         line_index, class_counts, graph_triples = front.emitted
         del front
+        if report.parked is None:  # the front ran here: nothing reads them until the report
+            report.park(run_dir / PARKED_FILE)
         validate_beside_load(
             settings,
             report,
@@ -180,7 +187,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        (run_dir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        with (run_dir / "report.json").open("w", encoding="utf-8") as out:
+            report.write_json(out)  # row by row: the parked rows are never objects here
+        report.drop_parked()
         (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
         _write_changes(settings, run_dir)  # before the downloads: it is one of them
         add_downloads(run_dir / "dumps", report_downloads(run_dir))

@@ -32,6 +32,8 @@ from .settings import Settings
 OnStep = Callable[[str], None]
 # emit's line index, handed from the front child to the validator (line_index.py)
 LINE_INDEX_FILE = "line-index.sqlite"
+# the report's merges and near misses, parked by the front (BuildReport.park)
+PARKED_FILE = "report-parked.jsonl"
 
 
 @dataclass
@@ -198,6 +200,8 @@ def _front(
         if keep is not None:  # a child: the index goes back as a file, not pickled (x1000: ~1 GB)
             found = line_index.write(emitted[0], nquads.parent / LINE_INDEX_FILE)
             emitted = (found, *emitted[1:])
+        if keep is not None:  # nor are the merges and near misses pickled (x1000: ~1 GB)
+            report.park(nquads.parent / PARKED_FILE)
         if keep is None:
             del parsed
             _clear_resolve_caches()
@@ -241,4 +245,12 @@ def front_apart(
     return front
 
 
-__all__ = ["LINE_INDEX_FILE", "OnStep", "Parsed", "front_apart", "parse_and_resolve", "skip_graphs"]
+__all__ = [
+    "LINE_INDEX_FILE",
+    "PARKED_FILE",
+    "OnStep",
+    "Parsed",
+    "front_apart",
+    "parse_and_resolve",
+    "skip_graphs",
+]

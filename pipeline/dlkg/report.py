@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import textwrap
 import time
@@ -11,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from .catalogue import category_of, handling_of
 from .common import upstream_line_url
@@ -100,6 +102,47 @@ class BuildReport:
     # resident memory of the processes a step ran in beside the build's own ("validate": its
     # "start" (shared with the build at the fork) and "peak" in kB); not part of report.json
     process_memory_kb: dict[str, dict[str, int]] = field(default_factory=dict)
+    # merges and near misses moved out of memory by `park` (a file of their report.json rows)
+    parked: Path | None = None
+    parked_counts: tuple[int, int] = (0, 0)
+
+    def park(self, path: Path) -> None:
+        """Move the merges and near misses into `path`, as their report.json rows, one per line.
+
+        Issue 13: nothing between emit and the report reads them, and at x1000 they are about
+        a gigabyte of objects that the build process would otherwise unpickle from the front
+        child and hold through validation, load and export. `write_json` reads them back row by
+        row; `unpark` makes them objects again."""
+        with path.open("w", encoding="utf-8") as out:
+            for kind, rows in (("m", self.merges), ("n", self.near_misses)):
+                for row in rows:
+                    out.write(kind + json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        self.parked_counts = (len(self.merges), len(self.near_misses))
+        self.merges, self.near_misses, self.parked = [], [], path
+
+    def drop_parked(self) -> None:
+        """Delete the parked file (once report.json has its rows); the counts stay."""
+        if self.parked is not None:
+            self.parked.unlink(missing_ok=True)
+            self.parked = None
+
+    def _parked_rows(self, kind: str) -> Iterator[dict[str, Any]]:
+        if self.parked is None:
+            return
+        with self.parked.open(encoding="utf-8") as rows:
+            for line in rows:
+                if line[0] == kind:
+                    yield json.loads(line[1:])
+
+    def unpark(self) -> None:
+        """The parked merges and near misses back in `merges` and `near_misses`, first."""
+        if self.parked is None:
+            return
+        merges = [Merge(**row) for row in self._parked_rows("m")]
+        near = [NearMiss(**row) for row in self._parked_rows("n")]
+        self.merges, self.near_misses = merges + self.merges, near + self.near_misses
+        self.parked_counts = (0, 0)
+        self.drop_parked()
 
     @property
     def warnings(self) -> list[Issue]:
@@ -128,7 +171,16 @@ class BuildReport:
         return out.getvalue()
 
     def to_json(self) -> str:
-        data = {
+        """report.json's text (`write_json` writes the same bytes without holding them)."""
+        out = io.StringIO()
+        self.write_json(out)
+        return out.getvalue()
+
+    def write_json(self, out: IO[str]) -> None:
+        """report.json, written row by row: the same text as `json.dumps(…, indent=1)` of the
+        whole report, without its rows as one object tree and one string (x1000: about a
+        million issue rows and as many merges)."""
+        head = {
             "base_iri": self.base_iri,
             "started": self.started,
             "ended": self.ended,
@@ -137,12 +189,31 @@ class BuildReport:
             "graph_triples": self.graph_triples,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "issue_categories": self.category_counts(),
-            "issues": [issue_row(i, self.source_urls) for i in self.issues],
-            "shacl_warnings": self.shacl_warnings,
-            "merges": [asdict(m) for m in self.merges],
-            "near_misses": [asdict(n) for n in self.near_misses],
         }
-        return json.dumps(data, ensure_ascii=False, indent=1)
+        rows: dict[str, Iterator[object]] = {
+            "issues": (issue_row(i, self.source_urls) for i in self.issues),
+            "shacl_warnings": iter(self.shacl_warnings),
+            "merges": itertools.chain(self._parked_rows("m"), (asdict(m) for m in self.merges)),
+            "near_misses": itertools.chain(
+                self._parked_rows("n"), (asdict(n) for n in self.near_misses)
+            ),
+        }
+        out.write("{")
+        for n, (key, value) in enumerate([*head.items(), *rows.items()]):
+            out.write(("\n " if n == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
+            if key in rows:
+                _write_list(out, rows[key])
+            else:
+                out.write(_indented(value, 1))
+        out.write("\n}")
+
+    @property
+    def merge_count(self) -> int:
+        return len(self.merges) + self.parked_counts[0]
+
+    @property
+    def near_miss_count(self) -> int:
+        return len(self.near_misses) + self.parked_counts[1]
 
     def summary_lines(self) -> list[str]:
         """A short human summary for the terminal."""
@@ -161,7 +232,7 @@ class BuildReport:
         lines.append("timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         lines.append(
             f"{len(self.warnings)} warnings, {len(self.errors)} errors, "
-            f"{len(self.merges)} merges, {len(self.near_misses)} near misses, "
+            f"{self.merge_count} merges, {self.near_miss_count} near misses, "
             f"{len(self.shacl_warnings)} SHACL warnings"
         )
         return lines
@@ -190,3 +261,19 @@ class BuildReport:
                 shown, 100, initial_indent=head, subsequent_indent=" " * len(head)
             )
         return lines
+
+
+def _indented(value: object, depth: int) -> str:
+    """`value` as `json.dumps(indent=1)` writes it `depth` levels deep in a document."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("\n", "\n" + " " * depth)
+
+
+def _write_list(out: IO[str], rows: Iterator[object]) -> None:
+    """A list one level deep, item by item, as `json.dumps(indent=1)` writes it ("[]" empty)."""
+    first = True
+    for row in rows:
+        out.write("[\n  " if first else ",\n  ")
+        first = False
+        out.write(_indented(row, 2))
+    out.write("[]" if first else "\n ]")

@@ -137,7 +137,11 @@ def test_records_and_resolution_are_released_after_emit_without_fork(
     monkeypatch.setattr(dlkg.build, "validate_beside_load", validate_beside_load)
     report = build(_settings(tmp_path / "b", upstream_dir))
     assert len(refs) >= 3 and alive == []
-    assert report.merges and report.counts["papers"] > 250  # the report kept what it needs
+    assert report.merge_count > 100 and report.counts["papers"] > 250  # what it needs
+    written = json.loads((tmp_path / "b" / "current" / "report.json").read_text())
+    assert len(written["merges"]) == report.merge_count
+    assert len(written["near_misses"]) == report.near_miss_count
+    assert not (tmp_path / "b" / "current" / dlkg.build_front.PARKED_FILE).exists()
 
 
 def test_parse_resolve_and_emit_run_in_a_child_that_reports_progress_here(
@@ -157,14 +161,27 @@ def test_parse_resolve_and_emit_run_in_a_child_that_reports_progress_here(
         steps.append(step)
 
     steps: list[str] = []
+    held: list[tuple[int, int, bool]] = []
+    real_validate = dlkg.build.validate_beside_load
+
+    def validate_beside_load(settings: Any, report: Any, *args: Any, **kwargs: Any) -> None:
+        # the merges and near misses stayed in the child's file: never objects here
+        held.append((len(report.merges), len(report.near_misses), report.parked.is_file()))
+        real_validate(settings, report, *args, **kwargs)
+
     monkeypatch.setattr(dlkg.build_front, "parse_and_resolve", parse_and_resolve)
+    monkeypatch.setattr(dlkg.build, "validate_beside_load", validate_beside_load)
     report = build(_settings(tmp_path / "b", upstream_dir), on_step)
+    assert held == [(0, 0, True)]
     assert int((tmp_path / "front.pid").read_text()) != os.getpid()
     # (validation, beside the load, ends after it)
     assert steps[:4] == ["fetch", "parse", "resolve", "emit"]
     assert sorted(steps) == sorted(dlkg.build.STEPS)
     assert set(pids) == {os.getpid()}
-    assert report.sources and report.merges and report.counts["papers"] > 250
+    assert report.sources and report.merge_count > 100 and report.counts["papers"] > 250
+    written = json.loads((tmp_path / "b" / "current" / "report.json").read_text())
+    assert len(written["merges"]) == report.merge_count
+    assert {m["rule"] for m in written["merges"]} >= {"arxiv-id", "same-full-name"}
     assert list(report.timings)[:4] == ["fetch", "parse", "resolve", "emit"]
     assert report.process_memory_kb["emit"]["peak"] > 0
 

@@ -1,0 +1,97 @@
+"""report.json written row by row, with the merges and near misses parked in a file (issue 13).
+
+`BuildReport.write_json` must give the same text as one `json.dumps(indent=1)` of the whole
+report always did, whatever is parked, empty or written in Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from dlkg.model import Merge, NearMiss
+from dlkg.records import Issue, Level, Provenance
+from dlkg.report import BuildReport, issue_row
+
+
+def _report() -> BuildReport:
+    report = BuildReport(base_iri="https://w3id.org/dlkg/", started="2026-12-04T00:00:00+00:00")
+    report.issues = [
+        Issue(
+            "bib.missing-year",
+            Level.WARNING,
+            "no year",
+            Provenance("awesome-bib", "awesome.bib", 12),
+        ),
+        Issue(
+            "zh.title",
+            Level.WARNING,
+            '《深度学习》 "quoted"\nnewline',
+            Provenance("zh-blog", "blog.md", 3),
+        ),
+        Issue("build.x", Level.ERROR, "no source"),
+    ]
+    report.merges = [
+        Merge("person", "hinton", "roadmap-readme README.md:57 'Hinton, G.'", "same-full-name"),
+        Merge("paper", "p1", "zh-awesome:4 《网络》", "title-fuzzy", 0.93, "标题 ≈"),
+    ]
+    report.near_misses = [NearMiss("paper", "a", "b", 77.5, "different years")]
+    report.counts = {"papers": 2}
+    report.timings = {"parse": 0.1234}
+    report.shacl_warnings = ["w1", "w2"]
+    return report
+
+
+def _dumped(report: BuildReport, merges: list[Merge], near: list[NearMiss]) -> str:
+    """What report.json was before it was written row by row: one json.dumps."""
+    data = {
+        "base_iri": report.base_iri,
+        "started": report.started,
+        "ended": report.ended,
+        "sources": [],
+        "counts": report.counts,
+        "graph_triples": report.graph_triples,
+        "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
+        "issue_categories": report.category_counts(),
+        "issues": [issue_row(i, report.source_urls) for i in report.issues],
+        "shacl_warnings": report.shacl_warnings,
+        "merges": [asdict(m) for m in merges],
+        "near_misses": [asdict(n) for n in near],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def test_rows_written_one_by_one_are_the_text_of_one_dump() -> None:
+    report = _report()
+    assert report.to_json() == _dumped(report, report.merges, report.near_misses)
+    empty = BuildReport(base_iri="b", started="s")
+    assert empty.to_json() == _dumped(empty, [], [])
+
+
+def test_parked_merges_are_written_from_their_file_and_come_back(tmp_path: Path) -> None:
+    report = _report()
+    merges, near = list(report.merges), list(report.near_misses)
+    expected = _dumped(report, merges, near)
+    report.park(tmp_path / "parked.jsonl")
+    assert (report.merges, report.near_misses) == ([], [])
+    assert (report.merge_count, report.near_miss_count) == (2, 1)
+    assert "2 merges, 1 near misses" in report.summary_lines()[-1]
+    assert report.to_json() == expected
+    # one added after parking is written after the parked ones
+    late = Merge("person", "lecun", "roadmap-readme:9 'LeCun, Y.'", "unique-family")
+    report.merges.append(late)
+    assert report.to_json() == _dumped(report, [*merges, late], near)
+    assert report.merge_count == 3
+    report.unpark()
+    assert report.merges == [*merges, late] and report.near_misses == near
+    assert report.parked is None and not (tmp_path / "parked.jsonl").exists()
+    assert report.to_json() == _dumped(report, [*merges, late], near)
+
+
+def test_dropping_the_parked_file_keeps_the_counts(tmp_path: Path) -> None:
+    report = _report()
+    report.park(tmp_path / "parked.jsonl")
+    report.drop_parked()
+    assert not (tmp_path / "parked.jsonl").exists()
+    assert (report.merge_count, report.near_miss_count) == (2, 1)
