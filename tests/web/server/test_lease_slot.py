@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from dlkg.web.server.lease import HAVE_LEASES, KILLED, RUNNING, WRITING, Slot
+from dlkg.web.server.lease import HAVE_LEASES, KILLED, RUNNING, WAITING, WRITING, Slot
 
 pytestmark = pytest.mark.skipif(not HAVE_LEASES, reason="needs memfd_create and SCM_RIGHTS")
 fork = mp.get_context("fork")
@@ -94,3 +94,41 @@ def test_a_connection_taken_back_first_is_never_taken_up_and_its_request_never_r
     assert slot.read() == before
     assert 1 in slot.free()  # the position may be granted again
     slot.close()
+
+
+def _flip_states(fd: int, seconds: float) -> None:
+    """A worker's state changes as fast as it can make them: RUNNING, WRITING, WAITING."""
+    slot = Slot(fd)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        slot.set(RUNNING)
+        slot.begin_writing()
+        slot.set(WAITING)
+
+
+def test_the_front_never_reads_a_state_half_written() -> None:
+    """The front reads the worker's slot while the worker changes it. Every read must be one
+    moment's (sequence, state, start), or None (the worker holds the lock). The slot was once
+    written with struct.pack_into, which zeroes the range before writing it: the front then
+    read a request running since 0.0, past its time limit, and killed a worker serving
+    lookups (bench_server.py's no-op server, 1 run in 3)."""
+    slot = Slot.create()
+    started = time.monotonic()
+    child = fork.Process(target=_flip_states, args=(slot.fd, 1.5))
+    child.start()
+    reads, torn, last_seq = 0, [], 0
+    try:
+        while child.is_alive():
+            read = slot.read()
+            if read is None:
+                continue
+            reads += 1
+            seq, state, since = read
+            whole = started <= since <= time.monotonic() and state in (RUNNING, WRITING, WAITING)
+            if (seq and not whole) or seq < last_seq:
+                torn.append(read)
+            last_seq = max(last_seq, seq)
+    finally:
+        child.join(10)
+    assert reads > 1000 and last_seq > 1000  # both sides ran
+    assert torn == [], torn[:5]

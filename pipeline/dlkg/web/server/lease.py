@@ -46,8 +46,13 @@ MUX_MAX = 4  # connections of one client a worker may hold at once (positions 0-
 # The slot: the request's sequence number (one per request), its state, the request's start
 # (monotonic), then three words for the connections a worker holds: which positions the front
 # granted, which the worker has taken up, and the position of the request now served.
+# Each field is written by one aligned store of its own (memoryview items), never with
+# struct.pack_into, which zeroes the whole range before it writes the fields: a reader in the
+# other process then saw a running request that started at 0.0, and stopped it at once.
 _HEAD = struct.Struct("=IId")
 _CONNS = struct.Struct("=III")
+_SEQ, _STATE, _SINCE = 0, 1, 1  # items of the 32-bit view (seq, state) and the 64-bit one
+_GRANTED, _HELD, _CURRENT = 4, 5, 6  # items of the 32-bit view
 # A generation per position, counted up by each grant: a lease job carries the one it was
 # granted with, so a job the front took back before the worker read it can never take up a
 # later connection granted the same position.
@@ -77,6 +82,9 @@ class Slot:
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self._map = mmap.mmap(fd, _SIZE)
+        view = memoryview(self._map)
+        self._u32, self._f64 = view.cast("I"), view.cast("d")
+        self._u8 = view.cast("B")
         self._seq = 0
 
     @classmethod
@@ -87,17 +95,25 @@ class Slot:
 
     # -- the worker's side -------------------------------------------------------------------
     def set(self, state: int) -> None:
+        """Worker: the request's new state, under the lock, so that the front reads the
+        sequence number, state and start of one moment (`read`)."""
+        with self._locked(wait=True):
+            self._set(state)
+
+    def _set(self, state: int) -> None:  # with the lock held
         if state == RUNNING:
             self._seq += 1
-        _HEAD.pack_into(self._map, 0, self._seq, state, time.monotonic())
+        self._u32[_SEQ] = self._seq
+        self._f64[_SINCE] = time.monotonic()
+        self._u32[_STATE] = state
 
     def begin_writing(self) -> bool:
         """Worker: RUNNING -> WRITING; False if the front has stopped the request already."""
         with self._locked(wait=True):
-            seq, state, _ = _HEAD.unpack_from(self._map, 0)
-            if state == KILLED:
+            if self._u32[_STATE] == KILLED:
                 return False
-            _HEAD.pack_into(self._map, 0, seq, WRITING, time.monotonic())
+            self._f64[_SINCE] = time.monotonic()
+            self._u32[_STATE] = WRITING
             return True
 
     def enter(self, position: int, generation: int, begin: bool = False) -> bool:
@@ -108,15 +124,15 @@ class Slot:
         nor take back."""
         bit = 1 << position
         with self._locked(wait=True):
-            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
-            if _GENS.unpack_from(self._map, _AT_GENS)[position] != generation:
+            if self._u8[_AT_GENS + position] != generation:
                 return False  # a connection the front took back before we read its job
-            if not granted & bit:
-                _CONNS.pack_into(self._map, _HEAD.size, granted, held & ~bit, current)
+            if not self._u32[_GRANTED] & bit:
+                self._u32[_HELD] &= ~bit
                 return False
-            _CONNS.pack_into(self._map, _HEAD.size, granted, held | bit, position)
+            self._u32[_CURRENT] = position
+            self._u32[_HELD] |= bit
             if begin:
-                self.set(RUNNING)
+                self._set(RUNNING)
             return True
 
     def release(self, position: int) -> bool:
@@ -124,8 +140,9 @@ class Slot:
         first (then it is only forgotten, and nothing may be said about it)."""
         bit = 1 << position
         with self._locked(wait=True):
-            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
-            _CONNS.pack_into(self._map, _HEAD.size, granted & ~bit, held & ~bit, current)
+            granted = self._u32[_GRANTED]
+            self._u32[_GRANTED] = granted & ~bit
+            self._u32[_HELD] &= ~bit
             return bool(granted & bit)
 
     # -- the front's side --------------------------------------------------------------------
@@ -137,11 +154,10 @@ class Slot:
         with self._locked(wait=False) as locked:
             if not locked:
                 return None
-            now_seq, state, since = _HEAD.unpack_from(self._map, 0)
-            if now_seq != seq or state != RUNNING:
+            if self._u32[_SEQ] != seq or self._u32[_STATE] != RUNNING:
                 return None
-            _HEAD.pack_into(self._map, 0, seq, KILLED, since)
-            return int(_CONNS.unpack_from(self._map, _HEAD.size)[2])
+            self._u32[_STATE] = KILLED
+            return int(self._u32[_CURRENT])
 
     def grant(self, position: int) -> int | None:
         """Front: let the worker take up a connection at `position`; the generation its lease
@@ -149,12 +165,10 @@ class Slot:
         with self._locked(wait=False) as locked:
             if not locked:
                 return None
-            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
-            _CONNS.pack_into(self._map, _HEAD.size, granted | 1 << position, held, current)
-            generations = list(_GENS.unpack_from(self._map, _AT_GENS))
-            generations[position] = (generations[position] + 1) % 256
-            _GENS.pack_into(self._map, _AT_GENS, *generations)
-            return int(generations[position])
+            self._u32[_GRANTED] |= 1 << position
+            generation = (self._u8[_AT_GENS + position] + 1) % 256
+            self._u8[_AT_GENS + position] = generation
+            return generation
 
     def revoke(self, positions: list[int]) -> list[tuple[int, bool]] | None:
         """Front: take back the connections at `positions` the worker still may use, except
@@ -164,33 +178,42 @@ class Slot:
         with self._locked(wait=False) as locked:
             if not locked:
                 return None
-            granted, held, current = _CONNS.unpack_from(self._map, _HEAD.size)
+            granted, held, current = (self._u32[i] for i in (_GRANTED, _HELD, _CURRENT))
             for position in positions:
                 bit = 1 << position
                 if granted & bit and not (held & bit and current == position):
                     granted &= ~bit
                     taken.append((position, bool(held & bit)))
-            _CONNS.pack_into(self._map, _HEAD.size, granted, held, current)
+            self._u32[_GRANTED] = granted
         return taken
 
     def held(self) -> int:
-        """The positions the worker has taken up (a bit mask)."""
-        return int(_CONNS.unpack_from(self._map, _HEAD.size)[1])
+        """The positions the worker has taken up (a bit mask; one word, read without the
+        lock: `revoke` checks again under it)."""
+        return int(self._u32[_HELD])
 
     def free(self) -> list[int]:
         """Positions neither granted nor still held by the worker (a taken-back connection
-        stays held until the worker has forgotten it)."""
-        granted, held, _ = _CONNS.unpack_from(self._map, _HEAD.size)
+        stays held until the worker has forgotten it). Without the lock: only the front sets
+        bits, so a word read before the worker cleared one errs on the side of "not free"."""
+        granted, held = self._u32[_GRANTED], self._u32[_HELD]
         return [p for p in range(MUX_MAX) if not (granted | held) & 1 << p]
 
     def serving(self) -> int:
         """The position of the connection whose request the worker serves (or last served)."""
-        return int(_CONNS.unpack_from(self._map, _HEAD.size)[2])
+        return int(self._u32[_CURRENT])
 
-    def read(self) -> tuple[int, int, float]:
-        """(sequence number, state, when that state began)."""
-        seq, state, since = _HEAD.unpack_from(self._map, 0)
-        return seq, state, since
+    def sequence(self) -> int:
+        """The last request's sequence number (one word: whole without the lock)."""
+        return int(self._u32[_SEQ])
+
+    def read(self) -> tuple[int, int, float] | None:
+        """(sequence number, state, when that state began) of one moment, or None while the
+        worker holds the lock (the front never waits for it: it tries again later)."""
+        with self._locked(wait=False) as locked:
+            if not locked:
+                return None
+            return int(self._u32[_SEQ]), int(self._u32[_STATE]), float(self._f64[_SINCE])
 
     @contextlib.contextmanager
     def _locked(self, wait: bool) -> Iterator[bool]:
@@ -207,6 +230,8 @@ class Slot:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
+        for view in (self._u32, self._f64, self._u8):
+            view.release()  # else the map cannot close (exported buffers)
         self._map.close()
         os.close(self.fd)
 

@@ -86,7 +86,7 @@ class LeasingPool:
                 worker.leasing, worker.recalled = True, False
                 worker.leases[position].job = None  # the lease's own request, never resent
                 if worker.slot is not None:  # until the worker starts the next request, the
-                    worker.lease_seq = worker.lease_first = worker.slot.read()[0]  # job's
+                    worker.lease_seq = worker.lease_first = worker.slot.sequence()  # job's
         self._dispatch(worker, job)  # deadline stands
 
     def _hand_over(self, worker: Worker, job: Job, conn: Handover) -> int | None:
@@ -134,7 +134,10 @@ class LeasingPool:
                 and worker.slot is not None
                 and len(worker.leases) < MUX_MAX
             ):
-                seq, state, since = worker.slot.read()
+                read = worker.slot.read()
+                if read is None:
+                    continue  # the worker is changing it: not a moment to join it
+                seq, state, since = read
                 # Not behind a request that is long already; one that turns long later sends
                 # this request back to the front (_take_back) before it has begun.
                 if state != RUNNING or (seq != worker.held_back and now - since < HOLD_WALL_S):
@@ -158,7 +161,7 @@ class LeasingPool:
         holders = {w.job.client for w in leased if w.job is not None}
         waiting = sum(job.client not in holders for job in self.queue.items())
         held = [w for w in leased if not w.recalled]
-        held.sort(key=lambda w: w.slot is None or w.slot.read()[1] != WAITING)
+        held.sort(key=lambda w: self._state(w) != WAITING)
         for worker in held[: waiting - (len(leased) - len(held))]:
             self._recall_one(worker)
 
@@ -291,7 +294,7 @@ class LeasingPool:
         the one whose request it ran (read from its slot after it died, so final) gets 507
         when it ran out of memory, else 500."""
         assert worker.slot is not None
-        _, state, _ = worker.slot.read()
+        state = self._state(worker)  # final: a dead process holds no lock
         at = worker.slot.serving() if state == RUNNING else -1
         worker.recalled = True  # dead: nothing may be handed to it
         self._take_back(worker, unbegun=job)
@@ -313,7 +316,10 @@ class LeasingPool:
         """Apply the time limit and demotion to the request a leased worker is running, and
         take its other connections back while that request runs long."""
         assert worker.slot is not None and worker.job is not None
-        seq, state, since = worker.slot.read()
+        read = worker.slot.read()
+        if read is None:
+            return  # the worker is changing its state: the next tick reads it
+        seq, state, since = read
         if seq == worker.lease_first:
             return  # the first request not begun yet: the front's own deadline holds
         if state != RUNNING:
@@ -364,7 +370,13 @@ class LeasingPool:
         """Busy on a request now (a leased worker between requests is not)."""
         if worker.state != "busy":
             return False
-        return not worker.leasing or worker.slot is None or worker.slot.read()[1] == RUNNING
+        return not worker.leasing or worker.slot is None or self._state(worker) == RUNNING
+
+    @staticmethod
+    def _state(worker: Worker) -> int | None:
+        """The state of the worker's slot, None without one or while the worker changes it."""
+        read = worker.slot.read() if worker.slot is not None else None
+        return None if read is None else read[1]
 
 
 __all__ = ["HOLD_WALL_S", "MUX_HOLD_S", "LeasingPool"]
