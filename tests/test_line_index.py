@@ -7,7 +7,7 @@ import pickle
 from pathlib import Path
 
 from dlkg.forked import Forked
-from dlkg.line_index import write
+from dlkg.line_index import LineIndexWriter, write
 
 
 def test_the_file_answers_as_the_dict_did(tmp_path: Path) -> None:
@@ -30,4 +30,22 @@ def test_it_travels_by_fork_and_by_pickle_without_its_connection(tmp_path: Path)
     assert pid != os.getpid() and (b, c) == ("f:2", None)
     back = pickle.loads(pickle.dumps(found))  # noqa: S301 - its own bytes
     assert back["a"] == "f:1"
+    found.close()
+
+
+def test_the_writer_keeps_the_first_place_of_a_node_as_dict_setdefault_does(
+    tmp_path: Path,
+) -> None:
+    # emit names some nodes more than once (a person on many papers): the first place wins,
+    # within a batch and across batches (_BATCH entries go in at a time)
+    names = [(f"n{i % 150_000}", f"f:{i}") for i in range(320_000)]
+    expected: dict[str, str] = {}
+    writer = LineIndexWriter(tmp_path / "index.sqlite")
+    for iri, at in names:
+        expected.setdefault(iri, at)
+        writer.setdefault(iri, at)
+    found = writer.close()
+    assert len(found) == 150_000
+    assert dict(found) == expected
+    assert found["n149999"] == "f:149999" and found["n0"] == "f:0"
     found.close()

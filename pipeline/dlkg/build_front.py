@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import line_index
 from .build_validate import release_free_memory
 from .checks import cross_source, single_source
 from .common import load_turtle_dir
@@ -90,9 +89,11 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
 
 def _emit(
     settings: Settings, parsed: Parsed, minter: IriMinter, report: BuildReport, nquads: Path
-) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+) -> tuple[Mapping[str, str], dict[str, int], dict[str, int]]:
     """Stream the quads into `nquads` (issue 13: no rdflib dataset, no serialised copy in
-    memory); return the emitter's line index, the class counts and the triples per graph.
+    memory) and the line index into LINE_INDEX_FILE beside it (line_index.py: a file that
+    travels to the validator by its path, never a dict of every node); return the line
+    index, the class counts and the triples per graph.
 
     Everything emit made besides these (the sink's hashes, the emitter) is gone when this
     returns, so that the caller can drop the records and the resolution too."""
@@ -105,6 +106,7 @@ def _emit(
             minter=minter,
             ontology=load_turtle_dir(ontology_dir()),
             sink=sink,
+            line_index_path=nquads.parent / LINE_INDEX_FILE,
         )
         # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
         add_links_graph(sink, minter, settings)
@@ -197,9 +199,6 @@ def _front(
     with timer.step("emit"):
         emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
         emitted = _emit(settings, parsed, minter, report, nquads)
-        if keep is not None:  # a child: the index goes back as a file, not pickled (x1000: ~1 GB)
-            found = line_index.write(emitted[0], nquads.parent / LINE_INDEX_FILE)
-            emitted = (found, *emitted[1:])
         if keep is not None:  # nor are the merges and near misses pickled (x1000: ~1 GB)
             report.park(nquads.parent / PARKED_FILE)
         if keep is None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -23,6 +24,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from .emit_text import Emitter
 from .formats import DUMP_FORMATS
 from .iris import IriMinter
+from .line_index import LineIndexWriter
 from .model import ListItem, Resolution
 from .namespaces import OWL, PREFIXES, SCHEMA, XSD
 from .quadsink import DatasetLike, QuadSink
@@ -41,7 +43,7 @@ DUMP_FILES = tuple(f"dlkg.{fmt.extension}" for fmt in DUMP_FORMATS)  # dlkg.nt, 
 class Emitted:
     dataset: DatasetLike
     # node IRI -> "file:line" of the record behind it, for readable validation reports
-    line_index: dict[str, str] = field(default_factory=dict)
+    line_index: Mapping[str, str] = field(default_factory=dict)
 
 
 def xsd_integer(value: int) -> Literal:
@@ -79,17 +81,38 @@ def emit(
     minter: IriMinter,
     ontology: Graph,
     sink: QuadSink | None = None,
+    line_index_path: Path | None = None,
 ) -> Emitted:
     """Stream the quads of a Resolution into `sink`'s N-Quads file (the build: issue 13), or,
     without a sink, return them as an rdflib Dataset (without the meta and build graphs: see
-    describe()), parsed from the same text."""
+    describe()), parsed from the same text. With `line_index_path`, the line index is written
+    into that SQLite file as emit goes (line_index.py) instead of held as a dict."""
     buffer: io.StringIO | None = None
     if sink is None:
         buffer = io.StringIO()
         out = QuadSink(buffer)
     else:
         out = sink
-    e = Emitter(minter, sources, out)
+    writer = None if line_index_path is None else LineIndexWriter(line_index_path)
+    try:
+        return _emit_into(resolution, sources, minter, ontology, out, buffer, writer)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+
+
+def _emit_into(
+    resolution: Resolution,
+    sources: list[FetchedSource],
+    minter: IriMinter,
+    ontology: Graph,
+    out: QuadSink,
+    buffer: io.StringIO | None,
+    writer: LineIndexWriter | None,
+) -> Emitted:
+    held: dict[str, str] = {}  # the line index, when no writer takes it
+    e = Emitter(minter, sources, out, held if writer is None else writer)
     entities = e.graph(ENTITIES_GRAPH)
     sections_of: dict[str, set[str]] = defaultdict(set)
     venues_of: dict[str, set[str]] = defaultdict(set)
@@ -120,13 +143,14 @@ def emit(
     for triple in ontology:
         onto.add(triple)
     e.sources_meta(e.graph(META_GRAPH))
+    line_index: Mapping[str, str] = held if writer is None else writer.close()
     if buffer is None:
-        return Emitted(out, e.line_index)
+        return Emitted(out, line_index)
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns)
     dataset.parse(data=buffer.getvalue(), format="nquads")
-    return Emitted(dataset, e.line_index)
+    return Emitted(dataset, line_index)
 
 
 def graph_counts(ds: DatasetLike) -> dict[str, int]:

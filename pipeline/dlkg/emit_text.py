@@ -8,7 +8,7 @@ The few triples per source (sources_meta) still go through rdflib terms.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -82,14 +82,26 @@ def _node(value: str) -> str:
     return f"<{value}>"
 
 
+class LineIndexSink(Protocol):
+    """Where emit names each node's source line: a dict, or line_index.LineIndexWriter."""
+
+    def setdefault(self, iri: str, at: str, /) -> str: ...
+
+
 class Emitter:
     """Writes each entity's lines as N-Quads text (nqtext.py) into the sink's graphs."""
 
-    def __init__(self, minter: IriMinter, sources: list[FetchedSource], sink: QuadSink) -> None:
+    def __init__(
+        self,
+        minter: IriMinter,
+        sources: list[FetchedSource],
+        sink: QuadSink,
+        line_index: LineIndexSink | None = None,
+    ) -> None:
         self.m = minter
         self.ds = sink
         self.sources = {s.spec.id: s for s in sources}
-        self.line_index: dict[str, str] = {}
+        self.line_index: LineIndexSink = {} if line_index is None else line_index
         self._source_text: dict[str, str] = {}
         # the IRI of each list item and BibTeX entry by its record's provenance, for the
         # stated authorships (minted once, in list_item and bib_entries)

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,6 +50,14 @@ def issue_row(i: Issue, source_urls: dict[str, str] | None = None) -> dict[str, 
         if i.where
         else None,
     }
+
+
+def _flat_row(row: Merge | NearMiss) -> dict[str, Any]:
+    """`asdict(row)` for the flat Merge and NearMiss, 20x cheaper (x1000: ~2M rows, ~17 s)."""
+    return {name: getattr(row, name) for name in _FIELDS[type(row)]}
+
+
+_FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in (Merge, NearMiss)}
 
 
 @dataclass
@@ -116,7 +124,7 @@ class BuildReport:
         with path.open("w", encoding="utf-8") as out:
             for kind, rows in (("m", self.merges), ("n", self.near_misses)):
                 for row in rows:
-                    out.write(kind + json.dumps(asdict(row), ensure_ascii=False) + "\n")
+                    out.write(kind + json.dumps(_flat_row(row), ensure_ascii=False) + "\n")
         self.parked_counts = (len(self.merges), len(self.near_misses))
         self.merges, self.near_misses, self.parked = [], [], path
 
@@ -193,9 +201,9 @@ class BuildReport:
         rows: dict[str, Iterator[object]] = {
             "issues": (issue_row(i, self.source_urls) for i in self.issues),
             "shacl_warnings": iter(self.shacl_warnings),
-            "merges": itertools.chain(self._parked_rows("m"), (asdict(m) for m in self.merges)),
+            "merges": itertools.chain(self._parked_rows("m"), map(_flat_row, self.merges)),
             "near_misses": itertools.chain(
-                self._parked_rows("n"), (asdict(n) for n in self.near_misses)
+                self._parked_rows("n"), map(_flat_row, self.near_misses)
             ),
         }
         out.write("{")

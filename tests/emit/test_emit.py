@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dlkg.common import load_turtle_dir, union_graph
 from dlkg.emit import emit, work_type_of
 from dlkg.iris import IriMinter, slugify
+from dlkg.line_index import LineIndexFile
 from dlkg.model import Authorship, ListItem, Paper, Person, Resolution
 from dlkg.namespaces import DLKG, SCHEMA
 from dlkg.records import Entry, Link, Provenance, Section
@@ -142,3 +143,18 @@ def test_slugify_is_ascii_and_idempotent(value: str) -> None:
     slug = slugify(value)
     assert slug.isascii()
     assert slugify(slug) == slug
+
+
+def test_the_line_index_written_as_emit_goes_is_the_one_emit_holds(tmp_path: Path) -> None:
+    # the build's emit writes the index into a file (never a dict of every node at x1000)
+    ontology = load_turtle_dir(ontology_dir())
+    held = emit(_resolution(), [], minter=IriMinter(BASE), ontology=ontology).line_index
+    written = emit(
+        _resolution(),
+        [],
+        minter=IriMinter(BASE),
+        ontology=ontology,
+        line_index_path=tmp_path / "index.sqlite",
+    ).line_index
+    assert isinstance(written, LineIndexFile)
+    assert len(held) >= 5 and dict(written) == dict(held)
