@@ -194,13 +194,16 @@ def _front(
     about to exit, put in `keep`: freeing them object by object would only cost time there."""
     parsed = parse_and_resolve(settings, timer, notify)
     _summarise(report, parsed)
+    if keep is not None:
+        # a child: the merges and near misses go back as a file, not pickled (x1000: ~1 GB),
+        # and leave memory before emit, which reuses it (the child's peak is the machine's)
+        report.park(nquads.parent / PARKED_FILE)
+        parsed.resolution.merges, parsed.resolution.near_misses = [], []
     # what the build graph needs of the sources, without their text (x1000: ~110 MB)
     sources = [replace(source, text="") for source in parsed.sources]
     with timer.step("emit"):
         emitted: tuple[Mapping[str, str], dict[str, int], dict[str, int]]
         emitted = _emit(settings, parsed, minter, report, nquads)
-        if keep is not None:  # nor are the merges and near misses pickled (x1000: ~1 GB)
-            report.park(nquads.parent / PARKED_FILE)
         if keep is None:
             del parsed
             _clear_resolve_caches()
