@@ -129,8 +129,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     """Run the whole pipeline and publish the result; raise a DlkgError on any failure.
 
     The returned report has every issue; its merges and near misses are in report.json
-    (`merge_count` and `near_miss_count` say how many): they were parked in a file after emit
-    and written from it."""
+    (`merge_count` and `near_miss_count` say how many): they were parked in a file after
+    resolve (BuildReport.park) and written from it."""
     notify = on_step or (lambda _step: None)
     timer = StepTimer()
     started = datetime.now(UTC).replace(microsecond=0)
@@ -187,10 +187,13 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
+        # row by row: the parked merges and near misses are never objects here
         with (run_dir / "report.json").open("w", encoding="utf-8") as out:
-            report.write_json(out)  # row by row: the parked rows are never objects here
+            report.write_json(out)
+        with (run_dir / "report.csv").open("w", encoding="utf-8", newline="") as out:
+            report.write_csv(out)
+        report.unpark_issues()  # the report returned has every issue (`dlkg build -v`)
         report.drop_parked()
-        (run_dir / "report.csv").write_text(report.to_csv(), encoding="utf-8")
         _write_changes(settings, run_dir)  # before the downloads: it is one of them
         add_downloads(run_dir / "dumps", report_downloads(run_dir))
         fingerprint.write(run_dir, made_from)

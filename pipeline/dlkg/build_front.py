@@ -31,7 +31,7 @@ from .settings import Settings
 OnStep = Callable[[str], None]
 # emit's line index, handed from the front child to the validator (line_index.py)
 LINE_INDEX_FILE = "line-index.sqlite"
-# the report's merges and near misses, parked by the front (BuildReport.park)
+# the report's issues, merges and near misses, parked by the front (BuildReport.park)
 PARKED_FILE = "report-parked.jsonl"
 
 
@@ -195,8 +195,9 @@ def _front(
     parsed = parse_and_resolve(settings, timer, notify)
     _summarise(report, parsed)
     if keep is not None:
-        # a child: the merges and near misses go back as a file, not pickled (x1000: ~1 GB),
-        # and leave memory before emit, which reuses it (the child's peak is the machine's)
+        # a child: the issues, merges and near misses go back as a file, not pickled (x1000:
+        # ~1.5 GB of objects), and leave memory before emit, which reuses it (the child's
+        # peak is the machine's); emit's own issues are added after, in memory
         report.park(nquads.parent / PARKED_FILE)
         parsed.resolution.merges, parsed.resolution.near_misses = [], []
     # what the build graph needs of the sources, without their text (x1000: ~110 MB)

@@ -24,6 +24,7 @@ from rdflib import Dataset
 from .common import union_graph
 from .errors import DlkgError, NotConformant
 from .forked import Forked, can_fork
+from .records import Level
 from .report import BuildReport, StepTimer
 from .settings import Settings
 from .store import load_store
@@ -73,13 +74,14 @@ def check_conformant(report: BuildReport, shacl: ValidationReport, settings: Set
 
     report.shacl_warnings = [str(w) for w in shacl.warnings]
     raise_if_not_conformant(shacl, strict=settings.strict)
-    errors = report.errors
+    # by counts: the issues may be parked in a file (BuildReport.park)
+    errors = report.issue_count(Level.ERROR)
     if errors:
-        raise NotConformant(f"{len(errors)} build errors; first: {errors[0]}")
-    if settings.strict and report.warnings:
-        raise NotConformant(
-            f"--strict: {len(report.warnings)} warnings; first: {report.warnings[0]}"
-        )
+        raise NotConformant(f"{errors} build errors; first: {report.first_issue(Level.ERROR)}")
+    warnings = report.issue_count(Level.WARNING)
+    if settings.strict and warnings:
+        first = report.first_issue(Level.WARNING)
+        raise NotConformant(f"--strict: {warnings} warnings; first: {first}")
 
 
 def validate_beside_load(

@@ -18,7 +18,7 @@ from typing import IO, Any
 from .catalogue import category_of, handling_of
 from .common import upstream_line_url
 from .model import Merge, NearMiss
-from .records import Issue, Level
+from .records import Issue, Level, Provenance
 
 CSV_FIELDS = (
     "source_id",
@@ -50,6 +50,23 @@ def issue_row(i: Issue, source_urls: dict[str, str] | None = None) -> dict[str, 
         if i.where
         else None,
     }
+
+
+def _issue_key(i: Issue) -> tuple[str, str, str | None]:
+    return i.code, i.level.value, i.where.source_id if i.where else None
+
+
+def _issue_fields(i: Issue) -> list[object]:
+    """An issue as a parked row: every field, so `_issue_of` makes the same Issue again."""
+    where = i.where
+    place = (where.source_id, where.path, where.line) if where else (None, None, None)
+    return [i.code, i.level.value, i.message, i.action, *place]
+
+
+def _issue_of(row: list[Any]) -> Issue:
+    code, level, message, action, source_id, path, line = row
+    where = None if source_id is None else Provenance(source_id, path, line)
+    return Issue(code, Level(level), message, where, action)
 
 
 def _flat_row(row: Merge | NearMiss) -> dict[str, Any]:
@@ -110,23 +127,32 @@ class BuildReport:
     # resident memory of the processes a step ran in beside the build's own ("validate": its
     # "start" (shared with the build at the fork) and "peak" in kB); not part of report.json
     process_memory_kb: dict[str, dict[str, int]] = field(default_factory=dict)
-    # merges and near misses moved out of memory by `park` (a file of their report.json rows)
+    # issues, merges and near misses moved out of memory by `park` (a file of their rows)
     parked: Path | None = None
     parked_counts: tuple[int, int] = (0, 0)
+    # the parked issues counted by (code, level, source id): what the summaries need of them
+    parked_issues: Counter[tuple[str, str, str | None]] = field(default_factory=Counter)
 
     def park(self, path: Path) -> None:
-        """Move the merges and near misses into `path`, as their report.json rows, one per line.
+        """Move the issues, merges and near misses into `path`, one row per line.
 
-        Issue 13: nothing between emit and the report reads them, and at x1000 they are about
-        a gigabyte of objects that the build process would otherwise unpickle from the front
-        child and hold through validation, load and export. `write_json` reads them back row by
-        row; `unpark` makes them objects again."""
+        Issue 13: nothing between emit and the report reads them but their counts, and at
+        x1000 they are about 1.5 GB of objects that the build process would otherwise unpickle
+        from the front child and hold through validation, load and export (and hand on to the
+        validator's fork). The merges and near misses are their report.json rows; an issue is
+        its fields (`unpark_issues` makes it the same Issue again). `write_json` and
+        `write_csv` read them back row by row; `unpark` makes them all objects again."""
+        if self.parked is not None:
+            raise ValueError(f"already parked in {self.parked}")
         with path.open("w", encoding="utf-8") as out:
+            for issue in self.issues:
+                out.write("i" + json.dumps(_issue_fields(issue), ensure_ascii=False) + "\n")
             for kind, rows in (("m", self.merges), ("n", self.near_misses)):
                 for row in rows:
                     out.write(kind + json.dumps(_flat_row(row), ensure_ascii=False) + "\n")
         self.parked_counts = (len(self.merges), len(self.near_misses))
-        self.merges, self.near_misses, self.parked = [], [], path
+        self.parked_issues = Counter(_issue_key(i) for i in self.issues)
+        self.issues, self.merges, self.near_misses, self.parked = [], [], [], path
 
     def drop_parked(self) -> None:
         """Delete the parked file (once report.json has its rows); the counts stay."""
@@ -134,7 +160,7 @@ class BuildReport:
             self.parked.unlink(missing_ok=True)
             self.parked = None
 
-    def _parked_rows(self, kind: str) -> Iterator[dict[str, Any]]:
+    def _parked_rows(self, kind: str) -> Iterator[Any]:
         if self.parked is None:
             return
         with self.parked.open(encoding="utf-8") as rows:
@@ -142,41 +168,72 @@ class BuildReport:
                 if line[0] == kind:
                     yield json.loads(line[1:])
 
+    def all_issues(self) -> Iterator[Issue]:
+        """Every issue in the order found: the parked ones (read back), then those in memory."""
+        yield from map(_issue_of, self._parked_rows("i"))
+        yield from self.issues
+
+    def unpark_issues(self) -> None:
+        """The parked issues back in `issues`, first (the CLI and `build()`'s callers)."""
+        if self.parked_issues:
+            self.issues = [*map(_issue_of, self._parked_rows("i")), *self.issues]
+            self.parked_issues = Counter()
+
     def unpark(self) -> None:
-        """The parked merges and near misses back in `merges` and `near_misses`, first."""
+        """Everything parked back in `issues`, `merges` and `near_misses`, first."""
         if self.parked is None:
             return
+        self.unpark_issues()
         merges = [Merge(**row) for row in self._parked_rows("m")]
         near = [NearMiss(**row) for row in self._parked_rows("n")]
         self.merges, self.near_misses = merges + self.merges, near + self.near_misses
         self.parked_counts = (0, 0)
         self.drop_parked()
 
+    def _issue_counts(self) -> Counter[tuple[str, str, str | None]]:
+        """Issues by (code, level, source id), parked or not."""
+        return self.parked_issues + Counter(_issue_key(i) for i in self.issues)
+
+    def issue_count(self, level: Level) -> int:
+        return sum(n for (_, lv, _), n in self._issue_counts().items() if lv == level.value)
+
+    def first_issue(self, level: Level) -> Issue | None:
+        """The first issue of `level` in the order found (parked or not), if any."""
+        if not self.issue_count(level):
+            return None
+        return next(i for i in self.all_issues() if i.level is level)
+
     @property
     def warnings(self) -> list[Issue]:
+        """The warnings in memory (all of them unless parked: see `unpark_issues`)."""
         return [i for i in self.issues if i.level is Level.WARNING]
 
     @property
     def errors(self) -> list[Issue]:
+        """The errors in memory (all of them unless parked: see `unpark_issues`)."""
         return [i for i in self.issues if i.level is Level.ERROR]
 
     def category_counts(self) -> dict[str, dict[str, int]]:
         """Issues per category and source id (None: not tied to a source line)."""
         counts: dict[str, dict[str, int]] = {}
-        for i in self.issues:
-            per_source = counts.setdefault(category_of(i.code), {})
-            source = i.where.source_id if i.where else "(none)"
-            per_source[source] = per_source.get(source, 0) + 1
+        for (code, _, source_id), n in self._issue_counts().items():
+            per_source = counts.setdefault(category_of(code), {})
+            source = "(none)" if source_id is None else source_id
+            per_source[source] = per_source.get(source, 0) + n
         return {k: dict(sorted(v.items())) for k, v in sorted(counts.items())}
 
     def to_csv(self) -> str:
-        """report.csv: one row per issue, the columns of CSV_FIELDS."""
+        """report.csv's text (`write_csv` writes the same without holding it)."""
         out = io.StringIO()
+        self.write_csv(out)
+        return out.getvalue()
+
+    def write_csv(self, out: IO[str]) -> None:
+        """report.csv: one row per issue, the columns of CSV_FIELDS, row by row."""
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
-        for i in self.issues:
+        for i in self.all_issues():
             writer.writerow(issue_row(i, self.source_urls))
-        return out.getvalue()
 
     def to_json(self) -> str:
         """report.json's text (`write_json` writes the same bytes without holding them)."""
@@ -199,7 +256,7 @@ class BuildReport:
             "issue_categories": self.category_counts(),
         }
         rows: dict[str, Iterator[object]] = {
-            "issues": (issue_row(i, self.source_urls) for i in self.issues),
+            "issues": (issue_row(i, self.source_urls) for i in self.all_issues()),
             "shacl_warnings": iter(self.shacl_warnings),
             "merges": itertools.chain(self._parked_rows("m"), map(_flat_row, self.merges)),
             "near_misses": itertools.chain(
@@ -239,7 +296,7 @@ class BuildReport:
         )
         lines.append("timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         lines.append(
-            f"{len(self.warnings)} warnings, {len(self.errors)} errors, "
+            f"{self.issue_count(Level.WARNING)} warnings, {self.issue_count(Level.ERROR)} errors, "
             f"{self.merge_count} merges, {self.near_miss_count} near misses, "
             f"{len(self.shacl_warnings)} SHACL warnings"
         )
@@ -249,13 +306,16 @@ class BuildReport:
         """The warnings counted by code, one line per category (the code's prefix), so that a
         build prints a few lines instead of one per warning (`dlkg build -v` lists them all).
 
-        >>> from .records import Issue, Level
+        >>> from .records import Issue, Level, Provenance
         >>> r = BuildReport("b", "s")
         >>> r.issues = [Issue(c, Level.WARNING, "m") for c in ("bib.x", "bib.y", "bib.x")]
         >>> r.warning_summary_lines()
         ['  bib          3: x 2, y 1']
         """
-        by_code = Counter(i.code for i in self.warnings)
+        by_code: Counter[str] = Counter()
+        for (code, level, _), n in self._issue_counts().items():
+            if level == Level.WARNING.value:
+                by_code[code] += n
         categories: dict[str, list[tuple[str, int]]] = {}
         for code, n in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
             prefix, _, name = code.partition(".")

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
 from dlkg.model import Merge, NearMiss
 from dlkg.records import Issue, Level, Provenance
 from dlkg.report import BuildReport, issue_row
@@ -43,8 +45,14 @@ def _report() -> BuildReport:
     return report
 
 
-def _dumped(report: BuildReport, merges: list[Merge], near: list[NearMiss]) -> str:
+def _dumped(
+    report: BuildReport,
+    merges: list[Merge],
+    near: list[NearMiss],
+    issues: list[Issue] | None = None,
+) -> str:
     """What report.json was before it was written row by row: one json.dumps."""
+    issues = report.issues if issues is None else issues
     data = {
         "base_iri": report.base_iri,
         "started": report.started,
@@ -53,8 +61,8 @@ def _dumped(report: BuildReport, merges: list[Merge], near: list[NearMiss]) -> s
         "counts": report.counts,
         "graph_triples": report.graph_triples,
         "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
-        "issue_categories": report.category_counts(),
-        "issues": [issue_row(i, report.source_urls) for i in report.issues],
+        "issue_categories": BuildReport("", "", issues=issues).category_counts(),
+        "issues": [issue_row(i, report.source_urls) for i in issues],
         "shacl_warnings": report.shacl_warnings,
         "merges": [asdict(m) for m in merges],
         "near_misses": [asdict(n) for n in near],
@@ -71,20 +79,21 @@ def test_rows_written_one_by_one_are_the_text_of_one_dump() -> None:
 
 def test_parked_merges_are_written_from_their_file_and_come_back(tmp_path: Path) -> None:
     report = _report()
-    merges, near = list(report.merges), list(report.near_misses)
+    merges, near, issues = list(report.merges), list(report.near_misses), list(report.issues)
     expected = _dumped(report, merges, near)
     report.park(tmp_path / "parked.jsonl")
-    assert (report.merges, report.near_misses) == ([], [])
+    assert (report.merges, report.near_misses, report.issues) == ([], [], [])
     assert (report.merge_count, report.near_miss_count) == (2, 1)
-    assert "2 merges, 1 near misses" in report.summary_lines()[-1]
+    assert "2 warnings, 1 errors, 2 merges, 1 near misses" in report.summary_lines()[-1]
     assert report.to_json() == expected
     # one added after parking is written after the parked ones
     late = Merge("person", "lecun", "roadmap-readme:9 'LeCun, Y.'", "unique-family")
     report.merges.append(late)
-    assert report.to_json() == _dumped(report, [*merges, late], near)
+    assert report.to_json() == _dumped(report, [*merges, late], near, issues)
     assert report.merge_count == 3
     report.unpark()
     assert report.merges == [*merges, late] and report.near_misses == near
+    assert report.issues == issues
     assert report.parked is None and not (tmp_path / "parked.jsonl").exists()
     assert report.to_json() == _dumped(report, [*merges, late], near)
 
@@ -95,3 +104,47 @@ def test_dropping_the_parked_file_keeps_the_counts(tmp_path: Path) -> None:
     report.drop_parked()
     assert not (tmp_path / "parked.jsonl").exists()
     assert (report.merge_count, report.near_miss_count) == (2, 1)
+
+
+def test_parked_issues_give_the_same_report_counts_and_issues(tmp_path: Path) -> None:
+    report = _report()
+    issues = list(report.issues)
+    before = (
+        report.to_json(),
+        report.to_csv(),
+        report.summary_lines(),
+        report.warning_summary_lines(),
+        report.category_counts(),
+    )
+    report.park(tmp_path / "parked.jsonl")
+    assert report.issues == [] and report.warnings == []
+    after = (
+        report.to_json(),
+        report.to_csv(),
+        report.summary_lines(),
+        report.warning_summary_lines(),
+        report.category_counts(),
+    )
+    assert after == before
+    assert (report.issue_count(Level.WARNING), report.issue_count(Level.ERROR)) == (2, 1)
+    assert report.first_issue(Level.ERROR) == issues[2]
+    assert report.first_issue(Level.WARNING) == issues[0]
+    # an issue found after parking (emit's identifier checks) comes after the parked ones
+    late = Issue("identifier.x", Level.WARNING, "late", Provenance("curation", "keys.tsv", 2))
+    report.issues.append(late)
+    assert report.issue_count(Level.WARNING) == 3
+    assert list(report.all_issues()) == [*issues, late]
+    assert report.to_csv().count("\r\n") == 5  # the header and four rows
+    report.unpark_issues()
+    assert report.issues == [*issues, late]  # the same Issues: code, level, where, action
+    assert str(report.issues[-1].where) == "keys.tsv:2"
+    assert report.issue_count(Level.WARNING) == 3
+    report.drop_parked()
+    assert report.issues == [*issues, late]
+
+
+def test_a_report_is_parked_once(tmp_path: Path) -> None:
+    report = _report()
+    report.park(tmp_path / "a.jsonl")
+    with pytest.raises(ValueError, match="already parked"):
+        report.park(tmp_path / "b.jsonl")
