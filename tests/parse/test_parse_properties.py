@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dlkg.parse.awesome import parse_awesome
-from dlkg.parse.markdown import entry_issues, split_authors, split_lines
+from dlkg.parse.markdown import entry_issues, odd_characters, split_authors, split_lines
 from dlkg.parse.roadmap import parse_roadmap
 from dlkg.records import ParseResult
 
@@ -149,3 +150,19 @@ def test_split_authors_never_raises(text: str) -> None:
     result = split_authors(text)
     assert all(name and name == name.strip() for name in result.names)
     assert split_authors(text) == result
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet=st.characters(), max_size=30))
+def test_odd_characters_found_with_or_without_the_printable_shortcut(text: str) -> None:
+    # the loop over every character, as before the shortcut for printable text
+    slow = sorted(
+        {
+            f"U+{ord(c):04X}"
+            for c in text
+            if c not in "\t\n\r"
+            and (unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs", "Cn"} or c in "\ufffc\ufffd")
+        }
+    )
+    assert odd_characters(text) == slow
+    assert odd_characters("Deep 学习\u3000x\ufffc") == ["U+FFFC"]

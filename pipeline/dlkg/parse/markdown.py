@@ -214,6 +214,10 @@ def link_oddities(link: LinkMatch) -> list[tuple[str, str]]:
 
 def odd_characters(text: str) -> list[str]:
     """Invisible or replacement characters (e.g. U+FFFC) as 'U+XXXX'; tabs do not count."""
+    # `isprintable` is false for every category below (and for separators): a printable text
+    # can only hold the two replacement characters; most texts are, and skip the loop
+    if text.isprintable() and "\ufffc" not in text and "\ufffd" not in text:
+        return []
     odd = {
         f"U+{ord(c):04X}"
         for c in text
