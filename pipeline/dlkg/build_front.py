@@ -197,9 +197,13 @@ def _front(
     if keep is not None:
         # a child: the issues, merges and near misses go back as a file, not pickled (x1000:
         # ~1.5 GB of objects), and leave memory before emit, which reuses it (the child's
-        # peak is the machine's); emit's own issues are added after, in memory
-        report.park(nquads.parent / PARKED_FILE)
-        parsed.resolution.merges, parsed.resolution.near_misses = [], []
+        # peak is the machine's); emit's own issues are added after, in memory. Timed as emit:
+        # the step that hands the report on
+        with timer.step("emit"):
+            report.park(nquads.parent / PARKED_FILE)
+            parsed.resolution.merges, parsed.resolution.near_misses = [], []
+            for held in (parsed.resolution.issues, *(r.issues for r in parsed.results)):
+                held.clear()  # the issues' other holders: parked, they are needed no more
     # what the build graph needs of the sources, without their text (x1000: ~110 MB)
     sources = [replace(source, text="") for source in parsed.sources]
     with timer.step("emit"):
