@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from nameparser import HumanName
+from nameparser.config import CONSTANTS
 from rapidfuzz import fuzz
 
 from .titles import NON_WORD, fold
@@ -16,6 +17,35 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)*|[A-Z]{2,3})$")
 _ET_AL = re.compile(r"(,?\s*\bet\.?\s*al\.?|,?\s*etal\.?|\s*等人|\s*等)\s*$", re.I)
+# "Given Family", "G. Family", "Given M. Family": two or three words of letters (inner hyphens
+# and apostrophes) or initials before the family name, none of them one of nameparser's
+# titles, particles, suffixes or conjunctions. nameparser reads such a name as first (middle)
+# last and nothing else, so it is split here without it (nameparser was a fifth of resolution
+# at x100, issue 13); tests/normalize/test_plain_names.py compares the two.
+_PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+_NAMEPARSER_WORDS = frozenset(
+    word.lower()
+    for group in (
+        CONSTANTS.titles,
+        CONSTANTS.prefixes,
+        CONSTANTS.suffix_acronyms,
+        CONSTANTS.suffix_not_acronyms,
+        CONSTANTS.conjunctions,
+    )
+    for word in group
+)
+
+
+def plain_name(tokens: list[str]) -> bool:
+    """Whether nameparser would split `tokens` into the last word and the words before it."""
+    if not 2 <= len(tokens) <= 3:
+        return False
+    last = len(tokens) - 1
+    return all(
+        (_PLAIN_WORD.match(t) or (n < last and _INITIAL.match(t)))
+        and t.lower().replace(".", "") not in _NAMEPARSER_WORDS
+        for n, t in enumerate(tokens)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +192,8 @@ def parse_person_name(text: str) -> PersonName:
         while len(given_words) > 1 and given_words[-1].lower() in PARTICLES:
             trailing.insert(0, given_words.pop())
         return make_name(" ".join(given_words), family.strip(), " ".join(trailing), written)
+    if plain_name(tokens):
+        return make_name(" ".join(tokens[:-1]), tokens[-1], "", written)
     parsed = HumanName(text)
     given_parts = [parsed.title, parsed.first, parsed.middle]
     family = parsed.last
