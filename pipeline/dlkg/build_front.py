@@ -122,7 +122,7 @@ def _emit(
 # that only parse and resolve need; by name, so that a cache renamed there is skipped here
 _RESOLVE_CACHES = {
     "dlkg.normalize.names": ("parse_person_name", "_given_tokens", "_name_words"),
-    "dlkg.normalize.titles": ("fold",),
+    "dlkg.normalize.titles": ("_fold_unicode",),
 }
 
 

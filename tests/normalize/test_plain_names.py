@@ -1,4 +1,4 @@
-"""Names that skip nameparser (`plain_name`, issue 13) split exactly as nameparser splits them."""
+"""Shortcuts of name and text normalisation (issue 13) give what the general path gives."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from nameparser.config import CONSTANTS
 from dlkg.fetch import fetch_all, load_manifest
 from dlkg.normalize import names
 from dlkg.normalize.names import PersonName, parse_person_name
+from dlkg.normalize.titles import _fold_unicode, fold
 from dlkg.parse import parse_text
 
 
@@ -75,3 +76,10 @@ def test_every_name_of_the_real_sources_splits_as_before(
         plain += names.plain_name(names.clean_name_text(text).split())
         assert _split(text) == _through_nameparser(text)
     assert plain > 200  # most of them skip nameparser
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_unicode_folding_folds_it(text: str) -> None:
+    # `fold` lower-cases ASCII text without NFKC/NFKD and the cache (issue 13)
+    assert fold(text) == _fold_unicode(text)

@@ -12,9 +12,15 @@ _APOSTROPHES = re.compile(r"['’‘`´{}]")  # dropped, not spaced: "Mind's" = 
 NON_WORD = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """NFKC, accents removed, case folded: 'Aäron' -> 'aaron'. CJK characters are kept."""
+    # ASCII text is its own NFKC and NFKD and has no accents: only its case folds (most of
+    # the texts folded; they no longer crowd the others out of the cache)
+    return text.lower() if text.isascii() else _fold_unicode(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
