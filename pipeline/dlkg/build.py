@@ -187,12 +187,13 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        # row by row: the parked merges and near misses are never objects here
-        with (run_dir / "report.json").open("w", encoding="utf-8") as out:
-            report.write_json(out)
-        with (run_dir / "report.csv").open("w", encoding="utf-8", newline="") as out:
-            report.write_csv(out)
-        report.unpark_issues()  # the report returned has every issue (`dlkg build -v`)
+        # row by row: the parked merges and near misses are never objects here; the report
+        # returned has every issue (`dlkg build -v`)
+        with (
+            (run_dir / "report.json").open("w", encoding="utf-8") as json_out,
+            (run_dir / "report.csv").open("w", encoding="utf-8", newline="") as csv_out,
+        ):
+            report.write_reports(json_out, csv_out)
         report.drop_parked()
         _write_changes(settings, run_dir)  # before the downloads: it is one of them
         add_downloads(run_dir / "dumps", report_downloads(run_dir))

@@ -6,6 +6,7 @@ report always did, whatever is parked, empty or written in Chinese.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -148,3 +149,23 @@ def test_a_report_is_parked_once(tmp_path: Path) -> None:
     report.park(tmp_path / "a.jsonl")
     with pytest.raises(ValueError, match="already parked"):
         report.park(tmp_path / "b.jsonl")
+
+
+def test_both_reports_in_one_pass_are_the_two_written_apart(tmp_path: Path) -> None:
+    report = _report()
+    issues = list(report.issues)
+    expected = (report.to_json(), report.to_csv())
+    report.park(tmp_path / "parked.jsonl")
+    late = Issue("identifier.x", Level.WARNING, "late", Provenance("curation", "keys.tsv", 2))
+    report.issues.append(late)
+    apart = (report.to_json(), report.to_csv())
+    json_out, csv_out = io.StringIO(), io.StringIO()
+    report.write_reports(json_out, csv_out)
+    assert (json_out.getvalue(), csv_out.getvalue()) == apart
+    assert report.issues == [*issues, late] and not report.parked_issues
+    # and with nothing parked, what the report wrote before parking existed
+    fresh = _report()
+    json_out, csv_out = io.StringIO(), io.StringIO()
+    fresh.write_reports(json_out, csv_out)
+    assert (json_out.getvalue(), csv_out.getvalue()) == expected
+    assert fresh.issues == issues
