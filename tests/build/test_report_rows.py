@@ -12,10 +12,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlkg.model import Merge, NearMiss
 from dlkg.records import Issue, Level, Provenance
-from dlkg.report import BuildReport, issue_row
+from dlkg.report import BuildReport, _indented, _row_text, issue_row
 
 
 def _report() -> BuildReport:
@@ -169,3 +171,21 @@ def test_both_reports_in_one_pass_are_the_two_written_apart(tmp_path: Path) -> N
     fresh.write_reports(json_out, csv_out)
     assert (json_out.getvalue(), csv_out.getvalue()) == expected
     assert fresh.issues == issues
+
+
+_SCALAR = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20)
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    row=st.one_of(
+        st.dictionaries(st.text(max_size=8), _SCALAR, max_size=9),
+        st.dictionaries(st.text(max_size=3), st.lists(_SCALAR, max_size=2), max_size=2),
+        st.text(max_size=10),
+    )
+)
+def test_a_row_is_laid_out_as_json_dumps_with_indent_lays_it_out(row: object) -> None:
+    # report.json's rows are encoded member by member (the C encoder), not by indent's encoder
+    assert _row_text(row) == _indented(row, 2)
