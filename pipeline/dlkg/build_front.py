@@ -123,6 +123,7 @@ def _emit(
 _RESOLVE_CACHES = {
     "dlkg.normalize.names": ("parse_person_name", "_given_tokens", "_name_words"),
     "dlkg.normalize.titles": ("_fold_unicode",),
+    "dlkg.resolve.names": ("written_key",),
 }
 
 

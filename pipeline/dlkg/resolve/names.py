@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -90,7 +91,14 @@ class NameMention:
 
 def same_written(a: str, b: str) -> bool:
     """Two written forms of a name are the same once cleaned and folded ("Gómez" = "Gomez")."""
-    return fold(clean_name_text(a)) == fold(clean_name_text(b))
+    return written_key(a) == written_key(b)
+
+
+@lru_cache(maxsize=1 << 16)
+def written_key(text: str) -> str:
+    """A written name cleaned and folded. Cached: a curated reference by name alone compares
+    itself with every written name, and the real curation has dozens (0.4 s of 2.7 s)."""
+    return fold(clean_name_text(text))
 
 
 def find_person_refs(
@@ -103,7 +111,8 @@ def find_person_refs(
     if ref is None:
         return set()
     if ref.paper is None:
-        return {n.idx for n in mentions if same_written(n.written, ref.name or "")}
+        target = written_key(ref.name or "")
+        return {n.idx for n in mentions if written_key(n.written) == target}
     records = find_paper(ref.paper)
     if ref.position is not None:
         return {n.idx for n in mentions if n.record in records and n.position == ref.position}
