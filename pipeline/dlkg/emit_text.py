@@ -96,12 +96,12 @@ class Emitter:
         minter: IriMinter,
         sources: list[FetchedSource],
         sink: QuadSink,
-        line_index: LineIndexSink | None = None,
+        line_index: LineIndexSink,
     ) -> None:
         self.m = minter
         self.ds = sink
         self.sources = {s.spec.id: s for s in sources}
-        self.line_index: LineIndexSink = {} if line_index is None else line_index
+        self.line_index = line_index
         self._source_text: dict[str, str] = {}
         # the IRI of each list item and BibTeX entry by its record's provenance, for the
         # stated authorships (minted once, in list_item and bib_entries)

@@ -327,7 +327,7 @@ class BuildReport:
         """The warnings counted by code, one line per category (the code's prefix), so that a
         build prints a few lines instead of one per warning (`dlkg build -v` lists them all).
 
-        >>> from .records import Issue, Level, Provenance
+        >>> from .records import Issue, Level
         >>> r = BuildReport("b", "s")
         >>> r.issues = [Issue(c, Level.WARNING, "m") for c in ("bib.x", "bib.y", "bib.x")]
         >>> r.warning_summary_lines()
