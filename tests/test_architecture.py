@@ -66,7 +66,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("validate", ("dlkg.validate", "dlkg.fmt")),
-    ("load", ("dlkg.store",)),
+    # load: the loader; store: read-only access to what it made
+    ("load", ("dlkg.load", "dlkg.store")),
     # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13);
     # export_jsonld: the JSON-LD dump, in a second process on big builds; export_nodes: its
     # nodes made during the store scan; export_child: the second processes (JSON-LD, Turtle)

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from dlkg.errors import StoreError
-from dlkg.store import load_store, open_read_only
+from dlkg.load import load_store
+from dlkg.store import open_read_only
 
 EX = "http://example.org/"
 _BNODE = re.compile(r"_:[A-Za-z0-9]+")

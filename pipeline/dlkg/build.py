@@ -37,12 +37,13 @@ from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource
 from .iris import IriMinter
 from .link.stored import download_files
+from .load import add_nquads
 from .namespaces import SCHEMA
 from .pins import prune_runs
 from .report import BuildReport, StepTimer
 from .resources import ontology_dir
 from .settings import Settings
-from .store import add_nquads, open_read_only
+from .store import open_read_only
 
 STEPS = ("fetch", "parse", "resolve", "emit", "validate", "load", "export")
 

@@ -24,10 +24,10 @@ from rdflib import Dataset
 from .common import union_graph
 from .errors import DlkgError, NotConformant
 from .forked import Forked, can_fork
+from .load import load_store
 from .records import Level
 from .report import BuildReport, StepTimer
 from .settings import Settings
-from .store import load_store
 
 if TYPE_CHECKING:  # validate imports pyshacl or shacl: only when a build validates
     from .validate import ValidationReport

@@ -14,11 +14,12 @@ from dlkg.common import load_turtle_dir, union_graph
 from dlkg.emit import emit, work_type_of
 from dlkg.iris import IriMinter, slugify
 from dlkg.line_index import LineIndexFile
+from dlkg.load import load_store
 from dlkg.model import Authorship, ListItem, Paper, Person, Resolution
 from dlkg.namespaces import DLKG, SCHEMA
 from dlkg.records import Entry, Link, Provenance, Section
 from dlkg.resources import ontology_dir
-from dlkg.store import load_store, open_read_only
+from dlkg.store import open_read_only
 
 BASE = "http://example.org/kg/"
 
