@@ -187,5 +187,5 @@ _SCALAR = st.one_of(
     )
 )
 def test_a_row_is_laid_out_as_json_dumps_with_indent_lays_it_out(row: object) -> None:
-    # report.json's rows are encoded member by member (the C encoder), not by indent's encoder
+    # report.json's flat rows are encoded by the C encoder in one call, not by indent's encoder
     assert _row_text(row) == _indented(row, 2)

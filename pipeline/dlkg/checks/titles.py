@@ -167,11 +167,10 @@ def cross_check(resolution: Resolution) -> list[Issue]:
     for key, records in sorted(records_by_paper(resolution).items()):
         paper = resolution.papers.get(key)
         titled = list(english(records))
-        for r in titled:
-            mine = title_key(r.title)
+        keys = [title_key(r.title) for r in titled]  # each compared with every other
+        for r, mine in zip(titled, keys, strict=True):
             cased = False
-            for s in titled:
-                theirs = title_key(s.title)
+            for s, theirs in zip(titled, keys, strict=True):
                 if s.prov.source_id == r.prov.source_id:
                     continue
                 action = f"the paper's title is {paper.title_en!r}; {_KEPT}" if paper else _KEPT

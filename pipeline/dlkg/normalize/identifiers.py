@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from rapidfuzz import fuzz
@@ -26,6 +27,7 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>#?&]+)")
 # Junk that follows a real URL in the sources: a literal "\n" and a second URL, " (http...",
 # an unbalanced ")", or markdown leftovers.
 _URL_JUNK = re.compile(r"(%5[cC]n|\\n|%20\(|\s).*$", re.S)
+_SLASHES = re.compile(r"/{2,}")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|ref)$", re.I)
 
 
@@ -37,6 +39,9 @@ def clean_url(url: str) -> str:
     return text.rstrip(".,;")
 
 
+# A link's keys are read one after another (url_key, arxiv_id_from_url, venue_url_key, ...),
+# each splitting it again: a small cache catches those repeats without growing with the data
+@lru_cache(maxsize=4096)
 def _split(url: str) -> tuple[str, str, str]:
     parts = urlsplit(clean_url(url))
     host = (parts.hostname or "").lower().removeprefix("www.")
@@ -50,7 +55,7 @@ def url_key(url: str) -> str:
     'example.org/a.pdf'
     """
     host, path, query = _split(url)
-    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    path = _SLASHES.sub("/", path).rstrip("/")
     kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
     suffix = "?" + urlencode(kept) if kept else ""
     return f"{host}{path}{suffix}".lower()
@@ -67,7 +72,7 @@ def arxiv_id_from_url(url: str) -> str | None:
     host, path, _ = _split(url)
     if host not in ARXIV_HOSTS and not host.endswith(".arxiv.org"):
         return None
-    found = _ARXIV_PATH.match(re.sub(r"/{2,}", "/", path))
+    found = _ARXIV_PATH.match(_SLASHES.sub("/", path))
     return found.group(1) if found else None
 
 
@@ -146,7 +151,7 @@ def venue_url_key(url: str) -> VenueKey | None:
     """The venue identifier of a proceedings link (NIPS, CVF open access, JMLR/PMLR, ACL
     Anthology, Nature, the mlpapers mirror), or None for any other link."""
     host, path, _ = _split(url)
-    path = re.sub(r"/{2,}", "/", path)
+    path = _SLASHES.sub("/", path)
     if host in {"papers.nips.cc", "proceedings.neurips.cc"}:
         m = re.match(r"^/paper/(\d+)-([^/]+?)(?:\.pdf)?$", path)
         return VenueKey("nips", m.group(1), m.group(2).replace("-", " ")) if m else None

@@ -16,6 +16,13 @@ from .titles import NON_WORD, fold
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos"})
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)*|[A-Z]{2,3})$")
+_CAPITAL = re.compile(r"[A-Z]")
+_RUN_OF_INITIALS = re.compile(r"[A-Z]{2,3}")  # "GE" = G. E.
+_GIVEN_SPLIT = re.compile(r"[\s.\-]+")
+_FAMILY_SPLIT = re.compile(r"[\s\-]+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_LEADING_AND = re.compile(r"^(and|&|和|与)\s+", re.I)
+_INITIAL_THEN_LETTER = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Za-z])")  # "E.Denton"
 _ET_AL = re.compile(r"(,?\s*\bet\.?\s*al\.?|,?\s*etal\.?|\s*等人|\s*等)\s*$", re.I)
 # "Given Family", "G. Family", "Given M. Family": two or three words of letters (inner hyphens
 # and apostrophes) or initials before the family name, none of them one of nameparser's
@@ -82,7 +89,7 @@ class PersonName:
     @property
     def given_display(self) -> str:
         """The given names with a period after each bare initial: 'Geoffrey E' -> 'Geoffrey E.'."""
-        return " ".join(t + "." if re.fullmatch(r"[A-Z]", t) else t for t in self.given.split())
+        return " ".join(t + "." if _CAPITAL.fullmatch(t) else t for t in self.given.split())
 
     @property
     def family_key(self) -> str:
@@ -122,10 +129,10 @@ class PersonName:
 
 
 def _initials(given: str) -> tuple[str, ...]:
-    tokens = [t for t in re.split(r"[\s.\-]+", given) if t]
+    tokens = [t for t in _GIVEN_SPLIT.split(given) if t]
     out: list[str] = []
     for token in tokens:
-        if re.fullmatch(r"[A-Z]{2,3}", token):  # "GE" = G. E.
+        if _RUN_OF_INITIALS.fullmatch(token):  # "GE" = G. E.
             out.extend(token)
         else:
             out.append(fold(token)[:1].upper())
@@ -147,10 +154,10 @@ def clean_name_text(text: str) -> str:
     """Strip what is not part of a name: 'et al.'/'等人', parentheses, leading 'and', and add
     the space missing after an initial ('E.Denton' -> 'E. Denton')."""
     text = unicodedata.normalize("NFC", " ".join(text.split()))
-    text = re.sub(r"\([^)]*\)", " ", text)
+    text = _PARENTHESES.sub(" ", text)
     text = _ET_AL.sub("", text)
-    text = re.sub(r"^(and|&|和|与)\s+", "", text.strip(), flags=re.I)
-    text = re.sub(r"(?<=\b[A-Z]\.)(?=[A-Za-z])", " ", text)
+    text = _LEADING_AND.sub("", text.strip())
+    text = _INITIAL_THEN_LETTER.sub(" ", text)
     return " ".join(text.split()).strip(" ,;")
 
 
@@ -250,8 +257,8 @@ def family_compatible(a: PersonName, b: PersonName, *, typo: bool = False) -> bo
 @cache
 def _given_tokens(given: str) -> tuple[str, ...]:
     out: list[str] = []
-    for token in re.split(r"[\s.\-]+", given):
-        if re.fullmatch(r"[A-Z]{2,3}", token):
+    for token in _GIVEN_SPLIT.split(given):
+        if _RUN_OF_INITIALS.fullmatch(token):
             out.extend(token.lower())
         elif token:
             out.append(fold(token))
@@ -261,7 +268,7 @@ def _given_tokens(given: str) -> tuple[str, ...]:
 @cache
 def _name_words(given: str, family: str) -> tuple[list[str], list[str]]:
     """The full words (sorted) and the initials of a name, for `same_tokens` (read only)."""
-    words = [*_given_tokens(given), *re.split(r"[\s\-]+", fold(family))]
+    words = [*_given_tokens(given), *_FAMILY_SPLIT.split(fold(family))]
     words = [NON_WORD.sub("", w) for w in words if NON_WORD.sub("", w)]
     return sorted(w for w in words if len(w) > 1), [w for w in words if len(w) == 1]
 

@@ -46,9 +46,14 @@ def title_key(title: str) -> str:
 
 def clean_title(title: str) -> str:
     """A title for display: one line, no markdown emphasis, no wrapping quotes or final period."""
-    # Invisible and replacement characters (U+FFFC in one awesome-list title) are not text.
-    visible = "".join(
-        c for c in title if unicodedata.category(c) != "Cf" and c not in "\ufffc\ufffd"
+    # Invisible and replacement characters (U+FFFC in one awesome-list title) are not text;
+    # ASCII has none (its controls are Cc, not Cf), so most titles skip the look-up per character
+    visible = (
+        title
+        if title.isascii()
+        else "".join(
+            c for c in title if unicodedata.category(c) != "Cf" and c not in "\ufffc\ufffd"
+        )
     )
     text = " ".join(visible.replace("**", "").split())
     text = text.strip("\"“”'‘’ ")

@@ -77,6 +77,9 @@ def _host(url: str) -> tuple[str, int | None]:
     return (parts.hostname or "").lower(), port
 
 
+_SLASHES = re.compile(r"/{2,}")
+
+
 def canonical_url(url: str, *, https: bool | None = None) -> str:
     """The clean form of `url` for an entity; `https` forces (True) or keeps (False) the scheme,
     None upgrades the hosts of HTTPS_HOSTS.
@@ -91,7 +94,7 @@ def canonical_url(url: str, *, https: bool | None = None) -> str:
     parts = urlsplit(clean_url(url))
     if not parts.scheme or not parts.netloc:
         return url.strip()
-    path = re.sub(r"/{2,}", "/", parts.path)
+    path = _SLASHES.sub("/", parts.path)
     if not parts.query:
         path = _PATH_JUNK.sub("", path)
     query = urlencode(

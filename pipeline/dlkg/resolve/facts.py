@@ -103,7 +103,7 @@ class Ranked(NamedTuple):
 
 
 def _capitals(text: str) -> int:
-    return sum(c.isupper() for c in text)
+    return sum(map(str.isupper, text))
 
 
 def choose_title(
@@ -145,13 +145,16 @@ def choose_title(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
+_TIGHT_COLON = re.compile(r"(?<=[A-Za-z]):(?=[A-Za-z])")  # "Title:Subtitle"
+
+
 def display_title(title: str, links: list[str]) -> str:
     """The title with the typos a venue link's file name corrects and a colon's space back."""
     for url in links:
         venue = venue_url_key(url)
         if venue and venue.kind in {"nips", "cvf"} and venue.slug:
             title = slug_corrected(title, venue.slug)
-    return re.sub(r"(?<=[A-Za-z]):(?=[A-Za-z])", ": ", title)
+    return _TIGHT_COLON.sub(": ", title)
 
 
 def slug_corrected(title: str, slug: str) -> str:

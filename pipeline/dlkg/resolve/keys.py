@@ -15,7 +15,6 @@ each node from these rows is `minting`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import NamedTuple
 
 from ..model import Resolution
 from ..normalize import PersonName, fold, title_key
+from ..normalize.titles import NON_WORD
 from ..records import Issue, Provenance
 from .base import IdKey, NameIdx, PaperMention, sorted_keys
 from .curation import KEYS_FILE, CurationError, tsv_rows
@@ -57,14 +57,15 @@ def record_anchors(m: PaperMention, keys: Iterable[IdKey]) -> set[IdKey]:
     the paper rules read from its links and text), BibTeX key and normalised titles."""
     out = {k for k in keys if k.kind in STRONG}
     out |= {IdKey("bib", m.bib.key)} if m.bib else set()
-    out |= {IdKey("title", title_key(m.title_en))} if title_key(m.title_en) else set()
-    out |= {IdKey("zh", title_key(m.title_zh))} if title_key(m.title_zh) else set()
+    for kind, title in (("title", m.title_en), ("zh", m.title_zh)):
+        if key := title_key(title):
+            out.add(IdKey(kind, key))
     return out
 
 
 def name_anchor(name: PersonName) -> IdKey:
     """`name:` and the display form's words folded: "Hinton, Geoffrey E" -> geoffrey e hinton."""
-    return IdKey("name", " ".join(re.sub(r"[\W_]+", " ", fold(name.display)).split()))
+    return IdKey("name", " ".join(NON_WORD.sub(" ", fold(name.display)).split()))
 
 
 class NamedOn(NamedTuple):
