@@ -35,6 +35,11 @@ FORBIDDEN = {
     "dlkg.web",
     "dlkg.cli_serve",
     "dlkg.cli_push",
+    # the loader: its thread pool pulls in concurrent.futures and logging (~9 ms), its
+    # temporary files tempfile and shutil; store.py opens the store without it
+    "dlkg.load",
+    "concurrent.futures",
+    "tempfile",
 }
 
 
