@@ -136,11 +136,15 @@ def test_rate_limit_holds_at_the_server(fakes, openalex, tmp_path) -> None:  # t
         _get(session, f"/works/doi:10.9999/n{n}")
     times = [entry.at for entry in openalex.log]
     assert len(times) == 9
-    # Arrival times carry the machine's scheduling jitter (tens of ms on a loaded CI box), so
-    # the checks allow 50 ms of it: no 0.95 s window holds more than 5 arrivals, the mean rate
-    # is at most 5/s, and the spacing is never below 0.15 s.
+    # Arrival times carry the machine's scheduling jitter: one arrival stamped 120 ms late
+    # beside an on-time one was seen on a loaded 2-core machine (a gap of 0.08 s between
+    # requests sent 0.2 s apart). A delay moves one arrival, so it shortens any span of
+    # arrivals by at most itself, while a limiter that lets requests go early shortens every
+    # span in proportion: any five arrivals in a row span 0.8 s at 5/s, and at least 0.55 s
+    # is asked (8/s would give 0.5 s; up to 0.25 s of jitter passes). No two arrivals come
+    # back to back (a burst arrives within a few ms), and the mean rate is at most 5/s.
     gaps = [b - a for a, b in pairwise(times)]
-    assert min(gaps) >= 0.15, gaps
+    assert min(gaps) >= 0.05, gaps
+    spans = [later - first for first, later in zip(times, times[4:], strict=False)]
+    assert min(spans) >= 0.55, spans
     assert (len(times) - 1) / (times[-1] - times[0]) <= 5.0
-    for i, start in enumerate(times):
-        assert sum(1 for t in times[i:] if t < start + 0.95) <= 5
