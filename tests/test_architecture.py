@@ -70,7 +70,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("load", ("dlkg.load", "dlkg.store")),
     # export_lines, extsort: the dumps sorted from files with bounded memory (issue 13);
     # export_jsonld: the JSON-LD dump, in a second process on big builds; export_nodes: its
-    # nodes made during the store scan; export_child: the second processes (JSON-LD, Turtle)
+    # nodes made during the store scan; export_child: the second processes (JSON-LD, Turtle,
+    # TriG); export_source: the emitted N-Quads in the store's writing, split by graph
     (
         "export",
         (
@@ -79,6 +80,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.export_jsonld",
             "dlkg.export_nodes",
             "dlkg.export_child",
+            "dlkg.export_source",
             "dlkg.extsort",
             "dlkg.jsonld",
             "dlkg.jsontext",

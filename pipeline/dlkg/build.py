@@ -17,6 +17,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from . import fingerprint
@@ -31,7 +32,7 @@ from .build_front import (
 )
 from .build_validate import release_free_memory, validate_beside_load
 from .describe import describe_build
-from .emit import graph_counts
+from .emit import BUILD_GRAPH, graph_counts
 from .errors import DlkgError
 from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource
@@ -45,6 +46,7 @@ from .resources import ontology_dir
 from .settings import Settings
 from .store import open_read_only
 
+_NQ = ox.RdfFormat.N_QUADS
 STEPS = ("fetch", "parse", "resolve", "emit", "validate", "load", "export")
 
 
@@ -159,7 +161,6 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             skip=skip_graphs(minter),
         )
         del line_index
-        nquads.unlink()
         (run_dir / LINE_INDEX_FILE).unlink(missing_ok=True)
         with timer.step("emit"):
             data, build_triples = _build_graph_nquads(minter, sources, started)
@@ -169,14 +170,26 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         release_free_memory()
         with timer.step("export"):
             store = open_read_only(run_dir / "store")
+            # the build graph as the store writes it (its times in the store's form)
+            build_nquads = run_dir / "build-graph.nq"
+            build_graph = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
+            build_nquads.write_bytes(
+                ox.serialize(store.quads_for_pattern(None, None, None, build_graph), format=_NQ)
+            )
+            # the quads from the emitted file the store was loaded from, not from a scan of
+            # the store (export_source: the scan's cost grows faster than the data)
             export_dumps(
                 store,
                 run_dir / "dumps",
                 minter=minter,
                 context_path=ontology_dir() / "context.jsonld",
                 extra=download_files(settings),  # the SSSOM table and link report (issue 12)
+                nquads=[nquads, build_nquads],
+                graphs=graph_triples,
             )
             del store
+            nquads.unlink()
+            build_nquads.unlink()
         notify("export")
         report.ended = datetime.now(UTC).replace(microsecond=0).isoformat()
         report.graph_triples = graph_triples

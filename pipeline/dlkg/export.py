@@ -10,11 +10,15 @@ Turtle and TriG writers stream, and the JSON-LD is written node by node from the
 by graph and subject. The sorts' work files live in a hidden folder inside the dumps folder,
 removed at the end; each dump is made in a temporary file beside its final name and renamed.
 
-Both cores work (issue 13; docs/scale.md): the store dumps its N-Quads in a thread (pyoxigraph
-releases the GIL) while this thread writes the TriG and makes the JSON-LD's nodes from them
-(`export_nodes`); on a big build the JSON-LD's node records are sorted and written by a child
-process, and the Turtle by another fed as the N-Triples are sorted (`export_child`), while this
-one sorts the N-Quads. The files are still renamed into place one by one in the order of
+The build gives the quads as files: the emitted N-Quads the store was loaded from, and the
+build graph (`export_source` puts them in the store's writing and splits them by graph; a
+scan of a big on-disk store costs more per quad the bigger it is). On a big build the JSON-LD
+is written by a child process from the quads sorted by graph and subject, and the TriG by its
+own child from the same sorted quads; the Turtle by another fed as the N-Triples are sorted
+(`export_child`), while this one sorts the N-Quads. Without files (`export_dumps(store)`) the
+store is scanned once: it dumps its N-Quads in a thread (pyoxigraph releases the GIL) while
+this thread writes the TriG in the store's order and makes the JSON-LD's nodes
+(`export_nodes`). The files are still renamed into place one by one in the order of
 `DUMP_FORMATS`.
 """
 
@@ -24,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +51,7 @@ from .export_lines import (
     triples_of_quads,
 )
 from .export_nodes import NodeRecords
+from .export_source import graph_files
 from .extsort import DEFAULT_RUN_BYTES, Block, sorted_blocks, write_blocks
 from .formats import DUMP_FORMATS, JSON_LD, N_QUADS, N_TRIPLES, TRIG, TURTLE, Format
 from .iris import IriMinter
@@ -80,9 +85,14 @@ def export_dumps(
     extra: Sequence[Download] = (),
     run_bytes: int = DEFAULT_RUN_BYTES,
     parallel_bytes: int = PARALLEL_BYTES,
+    nquads: Sequence[Path] = (),
+    graphs: Collection[str] = (),
 ) -> list[Dump]:
     """Write every dump into `dumps_dir` (atomically, file by file) plus SHA256SUMS.
 
+    The quads are read from the N-Quads files `nquads` when given (the build's emitted file
+    and its build graph, which the store was loaded from: `export_source`; `graphs` are the
+    graph IRIs they hold), else from one scan of `store`.
     `run_bytes` bounds the lines each sort holds in memory (the tests make it tiny), and
     `parallel_bytes` is the size of the graphs from which the JSON-LD has its own process.
     """
@@ -94,15 +104,23 @@ def export_dumps(
         work = stack.enter_context(_work_dir(dumps_dir))
         temps = stack.enter_context(_temporaries())
         trig_file = temps(dumps_dir / _file_name(TRIG))
+        records: str | None = None
+        # with the quads from files, the TriG is written beside the JSON-LD, from the same
+        # quads sorted by graph and subject
+        trig = (str(trig_file), prefixes) if nquads else None
         try:
-            # the JSON-LD's nodes are made during the scan, on the core the store leaves free
-            nodes = NodeRecords(work / "nodes", json.loads(context_bytes)["@context"])
-            try:
-                dump, runs = scan(store, work, trig_file, prefixes, nodes.add)
-            finally:
-                nodes.close()
-            files = split_graphs(dump, runs, work)
-            dump.unlink()
+            if nquads:
+                files = graph_files(nquads, graphs, work)
+            else:
+                # the JSON-LD's nodes are made during the scan, on the core the store leaves free
+                nodes = NodeRecords(work / "nodes", json.loads(context_bytes)["@context"])
+                try:
+                    dump, runs = scan(store, work, trig_file, prefixes, nodes.add)
+                finally:
+                    nodes.close()
+                records = str(nodes.path) if nodes.usable else None
+                files = split_graphs(dump, runs, work)
+                dump.unlink()
         except OSError as err:
             raise _write_error(dumps_dir, err, "the TriG and the per-graph work files in") from None
         jsonld_file = temps(dumps_dir / _file_name(JSON_LD))
@@ -116,7 +134,8 @@ def export_dumps(
             context_iri,
             work,
             run_bytes,
-            str(nodes.path) if nodes.usable else None,
+            records,
+            trig,
         )
         child: Background | None = None
         ttl_file = temps(dumps_dir / _file_name(TURTLE)) if parallel else None
@@ -157,7 +176,12 @@ def export_dumps(
             with path.open("wb") as out:
                 write_blocks(sorted_blocks(quad_blocks(files), work, run_bytes), out)
 
+        jsonld_done: list[bool] = []
+
         def jsonld(path: Path) -> None:
+            if jsonld_done:  # the TriG waited for it already
+                return
+            jsonld_done.append(True)
             if child is None:
                 write_jsonld(*jsonld_args)
             else:
@@ -166,7 +190,7 @@ def export_dumps(
         by_format: dict[object, Callable[[Path], None]] = {
             N_TRIPLES: nt,
             TURTLE: turtle,
-            TRIG: lambda _: None,  # written already
+            TRIG: jsonld if nquads else lambda _: None,  # beside the JSON-LD, or in the scan
             N_QUADS: nq,
             JSON_LD: jsonld,
         }

@@ -28,6 +28,7 @@ from .errors import StoreError
 JOBS = {
     "jsonld": ("dlkg.export_jsonld", "job", "the JSON-LD writer"),
     "turtle": ("dlkg.export_child", "turtle_job", "the Turtle writer"),
+    "trig": ("dlkg.export_child", "trig_job", "the TriG writer"),
 }
 _PROGRAM = (
     "import sys; sys.path[:0] = sys.argv[1:]; from {module} import {function} as job; "
@@ -51,6 +52,13 @@ def turtle_job(args: list[Any]) -> None:
     triples in the same order as parsing the finished dlkg.nt, so the same Turtle)."""
     triples = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(triples, args[0], ox.RdfFormat.TURTLE, prefixes=args[1])
+
+
+def trig_job(args: list[Any]) -> None:
+    """The TriG of the N-Quads that come on stdin, sorted by graph and subject (the JSON-LD
+    writer's input, passed on as it reads it)."""
+    quads = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, args[0], ox.RdfFormat.TRIG, prefixes=args[1])
 
 
 def _fail(report: dict[str, object]) -> None:
@@ -122,4 +130,4 @@ class Child:
                     pipe.close()
 
 
-__all__ = ["JOBS", "Child", "run", "turtle_job"]
+__all__ = ["JOBS", "Child", "run", "trig_job", "turtle_job"]

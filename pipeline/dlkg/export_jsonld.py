@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Iterator
+from contextlib import ExitStack
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -38,11 +39,16 @@ def write_jsonld(
     work: Path,
     run_bytes: int,
     nodes: str | None = None,
+    trig: tuple[str, dict[str, str]] | None = None,
+    parallel: bool = False,
 ) -> None:
     """The compact JSON-LD of the graphs' files in `groups` into `out`: from the node records
     of the scan (`nodes`, a file of `export_nodes.NodeRecords`) when given and in order, else
-    from the quads of the graphs' files sorted by node."""
-    if nodes is not None:
+    from the quads of the graphs' files sorted by node. With `trig` (a path and the prefixes)
+    the TriG dump is written too, from the same quads in the same order (graph, subject): it
+    needs no sort of its own. `parallel`: this runs in a child process of export's already (a
+    big build), and the TriG writer gets one of its own."""
+    if nodes is not None and trig is None:
         records = sorted_blocks(lines_of(file_chunks(Path(nodes))), work, run_bytes)
         assert isinstance(records, Generator)  # closed below, so that its run files go now
         try:
@@ -55,7 +61,7 @@ def write_jsonld(
             records.close()
     context = json.loads(context_path.read_bytes())["@context"]
 
-    def quad_nodes() -> Iterator[Group]:
+    def quad_nodes(keep: Child | BinaryIO | None) -> Iterator[Group]:
         for key, files in groups:  # in the JSON-LD's graph order
             blocks = sorted_blocks(node_order_blocks(files), work, run_bytes)
             # parsed a slice at a time: the text of a whole 16 MiB block, and its edited
@@ -63,11 +69,43 @@ def write_jsonld(
             texts = (
                 from_node_order(b[i : i + _SLICE]) for b in blocks for i in range(0, len(b), _SLICE)
             )
+            if keep is not None:
+                texts = _kept(texts, keep)
             parsed = (ox.parse(text, format=ox.RdfFormat.N_QUADS) for text in texts)
             yield from _by_subject(key, chain.from_iterable(parsed))
 
-    with out.open("wb") as handle:
-        write_compact(quad_nodes(), handle, context, context_iri)
+    with ExitStack() as stack:
+        # the TriG writer gets the same quads in the same order, as they are sorted: in a
+        # process of its own on a big build, else from a file here (a process costs ~0.2 s)
+        keep: Child | BinaryIO | None = None
+        if trig and parallel:
+            keep = Child("trig", [trig[0], trig[1]], stream=True)
+            stack.callback(keep.stop)  # on any failure; a no-op once it is done
+        elif trig:
+            keep = stack.enter_context((work / "node-order.nq").open("w+b"))
+        with out.open("wb") as handle:
+            write_compact(quad_nodes(keep), handle, context, context_iri)
+        if isinstance(keep, Child) and trig:
+            keep.result(Path(trig[0]))
+        elif keep is not None and trig:
+            keep.flush()
+            quads = ox.parse(path=work / "node-order.nq", format=ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, trig[0], ox.RdfFormat.TRIG, prefixes=trig[1])
+
+
+def _kept(texts: Iterator[bytes], keep: Child | BinaryIO) -> Iterator[bytes]:
+    """The texts, each also written to `keep` on its way through (a child that stopped
+    reading has failed: its result says why)."""
+    if isinstance(keep, Child):
+        reading = True
+        for text in texts:
+            if reading:
+                reading = keep.write(text)
+            yield text
+        return
+    for text in texts:
+        keep.write(text)
+        yield text
 
 
 def _by_subject(graph: str, quads: Iterator[ox.Quad]) -> Iterator[Group]:
@@ -98,7 +136,10 @@ def _name(subject: object) -> str:
 
 def job(args: list[Any]) -> None:
     """`write_jsonld` as the child process's job (`export_child.JOBS`)."""
-    write_jsonld(args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), *args[5:])
+    trig = (args[7][0], args[7][1]) if len(args) > 7 and args[7] else None
+    write_jsonld(
+        args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5], args[6], trig, True
+    )
 
 
 class Background(Child):
@@ -113,9 +154,10 @@ class Background(Child):
         work: Path,
         runs: int,
         nodes: str | None = None,
+        trig: tuple[str, dict[str, str]] | None = None,
     ) -> None:
         super().__init__(
-            "jsonld", [groups, str(out), str(context), context_iri, str(work), runs, nodes]
+            "jsonld", [groups, str(out), str(context), context_iri, str(work), runs, nodes, trig]
         )
 
 
