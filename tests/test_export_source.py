@@ -103,6 +103,11 @@ def test_any_emitted_literal_comes_out_as_the_store_writes_it(objects: list[str]
     assert set(canonical(data).splitlines(keepends=True)) == _stored(data)
 
 
+def test_a_blank_node_label_inside_a_literal_is_text() -> None:
+    line = _line(BASE + "paper/p", nqtext.text("see _:b1 in the data"))
+    assert canonical(line) == line
+
+
 def test_lines_go_to_the_files_of_their_graphs(tmp_path: Path) -> None:
     source = tmp_path / "emitted.nq"
     lines = [_line(f"{BASE}paper/{n}", nqtext.integer(n), GRAPHS[n % 3]) for n in range(30)]
@@ -120,6 +125,11 @@ def test_lines_go_to_the_files_of_their_graphs(tmp_path: Path) -> None:
         b'<urn:s> <urn:p> "no graph" .\n',  # the default graph
         b'<urn:s> <urn:p> "x" <https://w3id.org/dlkg/graph/other> .\n',
         b'_:b <urn:p> "x" <https://w3id.org/dlkg/graph/a> .\n',
+        # blank nodes after a first line of the same graph, as object and as subject
+        b'<urn:s> <urn:p> "x" <https://w3id.org/dlkg/graph/a> .\n'
+        b"<urn:s> <urn:p> _:o <https://w3id.org/dlkg/graph/a> .\n",
+        b'<urn:s> <urn:p> "x" <https://w3id.org/dlkg/graph/a> .\n'
+        b'_:s <urn:p> "y" <https://w3id.org/dlkg/graph/a> .\n',
         b'<urn:s> <urn:p> "x"@EN <https://w3id.org/dlkg/graph/a> .\n_:b <urn:p> "y"@EN '
         b"<https://w3id.org/dlkg/graph/a> .\n",
     ],

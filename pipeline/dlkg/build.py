@@ -175,6 +175,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             build_graph = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
             build_nquads.write_bytes(
                 ox.serialize(store.quads_for_pattern(None, None, None, build_graph), format=_NQ)
+                or b""  # bytes, as no output is given
             )
             # the quads from the emitted file the store was loaded from, not from a scan of
             # the store (export_source: the scan's cost grows faster than the data)

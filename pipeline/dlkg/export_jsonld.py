@@ -66,7 +66,7 @@ def write_jsonld(
             blocks = sorted_blocks(node_order_blocks(files), work, run_bytes)
             # parsed a slice at a time: the text of a whole 16 MiB block, and its edited
             # copies, would be held at once
-            texts = (
+            texts: Iterator[bytes] = (
                 from_node_order(b[i : i + _SLICE]) for b in blocks for i in range(0, len(b), _SLICE)
             )
             if keep is not None:
@@ -78,19 +78,22 @@ def write_jsonld(
         # the TriG writer gets the same quads in the same order, as they are sorted: in a
         # process of its own on a big build, else from a file here (a process costs ~0.2 s)
         keep: Child | BinaryIO | None = None
-        if trig and parallel:
-            keep = Child("trig", [trig[0], trig[1]], stream=True)
+        sorted_quads = work / "node-order.nq"
+        if trig is not None and parallel:
+            keep = Child("trig", [*trig], stream=True)
             stack.callback(keep.stop)  # on any failure; a no-op once it is done
-        elif trig:
-            keep = stack.enter_context((work / "node-order.nq").open("w+b"))
+        elif trig is not None:
+            keep = stack.enter_context(sorted_quads.open("wb"))
         with out.open("wb") as handle:
             write_compact(quad_nodes(keep), handle, context, context_iri)
-        if isinstance(keep, Child) and trig:
-            keep.result(Path(trig[0]))
-        elif keep is not None and trig:
-            keep.flush()
-            quads = ox.parse(path=work / "node-order.nq", format=ox.RdfFormat.N_QUADS)
-            ox.serialize(quads, trig[0], ox.RdfFormat.TRIG, prefixes=trig[1])
+        if trig is not None:
+            trig_path, prefixes = trig
+            if isinstance(keep, Child):
+                keep.result(Path(trig_path))
+            else:
+                stack.close()  # the file of sorted quads, complete
+                quads = ox.parse(path=sorted_quads, format=ox.RdfFormat.N_QUADS)
+                ox.serialize(quads, trig_path, ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 def _kept(texts: Iterator[bytes], keep: Child | BinaryIO) -> Iterator[bytes]:
@@ -136,7 +139,7 @@ def _name(subject: object) -> str:
 
 def job(args: list[Any]) -> None:
     """`write_jsonld` as the child process's job (`export_child.JOBS`)."""
-    trig = (args[7][0], args[7][1]) if len(args) > 7 and args[7] else None
+    trig = (args[7][0], args[7][1]) if args[7] else None
     write_jsonld(
         args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5], args[6], trig, True
     )

@@ -360,6 +360,9 @@ def _indented(value: object, depth: int) -> str:
 
 _SCALARS = (str, int, float, bool, type(None))
 _ROW_ITEM = ",\n   "  # between the members of a row two levels deep
+# One encoder for every flat row (json.dumps with any option builds a new one per call, which
+# was a fifth of the tail): members two levels deep, separated as `indent=1` separates them.
+_FLAT_ROW = json.JSONEncoder(ensure_ascii=False, separators=(_ROW_ITEM, ": "))
 
 
 def _row_text(row: object) -> str:
@@ -369,11 +372,6 @@ def _row_text(row: object) -> str:
     if not isinstance(row, dict) or not row or not all(type(v) in _SCALARS for v in row.values()):
         return _indented(row, 2)
     return "{\n   " + _FLAT_ROW.encode(row)[1:-1] + "\n  }"
-
-
-# One encoder for every flat row (json.dumps with any option builds a new one per call, which
-# was a fifth of the tail): members two levels deep, separated as `indent=1` separates them.
-_FLAT_ROW = json.JSONEncoder(ensure_ascii=False, separators=(_ROW_ITEM, ": "))
 
 
 def _write_list(out: IO[str], rows: Iterator[object]) -> None:

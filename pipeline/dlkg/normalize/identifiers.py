@@ -27,7 +27,7 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>#?&]+)")
 # Junk that follows a real URL in the sources: a literal "\n" and a second URL, " (http...",
 # an unbalanced ")", or markdown leftovers.
 _URL_JUNK = re.compile(r"(%5[cC]n|\\n|%20\(|\s).*$", re.S)
-_SLASHES = re.compile(r"/{2,}")
+REPEATED_SLASHES = re.compile(r"/{2,}")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|ref)$", re.I)
 
 
@@ -55,7 +55,7 @@ def url_key(url: str) -> str:
     'example.org/a.pdf'
     """
     host, path, query = _split(url)
-    path = _SLASHES.sub("/", path).rstrip("/")
+    path = REPEATED_SLASHES.sub("/", path).rstrip("/")
     kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
     suffix = "?" + urlencode(kept) if kept else ""
     return f"{host}{path}{suffix}".lower()
@@ -72,7 +72,7 @@ def arxiv_id_from_url(url: str) -> str | None:
     host, path, _ = _split(url)
     if host not in ARXIV_HOSTS and not host.endswith(".arxiv.org"):
         return None
-    found = _ARXIV_PATH.match(_SLASHES.sub("/", path))
+    found = _ARXIV_PATH.match(REPEATED_SLASHES.sub("/", path))
     return found.group(1) if found else None
 
 
@@ -151,7 +151,7 @@ def venue_url_key(url: str) -> VenueKey | None:
     """The venue identifier of a proceedings link (NIPS, CVF open access, JMLR/PMLR, ACL
     Anthology, Nature, the mlpapers mirror), or None for any other link."""
     host, path, _ = _split(url)
-    path = _SLASHES.sub("/", path)
+    path = REPEATED_SLASHES.sub("/", path)
     if host in {"papers.nips.cc", "proceedings.neurips.cc"}:
         m = re.match(r"^/paper/(\d+)-([^/]+?)(?:\.pdf)?$", path)
         return VenueKey("nips", m.group(1), m.group(2).replace("-", " ")) if m else None

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .identifiers import clean_url
+from .identifiers import REPEATED_SLASHES, clean_url
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
 # "&embed", "&dl=0" glued to a path that has no query: a query fragment pasted without "?".
@@ -77,9 +77,6 @@ def _host(url: str) -> tuple[str, int | None]:
     return (parts.hostname or "").lower(), port
 
 
-_SLASHES = re.compile(r"/{2,}")
-
-
 def canonical_url(url: str, *, https: bool | None = None) -> str:
     """The clean form of `url` for an entity; `https` forces (True) or keeps (False) the scheme,
     None upgrades the hosts of HTTPS_HOSTS.
@@ -94,7 +91,7 @@ def canonical_url(url: str, *, https: bool | None = None) -> str:
     parts = urlsplit(clean_url(url))
     if not parts.scheme or not parts.netloc:
         return url.strip()
-    path = _SLASHES.sub("/", parts.path)
+    path = REPEATED_SLASHES.sub("/", parts.path)
     if not parts.query:
         path = _PATH_JUNK.sub("", path)
     query = urlencode(
