@@ -264,6 +264,10 @@ def validate(ctx: click.Context, data: Path | None, validator: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path | None) -> None:
     """Write Turtle, N-Triples, TriG, N-Quads and JSON-LD dumps with SHA256SUMS."""
+    import os
+    import tempfile
+
+    from .errors import StoreError
     from .export import add_downloads, export_dumps, report_downloads
     from .iris import IriMinter
     from .resources import ontology_dir
@@ -273,12 +277,31 @@ def export(ctx: click.Context, out: Path | None) -> None:
     require_built(settings)
     store = open_read_only(settings.store_dir)
     target = out or settings.dumps_dir
-    dumps = export_dumps(
-        store,
-        target,
-        minter=IriMinter(settings.base_iri),
-        context_path=ontology_dir() / "context.jsonld",
-    )
+    # the store's quads as a file, exported as the build exports its emitted file, so that the
+    # dumps come out as the build's (the TriG in the same sorted order)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target, prefix=".store-", suffix=".nq")
+        os.close(fd)
+    except OSError as err:
+        raise StoreError(f"cannot write into it: {err.strerror or err}", path=target) from None
+    quads = Path(name)
+    try:
+        try:
+            store.dump(str(quads), format=_nquads())
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise StoreError(f"cannot write the store's quads: {reason}", path=target) from None
+        dumps = export_dumps(
+            store,
+            target,
+            minter=IriMinter(settings.base_iri),
+            context_path=ontology_dir() / "context.jsonld",
+            nquads=[quads],
+            graphs=[graph.value for graph in store.named_graphs()],
+        )
+    finally:
+        quads.unlink(missing_ok=True)
     # the build's report goes with the dumps it describes
     for dump in [*dumps, *add_downloads(target, report_downloads(settings.current_dir))]:
         click.echo(f"{dump.sha256}  {dump.size:>9}  {target / dump.file_name}")

@@ -97,6 +97,24 @@ def test_explain_names_sources_by_id_and_shows_each_record_s_warnings(
     assert "[check.tracking-parameters]" in result.output
 
 
+def test_dlkg_export_writes_the_dumps_the_build_wrote(built: Any, tmp_path: Path) -> None:
+    # the build exports its emitted file, `dlkg export` the store's quads: the same bytes,
+    # the TriG in the same sorted order and the build graph in the store's writing included
+    from click.testing import CliRunner
+
+    from dlkg.cli import main
+
+    settings, _ = built
+    out = tmp_path / "dumps"
+    args = ["--build-dir", str(settings.build_dir), "export", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    built_dumps = settings.current_dir / "dumps"
+    for name in ("dlkg.nt", "dlkg.ttl", "dlkg.trig", "dlkg.nq", "dlkg.jsonld", "context.jsonld"):
+        assert (out / name).read_bytes() == (built_dumps / name).read_bytes(), name
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no work file left
+
+
 def test_dlkg_export_offers_the_report_with_the_dumps(built: Any, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
