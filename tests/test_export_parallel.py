@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dlkg import export
+from dlkg import export, export_jsonld
 from dlkg.emit import BUILD_GRAPH
 from dlkg.errors import StoreError
 from dlkg.export import export_dumps
@@ -88,7 +88,7 @@ def test_a_failed_child_is_one_line_exit_4_and_nothing_half_written(
     out = tmp_path / "dumps"
     before = _export(store, out, parallel_bytes=1 << 40)
     (out / "dlkg.jsonld").write_bytes(b"the previous JSON-LD")
-    monkeypatch.setattr(export, "Background", _OnAFullDisk)
+    monkeypatch.setattr(export_jsonld, "Background", _OnAFullDisk)
     with pytest.raises(StoreError) as caught:
         _export(store, out, parallel_bytes=0)
     message = str(caught.value)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlkg import nqtext
+from dlkg import export_jsonld, nqtext
 from dlkg.emit import BUILD_GRAPH
 from dlkg.export import export_dumps
 from dlkg.export_source import UnexpectedQuadError, canonical, graph_files
@@ -199,3 +199,32 @@ def test_export_from_the_emitted_file_gives_the_dumps_of_the_store(
             assert read == scanned, name
     assert {p.name for p in (tmp_path / "file").iterdir()} == {*names, "SHA256SUMS"}
     assert json.loads((tmp_path / "file" / "dlkg.jsonld").read_bytes())["@context"]
+
+
+def test_the_json_ld_and_trig_in_two_parts_are_the_bytes_of_one_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a big build writes them in two child processes, each for about half of the graphs
+    # (export_jsonld.Parts); joined, they are what one writer in this process writes
+    emitted = tmp_path / "emitted.nq"
+    _emitted(emitted)
+    store = ox.Store()
+    context = ontology_dir() / "context.jsonld"
+    args = {"minter": MINTER, "context_path": context, "run_bytes": 300, "nquads": [emitted]}
+    parts: list[list[int]] = []
+    real_halves = export_jsonld._halves
+
+    def halves(groups: export_jsonld.Groups) -> list[export_jsonld.Groups]:
+        made = real_halves(groups)
+        parts.append([len(part) for part in made])
+        return made
+
+    monkeypatch.setattr(export_jsonld, "_halves", halves)
+    export_dumps(store, tmp_path / "one", **args, parallel_bytes=1 << 40, graphs=GRAPHS)
+    export_dumps(store, tmp_path / "two", **args, parallel_bytes=1, graphs=GRAPHS)
+    assert len(parts) == 1 and len(parts[0]) == 2 and min(parts[0]) >= 1
+    for name in ("dlkg.jsonld", "dlkg.trig"):
+        one, two = (tmp_path / folder / name for folder in ("one", "two"))
+        assert two.read_bytes() == one.read_bytes(), name
+    json.loads((tmp_path / "two" / "dlkg.jsonld").read_bytes())
+    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".")]

@@ -38,13 +38,12 @@ from .export import add_downloads, export_dumps, report_downloads
 from .fetch import FetchedSource
 from .iris import IriMinter
 from .link.stored import download_files
-from .load import add_nquads
+from .load import StoreLoader
 from .namespaces import SCHEMA
 from .pins import prune_runs
 from .report import BuildReport, StepTimer
 from .resources import ontology_dir
 from .settings import Settings
-from .store import open_read_only
 
 _NQ = ox.RdfFormat.N_QUADS
 STEPS = ("fetch", "parse", "resolve", "emit", "validate", "load", "export")
@@ -142,9 +141,12 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     made_from = fingerprint.fingerprint(settings)  # before reading: what this build is made of
 
     run_dir = _new_run_dir(settings, started)
+    nquads = run_dir / "emitted.nq"
+    # loads what emit writes while it writes it, on the core emit leaves idle (issue 13)
+    loader = StoreLoader(nquads, run_dir / "store")  # checks and opens nothing yet
     try:
-        nquads = run_dir / "emitted.nq"
-        front = front_apart(settings, minter, report, timer, notify, nquads)
+        front = front_apart(settings, minter, report, timer, notify, nquads, loader.start)
+        loader.written()  # the front has returned: the emitted file is whole
         report, sources = front.report, front.sources
         line_index, class_counts, graph_triples = front.emitted
         del front
@@ -157,7 +159,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             notify,
             line_index=line_index,
             nquads=nquads,
-            store_dir=run_dir / "store",
+            loader=loader,
             skip=skip_graphs(minter),
         )
         del line_index
@@ -166,21 +168,22 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             data, build_triples = _build_graph_nquads(minter, sources, started)
             graph_triples = dict(sorted({**graph_triples, **build_triples}.items()))
         with timer.step("load"):
-            add_nquads(run_dir / "store", data)
+            loader.add(data)
         release_free_memory()
         with timer.step("export"):
-            store = open_read_only(run_dir / "store")
             # the build graph as the store writes it (its times in the store's form)
             build_nquads = run_dir / "build-graph.nq"
             build_graph = ox.NamedNode(str(minter.graph(BUILD_GRAPH)))
             build_nquads.write_bytes(
-                ox.serialize(store.quads_for_pattern(None, None, None, build_graph), format=_NQ)
+                ox.serialize(
+                    loader.store.quads_for_pattern(None, None, None, build_graph), format=_NQ
+                )
                 or b""  # bytes, as no output is given
             )
             # the quads from the emitted file the store was loaded from, not from a scan of
             # the store (export_source: the scan's cost grows faster than the data)
             export_dumps(
-                store,
+                loader.store,
                 run_dir / "dumps",
                 minter=minter,
                 context_path=ontology_dir() / "context.jsonld",
@@ -188,7 +191,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
                 nquads=[nquads, build_nquads],
                 graphs=graph_triples,
             )
-            del store
+            loader.close(keep=True)
             nquads.unlink()
             build_nquads.unlink()
         notify("export")
@@ -215,6 +218,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:
+        loader.close()  # stops it (it may still be loading) and closes the store first
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     return report

@@ -227,11 +227,15 @@ def front_apart(
     timer: StepTimer,
     notify: OnStep,
     nquads: Path,
+    beside: Callable[[], None] | None = None,
 ) -> _Front:
     """`_front` in a forked child where the system forks (issue 13): the heap that parse and
     resolve grow stays fragmented after they are released (x1000: 5.4 GB resident for every
     later step), and a child's heap goes back to the system whole when it exits. Only the
-    `_Front` comes back (pickled). `report.process_memory_kb["emit"]` is the child's memory."""
+    `_Front` comes back (pickled). `report.process_memory_kb["emit"]` is the child's memory.
+
+    `beside` is called here once the child runs (the build starts the loader, which loads what
+    emit writes as it writes it); without a fork it is not called."""
     if not can_fork():
         return _front(settings, minter, report, timer, notify, nquads)
 
@@ -244,6 +248,8 @@ def front_apart(
         relay=notify,
     )
     try:
+        if beside is not None:
+            beside()
         front = child.result()
     except BaseException:
         child.cancel()  # only if still running: an interrupt, or a failure of the relay

@@ -24,7 +24,7 @@ from rdflib import Dataset
 from .common import union_graph
 from .errors import DlkgError, NotConformant
 from .forked import Forked, can_fork
-from .load import load_store
+from .load import StoreLoader
 from .records import Level
 from .report import BuildReport, StepTimer
 from .settings import Settings
@@ -92,14 +92,16 @@ def validate_beside_load(
     *,
     line_index: Mapping[str, str],
     nquads: Path,
-    store_dir: Path,
+    loader: StoreLoader,
     skip: set[str],
 ) -> None:
-    """Validate `nquads` and load it into `store_dir`, side by side where the system forks;
-    return when both are done and the data conforms, else raise (the caller removes the run).
+    """Validate `nquads` while `loader` loads it (it may have started while emit wrote it),
+    side by side where the system forks; return when both are done and the data conforms,
+    else raise (the caller removes the run).
 
-    The step timer gets each step's own wall time ("validate" is the child's), so the two
-    overlap; `report.process_memory_kb["validate"]` is the child's resident memory."""
+    The step timer gets each step's own wall time ("validate" is the child's; "load" is what
+    the load took after emit), so the two overlap; `report.process_memory_kb["validate"]` is
+    the child's resident memory."""
     if not can_fork():
         with timer.step("validate"):
             shacl = validate(settings, line_index, nquads, skip)
@@ -107,17 +109,18 @@ def validate_beside_load(
         notify("validate")
         check_conformant(report, shacl, settings)
         with timer.step("load"):
-            load_store(nquads, store_dir)
+            loader.wait()
         notify("load")
         return
     timer.seconds.setdefault("validate", 0.0)  # the steps' order in the report stays the same
-    child: Forked[ValidationReport] = Forked(
-        lambda: validate(settings, line_index, nquads, skip), scratch=nquads.parent
-    )
+    with loader.paused():  # a fork copies no loader thread in the middle of a bulk load
+        child: Forked[ValidationReport] = Forked(
+            lambda: validate(settings, line_index, nquads, skip), scratch=nquads.parent
+        )
     try:
         try:
             with timer.step("load"):
-                load_store(nquads, store_dir)
+                loader.wait()
         except DlkgError:
             # the data may not conform either: then that is the error to report, as before
             check_conformant(report, _collect(child, timer, report), settings)

@@ -40,7 +40,7 @@ from .common import sha256_file, write_atomic
 from .emit import BUILD_GRAPH
 from .errors import StoreError
 from .export_child import Child
-from .export_jsonld import Background, write_jsonld
+from .export_jsonld import Parts, write_jsonld
 from .export_lines import (
     node_order_groups,
     only_named_graphs,
@@ -137,11 +137,11 @@ def export_dumps(
             records,
             trig,
         )
-        child: Background | None = None
+        child: Parts | None = None
         ttl_file = temps(dumps_dir / _file_name(TURTLE)) if parallel else None
         turtle_child: Child | None = None
         if parallel:
-            child = Background(*jsonld_args)
+            child = Parts(*jsonld_args)
             stack.callback(child.stop)  # on any failure; a no-op once it is done
             # the Turtle from the N-Triples as they are sorted, in a process of its own
             turtle_child = Child("turtle", [str(ttl_file), prefixes], stream=True)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -56,9 +56,47 @@ def turtle_job(args: list[Any]) -> None:
 
 def trig_job(args: list[Any]) -> None:
     """The TriG of the N-Quads that come on stdin, sorted by graph and subject (the JSON-LD
-    writer's input, passed on as it reads it)."""
+    writer's input, passed on as it reads it). With a third argument true, without the prefix
+    lines: a part that follows another (TriG's graphs stand alone, so the parts one after the
+    other are the TriG of all their quads, as the tests check)."""
     quads = ox.parse(sys.stdin.buffer, format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, args[0], ox.RdfFormat.TRIG, prefixes=args[1])
+    path, prefixes, *rest = args
+    if not (rest and rest[0]):
+        ox.serialize(quads, path, ox.RdfFormat.TRIG, prefixes=prefixes)
+        return
+    with Path(path).open("wb") as out:
+        headless = _Headless(out, len(prefixes))
+        ox.serialize(quads, headless, ox.RdfFormat.TRIG, prefixes=prefixes)  # type: ignore[arg-type]
+        headless.close()
+
+
+class _Headless:
+    """A file that drops the first `lines` lines written to it, each a TriG @prefix line."""
+
+    def __init__(self, out: IO[bytes], lines: int) -> None:
+        self._out, self._lines, self._head = out, lines, b""
+
+    def write(self, data: bytes) -> int:
+        taken = len(data)  # all of it, always: a short count makes the writer send it again
+        if self._lines:
+            self._head += data
+            while self._lines and b"\n" in self._head:
+                line, self._head = self._head.split(b"\n", 1)
+                if not line.startswith(b"@prefix "):
+                    raise ValueError(f"the TriG writer began with {line[:60]!r}, not a prefix")
+                self._lines -= 1
+            if self._lines:
+                return taken
+            data, self._head = self._head, b""
+        self._out.write(data)
+        return taken
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._lines and self._head:
+            raise ValueError("the TriG writer ended inside its prefix lines")
 
 
 def _fail(report: dict[str, object]) -> None:

@@ -13,6 +13,7 @@ so a failure (a full disk) leaves nothing half-written.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from itertools import chain
@@ -41,13 +42,16 @@ def write_jsonld(
     nodes: str | None = None,
     trig: tuple[str, dict[str, str]] | None = None,
     parallel: bool = False,
+    part: tuple[bool, bool] = (True, True),
 ) -> None:
     """The compact JSON-LD of the graphs' files in `groups` into `out`: from the node records
     of the scan (`nodes`, a file of `export_nodes.NodeRecords`) when given and in order, else
     from the quads of the graphs' files sorted by node. With `trig` (a path and the prefixes)
     the TriG dump is written too, from the same quads in the same order (graph, subject): it
     needs no sort of its own. `parallel`: this runs in a child process of export's already (a
-    big build), and the TriG writer gets one of its own."""
+    big build), and the TriG writer gets one of its own. `part` (first, last): the groups are
+    a part of the document (`Parts`), and the TriG of a part after the first has no prefix
+    lines."""
     if nodes is not None and trig is None:
         records = sorted_blocks(lines_of(file_chunks(Path(nodes))), work, run_bytes)
         assert isinstance(records, Generator)  # closed below, so that its run files go now
@@ -80,12 +84,12 @@ def write_jsonld(
         keep: Child | BinaryIO | None = None
         sorted_quads = work / "node-order.nq"
         if trig is not None and parallel:
-            keep = Child("trig", [*trig], stream=True)
+            keep = Child("trig", [*trig, not part[0]], stream=True)
             stack.callback(keep.stop)  # on any failure; a no-op once it is done
         elif trig is not None:
             keep = stack.enter_context(sorted_quads.open("wb"))
         with out.open("wb") as handle:
-            write_compact(quad_nodes(keep), handle, context, context_iri)
+            write_compact(quad_nodes(keep), handle, context, context_iri, part)
         if trig is not None:
             trig_path, prefixes = trig
             if isinstance(keep, Child):
@@ -140,8 +144,18 @@ def _name(subject: object) -> str:
 def job(args: list[Any]) -> None:
     """`write_jsonld` as the child process's job (`export_child.JOBS`)."""
     trig = (args[7][0], args[7][1]) if args[7] else None
+    part = (bool(args[8][0]), bool(args[8][1]))
     write_jsonld(
-        args[0], Path(args[1]), Path(args[2]), args[3], Path(args[4]), args[5], args[6], trig, True
+        args[0],
+        Path(args[1]),
+        Path(args[2]),
+        args[3],
+        Path(args[4]),
+        args[5],
+        args[6],
+        trig,
+        True,
+        part,
     )
 
 
@@ -158,10 +172,78 @@ class Background(Child):
         runs: int,
         nodes: str | None = None,
         trig: tuple[str, dict[str, str]] | None = None,
+        part: tuple[bool, bool] = (True, True),
     ) -> None:
-        super().__init__(
-            "jsonld", [groups, str(out), str(context), context_iri, str(work), runs, nodes, trig]
-        )
+        args = [groups, str(out), str(context), context_iri, str(work), runs, nodes, trig, part]
+        super().__init__("jsonld", args)
 
 
-__all__ = ["Background", "Groups", "job", "write_jsonld"]
+class Parts:
+    """`write_jsonld` in two child processes, each for about half of the graphs' bytes (a big
+    build: one such child was export's longest task, x1000: 141 s after the rest was done).
+
+    The first part writes the document's head into `out` and the TriG's prefixes into the
+    TriG file; the second writes the rest into work files, which `result` appends to them: the
+    same bytes as one child writes (tested). With node records, or a single graph, one child."""
+
+    def __init__(
+        self,
+        groups: Groups,
+        out: Path,
+        context: Path,
+        context_iri: str,
+        work: Path,
+        runs: int,
+        nodes: str | None = None,
+        trig: tuple[str, dict[str, str]] | None = None,
+    ) -> None:
+        halves = [groups] if nodes is not None else _halves(groups)
+        self._appended: list[tuple[Path, Path]] = []  # (part's file, the file it continues)
+        self._children: list[Background] = []
+        runs //= len(halves)  # the parts sort at once: together they hold what one did
+        for i, part_groups in enumerate(halves):
+            first, last = i == 0, i == len(halves) - 1
+            part_out = out if first else work / f"part-{i}.jsonld"
+            part_trig = trig
+            if trig is not None and not first:
+                part_trig = (str(work / f"part-{i}.trig"), trig[1])
+                self._appended.append((Path(part_trig[0]), Path(trig[0])))
+            if not first:
+                self._appended.append((part_out, out))
+            self._children.append(
+                Background(
+                    part_groups, part_out, context, context_iri, work, runs, nodes, part_trig,
+                    (first, last),
+                )
+            )  # fmt: skip
+
+    def result(self, target: Path) -> None:
+        """Wait for every part; raise what stopped one; join the parts."""
+        for child in self._children:
+            child.result(target)
+        for part, whole in self._appended:
+            with part.open("rb") as source, whole.open("ab") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+            part.unlink()
+
+    def stop(self) -> None:
+        for child in self._children:
+            child.stop()
+
+
+def _halves(groups: Groups) -> list[Groups]:
+    """`groups` in two parts of consecutive graphs with about the same bytes each, or one
+    part if there is a single graph or an empty one (each part must have a node)."""
+    sizes = [sum(Path(f).stat().st_size for f in files) for _, files in groups]
+    if len(groups) < 2 or not all(sizes) or groups[0][0] == "":
+        return [groups]
+    total, running, cut = sum(sizes), 0, 1
+    best = total
+    for i in range(1, len(groups)):
+        running += sizes[i - 1]
+        if abs(total - 2 * running) < best:
+            best, cut = abs(total - 2 * running), i
+    return [groups[:cut], groups[cut:]]
+
+
+__all__ = ["Background", "Groups", "Parts", "job", "write_jsonld"]

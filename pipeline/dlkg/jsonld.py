@@ -163,19 +163,26 @@ def grouped(quads: Iterable[ox.Quad]) -> Iterator[Group]:
 
 
 def write_compact(
-    groups: Iterable[Group], out: BinaryIO, context: dict[str, object], context_iri: str
+    groups: Iterable[Group],
+    out: BinaryIO,
+    context: dict[str, object],
+    context_iri: str,
+    part: tuple[bool, bool] = (True, True),
 ) -> None:
     """Write the compact document of `groups`, which must come sorted by (graph, subject).
 
     The bytes are those of `json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)`
     of the whole document, written node by node: a node's own text comes from `pretty` at its
-    depth; the frame around the nodes is `Frame`'s.
+    depth; the frame around the nodes is `Frame`'s. `part` (first, last): a piece of the
+    document that ends and starts at a named graph, so that the pieces of consecutive graphs,
+    one after the other, are the document (`Frame`).
     """
     c = Compactor(context)
-    frame = Frame(out, context_iri)
+    first, last = part
+    frame = Frame(out, context_iri, head=first)
     for g, s, pairs in groups:
         frame.node(g, _text(_node(s, pairs, c), node_depth(g)))
-    frame.close()
+    frame.close(tail=last)
 
 
 def node_depth(graph: str) -> int:
@@ -192,13 +199,18 @@ def node_text(subject: str, pairs: Iterable[tuple[str, Object]], graph: str, c: 
 class Frame:
     """The document around the nodes: the context, "@graph", and one object per named graph
     (keys in sorted order: "@graph" before "@id"). Nodes come sorted by (graph, subject), each
-    as its text already indented to `node_depth` of its graph."""
+    as its text already indented to `node_depth` of its graph.
 
-    def __init__(self, out: BinaryIO, context_iri: str) -> None:
+    Without `head` it continues a document whose first part was written elsewhere (it must
+    have had a named graph: its nodes come after a comma), and `close(tail=False)` ends a part
+    that another continues."""
+
+    def __init__(self, out: BinaryIO, context_iri: str, *, head: bool = True) -> None:
         self._out = out
-        out.write(b'{\n "@context": ' + _text(context_iri) + b',\n "@graph": [')
+        if head:
+            out.write(b'{\n "@context": ' + _text(context_iri) + b',\n "@graph": [')
         self._current: str | None = None  # the named graph being written
-        self._first_top = self._first_in_graph = True
+        self._first_top, self._first_in_graph = head, True
 
     def node(self, g: str, text: bytes) -> None:
         out = self._out
@@ -215,11 +227,12 @@ class Frame:
             out.write((b"" if self._first_top else b",") + b"\n  " + text)
             self._first_top = False
 
-    def close(self) -> None:
+    def close(self, *, tail: bool = True) -> None:
         out = self._out
         if self._current is not None:
             out.write(b'\n   ],\n   "@id": ' + _text(self._current) + b"\n  }")
-        out.write(b"]\n}" if self._first_top else b"\n ]\n}")
+        if tail:
+            out.write(b"]\n}" if self._first_top else b"\n ]\n}")
 
 
 def _text(value: object, depth: int = 0) -> bytes:

@@ -23,6 +23,7 @@ from dlkg import build_validate, resources
 from dlkg.build import build
 from dlkg.errors import NotConformant, StoreError
 from dlkg.forked import ForkedChildError
+from dlkg.load import StoreLoader
 from dlkg.normalize import names
 from dlkg.report import BuildReport
 from dlkg.settings import Settings
@@ -233,10 +234,13 @@ def test_failed_validation_beside_the_load_publishes_nothing(
     served: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loaded: list[int] = []
-    real_load = build_validate.load_store
-    monkeypatch.setattr(
-        build_validate, "load_store", lambda *a, **k: loaded.append(real_load(*a, **k))
-    )
+    real_wait = StoreLoader.wait
+
+    def wait(loader: StoreLoader) -> None:
+        real_wait(loader)
+        loaded.append(len(loader.store))
+
+    monkeypatch.setattr(StoreLoader, "wait", wait)
     error = _one_line_failure(served, NotConformant, _NO_EMAIL)
     assert isinstance(error, NotConformant) and error.exit_code == 1
     assert len(loaded) == 1 and loaded[0] > 20_000  # the store was loaded, then thrown away
@@ -244,14 +248,15 @@ def test_failed_validation_beside_the_load_publishes_nothing(
     _one_line_failure(replace(served, strict=True), NotConformant, _NO_EMAIL)
 
 
-def _failing_load(*_args: Any, **_kwargs: Any) -> int:
+def _failing_load(loader: StoreLoader) -> None:
+    loader.close()  # as a failed load leaves it
     raise StoreError("cannot load the store: disk full", path="emitted.nq")
 
 
 def test_a_failed_load_is_reported_when_the_data_conforms(
     served: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_validate, "load_store", _failing_load)
+    monkeypatch.setattr(StoreLoader, "wait", _failing_load)
     error = _one_line_failure(served, StoreError, r"^emitted.nq: cannot load the store: disk")
     assert isinstance(error, StoreError) and error.exit_code == 4
 
@@ -261,11 +266,11 @@ def test_a_failed_load_gives_way_to_the_validation_error(
     served: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # validating first, the build stopped at the violations: they stay the error reported
-    monkeypatch.setattr(build_validate, "load_store", _failing_load)
+    monkeypatch.setattr(StoreLoader, "wait", _failing_load)
     _one_line_failure(served, NotConformant, _NO_EMAIL)
     # and a build that fails only under --strict (the real data has warnings) says so
     monkeypatch.undo()
-    monkeypatch.setattr(build_validate, "load_store", _failing_load)
+    monkeypatch.setattr(StoreLoader, "wait", _failing_load)
     _one_line_failure(replace(served, strict=True), NotConformant, r"^--strict: \d+ warnings")
 
 
