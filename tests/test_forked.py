@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +14,7 @@ import pytest
 
 from dlkg.errors import NotConformant, SourceError
 from dlkg.forked import Forked, ForkedChildError
+from dlkg.resources import ontology_dir
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -100,3 +105,59 @@ def test_a_child_killed_while_it_tells_is_reported(tmp_path: Path) -> None:
     child = Forked(work, tmp_path, relay=lambda _m: None)
     with pytest.raises(ForkedChildError, match="exit code 5"):
         child.result()
+
+
+# A parent that starts both kinds of child dlkg makes, each stuck (a sleep; a JSON-LD writer
+# opening a FIFO no one writes), prints their pids, and waits to be killed.
+_PARENT = """
+import os, sys, time
+from pathlib import Path
+from dlkg.forked import Forked
+from dlkg.export_jsonld import Background
+work = Path(sys.argv[1])
+fifo = work / "graph.nq"
+os.mkfifo(fifo)
+forked = Forked(lambda: time.sleep(600), work)
+writer = Background([["http://x/g", [str(fifo)]]], work / "out.jsonld", Path(sys.argv[2]),
+                    "x", work, 1 << 20)
+print(forked.pid, writer._process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to reap it has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_children_die_with_a_build_killed_with_sigkill(tmp_path: Path) -> None:
+    # a build killed by SIGKILL (a timeout, the OOM killer) cannot stop its children; they
+    # go with it instead of working on, or failing over, the files of its removed run
+    context = ontology_dir() / "context.jsonld"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, str(tmp_path), str(context)], stdout=subprocess.PIPE
+    )
+    pids: list[int] = []
+    try:
+        assert parent.stdout is not None
+        pids += [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2 and all(map(_alive, pids))
+        time.sleep(0.5)
+        assert all(map(_alive, pids))  # stuck, not ended by themselves
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while any(map(_alive, pids)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, pids))
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from .errors import StoreError
+from .forked import die_with_parent
 
 # Each job: the module and function the child runs, and what it writes (as an error names it).
 # The JSON-LD's job lives in export_jsonld, which starts it through this module.
@@ -31,13 +33,15 @@ JOBS = {
     "trig": ("dlkg.export_child", "trig_job", "the TriG writer"),
 }
 _PROGRAM = (
-    "import sys; sys.path[:0] = sys.argv[1:]; from {module} import {function} as job; "
-    "from dlkg.export_child import run; run(job)"
+    "import sys; sys.path[:0] = sys.argv[2:]; from {module} import {function} as job; "
+    "from dlkg.export_child import run; run(job, int(sys.argv[1]))"
 )
 
 
-def run(job: Callable[[list[Any]], None]) -> None:
-    """The child's body: run the job with its arguments, or report what stopped it."""
+def run(job: Callable[[list[Any]], None], parent: int) -> None:
+    """The child's body: run the job with its arguments, or report what stopped it; killed
+    with its `parent` (a build killed with SIGKILL leaves no writer behind)."""
+    die_with_parent(parent)
     args = json.loads(sys.stdin.buffer.readline())
     try:
         job(args)
@@ -113,7 +117,7 @@ class Child:
         program = _PROGRAM.format(module=module, function=function)
         paths = [p for p in sys.path if p]
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", program, *paths],
+            [sys.executable, "-c", program, str(os.getpid()), *paths],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

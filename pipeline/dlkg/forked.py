@@ -17,6 +17,7 @@ sees the child still alive at that step).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
-__all__ = ["Forked", "ForkedChildError", "can_fork", "tell"]
+__all__ = ["Forked", "ForkedChildError", "can_fork", "die_with_parent", "tell"]
 
 T = TypeVar("T")
 _KB = re.compile(r"^(VmHWM|VmRSS):\s+(\d+) kB", re.MULTILINE)
@@ -46,6 +47,27 @@ class ForkedChildError(RuntimeError):
 
 def can_fork() -> bool:
     return hasattr(os, "fork")
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: be killed (SIGKILL) when `parent` dies, so that a build killed
+    with SIGKILL leaves no child working on, or failing over, the files of its removed run;
+    exit at once if it died already. Linux only (prctl); elsewhere nothing.
+
+    The kernel sends the signal when the *thread* that made the child ends: dlkg makes its
+    children from the thread that then waits for them."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return
+    if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent:  # it died before the call above
+        os._exit(_CHILD_BROKE)
 
 
 def tell(message: str) -> None:
@@ -89,6 +111,7 @@ class Forked(Generic[T]):
         # what this process printed must not be printed again by the child
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             if pipes:
@@ -97,6 +120,7 @@ class Forked(Generic[T]):
                 os.close(ack_out)
                 global _channel
                 _channel = (message_out, ack_in)
+            die_with_parent(parent)
             self._run_child(fn)
         self._messages: tuple[int, int] | None = None
         if pipes:
