@@ -90,3 +90,24 @@ def test_ctrl_c_stops_the_server_and_its_workers_quietly(built: tuple[Settings, 
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, 0)
         raise AssertionError("a process of the server's group is still alive")
+
+
+def test_ctrl_c_right_after_the_banner_stops_it_cleanly(built: tuple[Settings, Any]) -> None:
+    # the stop signals are caught from the banner on: a SIGINT sent as it appears stops the
+    # server as any later one does (exit 0, no "Aborted!"); it used to raise KeyboardInterrupt
+    # wherever the start-up was (30 of 40 such runs said "Aborted!", exit 1; once in the test
+    # suite the server went on running)
+    for _ in range(5):
+        proc = serve(built[0], "--port", "0", "--workers", "1")
+        assert proc.stdout is not None
+        assert "dlkg serving" in proc.stdout.readline()
+        proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        assert proc.returncode == 0, err
+        assert "Aborted" not in err and "Traceback" not in err

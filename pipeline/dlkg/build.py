@@ -142,11 +142,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
 
     run_dir = _new_run_dir(settings, started)
     nquads = run_dir / "emitted.nq"
-    # loads what emit writes while it writes it, on the core emit leaves idle (issue 13)
-    loader = StoreLoader(nquads, run_dir / "store")  # checks and opens nothing yet
+    loader = StoreLoader(nquads, run_dir / "store")  # started beside the validator
     try:
-        front = front_apart(settings, minter, report, timer, notify, nquads, loader.start)
-        loader.written()  # the front has returned: the emitted file is whole
+        front = front_apart(settings, minter, report, timer, notify, nquads)
         report, sources = front.report, front.sources
         line_index, class_counts, graph_triples = front.emitted
         del front

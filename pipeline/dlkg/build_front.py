@@ -13,7 +13,7 @@ from .checks import cross_source, single_source
 from .common import load_turtle_dir
 from .describe import describe
 from .emit import BUILD_GRAPH, ONTOLOGY_GRAPH, emit, graph_counts
-from .errors import SourceError
+from .errors import DlkgError, SourceError
 from .fetch import FetchedSource, fetch_all, load_manifest
 from .forked import Forked, can_fork, tell
 from .gcpause import collector_paused
@@ -33,6 +33,9 @@ OnStep = Callable[[str], None]
 LINE_INDEX_FILE = "line-index.sqlite"
 # the report's issues, merges and near misses, parked by the front (BuildReport.park)
 PARKED_FILE = "report-parked.jsonl"
+# the sources' characters from which two processes parse them (the real ones: 0.13 M; a
+# fork and the pickled results cost more than they save below this)
+PARALLEL_PARSE_CHARS = 4_000_000
 
 
 @dataclass
@@ -56,6 +59,64 @@ def _check_complete(source: FetchedSource, result: ParseResult) -> None:
         )
 
 
+def _parse_one(source: FetchedSource) -> ParseResult:
+    spec = source.spec
+    result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
+    _check_complete(source, result)
+    result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
+    return result
+
+
+def parse_all(sources: list[FetchedSource], *, scratch: Path) -> list[ParseResult]:
+    """Parse and check every source, in their order. Big inputs (PARALLEL_PARSE_CHARS), where
+    the system forks, are parsed by this process and a forked child, about half of the text
+    each (the parsers are pure functions of the text; the child's results come back pickled
+    through a file in `scratch`): parse ran on one core while the other was idle. The error
+    raised is the first source's in order, as parsing one after the other gives."""
+    text = sum(len(source.text) for source in sources)
+    if text < PARALLEL_PARSE_CHARS or len(sources) < 2 or not can_fork():
+        return [_parse_one(source) for source in sources]
+    mine, theirs = _split_by_size(sources)
+
+    def parse_theirs() -> list[ParseResult | DlkgError]:
+        return [_parse_or_error(sources[i]) for i in theirs]
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    child: Forked[list[ParseResult | DlkgError]] = Forked(parse_theirs, scratch=scratch)
+    try:
+        done = {i: _parse_or_error(sources[i]) for i in mine}
+        done.update(zip(theirs, child.result(), strict=True))
+    except BaseException:
+        child.cancel()  # only if still running
+        raise
+    results = []
+    for i in range(len(sources)):
+        outcome = done[i]
+        if isinstance(outcome, DlkgError):
+            raise outcome
+        results.append(outcome)
+    return results
+
+
+def _parse_or_error(source: FetchedSource) -> ParseResult | DlkgError:
+    try:
+        return _parse_one(source)
+    except DlkgError as err:
+        return err
+
+
+def _split_by_size(sources: list[FetchedSource]) -> tuple[list[int], list[int]]:
+    """The sources' indexes in two sets of about the same text size (largest first, each to
+    the lighter set); this process keeps the set of the first source."""
+    sets: tuple[list[int], list[int]] = ([], [])
+    sizes = [0, 0]
+    for i in sorted(range(len(sources)), key=lambda i: -len(sources[i].text)):
+        lighter = 0 if sizes[0] <= sizes[1] else 1
+        sets[lighter].append(i)
+        sizes[lighter] += len(sources[i].text)
+    return (sets[0], sets[1]) if 0 in sets[0] else (sets[1], sets[0])
+
+
 def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> Parsed:
     """Fetch, parse and resolve every source."""
     from .resolve import resolve  # the heaviest import; only needed from here on
@@ -70,13 +131,7 @@ def parse_and_resolve(settings: Settings, timer: StepTimer, on_step: OnStep) -> 
         )
     on_step("fetch")
     with timer.step("parse"):
-        results = []
-        for source in sources:
-            spec = source.spec
-            result = parse_text(spec.kind, source.text, source_id=spec.id, path=spec.file_name)
-            _check_complete(source, result)
-            result.issues.extend(single_source(spec.kind, source.text, result, spec.file_name))
-            results.append(result)
+        results = parse_all(sources, scratch=settings.build_dir)
     on_step("parse")
     with timer.step("resolve"), collector_paused():
         resolution = resolve(results, curation_dir=settings.curation_dir)
@@ -227,15 +282,11 @@ def front_apart(
     timer: StepTimer,
     notify: OnStep,
     nquads: Path,
-    beside: Callable[[], None] | None = None,
 ) -> _Front:
     """`_front` in a forked child where the system forks (issue 13): the heap that parse and
     resolve grow stays fragmented after they are released (x1000: 5.4 GB resident for every
     later step), and a child's heap goes back to the system whole when it exits. Only the
-    `_Front` comes back (pickled). `report.process_memory_kb["emit"]` is the child's memory.
-
-    `beside` is called here once the child runs (the build starts the loader, which loads what
-    emit writes as it writes it); without a fork it is not called."""
+    `_Front` comes back (pickled). `report.process_memory_kb["emit"]` is the child's memory."""
     if not can_fork():
         return _front(settings, minter, report, timer, notify, nquads)
 
@@ -248,8 +299,6 @@ def front_apart(
         relay=notify,
     )
     try:
-        if beside is not None:
-            beside()
         front = child.result()
     except BaseException:
         child.cancel()  # only if still running: an interrupt, or a failure of the relay

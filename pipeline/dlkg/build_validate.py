@@ -95,12 +95,11 @@ def validate_beside_load(
     loader: StoreLoader,
     skip: set[str],
 ) -> None:
-    """Validate `nquads` while `loader` loads it (it may have started while emit wrote it),
-    side by side where the system forks; return when both are done and the data conforms,
-    else raise (the caller removes the run).
+    """Validate `nquads` while `loader` loads it, side by side where the system forks; return
+    when both are done and the data conforms, else raise (the caller removes the run).
 
-    The step timer gets each step's own wall time ("validate" is the child's; "load" is what
-    the load took after emit), so the two overlap; `report.process_memory_kb["validate"]` is
+    The step timer gets each step's own wall time ("validate" is the child's), so the two
+    overlap; `report.process_memory_kb["validate"]` is
     the child's resident memory."""
     if not can_fork():
         with timer.step("validate"):
@@ -109,17 +108,19 @@ def validate_beside_load(
         notify("validate")
         check_conformant(report, shacl, settings)
         with timer.step("load"):
+            loader.start()
             loader.wait()
         notify("load")
         return
     timer.seconds.setdefault("validate", 0.0)  # the steps' order in the report stays the same
-    with loader.paused():  # a fork copies no loader thread in the middle of a bulk load
+    with loader.paused():  # if it runs already: no fork in the middle of a bulk load
         child: Forked[ValidationReport] = Forked(
             lambda: validate(settings, line_index, nquads, skip), scratch=nquads.parent
         )
     try:
         try:
             with timer.step("load"):
+                loader.start()
                 loader.wait()
         except DlkgError:
             # the data may not conform either: then that is the error to report, as before

@@ -165,6 +165,7 @@ def serve(
         )
     )
     where = f"queries to {sparql_url}; " if sparql_url else ""
+    server.catch_stop_signals()  # a Ctrl-C from the banner on stops it cleanly
     click.echo(f"dlkg serving {store_dir} at http://{host}:{server.port}/ ({where}Ctrl-C stops)")
     click.echo(server.banner)
     # Pin the run served, so rebuilds keep it while this server runs (pins.py).

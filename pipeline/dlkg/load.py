@@ -1,11 +1,9 @@
 """Load: the build's N-Quads into a new on-disk pyoxigraph store, block by block on two cores.
 
-The loader runs in a thread of its own and may start while the file is still being written: the
-build starts it as soon as the front (fetch to emit, in a forked child) has started, so the
-blocks emit has written are loaded on the core emit leaves idle (issue 13), and it is told when
-the file is whole. Kept apart from store.py (read-only access) so that `dlkg query` and the
-server do not import the loader's threads, temporary files and their dependencies
-(docs/scale.md, "Query start-up").
+The loader runs in a thread of its own (`StoreLoader`), beside the validator (a forked child
+process, build_validate.py), and merges the store's files when the blocks are in. Kept apart
+from store.py (read-only access) so that `dlkg query` and the server do not import the
+loader's threads, temporary files and their dependencies (docs/scale.md, "Query start-up").
 """
 
 from __future__ import annotations
@@ -16,13 +14,14 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
+from .chunks import whole_line_chunks
 from .errors import StoreError
 
 # N-Quads bytes per bulk-load call. The loader holds several times its input while it parses,
@@ -32,9 +31,9 @@ from .errors import StoreError
 LOAD_BLOCK_BYTES = 16 << 20
 # Blocks loaded at once: pyoxigraph's loader parses a block in the calling thread and sorts it
 # in another, one after the other; two blocks at a time keep both cores busy as one whole-file
-# `bulk_load` does. While the file is still being written, one: the writer has the other core.
+# `bulk_load` does.
 LOAD_WORKERS = 2
-# how often the loader looks for more of a file that is still being written
+# how often `paused` looks whether the loader holds
 POLL_SECONDS = 0.05
 _POSITION = re.compile(r"^Parser error (?:at|between) .*?: |\s*\(line \d+\)$")
 _NQ = ox.RdfFormat.N_QUADS
@@ -48,6 +47,7 @@ def load_store(nquads: bytes | Path, store_dir: Path, *, block_bytes: int | None
     leaves no `store_dir`."""
     loader = StoreLoader(nquads, store_dir, block_bytes=block_bytes)
     try:
+        loader.start()
         loader.wait()
         count = len(loader.store)
     except BaseException:
@@ -60,11 +60,16 @@ def load_store(nquads: bytes | Path, store_dir: Path, *, block_bytes: int | None
 class StoreLoader:
     """A new store at `store_dir` (which must not exist) filled from `nquads` in a thread.
 
-    `start` opens the store and starts reading; `nquads` may be a file that another process is
-    still writing (only whole lines are loaded) until `written` says it is whole; `wait` returns
-    once every quad is in, or raises a `StoreError` naming the input line. `paused` holds the
-    loader between blocks (no bulk load running), for a fork of this process; `close` stops
-    it, closes the store and removes it unless told to keep it."""
+    `start` opens the store and starts reading; `wait` returns once every quad is in and the
+    store's files are merged, or raises a `StoreError` naming the input line. `paused` holds
+    the loader between blocks (no bulk load running: a fork of this process then copies no
+    thread in the middle of one); `close` stops it, closes the store and removes it unless
+    told to keep it.
+
+    Tried and dropped (docs/scale.md, "The load beside emit"): loading the file while emit was
+    still writing it. It helped at x100 (3 s) but slowed emit by half at x1000 (108 -> 158 s:
+    the store's background compactions took emit's core) while validation, not the load, was
+    then the longest task after emit, and it added ~400 MB beside emit's peak."""
 
     def __init__(
         self, nquads: bytes | Path, store_dir: Path, *, block_bytes: int | None = None
@@ -75,7 +80,6 @@ class StoreLoader:
         self._source = nquads
         self._dir = store_dir
         self._block_bytes = block_bytes or LOAD_BLOCK_BYTES
-        self._written = threading.Event()
         self._stop = threading.Event()
         self._state = threading.Condition()
         self._pause = False  # asked to hold between blocks
@@ -95,10 +99,6 @@ class StoreLoader:
         self._thread = threading.Thread(target=self._run, name="dlkg-loader", daemon=True)
         self._thread.start()
 
-    def written(self) -> None:
-        """The file is whole: load to its end, then stop."""
-        self._written.set()
-
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
         """No bulk load runs inside this block (the running ones are finished first)."""
@@ -114,10 +114,9 @@ class StoreLoader:
                 self._state.notify_all()
 
     def wait(self) -> None:
-        """Return once every quad of the whole file is in and the store's files are merged; a
-        failed load raises (and the store is closed and removed)."""
+        """Return once every quad is in and the store's files are merged; a failed load
+        raises (and the store is closed and removed)."""
         self.start()
-        self.written()
         assert self._thread is not None
         self._thread.join()
         try:
@@ -140,6 +139,7 @@ class StoreLoader:
         which is known only once validation has passed (build.py)."""
         try:
             self.store.load(data, format=_NQ)
+            self.store.flush()  # in the store's files, not only its log, as the rest is
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot add to the store: {exc}", path=self._dir) from None
 
@@ -192,15 +192,13 @@ class StoreLoader:
         ):
             running: dict[Future[None], int] = {}
             try:
-                for block in self._blocks():
+                for data, first_line in self._blocks():
                     self._hold_if_asked(running)
-                    if block is None:  # nothing new in the file yet
-                        continue
-                    data, first_line = block
+                    if self._stop.is_set():
+                        break
                     if b"_:" in data:
                         data = _set_aside(data, aside)
-                    workers = LOAD_WORKERS if self._written.is_set() else 1
-                    while len(running) >= workers:
+                    if len(running) >= LOAD_WORKERS:
                         _finish(running, FIRST_COMPLETED)
                     running[pool.submit(store.bulk_load, data, format=_NQ)] = first_line
                 _finish(running, ALL_COMPLETED)
@@ -228,49 +226,18 @@ class StoreLoader:
                 self._state.wait()
             self._holding = False
 
-    def _blocks(self) -> Iterator[tuple[bytes, int] | None]:
+    def _blocks(self) -> Iterator[tuple[bytes, int]]:
         """Whole lines of the source, about `block_bytes` at a time, each with its first line
-        number; None whenever the file has nothing new yet (it is still being written)."""
-        if not isinstance(self._source, Path):
-            yield from _numbered(io.BytesIO(self._source), self._block_bytes, lambda: True)
-            return
-        while not self._source.exists() and not self._written.is_set():
-            if self._stop.wait(POLL_SECONDS):
-                return
-            yield None
-        with self._source.open("rb") as source:
-            yield from _numbered(source, self._block_bytes, self._written.is_set, self._stop)
-
-
-def _numbered(
-    source: IO[bytes],
-    size: int,
-    whole: Callable[[], bool],
-    stop: threading.Event | None = None,
-) -> Iterator[tuple[bytes, int] | None]:
-    """Blocks of whole lines of `source` (see `StoreLoader._blocks`); `whole()` says whether the
-    file is complete: until then its end is waited for, not taken for the last line's."""
-    line, carry = 1, b""
-    while stop is None or not stop.is_set():
-        complete = whole()  # before reading: all that was written by then is read below
-        data = source.read(size)
-        if data:
-            carry += data
-            while len(carry) >= size:
-                cut = carry.rfind(b"\n", 0, size) + 1 or carry.find(b"\n") + 1
-                if not cut:  # a line longer than a block, not yet ended
-                    break
-                yield carry[:cut], line
-                line += carry.count(b"\n", 0, cut)
-                carry = carry[cut:]
-            continue
-        if complete:
-            if carry:
-                yield (carry if carry.endswith(b"\n") else carry + b"\n"), line
-            return
-        yield None
-        if stop is not None and stop.wait(POLL_SECONDS):
-            return
+        number."""
+        with (
+            self._source.open("rb")
+            if isinstance(self._source, Path)
+            else io.BytesIO(self._source) as source
+        ):
+            line = 1
+            for block in whole_line_chunks(source, self._block_bytes):
+                yield block, line
+                line += block.count(b"\n")
 
 
 class _BlockError(Exception):

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -58,6 +59,8 @@ class DlkgServer:
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = threading.Event()
+        self._stop_asked = False  # a stop signal before the loop's handlers (catch_stop_signals)
+        self._early: tuple[int, int] | None = None  # its wakeup pipe: (read end, write end)
         self._ready = threading.Event()
         self.ready = False  # workers started
         # the in-memory snapshot's folder, removed at shutdown
@@ -80,6 +83,7 @@ class DlkgServer:
         try:
             _run(self._main())
         finally:
+            self._close_early()
             self._stopped.set()
 
     async def _main(self) -> None:
@@ -88,6 +92,8 @@ class DlkgServer:
         if threading.current_thread() is threading.main_thread():
             for sig in (2, 15):  # SIGINT, SIGTERM
                 self._loop.add_signal_handler(sig, self._stop.set)
+            if self._stop_signalled_early():  # before the handlers above
+                self._stop.set()
         self.pool = WorkerPool(
             self.settings,
             min_workers=self.min_workers,
@@ -122,6 +128,51 @@ class DlkgServer:
                 stale = conn.last < cutoff or (conn.buf and conn.first < cutoff)
                 if not conn.busy and stale and conn.transport is not None:
                     conn.transport.close()
+
+    def catch_stop_signals(self) -> None:
+        """From now on SIGINT and SIGTERM stop the server, also when they come before
+        `serve_forever` has set the event loop's handlers (a Ctrl-C right after the banner).
+
+        Two records of such a signal, because either alone can be lost: a Python handler that
+        sets a flag (it runs when the main thread next runs Python code: by then the loop may
+        have replaced it, as `add_signal_handler` does), and a wakeup file the C-level handler
+        writes the signal's number into at once (the loop replaces that too when it starts;
+        `_main` reads it after setting its handlers). Without them a SIGINT sent as the banner
+        appeared was now and then lost and the server kept running (seen in the test suite)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        read_end, write_end = os.pipe()
+        os.set_blocking(read_end, False)
+        os.set_blocking(write_end, False)
+        self._early = (read_end, write_end)
+        signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._ask_stop)
+
+    def _ask_stop(self, _signum: int, _frame: object) -> None:
+        self._stop_asked = True
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+
+    def _stop_signalled_early(self) -> bool:
+        """Whether a stop signal came before the loop's handlers (`catch_stop_signals`)."""
+        if self._early is None:
+            return self._stop_asked
+        try:
+            written = os.read(self._early[0], 4096)
+        except BlockingIOError:
+            written = b""
+        return self._stop_asked or bool({signal.SIGINT, signal.SIGTERM} & set(written))
+
+    def _close_early(self) -> None:
+        """After the loop has restored the wakeup file it found (ours): none, and close it."""
+        if self._early is None:
+            return
+        with contextlib.suppress(ValueError):  # only the main thread may
+            signal.set_wakeup_fd(-1)
+        for fd in self._early:
+            os.close(fd)
+        self._early = None
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
         """Block until the workers are up (for callers running serve_forever in a thread)."""
