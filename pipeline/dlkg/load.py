@@ -66,8 +66,8 @@ class StoreLoader:
     thread in the middle of one); `close` stops it, closes the store and removes it unless
     told to keep it.
 
-    Tried and dropped (docs/scale.md, "The load beside emit"): loading the file while emit was
-    still writing it. It helped at x100 (3 s) but slowed emit by half at x1000 (108 -> 158 s:
+    Tried and dropped (docs/scale.md, "Filling the idle core"): loading the file while emit was
+    still writing it. It helped at x100 (2-3 s) but slowed emit by half at x1000 (108 -> 158 s:
     the store's background compactions took emit's core) while validation, not the load, was
     then the longest task after emit, and it added ~400 MB beside emit's peak."""
 
