@@ -1,6 +1,6 @@
 """Growth benchmark: build synthetic inputs at x1, x10, x100, x1000 the real sizes, per step.
 
-Run:  .venv/bin/python bench/growth.py --sizes 1,10,100 --repeat 1 [--timeout 900] [--keep DIR]
+Run:  .venv/bin/python bench/growth.py --sizes 1,10,100 --repeat 1 [--timeout 1800] [--keep DIR]
 
 For every size it writes the five sources in their own formats with a synthetic manifest
 (growth_gen.py; x1000 is about 300k papers), then runs `dlkg build` on them through the same
@@ -280,7 +280,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10", help="comma-separated scales, e.g. 1,10,100")
     parser.add_argument("--repeat", type=int, default=1, help="builds per size (median)")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per build")
+    # x1000 takes ~980 s on a 2-core machine: 900 s (the time goal) stopped it in export
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per build")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
     parser.add_argument("--generate-only", action="store_true", help="write inputs, no builds")
