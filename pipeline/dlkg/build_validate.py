@@ -99,8 +99,7 @@ def validate_beside_load(
     when both are done and the data conforms, else raise (the caller removes the run).
 
     The step timer gets each step's own wall time ("validate" is the child's), so the two
-    overlap; `report.process_memory_kb["validate"]` is
-    the child's resident memory."""
+    overlap; `report.process_memory_kb["validate"]` is the child's resident memory."""
     if not can_fork():
         with timer.step("validate"):
             shacl = validate(settings, line_index, nquads, skip)

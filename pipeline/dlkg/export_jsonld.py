@@ -210,12 +210,8 @@ class Parts:
                 self._appended.append((Path(part_trig[0]), Path(trig[0])))
             if not first:
                 self._appended.append((part_out, out))
-            self._children.append(
-                Background(
-                    part_groups, part_out, context, context_iri, work, runs, nodes, part_trig,
-                    (first, last),
-                )
-            )  # fmt: skip
+            args = (part_groups, part_out, context, context_iri, work, runs, nodes, part_trig)
+            self._children.append(Background(*args, (first, last)))
 
     def result(self, target: Path) -> None:
         """Wait for every part; raise what stopped one; join the parts."""
