@@ -1,13 +1,12 @@
 """The load step in bounded memory (issue 13): the store loaded block by block holds what one
 whole-file bulk load holds, blank nodes included; a failed load names the input line and
-leaves no store behind; the loader in its thread holds between blocks when asked."""
+leaves no store behind, also when the loader's thread is stopped."""
 
 from __future__ import annotations
 
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -96,50 +95,6 @@ def test_a_bad_line_in_a_later_block_is_named_and_no_store_is_left(tmp_path: Pat
     assert "\n" not in message
     assert not (tmp_path / "run" / "store").exists()
     assert not list(tmp_path.joinpath("run").glob(".bnodes-*"))
-
-
-class _RecordingStore:
-    """A real store that notes when each bulk load starts and ends (monotonic seconds)."""
-
-    real_store = ox.Store
-    calls: list[tuple[float, float]]
-
-    def __init__(self, path: str) -> None:
-        self._store = self.real_store(path)
-        type(self).calls = []
-
-    def bulk_load(self, data: bytes, **kwargs: Any) -> None:
-        start = time.monotonic()
-        self._store.bulk_load(data, **kwargs)
-        type(self).calls.append((start, time.monotonic()))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-
-def test_paused_means_no_bulk_load_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ox, "Store", _RecordingStore)
-    path = tmp_path / "in.nq"
-    path.write_bytes(_crafted(3000))
-    loader = StoreLoader(path, tmp_path / "store", block_bytes=1024)
-    loader.start()
-    held: list[tuple[float, float]] = []
-    for _ in range(3):
-        time.sleep(0.05)
-        with loader.paused():
-            start = time.monotonic()
-            time.sleep(0.2)
-            held.append((start, time.monotonic()))
-    loader.wait()
-    loader.close()
-    calls = _RecordingStore.calls
-    assert len(calls) > 20
-    for start, end in held:  # no load overlapped a pause
-        assert all(call_end <= start or call_start >= end for call_start, call_end in calls)
-    assert not (tmp_path / "store").exists()  # closed without `keep`: removed
 
 
 def test_a_closed_loader_stops_and_leaves_no_store(tmp_path: Path) -> None:

@@ -112,10 +112,10 @@ def validate_beside_load(
         notify("load")
         return
     timer.seconds.setdefault("validate", 0.0)  # the steps' order in the report stays the same
-    with loader.paused():  # if it runs already: no fork in the middle of a bulk load
-        child: Forked[ValidationReport] = Forked(
-            lambda: validate(settings, line_index, nquads, skip), scratch=nquads.parent
-        )
+    # forked before the loader starts: the child copies none of its threads
+    child: Forked[ValidationReport] = Forked(
+        lambda: validate(settings, line_index, nquads, skip), scratch=nquads.parent
+    )
     try:
         try:
             with timer.step("load"):

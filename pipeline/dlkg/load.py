@@ -8,7 +8,6 @@ loader's threads, temporary files and their dependencies (docs/scale.md, "Query 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import shutil
@@ -33,8 +32,6 @@ LOAD_BLOCK_BYTES = 16 << 20
 # in another, one after the other; two blocks at a time keep both cores busy as one whole-file
 # `bulk_load` does.
 LOAD_WORKERS = 2
-# how often `paused` looks whether the loader holds
-POLL_SECONDS = 0.05
 _POSITION = re.compile(r"^Parser error (?:at|between) .*?: |\s*\(line \d+\)$")
 _NQ = ox.RdfFormat.N_QUADS
 
@@ -61,10 +58,9 @@ class StoreLoader:
     """A new store at `store_dir` (which must not exist) filled from `nquads` in a thread.
 
     `start` opens the store and starts reading; `wait` returns once every quad is in and the
-    store's files are merged, or raises a `StoreError` naming the input line. `paused` holds
-    the loader between blocks (no bulk load running: a fork of this process then copies no
-    thread in the middle of one); `close` stops it, closes the store and removes it unless
-    told to keep it.
+    store's files are merged, or raises a `StoreError` naming the input line; `close` stops
+    it, closes the store and removes it unless told to keep it. A process that forks while
+    it runs copies no loader thread: the build forks its validator before `start`.
 
     Tried and dropped (docs/scale.md, "Filling the idle core"): loading the file while emit was
     still writing it. It helped at x100 (2-3 s) but slowed emit by half at x1000 (108 -> 158 s:
@@ -81,9 +77,6 @@ class StoreLoader:
         self._dir = store_dir
         self._block_bytes = block_bytes or LOAD_BLOCK_BYTES
         self._stop = threading.Event()
-        self._state = threading.Condition()
-        self._pause = False  # asked to hold between blocks
-        self._holding = False  # holds: no bulk load runs
         self._thread: threading.Thread | None = None
         self._failure: StoreError | None = None
         self._store: ox.Store | None = None
@@ -98,20 +91,6 @@ class StoreLoader:
             raise StoreError(f"cannot load the store: {exc}", path=self._dir) from None
         self._thread = threading.Thread(target=self._run, name="dlkg-loader", daemon=True)
         self._thread.start()
-
-    @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
-        """No bulk load runs inside this block (the running ones are finished first)."""
-        with self._state:
-            self._pause = True
-            while not self._holding and self._thread is not None and self._thread.is_alive():
-                self._state.wait(POLL_SECONDS)
-        try:
-            yield
-        finally:
-            with self._state:
-                self._pause = False
-                self._state.notify_all()
 
     def wait(self) -> None:
         """Return once every quad is in and the store's files are merged; a failed load
@@ -156,9 +135,6 @@ class StoreLoader:
     def close(self, *, keep: bool = False) -> None:
         """Stop loading and close the store; unless `keep`, remove its folder."""
         self._stop.set()
-        with self._state:
-            self._pause = False
-            self._state.notify_all()
         if self._thread is not None:
             self._thread.join()
         self._store = None  # closes the RocksDB handles before the folder is renamed or removed
@@ -193,7 +169,6 @@ class StoreLoader:
             running: dict[Future[None], int] = {}
             try:
                 for data, first_line in self._blocks():
-                    self._hold_if_asked(running)
                     if self._stop.is_set():
                         break
                     if b"_:" in data:
@@ -213,18 +188,6 @@ class StoreLoader:
                 except (OSError, SyntaxError, ValueError) as exc:
                     # its line numbers are the scratch file's: no line of the input to name
                     raise _BlockError(exc, None) from None
-
-    def _hold_if_asked(self, running: dict[Future[None], int]) -> None:
-        with self._state:
-            if not self._pause:
-                return
-        _finish(running, ALL_COMPLETED)
-        with self._state:
-            self._holding = True
-            self._state.notify_all()
-            while self._pause and not self._stop.is_set():
-                self._state.wait()
-            self._holding = False
 
     def _blocks(self) -> Iterator[tuple[bytes, int]]:
         """Whole lines of the source, about `block_bytes` at a time, each with its first line

@@ -97,18 +97,23 @@ def test_explain_names_sources_by_id_and_shows_each_record_s_warnings(
     assert "[check.tracking-parameters]" in result.output
 
 
-def test_dlkg_export_writes_the_dumps_the_build_wrote(built: Any, tmp_path: Path) -> None:
-    # the build exports its emitted file, `dlkg export` the store's quads: the same bytes,
-    # the TriG in the same sorted order and the build graph in the store's writing included
+def _dlkg_export(settings: Any, out: Path) -> None:
+    """`dlkg export --out OUT` of the build in `settings`, which must succeed."""
     from click.testing import CliRunner
 
     from dlkg.cli import main
 
-    settings, _ = built
-    out = tmp_path / "dumps"
     args = ["--build-dir", str(settings.build_dir), "export", "--out", str(out)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
+
+
+def test_dlkg_export_writes_the_dumps_the_build_wrote(built: Any, tmp_path: Path) -> None:
+    # the build exports its emitted file, `dlkg export` the store's quads: the same bytes,
+    # the TriG in the same sorted order and the build graph in the store's writing included
+    settings, _ = built
+    out = tmp_path / "dumps"
+    _dlkg_export(settings, out)
     built_dumps = settings.current_dir / "dumps"
     for name in ("dlkg.nt", "dlkg.ttl", "dlkg.trig", "dlkg.nq", "dlkg.jsonld", "context.jsonld"):
         assert (out / name).read_bytes() == (built_dumps / name).read_bytes(), name
@@ -116,15 +121,9 @@ def test_dlkg_export_writes_the_dumps_the_build_wrote(built: Any, tmp_path: Path
 
 
 def test_dlkg_export_offers_the_report_with_the_dumps(built: Any, tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from dlkg.cli import main
-
     settings, _ = built
     out = tmp_path / "dumps"
-    args = ["--build-dir", str(settings.build_dir), "export", "--out", str(out)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
+    _dlkg_export(settings, out)
     sums = (out / "SHA256SUMS").read_text(encoding="ascii")
     assert "  report.csv\n" in sums and "  report.json\n" in sums
     assert (out / "report.csv").read_bytes() == (settings.current_dir / "report.csv").read_bytes()
