@@ -389,3 +389,25 @@ def test_a_translation_listing_a_paper_twice_gives_one_paper() -> None:
     assert paper_of(res, "zh-awesome", 9) == paper_of(res, "zh-awesome", 8)
     assert paper_of(res, "zh-awesome", 8) == paper_of(res, "awesome-readme", 1)
     assert "zh-title-exact" in {m.rule for m in res.merges}
+
+
+def test_alike_titles_give_one_near_miss_per_pair_of_papers_the_first_records() -> None:
+    """Three records of one title and two of an alike one (ratio between TITLE_NEAR and
+    TITLE_MERGE): one near miss between the two papers, naming the first record of each, as
+    when every record pair was a pending near miss and the flush kept the first."""
+    title = "Visualizing and understanding convolutional networks"
+    alike = "Visualizing and Understanding Recurrent Networks"  # ratio 84
+    res = run(
+        entry("awesome-readme", 1, title, "M. D. Zeiler", year=2014),
+        entry("roadmap-readme", 2, title, "Zeiler, Matthew D.", year=2014),
+        entry("awesome-readme", 3, title, "M. Zeiler", year=2014),
+        entry("awesome-readme", 4, alike, "A. Karpathy", year=2015),
+        entry("roadmap-readme", 5, alike, "Karpathy, Andrej", year=2015),
+    )
+    assert paper_of(res, "awesome-readme", 1) == paper_of(res, "awesome-readme", 3)
+    assert paper_of(res, "awesome-readme", 4) == paper_of(res, "roadmap-readme", 5)
+    assert paper_of(res, "awesome-readme", 1) != paper_of(res, "awesome-readme", 4)
+    near = [n for n in res.near_misses if n.kind == "paper"]
+    assert len(near) == 1
+    assert "roadmap-readme:2 " in near[0].a and "roadmap-readme:5 " in near[0].b
+    assert (near[0].score, near[0].reason) == (84.0, "titles alike below 90")
