@@ -183,26 +183,35 @@ class PersonResolver(NameClusters):
             if len(roots) < 2:
                 continue
             self.log.comparisons["unique-family"] += len(roots) ** 2  # within one family only
-            # each unordered pair once (`compatible` is symmetric), each cluster's distinct
-            # given-token tuples once: common families hold thousands of people at x1000
-            tokens = [{n.name.given_tokens for n in clusters[r]} for r in roots]
-            ok: set[tuple[NameIdx, NameIdx]] = set()
-            for i, x in enumerate(roots):
-                for j in range(i, len(roots)):
-                    if all_compatible(tokens[i], tokens[j]):
-                        ok.update(((x, roots[j]), (roots[j], x)))
+            # Whether two clusters fit depends on their sets of given-token tuples only, and a
+            # family's clusters have few distinct sets (a prolific author's hundreds of
+            # clusters, x1000, are a handful of written forms): each pair of sets once
+            kind_of: dict[frozenset[tuple[str, ...]], int] = {}
+            of = [
+                kind_of.setdefault(
+                    frozenset(n.name.given_tokens for n in clusters[r]), len(kind_of)
+                )
+                for r in roots
+            ]
+            kinds = list(kind_of)
+            fit = [[False] * len(kinds) for _ in kinds]
+            for a, ta in enumerate(kinds):
+                for b in range(a, len(kinds)):
+                    fit[a][b] = fit[b][a] = all_compatible(ta, kinds[b])
             if family in COMMON_FAMILIES or len(family) < 3:
-                for x, y in sorted(ok):
-                    if x < y:
-                        self.near(
-                            x,
-                            y,
-                            60.0,
-                            f"compatible, but {family!r} is a common family "
-                            "name and no co-author is shared",
-                        )
+                for i, x in enumerate(roots):  # roots ascend: pairs in sorted order
+                    fits_x = fit[of[i]]
+                    for j in range(i + 1, len(roots)):
+                        if fits_x[of[j]]:
+                            self.near(
+                                x,
+                                roots[j],
+                                60.0,
+                                f"compatible, but {family!r} is a common family "
+                                "name and no co-author is shared",
+                            )
                 continue
-            if len(ok) == len(roots) ** 2:
+            if all(all(row) for row in fit):  # every pair of the family fits
                 for other in roots[1:]:
                     changed |= self.join(
                         roots[0],
@@ -212,11 +221,14 @@ class PersonResolver(NameClusters):
                         f"the only person named {family!r} in the sources",
                     )
                 continue
-            full = [r for r in roots if any(n.name.has_full_given for n in clusters[r])]
-            for x in roots:
-                if x in full:
+            full = [
+                j for j, r in enumerate(roots) if any(n.name.has_full_given for n in clusters[r])
+            ]
+            has_full = set(full)
+            for i, x in enumerate(roots):
+                if i in has_full:
                     continue
-                fits = [y for y in full if (x, y) in ok]
+                fits = [roots[j] for j in full if fit[of[i]][of[j]]]
                 if len(fits) == 1:
                     changed |= self.join(
                         fits[0],
