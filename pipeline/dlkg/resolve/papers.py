@@ -254,8 +254,8 @@ class PaperResolver:
     def apply_titles(self) -> None:
         by_key: dict[str, list[MentionIdx]] = defaultdict(list)
         for m in self.mentions:
-            if m.title_en and title_key(m.title_en):
-                by_key[title_key(m.title_en)].append(m.idx)
+            if m.title_en and (key := title_key(m.title_en)):
+                by_key[key].append(m.idx)
         names = sorted(by_key)
         pairs: list[tuple[float, str, str]] = [(100.0, k, k) for k in names]
         # Only pairs sharing a blocking key are scored (title_blocks.py): linear, not all pairs.
@@ -358,8 +358,8 @@ class PaperResolver:
         and first author like English titles. After the fallback, so that it decides first."""
         by_key: dict[str, list[MentionIdx]] = defaultdict(list)
         for m in self.mentions:
-            if m.title_zh and title_key(m.title_zh):
-                by_key[title_key(m.title_zh)].append(m.idx)
+            if m.title_zh and (key := title_key(m.title_zh)):
+                by_key[key].append(m.idx)
         for key in sorted(by_key):
             first, *others = by_key[key]
             for other in others:
