@@ -28,9 +28,9 @@ reaches the callback in the build process while the child waits (dlkg.forked.tel
 
 Both count a page a child shares with its parent once per process. The "peak PSS" column is
 the largest sum over the tree of each process's proportional set size (`smaps_rollup`: a page
-shared by n processes counts 1/n in each), sampled every 0.2 s: what the machine held. A spike
-shorter than the sampling interval can be missed by it, so it is a lower bound where the RSS
-columns are upper bounds.
+shared by n processes counts 1/n in each), sampled every 2 s (reading it stalls a big
+process: `_PSS_EVERY`): what the machine held. A spike shorter than the sampling interval can
+be missed by it, so it is a lower bound where the RSS columns are upper bounds.
 """
 
 from __future__ import annotations
@@ -57,6 +57,11 @@ _HWM = re.compile(r"VmHWM:\s+(\d+) kB")
 _RSS = re.compile(r"VmRSS:\s+(\d+) kB")
 _PSS = re.compile(r"^Pss:\s+(\d+) kB", re.M)
 _SAMPLE_S = 0.2
+# Reading smaps_rollup walks the process's page tables under its memory-map lock: 44 ms for a
+# 3.5 GB process here, during which the process cannot map memory. Read every 0.2 s, it held
+# x1000's resolve (3.8 GB, mapping new arenas as it goes) back by a tenth (docs/scale.md);
+# every 2 s it costs about 2% of one core. VmRSS (a counter in /proc/PID/status) stays at 0.2 s.
+_PSS_EVERY = 10  # RSS samples per PSS sample
 
 
 def _tree(pid: int) -> list[int]:
@@ -110,10 +115,10 @@ class _TreeSampler(threading.Thread):
         self._peak_pss = 0
 
     def run(self) -> None:
-        while True:
+        for n in itertools.count():
             pids = _tree(os.getpid())
             total = sum(_kb(pid, _RSS) for pid in pids)
-            pss = sum(_pss_kb(pid) for pid in pids)
+            pss = sum(_pss_kb(pid) for pid in pids) if n % _PSS_EVERY == 0 else 0
             with self._lock:
                 self._peak = max(self._peak, total)
                 self._peak_pss = max(self._peak_pss, pss)
