@@ -58,9 +58,10 @@ _RSS = re.compile(r"VmRSS:\s+(\d+) kB")
 _PSS = re.compile(r"^Pss:\s+(\d+) kB", re.M)
 _SAMPLE_S = 0.2
 # Reading smaps_rollup walks the process's page tables under its memory-map lock: 44 ms for a
-# 3.5 GB process here, during which the process cannot map memory. Read every 0.2 s, it held
-# x1000's resolve (3.8 GB, mapping new arenas as it goes) back by a tenth (docs/scale.md);
-# every 2 s it costs about 2% of one core. VmRSS (a counter in /proc/PID/status) stays at 0.2 s.
+# 3.5 GB process here, during which the process cannot map memory. Read every 0.2 s beside
+# x1000's resolve (which maps new arenas as it goes), it took 5% longer in one run
+# (docs/scale.md); every 2 s the lock is held a tenth as often. VmRSS (a counter in
+# /proc/PID/status) is still read every 0.2 s.
 _PSS_EVERY = 10  # RSS samples per PSS sample
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from ..normalize import parse_person_name
@@ -174,7 +175,7 @@ class NameClusters:
         return all_compatible({x.name.given_tokens for x in xs}, {y.name.given_tokens for y in ys})
 
 
-def all_compatible(ta: set[tuple[str, ...]], tb: set[tuple[str, ...]]) -> bool:
+def all_compatible(ta: Set[tuple[str, ...]], tb: Set[tuple[str, ...]]) -> bool:
     """Every given-token tuple of one set fits every one of the other (symmetric)."""
     return all(given_tokens_compatible(a, b) for a in ta for b in tb)
 
