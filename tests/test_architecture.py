@@ -94,6 +94,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.build_validate",
             "dlkg.pins",
             "dlkg.report",
+            "dlkg.report_files",
             "dlkg.explain",
             "dlkg.query",
             "dlkg.stats",

@@ -42,6 +42,7 @@ from .load import StoreLoader
 from .namespaces import SCHEMA
 from .pins import prune_runs
 from .report import BuildReport, StepTimer
+from .report_files import ReportFiles
 from .resources import ontology_dir
 from .settings import Settings
 
@@ -143,6 +144,7 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
     run_dir = _new_run_dir(settings, started)
     nquads = run_dir / "emitted.nq"
     loader = StoreLoader(nquads, run_dir / "store")  # started beside the validator
+    report_files: ReportFiles | None = None
     try:
         front = front_apart(settings, minter, report, timer, notify, nquads)
         report, sources = front.report, front.sources
@@ -168,6 +170,8 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         with timer.step("load"):
             loader.add(data)
         release_free_memory()
+        # the report's rows are final now: written by a child while the export runs
+        report_files = ReportFiles(report, run_dir)
         with timer.step("export"):
             # the build graph as the store writes it (its times in the store's form)
             build_nquads = run_dir / "build-graph.nq"
@@ -203,19 +207,17 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
             "quads": sum(report.graph_triples.values()),
         }
         report.timings = dict(timer.seconds)
-        # row by row: the parked merges and near misses are never objects here; the report
-        # returned has every issue (`dlkg build -v`)
-        with (
-            (run_dir / "report.json").open("w", encoding="utf-8") as json_out,
-            (run_dir / "report.csv").open("w", encoding="utf-8", newline="") as csv_out,
-        ):
-            report.write_reports(json_out, csv_out)
+        # the rows were written beside the export; the report returned has every issue
+        # (`dlkg build -v`), its merges and near misses only in report.json
+        report_files.finish()
         report.drop_parked()
         _write_changes(settings, run_dir)  # before the downloads: it is one of them
         add_downloads(run_dir / "dumps", report_downloads(run_dir))
         fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:
+        if report_files is not None:
+            report_files.cancel()
         loader.close()  # stops it (it may still be loading) and closes the store first
         shutil.rmtree(run_dir, ignore_errors=True)
         raise

@@ -9,7 +9,7 @@ import json
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -20,6 +20,7 @@ from .common import upstream_line_url
 from .model import Merge, NearMiss
 from .records import Issue, Level, Provenance
 
+JSON_END = "\n}"  # what closes report.json after its rows
 CSV_FIELDS = (
     "source_id",
     "line",
@@ -245,27 +246,41 @@ class BuildReport:
         """report.json and report.csv in one pass over the issues, which are then all in
         `issues` (what `write_json`, `write_csv` and `unpark_issues` give, reading the parked
         issues once instead of three times: x1000, a million rows)."""
+        every: list[Issue] = []
+        self.write_json_head(json_out)
+        self.write_rows(json_out, csv_out, every.append)
+        json_out.write(JSON_END)
+        self.issues, self.parked_issues = every, Counter()
+
+    def write_rows(
+        self, json_rows: IO[str], csv_out: IO[str], keep: Callable[[Issue], object] | None = None
+    ) -> None:
+        """report.csv, and the members of report.json after its head (the issues, SHACL
+        warnings, merges and near misses, without the closing `JSON_END`), in one pass over the
+        issues. None of these changes after validation, so a build writes them beside its
+        export (`report_files`). `keep` is given each issue as it is read."""
         writer = csv.DictWriter(csv_out, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
-        every: list[Issue] = []
 
         def rows() -> Iterator[dict[str, Any]]:
             for issue in self.all_issues():
-                every.append(issue)
+                if keep is not None:
+                    keep(issue)
                 row = issue_row(issue, self.source_urls)
                 writer.writerow(row)
                 yield row
 
-        self.write_json(json_out, issue_rows=rows())
-        self.issues, self.parked_issues = every, Counter()
+        self._write_json_rows(json_rows, rows())
 
-    def write_json(self, out: IO[str], issue_rows: Iterator[dict[str, Any]] | None = None) -> None:
-        """report.json, written row by row: the same text as `json.dumps(…, indent=1)` of the
-        whole report, without its rows as one object tree and one string (x1000: about a
-        million issue rows and as many merges). `issue_rows`: the issues' rows, if the caller
-        makes them (`write_reports`)."""
-        if issue_rows is None:
-            issue_rows = (issue_row(i, self.source_urls) for i in self.all_issues())
+    def write_json(self, out: IO[str]) -> None:
+        """report.json, row by row: the same text as `json.dumps(…, indent=1)` of the whole
+        report, without its rows (x1000: millions) as one object tree and one string."""
+        self.write_json_head(out)
+        self._write_json_rows(out, (issue_row(i, self.source_urls) for i in self.all_issues()))
+        out.write(JSON_END)
+
+    def write_json_head(self, out: IO[str]) -> None:
+        """report.json from its start to its rows: what the build knows only at its end."""
         head = {
             "base_iri": self.base_iri,
             "started": self.started,
@@ -276,6 +291,12 @@ class BuildReport:
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "issue_categories": self.category_counts(),
         }
+        out.write("{")
+        for n, (key, value) in enumerate(head.items()):
+            out.write(("\n " if n == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
+            out.write(_indented(value, 1))
+
+    def _write_json_rows(self, out: IO[str], issue_rows: Iterator[dict[str, Any]]) -> None:
         rows: dict[str, Iterator[object]] = {
             "issues": issue_rows,
             "shacl_warnings": iter(self.shacl_warnings),
@@ -284,14 +305,9 @@ class BuildReport:
                 self._parked_rows("n"), map(_flat_row, self.near_misses)
             ),
         }
-        out.write("{")
-        for n, (key, value) in enumerate([*head.items(), *rows.items()]):
-            out.write(("\n " if n == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
-            if key in rows:
-                _write_list(out, rows[key])
-            else:
-                out.write(_indented(value, 1))
-        out.write("\n}")
+        for key, value in rows.items():  # after the head, which is never empty
+            out.write(",\n " + json.dumps(key, ensure_ascii=False) + ": ")
+            _write_list(out, value)
 
     @property
     def merge_count(self) -> int:

@@ -189,3 +189,56 @@ _SCALAR = st.one_of(
 def test_a_row_is_laid_out_as_json_dumps_with_indent_lays_it_out(row: object) -> None:
     # report.json's flat rows are encoded by the C encoder in one call, not by indent's encoder
     assert _row_text(row) == _indented(row, 2)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_report_files_written_beside_the_export_are_those_of_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    # the build forks a child for the rows before export and writes the head after it
+    import dlkg.report_files as report_files
+
+    monkeypatch.setattr(report_files, "can_fork", lambda: fork)
+    late = Issue("identifier.x", Level.WARNING, "late", Provenance("curation", "keys.tsv", 2))
+    end = {"counts": {"papers": 7}, "timings": {"export": 1.5}, "ended": "2026-12-05"}
+    expected_report = _report()
+    expected_report.park(tmp_path / "expected.jsonl")
+    expected_report.issues.append(late)
+    for name, value in end.items():
+        setattr(expected_report, name, value)
+    json_out, csv_out = io.StringIO(), io.StringIO()
+    expected_report.write_reports(json_out, csv_out)
+
+    report = _report()
+    issues = list(report.issues)
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    report.park(run_dir / "parked.jsonl")
+    report.issues.append(late)
+    files = report_files.ReportFiles(report, run_dir)
+    # what only the end of a build knows, in the head: set after the rows were started
+    for name, value in end.items():
+        setattr(report, name, value)
+    files.finish()
+    written = (run_dir / "report.json").read_bytes().decode("utf-8")
+    assert written == json_out.getvalue() and '"papers": 7' in written
+    assert json.loads(written)["issues"][-1]["message"] == "late"
+    with (run_dir / "report.csv").open(encoding="utf-8", newline="") as csv_in:
+        assert csv_in.read() == csv_out.getvalue()
+    assert report.issues == [*issues, late] and not report.parked_issues
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        "parked.jsonl",
+        "report.csv",
+        "report.json",
+    ]
+
+
+def test_report_files_child_stopped_when_the_build_fails(tmp_path: Path) -> None:
+    from dlkg.report_files import ReportFiles
+
+    report = _report()
+    report.park(tmp_path / "parked.jsonl")
+    files = ReportFiles(report, tmp_path)
+    files.cancel()
+    files.cancel()  # twice is harmless (the build's handler may come after a finish)
+    assert not list(tmp_path.glob(".forked-*"))
