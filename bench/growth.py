@@ -1,6 +1,7 @@
 """Growth benchmark: build synthetic inputs at x1, x10, x100, x1000 the real sizes, per step.
 
 Run:  .venv/bin/python bench/growth.py --sizes 1,10,100 --repeat 1 [--timeout 1800] [--keep DIR]
+      .venv/bin/python bench/growth.py --sizes 100,1000 --bracket    (issue 13's goals)
 
 For every size it writes the five sources in their own formats with a synthetic manifest
 (growth_gen.py; x1000 is about 300k papers), then runs `dlkg build` on them through the same
@@ -11,6 +12,12 @@ processes together (see below), and between consecutive sizes the growth exponen
 log(t2/t1) / log(size2/size1): 1 is linear, 2 quadratic. A run that hits the timeout is reported
 "stopped at T" with the steps it finished. The last column is the 1-minute load average at the
 start and the end of each build (the machine may be shared).
+
+`--bracket` runs the next smaller size again after each build of a bigger one (x100, x1000,
+x100): a shared machine's speed drifts by 10-30% within the half hour an x1000 build takes, so
+one x100 build before it is a poor base for an exponent, while the median (with two: the mean)
+of the x100 builds before and after it sees the same drift on both sides. The table's columns
+are medians over every build of a size, whichever order they ran in.
 
 Peak RSS windows follow the build's progress callbacks, which fire after fetch, parse, resolve,
 emit, validate, load and export: the emitted graph's final serialisation (timed as emit) falls in
@@ -279,6 +286,17 @@ def table(results: dict[int, list[Run]]) -> str:
     return "\n".join(lines)
 
 
+def _build(
+    manifest: Path, size: int, i: int, args: argparse.Namespace, results: dict[int, list[Run]]
+) -> bool:
+    """One build of `size` into `results`; False if it hit the timeout."""
+    result = run_once(manifest, args.timeout, args.keep is not None)
+    results.setdefault(size, []).append(result)
+    state = f"stopped at {result.stopped:.0f} s" if result.stopped else "done"
+    print(f"x{size} run {i + 1}: {state}, rc {result.rc}", file=sys.stderr)
+    return not result.stopped
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(Path(sys.argv[2]), Path(sys.argv[3]))
@@ -290,32 +308,35 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per build")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    parser.add_argument(
+        "--bracket",
+        action="store_true",
+        help="after each build of a size, build the next smaller size again (fairer exponents)",
+    )
     parser.add_argument("--generate-only", action="store_true", help="write inputs, no builds")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from growth_gen import generate
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = sorted(int(s) for s in args.sizes.split(","))
     results: dict[int, list[Run]] = {}
     with tempfile.TemporaryDirectory(prefix="dlkg-growth-in-") as tmp:
         root = args.keep or Path(tmp)
+        manifests: dict[int, Path] = {}
         for size in sizes:
             start = time.perf_counter()
-            manifest = generate(root / f"x{size}", size, args.seed)
+            manifests[size] = generate(root / f"x{size}", size, args.seed)
             print(
-                f"x{size}: inputs in {time.perf_counter() - start:.1f} s: {manifest}",
+                f"x{size}: inputs in {time.perf_counter() - start:.1f} s: {manifests[size]}",
                 file=sys.stderr,
             )
-            if args.generate_only:
-                continue
-            results[size] = []
-            for i in range(args.repeat):
-                result = run_once(manifest, args.timeout, args.keep is not None)
-                results[size].append(result)
-                state = f"stopped at {result.stopped:.0f} s" if result.stopped else "done"
-                print(f"x{size} run {i + 1}: {state}, rc {result.rc}", file=sys.stderr)
-                if result.stopped:
-                    break  # further repeats would stop too
+        if not args.generate_only:
+            for smaller, size in itertools.pairwise([0, *sizes]):
+                for i in range(args.repeat):
+                    if not _build(manifests[size], size, i, args, results):
+                        break  # further repeats would stop too
+                    if args.bracket and smaller:  # the smaller size again, after this one
+                        _build(manifests[smaller], smaller, len(results[smaller]), args, results)
     if results:
         print(table(results))
 

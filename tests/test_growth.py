@@ -92,3 +92,34 @@ def test_the_tree_pss_counts_a_page_shared_with_a_forked_child_once() -> None:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     del held
+
+
+def test_bracket_builds_the_smaller_size_again_after_each_bigger_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the order of the builds and the table's medians, without building (the builds
+    # themselves are what test_x1_builds_through_the_manifest covers)
+    import growth
+    import growth_gen
+
+    built: list[int] = []
+
+    def fake_generate(root: Path, size: int, seed: int) -> Path:
+        return root / "sources.toml"
+
+    def fake_run(manifest: Path, timeout_s: float, keep: bool) -> growth.Run:
+        size = int(manifest.parent.name[1:])
+        built.append(size)
+        wall = {step: float(size * len(built)) for step in growth.STEPS}
+        return growth.Run(wall=wall, total=sum(wall.values()), rc=0)
+
+    monkeypatch.setattr(growth_gen, "generate", fake_generate)
+    monkeypatch.setattr(growth, "run_once", fake_run)
+    args = ["growth.py", "--sizes", "10,1", "--repeat", "2", "--bracket", "--keep", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", args)
+    growth.main()
+    assert built == [1, 1, 10, 1, 10, 1]
+    table = capsys.readouterr().out
+    # x1: builds 1, 2, 4, 6 (wall = size x build number): median 3; x10: builds 3, 5: median 40
+    assert "| x1 |" in table and "3.00 s" in table and "40.00 s" in table
+    assert "| exponent x1→x10 | | | 1.12 |" in table  # log10(40 / 3)
