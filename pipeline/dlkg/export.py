@@ -236,12 +236,18 @@ def _file_name(f: Format) -> str:
     return f"dlkg.{f.extension}"
 
 
-def _copier(data: bytes | Path) -> Callable[[Path], None]:
-    """What writes a download given as bytes or as a file (copied in chunks, not read whole:
-    the build report of x100 is 120 MB)."""
+def _copier(data: bytes | Path, link: bool = False) -> Callable[[Path], None]:
+    """What writes a download given as bytes or as a file (copied in chunks, not read whole;
+    with `link`, hard-linked where the file system allows)."""
 
     def write(path: Path) -> None:
-        if isinstance(data, Path):
+        if isinstance(data, Path) and link:
+            try:
+                path.unlink()  # the empty temporary made for it: the link takes its name
+                os.link(data, path)
+            except OSError:  # another file system, or no hard links there
+                shutil.copyfile(data, path)
+        elif isinstance(data, Path):
             shutil.copyfile(data, path)
         else:
             path.write_bytes(data)
@@ -336,14 +342,16 @@ def report_downloads(run_dir: Path) -> list[Download]:
     ]
 
 
-def add_downloads(dumps_dir: Path, files: Sequence[Download]) -> list[Dump]:
+def add_downloads(dumps_dir: Path, files: Sequence[Download], *, link: bool = False) -> list[Dump]:
     """Write more files (name, media type, bytes or a file to copy) among the dumps, e.g. the
-    build report, and list them in SHA256SUMS so that /downloads offers them with their sha256."""
+    build report, and list them in SHA256SUMS so that /downloads offers them with their sha256.
+    `link`: hard-link the files instead of copying them, for files that never change after
+    (the build's own report in its run folder: over a GB at x1000)."""
     added = []
     sums_path = dumps_dir / CHECKSUMS_FILE
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
-        added.append(_publish(dumps_dir / file_name, media_type, _copier(data)))
+        added.append(_publish(dumps_dir / file_name, media_type, _copier(data, link)))
         sums += f"{added[-1].sha256}  {file_name}\n"
     _write(sums_path, sums.encode("ascii"))
     return added

@@ -116,6 +116,11 @@ def test_dumps_parse_back_with_the_same_content(first_build: tuple[Settings, Bui
     )
     for name, digest in sums.items():
         assert hashlib.sha256((dumps / name).read_bytes()).hexdigest() == digest
+    # the build's report is offered among the downloads as itself (a hard link, not a copy)
+    for name in ("report.json", "report.csv"):
+        assert name in sums
+        assert (dumps / name).samefile(dumps.parent / name)
+        assert (dumps / name).stat().st_mode & 0o777 == 0o644
 
 
 def _failing_settings(
