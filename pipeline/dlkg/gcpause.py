@@ -20,13 +20,14 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(*, collect: bool = True) -> Iterator[None]:
     """Run the block with the cyclic collector off; restore its previous state on any exit.
 
-    One collection first, so that the cycles the step before left (parse) are not kept alive
-    through the paused step."""
+    With `collect`, one collection first, so that the cycles the step before left (parse) are
+    not kept alive through the paused step."""
     was_enabled = gc.isenabled()
-    gc.collect()
+    if collect:
+        gc.collect()
     gc.disable()
     try:
         yield

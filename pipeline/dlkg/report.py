@@ -17,8 +17,10 @@ from typing import IO, Any
 
 from .catalogue import category_of, handling_of
 from .common import upstream_line_url
+from .gcpause import collector_paused
 from .model import Merge, NearMiss
 from .records import Issue, Level, Provenance
+from .report_text import indented, write_list
 
 JSON_END = "\n}"  # what closes report.json after its rows
 CSV_FIELDS = (
@@ -67,7 +69,13 @@ def _issue_fields(i: Issue) -> list[object]:
 def _issue_of(row: list[Any]) -> Issue:
     code, level, message, action, source_id, path, line = row
     where = None if source_id is None else Provenance(source_id, path, line)
-    return Issue(code, Level(level), message, where, action)
+    return Issue(code, _LEVELS[level], message, where, action)
+
+
+# rows per line of the parked file: the JSON encoder is set up once per call, not per row
+_PARKED_BLOCK = 10_000
+_PARKED_ROWS = json.JSONEncoder(ensure_ascii=False).encode
+_LEVELS = {level.value: level for level in Level}  # `Level(v)` is 3 µs an issue (enum's call)
 
 
 def _flat_row(row: Merge | NearMiss) -> dict[str, Any]:
@@ -131,28 +139,36 @@ class BuildReport:
     # issues, merges and near misses moved out of memory by `park` (a file of their rows)
     parked: Path | None = None
     parked_counts: tuple[int, int] = (0, 0)
+    # where each kind's lines are in the parked file: kind -> (start, end) byte offsets
+    parked_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     # the parked issues counted by (code, level, source id): what the summaries need of them
     parked_issues: Counter[tuple[str, str, str | None]] = field(default_factory=Counter)
 
     def park(self, path: Path) -> None:
-        """Move the issues, merges and near misses into `path`, one row per line.
+        """Move the issues, merges and near misses into `path`: per kind, lines of the kind's
+        letter and a JSON array of up to `_PARKED_BLOCK` rows (one encoding per block).
 
-        Issue 13: nothing between emit and the report reads them but their counts, and at
-        x1000 they are about 1.5 GB of objects that the build process would otherwise unpickle
-        from the front child and hold through validation, load and export (and hand on to the
-        validator's fork). The merges and near misses are their report.json rows; an issue is
-        its fields (`unpark_issues` makes it the same Issue again). `write_json` and
-        `write_csv` read them back row by row; `unpark` makes them all objects again."""
+        Issue 13: nothing between emit and the report reads them but their counts; at x1000
+        they are ~1.5 GB of objects the build would hold through validation, load and export.
+        A merge or near miss is its report.json row, an issue its fields (`unpark_issues`
+        makes it the same Issue again); `unpark` makes them all objects again."""
         if self.parked is not None:
             raise ValueError(f"already parked in {self.parked}")
-        with path.open("w", encoding="utf-8") as out:
-            for issue in self.issues:
-                out.write("i" + json.dumps(_issue_fields(issue), ensure_ascii=False) + "\n")
-            for kind, rows in (("m", self.merges), ("n", self.near_misses)):
-                for row in rows:
-                    out.write(kind + json.dumps(_flat_row(row), ensure_ascii=False) + "\n")
+        spans: dict[str, tuple[int, int]] = {}
+        with path.open("wb") as out:
+            parts: tuple[tuple[str, Iterator[object]], ...] = (
+                ("i", map(_issue_fields, self.issues)),
+                ("m", map(_flat_row, self.merges)),
+                ("n", map(_flat_row, self.near_misses)),
+            )
+            for kind, rows in parts:
+                start = out.tell()
+                while block := list(itertools.islice(rows, _PARKED_BLOCK)):
+                    out.write(f"{kind}{_PARKED_ROWS(block)}\n".encode())
+                spans[kind] = (start, out.tell())
         self.parked_counts = (len(self.merges), len(self.near_misses))
         self.parked_issues = Counter(_issue_key(i) for i in self.issues)
+        self.parked_spans = spans
         self.issues, self.merges, self.near_misses, self.parked = [], [], [], path
 
     def drop_parked(self) -> None:
@@ -162,12 +178,14 @@ class BuildReport:
             self.parked = None
 
     def _parked_rows(self, kind: str) -> Iterator[Any]:
+        """The parked rows of one kind, read from their part of the file (`parked_spans`)."""
         if self.parked is None:
             return
-        with self.parked.open(encoding="utf-8") as rows:
-            for line in rows:
-                if line[0] == kind:
-                    yield json.loads(line[1:])
+        start, end = self.parked_spans[kind]
+        with self.parked.open("rb") as lines:
+            lines.seek(start)
+            while lines.tell() < end and (line := lines.readline()):
+                yield from json.loads(line[1:])
 
     def all_issues(self) -> Iterator[Issue]:
         """Every issue in the order found: the parked ones (read back), then those in memory."""
@@ -177,7 +195,10 @@ class BuildReport:
     def unpark_issues(self) -> None:
         """The parked issues back in `issues`, first (the CLI and `build()`'s callers)."""
         if self.parked_issues:
-            self.issues = [*map(_issue_of, self._parked_rows("i")), *self.issues]
+            # a million objects and no cycles (x1000): the collector would visit them all
+            # several times over while they are made, doubling the time
+            with collector_paused(collect=False):
+                self.issues = [*map(_issue_of, self._parked_rows("i")), *self.issues]
             self.parked_issues = Counter()
 
     def unpark(self) -> None:
@@ -294,7 +315,7 @@ class BuildReport:
         out.write("{")
         for n, (key, value) in enumerate(head.items()):
             out.write(("\n " if n == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
-            out.write(_indented(value, 1))
+            out.write(indented(value, 1))
 
     def _write_json_rows(self, out: IO[str], issue_rows: Iterator[dict[str, Any]]) -> None:
         rows: dict[str, Iterator[object]] = {
@@ -307,7 +328,7 @@ class BuildReport:
         }
         for key, value in rows.items():  # after the head, which is never empty
             out.write(",\n " + json.dumps(key, ensure_ascii=False) + ": ")
-            _write_list(out, value)
+            write_list(out, value)
 
     @property
     def merge_count(self) -> int:
@@ -366,35 +387,3 @@ class BuildReport:
                 shown, 100, initial_indent=head, subsequent_indent=" " * len(head)
             )
         return lines
-
-
-def _indented(value: object, depth: int) -> str:
-    """`value` as `json.dumps(indent=1)` writes it `depth` levels deep in a document."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
-    return text.replace("\n", "\n" + " " * depth)
-
-
-_SCALARS = (str, int, float, bool, type(None))
-_ROW_ITEM = ",\n   "  # between the members of a row two levels deep
-# One encoder for every flat row (json.dumps with any option builds a new one per call, which
-# was a fifth of the tail): members two levels deep, separated as `indent=1` separates them.
-_FLAT_ROW = json.JSONEncoder(ensure_ascii=False, separators=(_ROW_ITEM, ": "))
-
-
-def _row_text(row: object) -> str:
-    """`_indented(row, 2)` for a row of the report's lists. `indent` makes `json.dumps` use its
-    pure-Python encoder (x1000: 2.4M rows, most of the report's tail after export), so a flat
-    dict is encoded by the C encoder in one call, its members laid out as `indent` lays them."""
-    if not isinstance(row, dict) or not row or not all(type(v) in _SCALARS for v in row.values()):
-        return _indented(row, 2)
-    return "{\n   " + _FLAT_ROW.encode(row)[1:-1] + "\n  }"
-
-
-def _write_list(out: IO[str], rows: Iterator[object]) -> None:
-    """A list one level deep, item by item, as `json.dumps(indent=1)` writes it ("[]" empty)."""
-    first = True
-    for row in rows:
-        out.write("[\n  " if first else ",\n  ")
-        first = False
-        out.write(_row_text(row))
-    out.write("[]" if first else "\n ]")

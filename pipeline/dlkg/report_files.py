@@ -33,8 +33,10 @@ def _write_rows(report: BuildReport, run_dir: Path) -> None:
 
 
 def _append(target: Path, part: Path) -> None:
-    """`part`'s bytes at the end of `target`, copied by the kernel where it can."""
-    with part.open("rb") as source, target.open("ab") as out:
+    """`part`'s bytes at the end of `target`, copied by the kernel where it can (not through
+    an O_APPEND file: copy_file_range refuses one)."""
+    with part.open("rb") as source, target.open("r+b") as out:
+        base = out.seek(0, os.SEEK_END)
         size = os.fstat(source.fileno()).st_size
         try:
             while size > 0:
@@ -44,7 +46,8 @@ def _append(target: Path, part: Path) -> None:
                 size -= copied
         except (AttributeError, OSError):  # no copy_file_range here: through this process
             source.seek(0)
-            out.seek(0, os.SEEK_END)
+            out.truncate(base)
+            out.seek(base)
             shutil.copyfileobj(source, out, 1 << 20)
 
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from dlkg.model import Merge, NearMiss
 from dlkg.records import Issue, Level, Provenance
-from dlkg.report import BuildReport, _indented, _row_text, issue_row
+from dlkg.report import BuildReport, issue_row
+from dlkg.report_text import indented, row_text
 
 
 def _report() -> BuildReport:
@@ -188,7 +189,7 @@ _SCALAR = st.one_of(
 )
 def test_a_row_is_laid_out_as_json_dumps_with_indent_lays_it_out(row: object) -> None:
     # report.json's flat rows are encoded by the C encoder in one call, not by indent's encoder
-    assert _row_text(row) == _indented(row, 2)
+    assert row_text(row) == indented(row, 2)
 
 
 @pytest.mark.parametrize("fork", [True, False])
@@ -242,3 +243,30 @@ def test_report_files_child_stopped_when_the_build_fails(tmp_path: Path) -> None
     files.cancel()
     files.cancel()  # twice is harmless (the build's handler may come after a finish)
     assert not list(tmp_path.glob(".forked-*"))
+
+
+def test_appending_the_rows_falls_back_to_a_copy_midway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the kernel's copy may be refused after it copied part (another file system): the
+    # target is cut back to its head and the whole part copied through this process
+    import os
+
+    from dlkg import report_files
+
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def refuse_second(src: int, dst: int, count: int, *args: int) -> int:
+        calls.append(count)
+        if len(calls) > 1:
+            raise OSError(18, "Invalid cross-device link")
+        return real(src, dst, min(count, 7))
+
+    monkeypatch.setattr(os, "copy_file_range", refuse_second)
+    target, part = tmp_path / "report.json", tmp_path / "rows"
+    target.write_bytes(b'{"head": 1')
+    part.write_bytes(',\n "rows": ["\u6df1\u5ea6"]'.encode() * 5)
+    report_files._append(target, part)
+    assert len(calls) == 2
+    assert target.read_bytes() == b'{"head": 1' + part.read_bytes()
