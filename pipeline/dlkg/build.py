@@ -212,7 +212,9 @@ def build(settings: Settings, on_step: OnStep | None = None) -> BuildReport:
         report_files.finish()
         report.drop_parked()
         _write_changes(settings, run_dir)  # before the downloads: it is one of them
-        add_downloads(run_dir / "dumps", report_downloads(run_dir), link=True)
+        add_downloads(
+            run_dir / "dumps", report_downloads(run_dir), link=True, sha256=report_files.sha256
+        )
         fingerprint.write(run_dir, made_from)
         _publish(settings, run_dir)
     except BaseException:

@@ -28,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,7 +270,11 @@ def _work_dir(dumps_dir: Path) -> Iterator[Path]:
 
 
 def _publish(
-    target: Path, media_type: str, make: Callable[[Path], None], made: Path | None = None
+    target: Path,
+    media_type: str,
+    make: Callable[[Path], None],
+    made: Path | None = None,
+    sha256: str | None = None,
 ) -> Dump:
     """Make one download in a temporary file beside `target` (`made`, when the caller made it
     already), then rename it into place: the file of that name stays as it was until the new
@@ -281,7 +285,7 @@ def _publish(
             made = _temporary(target)
         make(made)
         made.chmod(0o644)  # mkstemp makes 0600; dumps are for everyone to read
-        dump = Dump(target.name, media_type, made.stat().st_size, sha256_file(made))
+        dump = Dump(target.name, media_type, made.stat().st_size, sha256 or sha256_file(made))
         made.replace(target)
     except OSError as err:
         raise _write_error(target, err) from None
@@ -342,16 +346,24 @@ def report_downloads(run_dir: Path) -> list[Download]:
     ]
 
 
-def add_downloads(dumps_dir: Path, files: Sequence[Download], *, link: bool = False) -> list[Dump]:
+def add_downloads(
+    dumps_dir: Path,
+    files: Sequence[Download],
+    *,
+    link: bool = False,
+    sha256: Mapping[str, str] | None = None,
+) -> list[Dump]:
     """Write more files (name, media type, bytes or a file to copy) among the dumps, e.g. the
     build report, and list them in SHA256SUMS so that /downloads offers them with their sha256.
     `link`: hard-link the files instead of copying them, for files that never change after
-    (the build's own report in its run folder: over a GB at x1000)."""
+    (the build's own report in its run folder: over a GB at x1000). `sha256`: the digests
+    of files given as files, by name, where the caller has them already."""
     added = []
     sums_path = dumps_dir / CHECKSUMS_FILE
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
-        added.append(_publish(dumps_dir / file_name, media_type, _copier(data, link)))
+        known = (sha256 or {}).get(file_name) if isinstance(data, Path) else None
+        added.append(_publish(dumps_dir / file_name, media_type, _copier(data, link), None, known))
         sums += f"{added[-1].sha256}  {file_name}\n"
     _write(sums_path, sums.encode("ascii"))
     return added

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .common import sha256_file
 from .forked import Forked, can_fork
 from .report import JSON_END, BuildReport
 
@@ -59,12 +61,14 @@ class ReportFiles:
         self._report = report
         self._run_dir = run_dir
         self._child: Forked[None] | None = None
+        self.sha256: dict[str, str] = {}  # file name -> hex digest, once `finish` made them
         if can_fork():
             self._child = Forked(lambda: _write_rows(report, run_dir), run_dir)
 
     def finish(self) -> None:
         """Wait for the rows, then write report.json: the head as it is now, then the rows.
-        The report's issues are then all in `issues` (as after `write_reports`)."""
+        The report's issues are then all in `issues` (as after `write_reports`), and `sha256`
+        has the two files' digests when the rows came from the child."""
         report, run_dir = self._report, self._run_dir
         json_path = run_dir / JSON_FILE
         if self._child is None:
@@ -76,14 +80,24 @@ class ReportFiles:
             return
         child, self._child = self._child, None
         child.result()
-        rows = run_dir / _ROWS_FILE
         with json_path.open("w", encoding="utf-8") as json_out:
-            report.write_json_head(json_out)
-        _append(json_path, rows)
-        with json_path.open("a", encoding="utf-8") as json_out:
-            json_out.write(JSON_END)
-        rows.unlink()
-        report.unpark_issues()
+            report.write_json_head(json_out)  # before the issues come back: it counts them
+
+        def assemble() -> dict[str, str]:
+            rows = run_dir / _ROWS_FILE
+            _append(json_path, rows)
+            with json_path.open("a", encoding="utf-8") as json_out:
+                json_out.write(JSON_END)
+            rows.unlink()
+            return {name: sha256_file(run_dir / name) for name in (JSON_FILE, CSV_FILE)}
+
+        # the kernel's copy and the hashing leave the interpreter free (x1000: a GB of
+        # report.json), so they run in a thread while this one reads the issues back; no
+        # process is forked in the meantime
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assembled = pool.submit(assemble)
+            report.unpark_issues()
+            self.sha256 = assembled.result()
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the build failed)."""

@@ -6,6 +6,7 @@ report always did, whatever is parked, empty or written in Chinese.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import asdict
@@ -232,6 +233,12 @@ def test_report_files_written_beside_the_export_are_those_of_one_pass(
         "report.csv",
         "report.json",
     ]
+    # the digests made beside reading the issues back are those of the files as written
+    sums = {
+        name: hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
+        for name in ("report.json", "report.csv")
+    }
+    assert files.sha256 == (sums if fork else {})
 
 
 def test_report_files_child_stopped_when_the_build_fails(tmp_path: Path) -> None:
