@@ -52,28 +52,30 @@ def locate(path: Path) -> Path:
     )
 
 
-def _triples(source: Path) -> Iterator[tuple[str, str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+# a term as the diff reads it; an RDF-star triple (never in a dlkg build) by its text
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _triples(source: Path) -> Iterator[tuple[str, str, Term]]:
     if source.is_file():
         try:
             for t in ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES):
-                yield str(t.subject.value), t.predicate.value, t.object
+                yield _value(t.subject), t.predicate.value, t.object
         except (SyntaxError, ValueError) as exc:
             raise UsageError(f"cannot read the dump: {exc}", path=source) from None
         return
     store = open_read_only(source)
     for q in store.quads_for_pattern(None, None, None, None):
-        yield str(q.subject.value), q.predicate.value, q.object
+        yield _value(q.subject), q.predicate.value, q.object
 
 
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-    return str(term.value)
+def _value(term: Term) -> str:
+    return str(term) if isinstance(term, ox.Triple) else str(term.value)
 
 
 def snapshot(path: Path) -> dict[str, dict[str, Facts]]:
     """The entities of one build and their facts, by kind ("papers", "persons", "items")."""
-    props: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    props: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in _triples(locate(path)):
         if o not in props[s][p]:  # a store repeats a triple once per named graph holding it
             props[s][p].append(o)

@@ -33,9 +33,13 @@ _COUNTED = re.compile(r"\{(\d+)(,(\d*))?\}")
 
 
 class _Tok(Protocol):
-    kind: str
-    text: str
-    start: int
+    # read-only, as the lexer's Token (a NamedTuple) has them
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -150,12 +150,8 @@ def resolve(results: Sequence[ParseResult], *, curation_dir: Path | None) -> Res
     del names_of, clusters, curated
     resolution.persons = {p.key: p for p in persons}
     resolution.key_anchors = [
-        KeyAnchors(kind, entity.key, anchors)
-        for kind, entities, texts in (
-            ("paper", papers, paper_anchors),
-            ("person", persons, person_anchors),
-        )
-        for entity, anchors in zip(entities, texts, strict=True)
+        *(KeyAnchors("paper", p.key, a) for p, a in zip(papers, paper_anchors, strict=True)),
+        *(KeyAnchors("person", p.key, a) for p, a in zip(persons, person_anchors, strict=True)),
     ]
     del papers, persons, paper_anchors, person_anchors
     # From here on each working set is released as soon as the output made from it is

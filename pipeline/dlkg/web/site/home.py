@@ -168,7 +168,8 @@ def editor_config(
 def _query_page(request: Request, ctx: Context, template: str, **values: object) -> Response:
     gallery = load_gallery(ctx.queries_dir)
     from_sparql = "query_text" in values  # /sparql already shows this query's results
-    text = values.pop("query_text", None) or request.param("query")
+    given = values.pop("query_text", None)
+    text = given if isinstance(given, str) and given else request.param("query")
     chosen = find_example(gallery, request.param("example"))
     autorun = not from_sparql and (bool(text and text.strip()) or chosen is not None)
     if text is None:

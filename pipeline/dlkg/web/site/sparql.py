@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 from urllib.parse import parse_qs
 
 from ... import formats
@@ -162,7 +162,7 @@ def endpoint_url(request: Request) -> str:
 
 def sparql_handler(request: Request, ctx: Context) -> Response:
     """The /sparql route: protocol in, engine bytes out; the service description without query."""
-    evaluator = ctx.runner
+    evaluator = cast(Evaluator, ctx.runner)  # checked below, as cheaply as it can be
     # Not isinstance(.., Evaluator): a runtime Protocol check costs ~10 µs per request.
     assert hasattr(evaluator, "evaluate"), "the site's runner evaluates protocol queries"
     vary = (("Vary", "Accept"),)

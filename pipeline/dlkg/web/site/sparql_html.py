@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import cast
 
 from ... import formats
 from ...errors import ProtocolError
@@ -97,7 +98,7 @@ def sparql_route(request: Request, ctx: Context) -> Response:
     """The /sparql route: a browser (HTML preferred, no `format=`) gets the query UI with the
     results; every other client the SPARQL protocol (sparql.sparql_handler)."""
     if wants_html(request):
-        evaluator = ctx.runner
+        evaluator = cast(Evaluator, ctx.runner)  # checked below, as cheaply as it can be
         # Not isinstance(.., Evaluator): a runtime Protocol check costs ~10 µs per request.
         assert hasattr(evaluator, "evaluate"), "the site's runner evaluates protocol queries"
         try:
