@@ -241,16 +241,17 @@ def _copier(data: bytes | Path, link: bool = False) -> Callable[[Path], None]:
     with `link`, hard-linked where the file system allows)."""
 
     def write(path: Path) -> None:
-        if isinstance(data, Path) and link:
+        if not isinstance(data, Path):
+            path.write_bytes(data)
+            return
+        if link:
             try:
                 path.unlink()  # the empty temporary made for it: the link takes its name
                 os.link(data, path)
-            except OSError:  # another file system, or no hard links there
-                shutil.copyfile(data, path)
-        elif isinstance(data, Path):
-            shutil.copyfile(data, path)
-        else:
-            path.write_bytes(data)
+                return
+            except OSError:  # another file system, or no hard links there: a copy
+                pass
+        shutil.copyfile(data, path)
 
     return write
 
