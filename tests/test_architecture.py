@@ -95,6 +95,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "dlkg.pins",
             "dlkg.report",
             "dlkg.report_files",
+            "dlkg.report_parked",
             "dlkg.report_text",
             "dlkg.explain",
             "dlkg.query",

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,7 +19,8 @@ from .catalogue import category_of, handling_of
 from .common import upstream_line_url
 from .gcpause import collector_paused
 from .model import Merge, NearMiss
-from .records import Issue, Level, Provenance
+from .records import Issue, Level
+from .report_parked import ParkedFile, flat_row, issue_fields, issue_of
 from .report_text import indented, write_list
 
 JSON_END = "\n}"  # what closes report.json after its rows
@@ -57,33 +58,6 @@ def issue_row(i: Issue, source_urls: dict[str, str] | None = None) -> dict[str, 
 
 def _issue_key(i: Issue) -> tuple[str, str, str | None]:
     return i.code, i.level.value, i.where.source_id if i.where else None
-
-
-def _issue_fields(i: Issue) -> list[object]:
-    """An issue as a parked row: every field, so `_issue_of` makes the same Issue again."""
-    where = i.where
-    place = (where.source_id, where.path, where.line) if where else (None, None, None)
-    return [i.code, i.level.value, i.message, i.action, *place]
-
-
-def _issue_of(row: list[Any]) -> Issue:
-    code, level, message, action, source_id, path, line = row
-    where = None if source_id is None else Provenance(source_id, path, line)
-    return Issue(code, _LEVELS[level], message, where, action)
-
-
-# rows per line of the parked file: the JSON encoder is set up once per call, not per row
-_PARKED_BLOCK = 10_000
-_PARKED_ROWS = json.JSONEncoder(ensure_ascii=False).encode
-_LEVELS = {level.value: level for level in Level}  # `Level(v)` is 3 µs an issue (enum's call)
-
-
-def _flat_row(row: Merge | NearMiss) -> dict[str, Any]:
-    """`asdict(row)` for the flat Merge and NearMiss, 20x cheaper (x1000: ~2M rows, ~17 s)."""
-    return {name: getattr(row, name) for name in _FIELDS[type(row)]}
-
-
-_FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in (Merge, NearMiss)}
 
 
 @dataclass
@@ -137,68 +111,54 @@ class BuildReport:
     # "start" (shared with the build at the fork) and "peak" in kB); not part of report.json
     process_memory_kb: dict[str, dict[str, int]] = field(default_factory=dict)
     # issues, merges and near misses moved out of memory by `park` (a file of their rows)
-    parked: Path | None = None
+    parked: ParkedFile | None = field(default=None, repr=False, compare=False)
     parked_counts: tuple[int, int] = (0, 0)
-    # where each kind's lines are in the parked file: kind -> (start, end) byte offsets
-    parked_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     # the parked issues counted by (code, level, source id): what the summaries need of them
     parked_issues: Counter[tuple[str, str, str | None]] = field(default_factory=Counter)
 
     def park(self, path: Path) -> None:
-        """Move the issues, merges and near misses into `path`: per kind, lines of the kind's
-        letter and a JSON array of up to `_PARKED_BLOCK` rows (one encoding per block).
-
-        Issue 13: nothing between emit and the report reads them but their counts; at x1000
-        they are ~1.5 GB of objects the build would hold through validation, load and export.
-        A merge or near miss is its report.json row, an issue its fields (`unpark_issues`
-        makes it the same Issue again); `unpark` makes them all objects again."""
+        """Move the issues, merges and near misses into a new file at `path`
+        (report_parked.py). Nothing between emit and the report reads them but their counts;
+        `all_issues` and `unpark` read them back."""
         if self.parked is not None:
-            raise ValueError(f"already parked in {self.parked}")
-        spans: dict[str, tuple[int, int]] = {}
-        with path.open("wb") as out:
-            parts: tuple[tuple[str, Iterator[object]], ...] = (
-                ("i", map(_issue_fields, self.issues)),
-                ("m", map(_flat_row, self.merges)),
-                ("n", map(_flat_row, self.near_misses)),
-            )
-            for kind, rows in parts:
-                start = out.tell()
-                while block := list(itertools.islice(rows, _PARKED_BLOCK)):
-                    out.write(f"{kind}{_PARKED_ROWS(block)}\n".encode())
-                spans[kind] = (start, out.tell())
+            raise ValueError(f"already parked in {self.parked.path}")
+        self.parked = ParkedFile.write(
+            path,
+            (
+                ("i", map(issue_fields, self.issues)),
+                ("m", map(flat_row, self.merges)),
+                ("n", map(flat_row, self.near_misses)),
+            ),
+        )
         self.parked_counts = (len(self.merges), len(self.near_misses))
         self.parked_issues = Counter(_issue_key(i) for i in self.issues)
-        self.parked_spans = spans
-        self.issues, self.merges, self.near_misses, self.parked = [], [], [], path
+        self.issues, self.merges, self.near_misses = [], [], []
 
     def drop_parked(self) -> None:
-        """Delete the parked file (once report.json has its rows); the counts stay."""
-        if self.parked is not None:
-            self.parked.unlink(missing_ok=True)
-            self.parked = None
+        """Delete the parked file's name once report.json has its rows. Its rows stay
+        readable through the open file (`all_issues`, `warnings`, `unpark`) until the report
+        goes; where an open file cannot be deleted they are read back first. The counts stay."""
+        if self.parked is not None and not self.parked.detach():
+            self.unpark()
 
     def _parked_rows(self, kind: str) -> Iterator[Any]:
-        """The parked rows of one kind, read from their part of the file (`parked_spans`)."""
-        if self.parked is None:
-            return
-        start, end = self.parked_spans[kind]
-        with self.parked.open("rb") as lines:
-            lines.seek(start)
-            while lines.tell() < end and (line := lines.readline()):
-                yield from json.loads(line[1:])
+        """The parked rows of one kind."""
+        if self.parked is not None:
+            yield from self.parked.rows(kind)
 
     def all_issues(self) -> Iterator[Issue]:
         """Every issue in the order found: the parked ones (read back), then those in memory."""
-        yield from map(_issue_of, self._parked_rows("i"))
+        if self.parked_issues:  # else none were parked, or they were read back already
+            yield from map(issue_of, self._parked_rows("i"))
         yield from self.issues
 
     def unpark_issues(self) -> None:
-        """The parked issues back in `issues`, first (the CLI and `build()`'s callers)."""
+        """The parked issues back in `issues`, first."""
         if self.parked_issues:
             # a million objects and no cycles (x1000): the collector would visit them all
             # several times over while they are made, doubling the time
             with collector_paused(collect=False):
-                self.issues = [*map(_issue_of, self._parked_rows("i")), *self.issues]
+                self.issues = [*map(issue_of, self._parked_rows("i")), *self.issues]
             self.parked_issues = Counter()
 
     def unpark(self) -> None:
@@ -210,7 +170,8 @@ class BuildReport:
         near = [NearMiss(**row) for row in self._parked_rows("n")]
         self.merges, self.near_misses = merges + self.merges, near + self.near_misses
         self.parked_counts = (0, 0)
-        self.drop_parked()
+        self.parked.delete()
+        self.parked = None
 
     def _issue_counts(self) -> Counter[tuple[str, str, str | None]]:
         """Issues by (code, level, source id), parked or not."""
@@ -227,13 +188,13 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[Issue]:
-        """The warnings in memory (all of them unless parked: see `unpark_issues`)."""
-        return [i for i in self.issues if i.level is Level.WARNING]
+        """Every warning, parked or not (parked ones are read back for each call)."""
+        return [i for i in self.all_issues() if i.level is Level.WARNING]
 
     @property
     def errors(self) -> list[Issue]:
-        """The errors in memory (all of them unless parked: see `unpark_issues`)."""
-        return [i for i in self.issues if i.level is Level.ERROR]
+        """Every error, parked or not (parked ones are read back for each call)."""
+        return [i for i in self.all_issues() if i.level is Level.ERROR]
 
     def category_counts(self) -> dict[str, dict[str, int]]:
         """Issues per category and source id (None: not tied to a source line)."""
@@ -321,10 +282,8 @@ class BuildReport:
         rows: dict[str, Iterator[object]] = {
             "issues": issue_rows,
             "shacl_warnings": iter(self.shacl_warnings),
-            "merges": itertools.chain(self._parked_rows("m"), map(_flat_row, self.merges)),
-            "near_misses": itertools.chain(
-                self._parked_rows("n"), map(_flat_row, self.near_misses)
-            ),
+            "merges": itertools.chain(self._parked_rows("m"), map(flat_row, self.merges)),
+            "near_misses": itertools.chain(self._parked_rows("n"), map(flat_row, self.near_misses)),
         }
         for key, value in rows.items():  # after the head, which is never empty
             out.write(",\n " + json.dumps(key, ensure_ascii=False) + ": ")

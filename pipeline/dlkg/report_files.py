@@ -12,6 +12,8 @@ written in this process, or the build fails and its run folder is removed.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -24,14 +26,29 @@ from .report import JSON_END, BuildReport
 JSON_FILE = "report.json"
 CSV_FILE = "report.csv"
 _ROWS_FILE = ".report-rows.json"  # the rows' part of report.json, until the head is written
+_HASH_BYTES = 1 << 20
 
 
-def _write_rows(report: BuildReport, run_dir: Path) -> None:
+def _write_rows(report: BuildReport, run_dir: Path) -> str:
+    """In the child: report.csv and the rows of report.json; report.csv's sha256 (it is
+    whole now, and hashing it here takes nothing from the build's tail)."""
     with (
         (run_dir / _ROWS_FILE).open("w", encoding="utf-8") as json_rows,
         (run_dir / CSV_FILE).open("w", encoding="utf-8", newline="") as csv_out,
     ):
         report.write_rows(json_rows, csv_out)
+    return sha256_file(run_dir / CSV_FILE)
+
+
+def _hash_parts(head: bytes, part: Path, end: bytes) -> str:
+    """The sha256 of `head`, then `part`'s bytes, then `end`: report.json's, read from its
+    rows' file while the kernel copies them (each read once, on both cores)."""
+    digest = hashlib.sha256(head)
+    with part.open("rb") as rows:
+        while block := rows.read(_HASH_BYTES):
+            digest.update(block)  # releases the interpreter for blocks this size
+    digest.update(end)
+    return digest.hexdigest()
 
 
 def _append(target: Path, part: Path) -> None:
@@ -60,15 +77,15 @@ class ReportFiles:
     def __init__(self, report: BuildReport, run_dir: Path) -> None:
         self._report = report
         self._run_dir = run_dir
-        self._child: Forked[None] | None = None
+        self._child: Forked[str] | None = None
         self.sha256: dict[str, str] = {}  # file name -> hex digest, once `finish` made them
         if can_fork():
             self._child = Forked(lambda: _write_rows(report, run_dir), run_dir)
 
     def finish(self) -> None:
         """Wait for the rows, then write report.json: the head as it is now, then the rows.
-        The report's issues are then all in `issues` (as after `write_reports`), and `sha256`
-        has the two files' digests when the rows came from the child."""
+        `sha256` then has the two files' digests when the rows came from the child. The
+        report's parked issues stay parked (`BuildReport.all_issues` reads them)."""
         report, run_dir = self._report, self._run_dir
         json_path = run_dir / JSON_FILE
         if self._child is None:
@@ -79,25 +96,22 @@ class ReportFiles:
                 report.write_reports(json_out, csv_out)
             return
         child, self._child = self._child, None
-        child.result()
-        with json_path.open("w", encoding="utf-8") as json_out:
-            report.write_json_head(json_out)  # before the issues come back: it counts them
-
-        def assemble() -> dict[str, str]:
-            rows = run_dir / _ROWS_FILE
-            _append(json_path, rows)
-            with json_path.open("a", encoding="utf-8") as json_out:
-                json_out.write(JSON_END)
-            rows.unlink()
-            return {name: sha256_file(run_dir / name) for name in (JSON_FILE, CSV_FILE)}
-
-        # the kernel's copy and the hashing leave the interpreter free (x1000: a GB of
-        # report.json), so they run in a thread while this one reads the issues back; no
-        # process is forked in the meantime
+        csv_sha256 = child.result()
+        head_text = io.StringIO()
+        report.write_json_head(head_text)
+        head, end = head_text.getvalue().encode("utf-8"), JSON_END.encode("utf-8")
+        json_path.write_bytes(head)  # the bytes a text file would hold on POSIX, where we fork
+        rows = run_dir / _ROWS_FILE
+        # x1000: a GB of rows; the kernel's copy and the hashing both leave the interpreter
+        # free, so they run at once, each reading the rows' file from the page cache
         with ThreadPoolExecutor(max_workers=1) as pool:
-            assembled = pool.submit(assemble)
-            report.unpark_issues()
-            self.sha256 = assembled.result()
+            copied = pool.submit(_append, json_path, rows)
+            json_sha256 = _hash_parts(head, rows, end)
+            copied.result()
+        with json_path.open("ab") as json_out:
+            json_out.write(end)
+        rows.unlink()
+        self.sha256 = {JSON_FILE: json_sha256, CSV_FILE: csv_sha256}
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the build failed)."""

@@ -98,7 +98,7 @@ def test_validation_runs_in_a_child_while_the_store_loads(
     alone = _settings(tmp_path / "alone", upstream_dir)
     sequential = build(alone)
     assert report.shacl_warnings == sequential.shacl_warnings
-    assert [str(i) for i in report.issues] == [str(i) for i in sequential.issues]
+    assert [str(i) for i in report.all_issues()] == [str(i) for i in sequential.all_issues()]
     assert report.graph_triples == sequential.graph_triples
     for name in sorted(p.name for p in alone.dumps_dir.iterdir()):
         if name.startswith("dlkg."):
@@ -167,7 +167,7 @@ def test_parse_resolve_and_emit_run_in_a_child_that_reports_progress_here(
 
     def validate_beside_load(settings: Any, report: Any, *args: Any, **kwargs: Any) -> None:
         # the merges and near misses stayed in the child's file: never objects here
-        held.append((len(report.merges), len(report.near_misses), report.parked.is_file()))
+        held.append((len(report.merges), len(report.near_misses), report.parked.path.is_file()))
         real_validate(settings, report, *args, **kwargs)
 
     monkeypatch.setattr(dlkg.build_front, "parse_and_resolve", parse_and_resolve)
