@@ -165,7 +165,7 @@ def _emit(
         )
         # issue 12: graph/links from the last `dlkg link`, if any, and identifier checks
         add_links_graph(sink, minter, settings)
-        report.issues.extend(identifier_issues(parsed.resolution.papers.values()))
+        report.add_issues(identifier_issues(parsed.resolution.papers.values()))
         class_counts = sink.class_counts(skip)
         describe(sink, minter=minter, sources=parsed.sources, class_counts=class_counts)
         return emitted.line_index, class_counts, graph_counts(sink)
@@ -203,7 +203,7 @@ def _summarise(report: BuildReport, parsed: Parsed) -> None:
     """The report's per-source summaries and the parse and resolution issues."""
     resolution = parsed.resolution
     for source, result in zip(parsed.sources, parsed.results, strict=True):
-        report.issues.extend(result.issues)
+        report.add_issues(result.issues)
         if source.spec.url:
             report.source_urls[source.spec.id] = source.spec.url
         report.sources.append(
@@ -220,7 +220,7 @@ def _summarise(report: BuildReport, parsed: Parsed) -> None:
                 warnings=sum(1 for i in result.issues if i.level is Level.WARNING),
             )
         )
-    report.issues.extend(resolution.issues)
+    report.add_issues(resolution.issues)
     report.merges = resolution.merges
     report.near_misses = resolution.near_misses
 

@@ -9,7 +9,7 @@ import json
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -99,7 +99,8 @@ class BuildReport:
     started: str
     ended: str = ""
     sources: list[SourceSummary] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    # the issues in memory: all of them, but for those parked (`park`) and not yet read back
+    held_issues: list[Issue] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # papers, persons, lists, items, ...
@@ -125,14 +126,14 @@ class BuildReport:
         self.parked = ParkedFile.write(
             path,
             (
-                ("i", map(issue_fields, self.issues)),
+                ("i", map(issue_fields, self.held_issues)),
                 ("m", map(flat_row, self.merges)),
                 ("n", map(flat_row, self.near_misses)),
             ),
         )
         self.parked_counts = (len(self.merges), len(self.near_misses))
-        self.parked_issues = Counter(_issue_key(i) for i in self.issues)
-        self.issues, self.merges, self.near_misses = [], [], []
+        self.parked_issues = Counter(_issue_key(i) for i in self.held_issues)
+        self.held_issues, self.merges, self.near_misses = [], [], []
 
     def drop_parked(self) -> None:
         """Delete the parked file's name once report.json has its rows. Its rows stay
@@ -146,19 +147,38 @@ class BuildReport:
         if self.parked is not None:
             yield from self.parked.rows(kind)
 
+    @property
+    def issues(self) -> list[Issue]:
+        """Every issue in the order found; parked ones are read back the first time (x1000:
+        ~1.8 s for a million). The build itself adds with `add_issues` and reads counts, so
+        it never reads them back; `all_issues` streams them without holding them."""
+        self.unpark_issues()
+        return self.held_issues
+
+    @issues.setter
+    def issues(self, value: list[Issue]) -> None:
+        if self.parked_issues:
+            raise ValueError("issues are parked: add to them with add_issues")
+        self.held_issues = value
+
+    def add_issues(self, found: Iterable[Issue]) -> None:
+        """Issues found now: after the parked ones, which stay parked."""
+        self.held_issues.extend(found)
+
     def all_issues(self) -> Iterator[Issue]:
         """Every issue in the order found: the parked ones (read back), then those in memory."""
         if self.parked_issues:  # else none were parked, or they were read back already
             yield from map(issue_of, self._parked_rows("i"))
-        yield from self.issues
+        yield from self.held_issues
 
     def unpark_issues(self) -> None:
-        """The parked issues back in `issues`, first."""
+        """The parked issues back in memory, before those found after parking."""
         if self.parked_issues:
             # a million objects and no cycles (x1000): the collector would visit them all
             # several times over while they are made, doubling the time
             with collector_paused(collect=False):
-                self.issues = [*map(issue_of, self._parked_rows("i")), *self.issues]
+                parked = map(issue_of, self._parked_rows("i"))
+                self.held_issues = [*parked, *self.held_issues]
             self.parked_issues = Counter()
 
     def unpark(self) -> None:
@@ -175,7 +195,7 @@ class BuildReport:
 
     def _issue_counts(self) -> Counter[tuple[str, str, str | None]]:
         """Issues by (code, level, source id), parked or not."""
-        return self.parked_issues + Counter(_issue_key(i) for i in self.issues)
+        return self.parked_issues + Counter(_issue_key(i) for i in self.held_issues)
 
     def issue_count(self, level: Level) -> int:
         return sum(n for (_, lv, _), n in self._issue_counts().items() if lv == level.value)
@@ -232,7 +252,7 @@ class BuildReport:
         self.write_json_head(json_out)
         self.write_rows(json_out, csv_out, every.append)
         json_out.write(JSON_END)
-        self.issues, self.parked_issues = every, Counter()
+        self.held_issues, self.parked_issues = every, Counter()
 
     def write_rows(
         self, json_rows: IO[str], csv_out: IO[str], keep: Callable[[Issue], object] | None = None

@@ -185,6 +185,13 @@ def test_parse_resolve_and_emit_run_in_a_child_that_reports_progress_here(
     assert {m["rule"] for m in written["merges"]} >= {"arxiv-id", "same-full-name"}
     assert list(report.timings)[:4] == ["fetch", "parse", "resolve", "emit"]
     assert report.process_memory_kb["emit"]["peak"] > 0
+    # the build never read its issues back (x1000: 1.8 s); its caller does, when it asks, from
+    # the parked file, whose name is gone from the published run
+    parked = sum(report.parked_issues.values())
+    assert parked > 100 and report.held_issues == []
+    assert not list((tmp_path / "b").rglob("report-parked*"))
+    assert [row["message"] for row in written["issues"]] == [i.message for i in report.issues]
+    assert len(report.held_issues) == parked and not report.parked_issues  # read back once
 
 
 def _one_line_failure(settings: Settings, error: type[Exception], match: str) -> Exception:

@@ -66,7 +66,7 @@ def _dumped(
         "counts": report.counts,
         "graph_triples": report.graph_triples,
         "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
-        "issue_categories": BuildReport("", "", issues=issues).category_counts(),
+        "issue_categories": BuildReport("", "", held_issues=issues).category_counts(),
         "issues": [issue_row(i, report.source_urls) for i in issues],
         "shacl_warnings": report.shacl_warnings,
         "merges": [asdict(m) for m in merges],
@@ -87,7 +87,7 @@ def test_parked_merges_are_written_from_their_file_and_come_back(tmp_path: Path)
     merges, near, issues = list(report.merges), list(report.near_misses), list(report.issues)
     expected = _dumped(report, merges, near)
     report.park(tmp_path / "parked.jsonl")
-    assert (report.merges, report.near_misses, report.issues) == ([], [], [])
+    assert (report.merges, report.near_misses, report.held_issues) == ([], [], [])
     assert (report.merge_count, report.near_miss_count) == (2, 1)
     assert "2 warnings, 1 errors, 2 merges, 1 near misses" in report.summary_lines()[-1]
     assert report.to_json() == expected
@@ -178,7 +178,7 @@ def test_parked_issues_give_the_same_report_counts_and_issues(tmp_path: Path) ->
         report.category_counts(),
     )
     report.park(tmp_path / "parked.jsonl")
-    assert report.issues == []  # in memory; `warnings` and `all_issues` read the parked ones
+    assert report.held_issues == []  # `warnings`, `all_issues` and `issues` read them back
     assert report.warnings == [i for i in issues if i.level is Level.WARNING]
     after = (
         report.to_json(),
@@ -193,7 +193,7 @@ def test_parked_issues_give_the_same_report_counts_and_issues(tmp_path: Path) ->
     assert report.first_issue(Level.WARNING) == issues[0]
     # an issue found after parking (emit's identifier checks) comes after the parked ones
     late = Issue("identifier.x", Level.WARNING, "late", Provenance("curation", "keys.tsv", 2))
-    report.issues.append(late)
+    report.add_issues([late])
     assert report.issue_count(Level.WARNING) == 3
     assert list(report.all_issues()) == [*issues, late]
     assert report.to_csv().count("\r\n") == 5  # the header and four rows
@@ -218,7 +218,7 @@ def test_both_reports_in_one_pass_are_the_two_written_apart(tmp_path: Path) -> N
     expected = (report.to_json(), report.to_csv())
     report.park(tmp_path / "parked.jsonl")
     late = Issue("identifier.x", Level.WARNING, "late", Provenance("curation", "keys.tsv", 2))
-    report.issues.append(late)
+    report.add_issues([late])
     apart = (report.to_json(), report.to_csv())
     json_out, csv_out = io.StringIO(), io.StringIO()
     report.write_reports(json_out, csv_out)
@@ -262,7 +262,7 @@ def test_report_files_written_beside_the_export_are_those_of_one_pass(
     end = {"counts": {"papers": 7}, "timings": {"export": 1.5}, "ended": "2026-12-05"}
     expected_report = _report()
     expected_report.park(tmp_path / "expected.jsonl")
-    expected_report.issues.append(late)
+    expected_report.add_issues([late])
     for name, value in end.items():
         setattr(expected_report, name, value)
     json_out, csv_out = io.StringIO(), io.StringIO()
@@ -273,7 +273,7 @@ def test_report_files_written_beside_the_export_are_those_of_one_pass(
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     report.park(run_dir / "parked.jsonl")
-    report.issues.append(late)
+    report.add_issues([late])
     files = report_files.ReportFiles(report, run_dir)
     # what only the end of a build knows, in the head: set after the rows were started
     for name, value in end.items():
@@ -286,7 +286,8 @@ def test_report_files_written_beside_the_export_are_those_of_one_pass(
         assert csv_in.read() == csv_out.getvalue()
     # forked, the issues stay parked (read when asked); in-process, they were read once
     assert list(report.all_issues()) == [*issues, late]
-    assert report.issues == ([late] if fork else [*issues, late])
+    assert report.held_issues == ([late] if fork else [*issues, late])
+    assert report.issues == [*issues, late] and report.held_issues == [*issues, late]
     assert sorted(p.name for p in run_dir.iterdir()) == [
         "parked.jsonl",
         "report.csv",
