@@ -161,3 +161,27 @@ def test_a_bug_is_an_internal_error_not_a_usage_error(
     assert result.stderr.rstrip().endswith(
         "error: internal error, please report it with the traceback above"
     )
+
+
+@pytest.mark.upstream
+def test_build_prints_warnings_by_code_and_with_v_each_one(
+    upstream_dir: Path, tmp_path: Path
+) -> None:
+    # the summary counts the warnings (the build's report keeps them parked); -v lists each
+    # with its file and line, read back from the parked file after the build
+    common = ("--build-dir", str(tmp_path), "--mirror", str(upstream_dir), "--offline")
+    quiet = dlkg(*common, "build", "--force")
+    assert quiet.returncode == 0, quiet.stderr
+    written = json.loads((tmp_path / "current" / "report.json").read_text(encoding="utf-8"))
+    warnings = [row for row in written["issues"] if row["level"] == "warning"]
+    assert f"{len(warnings)} warnings, " in quiet.stdout
+    assert "warnings by code (each with file and line in the report; -v lists them):" in (
+        quiet.stdout
+    )
+    verbose = dlkg(*common, "build", "--force", "-v")
+    assert verbose.returncode == 0, verbose.stderr
+    listed = [line for line in verbose.stdout.splitlines() if line.startswith("  ")]
+    assert [line.strip() for line in listed] == [
+        f"{row['where']}: warning: {row['message']} [{row['code']}]" for row in warnings
+    ]
+    assert not list(tmp_path.rglob("report-parked*"))
