@@ -130,8 +130,8 @@ def _lines_at(fd: int, start: int, end: int) -> Iterator[bytes]:
         start += len(chunk)
         pending += chunk
         cut = pending.rfind(b"\n")
-        if cut >= 0:
-            yield from bytes(pending[: cut + 1]).splitlines(keepends=True)
+        if cut >= 0:  # the whole lines read so far, split at b"\n" only, as readline does
+            yield from bytes(pending[:cut]).split(b"\n")
             del pending[: cut + 1]
     if pending:
         yield bytes(pending)

@@ -338,3 +338,24 @@ def test_appending_the_rows_falls_back_to_a_copy_midway(
     report_files._append(target, part)
     assert len(calls) == 2
     assert target.read_bytes() == b'{"head": 1' + part.read_bytes()
+
+
+@pytest.mark.parametrize("read_bytes", [1, 7, 64, 1 << 20])
+def test_detached_rows_read_in_any_chunk_size_are_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_bytes: int
+) -> None:
+    # one row per line, read a few bytes at a time: lines cut anywhere, CJK cut mid-character
+    from dlkg import report_parked
+
+    monkeypatch.setattr(report_parked, "PARKED_BLOCK", 1)
+    monkeypatch.setattr(report_parked, "_READ_BYTES", read_bytes)
+    report = _report()
+    issues, merges, near = list(report.issues), list(report.merges), list(report.near_misses)
+    before = report.to_json()
+    report.park(tmp_path / "parked.jsonl")
+    assert (tmp_path / "parked.jsonl").read_bytes().count(b"\n") == 3 + 2 + 1
+    report.drop_parked()
+    assert list(report.all_issues()) == issues
+    assert report.to_json() == before
+    report.unpark()
+    assert (report.issues, report.merges, report.near_misses) == (issues, merges, near)
