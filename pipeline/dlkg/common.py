@@ -58,12 +58,14 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    """The hex sha256 of a file, read in 1 MiB chunks (dumps can be large)."""
-    digest = hashlib.sha256()
+def sha256_file(path: Path, *, before: bytes = b"", after: bytes = b"") -> str:
+    """The hex sha256 of a file, read in 1 MiB chunks (dumps can be large); with `before`
+    and `after`, of those bytes around the file's (a file being assembled from parts)."""
+    digest = hashlib.sha256(before)
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+            digest.update(chunk)  # releases the interpreter for chunks this size
+    digest.update(after)
     return digest.hexdigest()
 
 

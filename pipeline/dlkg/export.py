@@ -364,7 +364,8 @@ def add_downloads(
     sums = sums_path.read_text(encoding="ascii") if sums_path.exists() else ""
     for file_name, media_type, data in files:
         known = (sha256 or {}).get(file_name) if isinstance(data, Path) else None
-        added.append(_publish(dumps_dir / file_name, media_type, _copier(data, link), None, known))
+        make = _copier(data, link)
+        added.append(_publish(dumps_dir / file_name, media_type, make, sha256=known))
         sums += f"{added[-1].sha256}  {file_name}\n"
     _write(sums_path, sums.encode("ascii"))
     return added

@@ -12,7 +12,6 @@ written in this process, or the build fails and its run folder is removed.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -26,7 +25,6 @@ from .report import JSON_END, BuildReport
 JSON_FILE = "report.json"
 CSV_FILE = "report.csv"
 _ROWS_FILE = ".report-rows.json"  # the rows' part of report.json, until the head is written
-_HASH_BYTES = 1 << 20
 
 
 def _write_rows(report: BuildReport, run_dir: Path) -> str:
@@ -38,17 +36,6 @@ def _write_rows(report: BuildReport, run_dir: Path) -> str:
     ):
         report.write_rows(json_rows, csv_out)
     return sha256_file(run_dir / CSV_FILE)
-
-
-def _hash_parts(head: bytes, part: Path, end: bytes) -> str:
-    """The sha256 of `head`, then `part`'s bytes, then `end`: report.json's, read from its
-    rows' file while the kernel copies them (each read once, on both cores)."""
-    digest = hashlib.sha256(head)
-    with part.open("rb") as rows:
-        while block := rows.read(_HASH_BYTES):
-            digest.update(block)  # releases the interpreter for blocks this size
-    digest.update(end)
-    return digest.hexdigest()
 
 
 def _append(target: Path, part: Path) -> None:
@@ -106,7 +93,7 @@ class ReportFiles:
         # free, so they run at once, each reading the rows' file from the page cache
         with ThreadPoolExecutor(max_workers=1) as pool:
             copied = pool.submit(_append, json_path, rows)
-            json_sha256 = _hash_parts(head, rows, end)
+            json_sha256 = sha256_file(rows, before=head, after=end)
             copied.result()
         with json_path.open("ab") as json_out:
             json_out.write(end)
