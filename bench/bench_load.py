@@ -14,12 +14,18 @@ ratio to the embedded load of the same run.
 - oxigraph-post-store: the server's own bulk path, the whole dump POSTed to
   `/store?no_transaction` into the live graph names (not atomic: no staging, no switch);
 - oxigraph-replace-gsp: the dump POSTed as above as a "previous build" under the live names, then
-  `dlkg push` replacing every graph (the switch deletes the old graph in the same transaction);
+  `dlkg push` replacing every graph (with the delta switch, the default on Oxigraph, an
+  identical previous build leaves nothing to write: a rebuild differs in a few triples);
   the row's wall time includes the POST, the note gives each part;
 - virtuoso-push-gsp: `dlkg push` with digest auth;
+- virtuoso-replace-gsp: `dlkg push` twice, the second replacing the first (same data, another
+  build id); the row's wall time is both, the note gives each part;
 - virtuoso-ld-dir: Virtuoso's bulk loader (`ld_dir` + `rdf_loader_run()` over isql) of the dump
   with its graphs renamed to staging names, then dlkg's switch update and count check
   (bench/virtuoso_bulk.py; the same steps an operator runs, docs/scale.md).
+
+--switch move|delta chooses how every push above replaces a graph (default: the store's, as
+`dlkg push --switch`).
 
 --scale K makes a bigger input from the build without building it: the dump is written K times,
 copy k > 1 with every paper, person, list and source IRI renamed (`…/paper/r{k}-…`) and the
@@ -63,6 +69,7 @@ PATHS = [
     "oxigraph-post-store",
     "oxigraph-replace-gsp",
     "virtuoso-push-gsp",
+    "virtuoso-replace-gsp",
     "virtuoso-ld-dir",
 ]
 _RENAMED = re.compile(rb"<https://w3id\.org/dlkg/(paper|person|list|source)/")
@@ -145,9 +152,10 @@ def embedded_load(nquads: Path, store_dir: Path) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def _client(server: RunningStore) -> Client:
+def _client(server: RunningStore, switch: str | None = None) -> Client:
     auth = HTTPDigestAuth(server.user, server.password) if server.user else None
-    return Client(endpoints_for(server.url, server.kind, {}), auth, timeout_s=7200)
+    endpoints = endpoints_for(server.url, server.kind, {"switch": switch})
+    return Client(endpoints, auth, timeout_s=7200)
 
 
 class Bench:
@@ -159,6 +167,7 @@ class Bench:
         self.embedded_s: float | None = None
         self.quads = 0
         self.source: ox.Store | None = None  # the embedded store, read by the pushes
+        self.switch: str | None = None  # `dlkg push --switch`, or the store's default
 
     def row(self, path: str, seconds: float, rss_mb: float | None, note: str = "") -> None:
         ratio = f"{seconds / self.embedded_s:.1f}x" if self.embedded_s else "—"
@@ -177,12 +186,17 @@ class Bench:
         self.quads = len(self.source)
         self.row("embedded", seconds, rss)
 
-    def _push(self, server: RunningStore, method: str) -> str:
+    def _push(self, server: RunningStore, method: str, build_id: str = "bench") -> str:
         assert self.source is not None, "the embedded path runs first"
-        result = push(
-            _client(server), self.source, build_id="bench", prefix=self.prefix, method=method
-        )
+        client = _client(server, self.switch)
+        result = push(client, self.source, build_id=build_id, prefix=self.prefix, method=method)
         return ", ".join(f"{k} {v:,.1f} s" for k, v in result.seconds.items())
+
+    def repush(self, server: RunningStore) -> str:
+        start = time.perf_counter()
+        first = self._push(server, "gsp", "first")
+        took = time.perf_counter() - start
+        return f"first push {took:,.1f} s ({first}); second: " + self._push(server, "gsp", "second")
 
     def post_store(self, server: RunningStore) -> str:
         with self.nquads.open("rb") as body:
@@ -243,6 +257,8 @@ class Bench:
                 self.timed(path, oxigraph_server, self.post_store)
             elif path == "virtuoso-push-gsp":
                 self.timed(path, virtuoso, lambda s: self._push(s, "gsp"))
+            elif path == "virtuoso-replace-gsp":
+                self.timed(path, virtuoso, self.repush)
             elif path == "virtuoso-ld-dir":
                 folder = self.tmp / path / "load"  # in DirsAllowed: the server's folder
 
@@ -264,6 +280,7 @@ def main() -> None:
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the databases")
     parser.add_argument("--replicated", type=Path, help="the --scale input, written already")
     parser.add_argument("--max-rss-mb", type=float, default=5500, help="stop a server above")
+    parser.add_argument("--switch", choices=["move", "delta"], help="default: the store's")
     args = parser.parse_args()
     paths = [p for p in args.paths.split(",") if p]
     unknown = set(paths) - set(PATHS)
@@ -285,6 +302,7 @@ def main() -> None:
             print(f"(replicated x{args.scale}: {time.perf_counter() - start:.0f} s)", flush=True)
         label = f"{args.build_dir.name} x{args.scale}" if args.scale > 1 else args.build_dir.name
         bench = Bench(label, nquads, Path(tmp), prefix, args.virtuoso_buffers, args.max_rss_mb)
+        bench.switch = args.switch
         bench.run(paths)
 
 

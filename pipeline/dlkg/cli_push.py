@@ -31,6 +31,13 @@ from .settings import Settings
     help="gsp: requests per named graph; bulk: N-Quads to the store's dataset endpoint.",
 )
 @click.option(
+    "--switch",
+    type=click.Choice(["move", "delta"]),
+    default=None,
+    help="How each graph is replaced: MOVE of the staged copy, or writing only the triples "
+    "that differ (default: from --store; delta on Oxigraph).",
+)
+@click.option(
     "--chunk",
     default=200_000,
     show_default=True,
@@ -49,6 +56,7 @@ def push(
     update_url: str | None,
     gsp_url: str | None,
     method: str,
+    switch: str | None,
     chunk: int,
     retries: int,
     timeout_s: float,
@@ -70,7 +78,7 @@ def push(
 
     settings = ctx.obj
     assert isinstance(settings, Settings)
-    overrides = {"query": query_url, "update": update_url, "gsp": gsp_url}
+    overrides = {"query": query_url, "update": update_url, "gsp": gsp_url, "switch": switch}
     endpoints = endpoints_for(url, store_kind, overrides)
     if method == "bulk" and endpoints.bulk is None:
         raise UsageError(f"--method bulk: a {store_kind} store has no N-Quads endpoint; use gsp")

@@ -10,12 +10,15 @@ the biggest graph, and a failed upload leaves the old graphs as they were:
 2. the staging graphs' triple counts are checked against the build's;
 3. per graph, one update `DROP SILENT GRAPH <live> ; MOVE <staging> TO <live>`; then one
    update per live graph of the previous build that this build no longer has, dropping it.
-   On Oxigraph (`Endpoints.switch == "copy"`) the update copies instead, `INSERT { GRAPH
-   <live> { ?s ?p ?o } } WHERE { GRAPH <staging> { ?s ?p ?o } }`, and the staging graph is
-   then deleted in updates of at most `chunk` triples: its MOVE deletes the source inside the
-   same transaction, which more than doubles the switch's time and memory there
-   (docs/scale.md). One update with every graph (what the push did before) was a transaction
-   of the whole build: at x100 the Oxigraph server passed 5.5 GB in it;
+   On Oxigraph (`Endpoints.switch == "delta"`) the update changes only the difference: it
+   deletes the live triples the staging graph lacks and inserts the staged triples the live
+   graph lacks (`FILTER NOT EXISTS`), and the staging graph is then deleted in updates of at
+   most `chunk` triples. An Oxigraph transaction holds every triple it writes in memory
+   (0.5 KB per copied triple, 2 KB per replaced one: docs/scale.md), so replacing a graph by
+   a copy of itself plus a few changes costs what the changes cost, not what the graph does;
+   MOVE there also deletes the source in the same transaction. One update with every graph
+   (what the push did before) was a transaction of the whole build: at x100 the Oxigraph
+   server passed 5.5 GB in it;
 4. the live graphs' counts are checked.
 
 During step 3 a client may see some graphs of the new build beside others of the previous one
@@ -99,13 +102,13 @@ def store_graphs(client: Client, prefix: str) -> dict[str, int]:
 
 
 def _drop_ops(graph: str, form: str) -> list[str]:
-    """Operations that remove a graph. Oxigraph ("copy" form) drops a graph triple by triple
+    """Operations that remove a graph. Oxigraph ("delta" form) drops a graph triple by triple
     2-6x slower than it runs `DELETE WHERE` on it (200k triples: 26-71 s against 11-12 s), so
     there the triples go first and the DROP only removes the then empty name."""
     drop = f"DROP SILENT GRAPH {_iri(graph)}"
     return (
         [f"DELETE WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}", drop]
-        if form == "copy"
+        if form == "delta"
         else [drop]
     )
 
@@ -181,21 +184,38 @@ def switch_updates(
     """(graph, update) pairs that replace the previous build's graphs by this build's, one
     SPARQL Update (one transaction) per graph: each graph is replaced whole, and no transaction
     is bigger than the biggest graph. Then one update per graph the new build no longer has.
-    `form` "copy" leaves the staging graphs in place (see the module docstring)."""
+    `form` "delta" writes only the triples that differ and leaves the staging graphs in place
+    (see the module docstring)."""
     updates = []
     for graph, count in sorted(new.items()):
-        ops = _drop_ops(graph, form)
-        if count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
+        if not count:  # an empty graph has no staging graph to MOVE, and MOVE of none fails
+            updates.append((graph, " ;\n".join(_drop_ops(graph, form))))
+        elif form == "delta":
+            updates.append((graph, " ;\n".join(_delta_ops(graph, build_id))))
+        else:
             staged, target = _iri(staging_name(graph, build_id)), _iri(graph)
-            if form == "copy":
-                where = f"WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} }}"
-                ops.append(f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} {where}")
-            else:
-                ops.append(f"MOVE {staged} TO {target}")
-        updates.append((graph, " ;\n".join(ops)))
+            updates.append((graph, f"DROP SILENT GRAPH {target} ;\nMOVE {staged} TO {target}"))
     for graph in sorted(set(live) - set(new)):
         updates.append((graph, " ;\n".join(_drop_ops(graph, form))))
     return updates
+
+
+def _delta_ops(graph: str, build_id: str) -> list[str]:
+    """Make `graph` equal its staging graph by writing only the triples that differ. The
+    second operation sees the first's result (SPARQL Update runs a request's operations in
+    order), and pattern matching compares RDF terms, not values, so the graph ends up holding
+    exactly the staged triples. A blank node never matches across the two graphs, so triples
+    with one would be rewritten whole (still correct; the build mints none)."""
+    staged, target = _iri(staging_name(graph, build_id)), _iri(graph)
+
+    def only_in(a: str, b: str) -> str:
+        missing = f"FILTER NOT EXISTS {{ GRAPH {b} {{ ?s ?p ?o }} }}"
+        return f"WHERE {{ GRAPH {a} {{ ?s ?p ?o }} {missing} }}"
+
+    return [
+        f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} {only_in(target, staged)}",
+        f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} {only_in(staged, target)}",
+    ]
 
 
 def push(
@@ -264,7 +284,7 @@ def _switch(
     seconds: dict[str, float],
 ) -> None:
     """Run the switch, one update per graph. On Oxigraph each staging graph is deleted (in
-    updates of at most `batch` triples) right after its copy, so only one graph at a time is
+    updates of at most `batch` triples) right after its switch, so only one graph at a time is
     held both under its staging name and its live name. An update is not retried: if its
     answer is lost after the store applied it, a second MOVE would find no staging graph; the
     live counts tell, and pushing again finishes the switch either way."""
@@ -282,7 +302,7 @@ def _switch(
                 f"one, whole; push again to finish{_hint(str(exc), counts.get(graph, 0))}"
             ) from None
         seconds[f"switch {graph.rsplit('/', 1)[-1]}"] = time.perf_counter() - began
-        if form == "copy" and counts.get(graph):
+        if form == "delta" and counts.get(graph):
             began = time.perf_counter()
             with contextlib.suppress(PushError):  # left over, the next push drops them
                 name = staging_name(graph, build_id)
@@ -298,6 +318,7 @@ def _hint(failure: str, triples: int) -> str:
     if "SR325" in failure:  # Virtuoso: the transaction's after-image passed its limit
         return (
             f". Virtuoso refuses to change {triples} triples in one transaction: raise "
-            "TransactionAfterImageLimit in the [Parameters] of virtuoso.ini (docs/scale.md)"
+            "TransactionAfterImageLimit in the [Parameters] of virtuoso.ini, or, when the store "
+            "holds a build close to this one, push with --switch delta (docs/scale.md)"
         )
     return ""

@@ -6,14 +6,15 @@ A SPARQL store exposes three services: queries, updates and the Graph Store HTTP
 
 | store | query | update | GSP (`?graph=IRI`) | bulk N-Quads | auth | switch |
 |---|---|---|---|---|---|---|
-| oxigraph | /query | /update | /store | POST /store | none | copy |
+| oxigraph | /query | /update | /store | POST /store | none | delta |
 | virtuoso | /sparql | /sparql-auth | /sparql-graph-crud-auth | — | digest | move |
 | fuseki (URL = dataset) | /query | /update | /data | POST /data | basic | move |
 
 The switch (push.py) moves each staging graph to its live name with `MOVE`, except on
 Oxigraph, whose one-transaction `MOVE` writes every triple twice (insert, then delete the
-source) and grows faster than linearly: there it copies (`INSERT … WHERE`) and drops the staging
-graphs after the switch (docs/scale.md has the measurements).
+source) and grows faster than linearly: there it writes only the triples that differ (`DELETE`
+and `INSERT … WHERE … FILTER NOT EXISTS`) and drops the staging graphs after the switch
+(docs/scale.md has the measurements).
 
 Credentials come from the environment, never from the command line (it shows in `ps`):
 DLKG_PUSH_TOKEN (a bearer token), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD.
@@ -45,11 +46,11 @@ class Endpoints:
     gsp: str
     bulk: str | None  # accepts POSTed N-Quads of many graphs, or None
     auth: str = "basic"  # how DLKG_PUSH_USER/PASSWORD are sent: "basic" or "digest"
-    switch: str = "move"  # how the switch replaces live graphs: "move" or "copy" (see above)
+    switch: str = "move"  # how the switch replaces live graphs: "move" or "delta" (push.py)
 
 
 STORES: dict[str, tuple[str, str, str, str | None, str, str]] = {
-    "oxigraph": ("/query", "/update", "/store", "/store", "basic", "copy"),
+    "oxigraph": ("/query", "/update", "/store", "/store", "basic", "delta"),
     "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth", None, "digest", "move"),
     "fuseki": ("/query", "/update", "/data", "/data", "basic", "move"),
 }
