@@ -192,6 +192,12 @@ def test_cli_push_and_errors(
     assert result.exit_code == 0, result.output
     for graph, count in report.graph_triples.items():
         assert f"{count:>9}  {graph}" in result.output
+    other = "move" if running.kind == "oxigraph" else "delta"  # not the store's default
+    again = CliRunner().invoke(main, [*args, "--switch", other])
+    assert again.exit_code == 0, again.output
+    assert _live(_client(running), _prefix(built)) == report.graph_triples
+    wrong = CliRunner().invoke(main, [*args, "--switch", "copy"])
+    assert wrong.exit_code == 2 and "--switch" in wrong.output
     if running.user:  # a wrong password is one line and exit code 4, the old graphs kept
         monkeypatch.setenv("DLKG_PUSH_PASSWORD", "wrong")
         refused = CliRunner().invoke(main, args)
@@ -393,7 +399,10 @@ def test_oxigraph_delta_switch_leaves_exactly_the_new_triples(tmp_path: Path) ->
     s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-    shared = [ox.Literal("kept"), ox.NamedNode("https://example.org/kept")]
+    shared: list[ox.Literal | ox.NamedNode] = [
+        ox.Literal("kept"),
+        ox.NamedNode("https://example.org/kept"),
+    ]
     old_only = [ox.Literal("1", datatype=integer), ox.Literal("a", language="en"), ox.Literal("x")]
     new_only = [ox.Literal("1.0", datatype=decimal), ox.Literal("a", language="en-gb")]
     builds: dict[str, ox.Store] = {}

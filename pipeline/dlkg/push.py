@@ -10,15 +10,15 @@ the biggest graph, and a failed upload leaves the old graphs as they were:
 2. the staging graphs' triple counts are checked against the build's;
 3. per graph, one update `DROP SILENT GRAPH <live> ; MOVE <staging> TO <live>`; then one
    update per live graph of the previous build that this build no longer has, dropping it.
-   On Oxigraph (`Endpoints.switch == "delta"`) the update changes only the difference: it
-   deletes the live triples the staging graph lacks and inserts the staged triples the live
-   graph lacks (`FILTER NOT EXISTS`), and the staging graph is then deleted in updates of at
-   most `chunk` triples. An Oxigraph transaction holds every triple it writes in memory
-   (0.5 KB per copied triple, 2 KB per replaced one: docs/scale.md), so replacing a graph by
-   a copy of itself plus a few changes costs what the changes cost, not what the graph does;
-   MOVE there also deletes the source in the same transaction. One update with every graph
-   (what the push did before) was a transaction of the whole build: at x100 the Oxigraph
-   server passed 5.5 GB in it;
+   On Oxigraph (`Endpoints.switch == "delta"`, `--switch delta` elsewhere) the update writes
+   only the difference: it deletes the live triples the staging graph lacks and inserts the
+   staged triples the live graph lacks (`FILTER NOT EXISTS`), and the staging graph is then
+   deleted in updates of at most `chunk` triples. An Oxigraph transaction holds every triple
+   it writes in memory (0.5 KB per copied triple, 2 KB per replaced one: docs/scale.md), so
+   replacing a graph by a copy of itself plus a few changes costs what the changes cost, not
+   what the graph does; MOVE there also deletes the source in the same transaction. One
+   update with every graph (what the push did before) was a transaction of the whole build:
+   at x100 the Oxigraph server passed 5.5 GB in it;
 4. the live graphs' counts are checked.
 
 During step 3 a client may see some graphs of the new build beside others of the previous one
