@@ -32,7 +32,7 @@ OnStep = Callable[[str], None]
 # emit's line index, handed from the front child to the validator (line_index.py)
 LINE_INDEX_FILE = "line-index.sqlite"
 # the report's issues, merges and near misses, parked by the front (BuildReport.park)
-PARKED_FILE = "report-parked.jsonl"
+PARKED_FILE = "report-parked.pickle"
 # the sources' characters from which two processes parse them (the real ones: 0.13 M; a
 # fork and the pickled results cost more than they save below this)
 PARALLEL_PARSE_CHARS = 4_000_000

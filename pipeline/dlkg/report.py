@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +21,7 @@ from .common import upstream_line_url
 from .gcpause import collector_paused
 from .model import Merge, NearMiss
 from .records import Issue, Level
-from .report_parked import ParkedFile, flat_row, issue_fields, issue_of
+from .report_parked import ParkedFile, flat_row, flat_row_of, flat_values, issue_fields, issue_of
 from .report_text import indented, write_list
 
 JSON_END = "\n}"  # what closes report.json after its rows
@@ -127,8 +128,8 @@ class BuildReport:
             path,
             (
                 ("i", map(issue_fields, self.held_issues)),
-                ("m", map(flat_row, self.merges)),
-                ("n", map(flat_row, self.near_misses)),
+                ("m", map(flat_values, self.merges)),
+                ("n", map(flat_values, self.near_misses)),
             ),
         )
         self.parked_counts = (len(self.merges), len(self.near_misses))
@@ -186,8 +187,8 @@ class BuildReport:
         if self.parked is None:
             return
         self.unpark_issues()
-        merges = [Merge(**row) for row in self._parked_rows("m")]
-        near = [NearMiss(**row) for row in self._parked_rows("n")]
+        merges = [Merge(*values) for values in self._parked_rows("m")]
+        near = [NearMiss(*values) for values in self._parked_rows("n")]
         self.merges, self.near_misses = merges + self.merges, near + self.near_misses
         self.parked_counts = (0, 0)
         self.parked.delete()
@@ -302,8 +303,14 @@ class BuildReport:
         rows: dict[str, Iterator[object]] = {
             "issues": issue_rows,
             "shacl_warnings": iter(self.shacl_warnings),
-            "merges": itertools.chain(self._parked_rows("m"), map(flat_row, self.merges)),
-            "near_misses": itertools.chain(self._parked_rows("n"), map(flat_row, self.near_misses)),
+            "merges": itertools.chain(
+                map(partial(flat_row_of, Merge), self._parked_rows("m")),
+                map(flat_row, self.merges),
+            ),
+            "near_misses": itertools.chain(
+                map(partial(flat_row_of, NearMiss), self._parked_rows("n")),
+                map(flat_row, self.near_misses),
+            ),
         }
         for key, value in rows.items():  # after the head, which is never empty
             out.write(",\n " + json.dumps(key, ensure_ascii=False) + ": ")

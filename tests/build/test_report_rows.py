@@ -344,7 +344,7 @@ def test_appending_the_rows_falls_back_to_a_copy_midway(
 def test_detached_rows_read_in_any_chunk_size_are_the_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_bytes: int
 ) -> None:
-    # one row per line, read a few bytes at a time: lines cut anywhere, CJK cut mid-character
+    # one row per frame, read a few bytes at a time: frames and their lengths cut anywhere
     from dlkg import report_parked
 
     monkeypatch.setattr(report_parked, "PARKED_BLOCK", 1)
@@ -353,9 +353,21 @@ def test_detached_rows_read_in_any_chunk_size_are_the_rows(
     issues, merges, near = list(report.issues), list(report.merges), list(report.near_misses)
     before = report.to_json()
     report.park(tmp_path / "parked.jsonl")
-    assert (tmp_path / "parked.jsonl").read_bytes().count(b"\n") == 3 + 2 + 1
+    parked = tmp_path / "parked.jsonl"
+    assert len(list(report_parked._frames_of(parked, 0, parked.stat().st_size))) == 3 + 2 + 1
     report.drop_parked()
     assert list(report.all_issues()) == issues
     assert report.to_json() == before
     report.unpark()
     assert (report.issues, report.merges, report.near_misses) == (issues, merges, near)
+
+
+def test_a_truncated_parked_file_is_an_error_not_fewer_rows(tmp_path: Path) -> None:
+    """The parked rows are frames of a known length: a file cut short (a full disk, say)
+    fails where it ends instead of giving back fewer issues."""
+    report = _report()
+    report.park(tmp_path / "parked.jsonl")
+    parked = tmp_path / "parked.jsonl"
+    parked.write_bytes(parked.read_bytes()[:-3])
+    with pytest.raises(ValueError, match="inside a frame"):
+        report.unpark()
