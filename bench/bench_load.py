@@ -11,6 +11,8 @@ ratio to the embedded load of the same run.
 
 - embedded: `pyoxigraph.Store.bulk_load` of the dump (what `dlkg build` does in its load step);
 - oxigraph-push-gsp, oxigraph-push-bulk: `dlkg push` (staging graphs, count checks, the switch);
+- oxigraph-direct-gsp, oxigraph-direct-bulk, virtuoso-direct-gsp: a first `dlkg push
+  --new-graphs direct` (every graph uploaded under its own name, no staging, no switch);
 - oxigraph-post-store: the server's own bulk path, the whole dump POSTed to
   `/store?no_transaction` into the live graph names (not atomic: no staging, no switch);
 - oxigraph-replace-gsp: the dump POSTed as above as a "previous build" under the live names, then
@@ -66,9 +68,12 @@ PATHS = [
     "embedded",
     "oxigraph-push-gsp",
     "oxigraph-push-bulk",
+    "oxigraph-direct-gsp",
+    "oxigraph-direct-bulk",
     "oxigraph-post-store",
     "oxigraph-replace-gsp",
     "virtuoso-push-gsp",
+    "virtuoso-direct-gsp",
     "virtuoso-replace-gsp",
     "virtuoso-ld-dir",
 ]
@@ -186,10 +191,19 @@ class Bench:
         self.quads = len(self.source)
         self.row("embedded", seconds, rss)
 
-    def _push(self, server: RunningStore, method: str, build_id: str = "bench") -> str:
+    def _push(
+        self, server: RunningStore, method: str, build_id: str = "bench", new: str = "staged"
+    ) -> str:
         assert self.source is not None, "the embedded path runs first"
         client = _client(server, self.switch)
-        result = push(client, self.source, build_id=build_id, prefix=self.prefix, method=method)
+        result = push(
+            client,
+            self.source,
+            build_id=build_id,
+            prefix=self.prefix,
+            method=method,
+            new_graphs=new,
+        )
         return ", ".join(f"{k} {v:,.1f} s" for k, v in result.seconds.items())
 
     def repush(self, server: RunningStore) -> str:
@@ -251,6 +265,12 @@ class Bench:
                 self.timed(path, oxigraph_server, lambda s: self._push(s, "gsp"))
             elif path == "oxigraph-push-bulk":
                 self.timed(path, oxigraph_server, lambda s: self._push(s, "bulk"))
+            elif path == "oxigraph-direct-gsp":
+                self.timed(path, oxigraph_server, lambda s: self._push(s, "gsp", new="direct"))
+            elif path == "oxigraph-direct-bulk":
+                self.timed(path, oxigraph_server, lambda s: self._push(s, "bulk", new="direct"))
+            elif path == "virtuoso-direct-gsp":
+                self.timed(path, virtuoso, lambda s: self._push(s, "gsp", new="direct"))
             elif path == "oxigraph-replace-gsp":
                 self.timed(path, oxigraph_server, self.replace)
             elif path == "oxigraph-post-store":

@@ -22,6 +22,7 @@ from requests.auth import HTTPDigestAuth
 from dlkg.cli import main
 from dlkg.iris import IriMinter
 from dlkg.push import (
+    DIRECT_MARKER,
     STAGING_MARK,
     batch_delete,
     build_graphs,
@@ -440,3 +441,99 @@ def test_virtuoso_delta_switch_repushes_within_the_after_image_limit(
         result = push(delta, store, build_id="delta", prefix=prefix, chunk=200)
         assert result.counts == report.graph_triples
         assert _live(client, prefix) == report.graph_triples
+
+
+def _clear(client: Client, prefix: str) -> None:
+    """An empty store under `prefix`, as before a first push."""
+    for graph in store_graphs(client, prefix):
+        client.update(f"DROP SILENT GRAPH <{graph}>", repeatable=True)
+    assert not store_graphs(client, prefix)
+
+
+def test_direct_new_graphs_skip_staging_and_switch(running: RunningStore, built: Any) -> None:
+    """`new_graphs="direct"`: a first push uploads every graph under its own name and runs no
+    switch update; a later push replaces the graphs the store holds through the switch and
+    uploads only the new one directly."""
+    settings, report = built
+    prefix = _prefix(built)
+    store = open_read_only(settings.store_dir)
+    client = _RecordingClient(_client(running))
+    _clear(client, prefix)
+    client.updates.clear()
+    first = push(client, store, build_id="d1", prefix=prefix, chunk=4000, new_graphs="direct")
+    assert first.direct == sorted(g for g, n in report.graph_triples.items() if n)
+    assert not [u for u in client.updates if _switched(u)], "no switch for new graphs"
+    assert _live(client, prefix) == report.graph_triples  # marker gone too
+
+    client.updates.clear()
+    altered = _altered(store, prefix)
+    second = push(client, altered, build_id="d2", prefix=prefix, chunk=4000, new_graphs="direct")
+    assert second.direct == [prefix + "retired"]
+    filled = sorted(g for u in client.updates if (g := _switched(u)))
+    assert filled == sorted(g for g, n in report.graph_triples.items() if n)
+    assert _live(client, prefix) == {g: n + 1 for g, n in report.graph_triples.items()} | {
+        prefix + "retired": 1
+    }
+    third = push(client, store, build_id="d3", prefix=prefix, chunk=4000, new_graphs="direct")
+    assert third.direct == [] and third.dropped == [prefix + "retired"]
+    assert _live(client, prefix) == report.graph_triples
+
+
+def test_direct_push_failing_midway_leaves_no_new_graph(running: RunningStore, built: Any) -> None:
+    """A direct first push refused at its fourth request (the marker, then three chunks) drops
+    what it uploaded: the store holds nothing under the prefix, as before."""
+    settings, _ = built
+    prefix = _prefix(built)
+    client = _client(running)
+    _clear(client, prefix)
+    failing = _FailingClient(client)
+    store = open_read_only(settings.store_dir)
+    with pytest.raises(PushError, match="injected"):
+        push(failing, store, build_id="df", prefix=prefix, chunk=4000, new_graphs="direct")
+    assert failing.puts == 4
+    assert store_graphs(client, prefix) == {}
+
+
+def test_a_killed_direct_push_is_cleaned_up_by_the_next(
+    running: RunningStore, built: Any, tmp_path: Path
+) -> None:
+    """What a direct push killed midway leaves (its marker, and a graph with part of its
+    triples under the live name) is dropped by the next push, which then uploads the graph
+    whole: the partial graph is not mistaken for a live one to replace."""
+    settings, report = built
+    prefix = _prefix(built)
+    client = _client(running)
+    _clear(client, prefix)
+    entities = prefix + "entities"
+    marker = staging_name(prefix + DIRECT_MARKER, "killed")
+    listed = tmp_path / "marker.nt"
+    listed.write_text(f"<{entities}> <http://www.w3.org/ns/prov#wasGeneratedBy> <{marker}> .\n")
+    client.put_graph(marker, listed, replace=True)
+    store = open_read_only(settings.store_dir)
+    part = list(store.quads_for_pattern(None, None, None, ox.NamedNode(entities)))[:100]
+    ox.serialize([q.triple for q in part], str(tmp_path / "part.nt"), format=ox.RdfFormat.N_TRIPLES)
+    client.put_graph(entities, tmp_path / "part.nt", replace=True)
+    assert store_graphs(client, prefix) == {marker: 1, entities: 100}
+
+    result = push(client, store, build_id="after", prefix=prefix, chunk=4000, new_graphs="direct")
+    assert entities in result.direct  # uploaded as new, not switched from the partial graph
+    assert _live(client, prefix) == report.graph_triples
+
+
+def test_cli_push_new_graphs_direct(
+    running: RunningStore, built: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, report = built
+    if running.user:
+        monkeypatch.setenv("DLKG_PUSH_USER", running.user)
+        monkeypatch.setenv("DLKG_PUSH_PASSWORD", running.password or "")
+    _clear(_client(running), _prefix(built))
+    base = ["--build-dir", str(settings.build_dir), "--base-iri", settings.base_iri]
+    args = [*base, "push", running.url, "--store", running.kind, "-q", "--new-graphs", "direct"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    new = sum(1 for n in report.graph_triples.values() if n)
+    assert f"{new} new graphs uploaded directly (--new-graphs direct)" in result.output
+    assert _live(_client(running), _prefix(built)) == report.graph_triples
+    wrong = CliRunner().invoke(main, [*args[:-1], "sideways"])
+    assert wrong.exit_code == 2 and "--new-graphs" in wrong.output

@@ -38,6 +38,15 @@ from .settings import Settings
     "that differ (default: from --store; delta on Oxigraph).",
 )
 @click.option(
+    "--new-graphs",
+    type=click.Choice(["staged", "direct"]),
+    default="staged",
+    show_default=True,
+    help="direct: a graph the store does not hold yet is uploaded under its own name, in "
+    "transactions of --chunk triples (a first push too big for one transaction); clients see "
+    "it fill.",
+)
+@click.option(
     "--chunk",
     default=200_000,
     show_default=True,
@@ -57,6 +66,7 @@ def push(
     gsp_url: str | None,
     method: str,
     switch: str | None,
+    new_graphs: str,
     chunk: int,
     retries: int,
     timeout_s: float,
@@ -66,7 +76,9 @@ def push(
 
     Each graph is replaced whole in one update; between the first and the last graph's update
     a client may see some graphs of each build (docs/scale.md). If the push fails during that
-    switch, every graph is old or new and pushing again finishes it.
+    switch, every graph is old or new and pushing again finishes it. With --new-graphs direct
+    the graphs the store does not hold yet skip the staging and the switch (a failed or killed
+    push drops them).
 
     Credentials: DLKG_PUSH_TOKEN (bearer), or DLKG_PUSH_USER and DLKG_PUSH_PASSWORD."""
     from tqdm import tqdm
@@ -101,10 +113,13 @@ def push(
             prefix=prefix,
             method=method,
             chunk=chunk,
+            new_graphs=new_graphs,
             on_progress=on_progress,
         )
     for graph, count in result.counts.items():
         click.echo(f"{count:>9}  {graph}")
     for graph in result.dropped:
         click.echo(f"  dropped  {graph}")
+    if result.direct:
+        click.echo(f"{len(result.direct)} new graphs uploaded directly (--new-graphs direct)")
     click.echo(f"pushed build {result.build_id} to {endpoints.gsp}")

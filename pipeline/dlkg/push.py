@@ -21,6 +21,15 @@ the biggest graph, and a failed upload leaves the old graphs as they were:
    at x100 the Oxigraph server passed 5.5 GB in it;
 4. the live graphs' counts are checked.
 
+With `new_graphs="direct"` (`dlkg push --new-graphs direct`) a graph the store does not hold
+yet skips steps 1-3: it is uploaded under its own name, each request one transaction of at most
+`chunk` triples, so a first push of a graph bigger than one transaction can hold (Oxigraph at
+x1000: the 10M-triple `entities` graph) goes through. A client sees such a graph fill while it
+uploads; the graphs the store already holds are still replaced whole. A marker graph lists
+the graphs being uploaded directly until their counts are checked: a failure drops them, and
+a push killed before that is cleaned up by the next push, which drops the graphs its marker
+lists (they were absent before it).
+
 During step 3 a client may see some graphs of the new build beside others of the previous one
 (each whole). A failure before step 3 drops the staging graphs (best effort) and leaves the
 live ones untouched; a failure during step 3 leaves every graph old or new, whole, and says so:
@@ -39,9 +48,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .prefixes import PREFIXES
 from .push_http import Client, PushError
 
 STAGING_MARK = "?dlkg-push="
+DIRECT_MARKER = "push-direct"  # under the prefix, with the staging mark: the next push drops it
+_GENERATED_BY = PREFIXES["prov"] + "wasGeneratedBy"
 OnProgress = Callable[[str, int, int], None]  # (graph, triples sent, triples in graph)
 
 
@@ -50,6 +62,7 @@ class PushResult:
     build_id: str
     counts: dict[str, int]  # live graph -> triples, as counted in the store after the switch
     dropped: list[str] = field(default_factory=list)  # live graphs the new build no longer has
+    direct: list[str] = field(default_factory=list)  # uploaded under their own names (new ones)
     seconds: dict[str, float] = field(default_factory=dict)  # upload, check, switch
 
 
@@ -156,14 +169,15 @@ def _upload_gsp(
 def _upload_bulk(
     client: Client,
     store: ox.Store,
+    targets: dict[str, str],
     counts: dict[str, int],
-    build_id: str,
     chunk: int,
     tmp: Path,
     on_progress: OnProgress,
 ) -> None:
-    for graph, total in counts.items():
-        staged = ox.NamedNode(staging_name(graph, build_id))
+    for graph, target in targets.items():
+        total = counts[graph]
+        staged = ox.NamedNode(target)
         quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         sent = 0
         for triples in _chunks(quads, chunk):
@@ -226,6 +240,7 @@ def push(
     prefix: str,
     method: str = "gsp",
     chunk: int = 200_000,
+    new_graphs: str = "staged",
     on_progress: OnProgress | None = None,
 ) -> PushResult:
     """Push the build in `store` (see the module docstring); raise PushError on failure."""
@@ -234,36 +249,47 @@ def push(
     if not counts:
         raise PushError("the build has no named graphs to push")
     before = store_graphs(client, prefix)
-    live = [g for g in before if STAGING_MARK not in g]
-    # Left by a killed push.
-    _drop(client, {g: n for g, n in before.items() if STAGING_MARK in g}, chunk)
-    staged = {staging_name(g, build_id): n for g, n in counts.items()}
+    leftovers = {g: n for g, n in before.items() if STAGING_MARK in g}
+    # Graphs a killed direct push was filling: absent before it, so dropped, not kept as live.
+    unfinished = _listed_by_markers(client, prefix, leftovers)
+    _drop(client, {g: before[g] for g in unfinished if g in before} | leftovers, chunk)
+    live = [g for g in before if STAGING_MARK not in g and g not in unfinished]
+    direct = [g for g, n in counts.items() if n and g not in live] if new_graphs == "direct" else []
+    targets = {g: g if g in direct else staging_name(g, build_id) for g in counts}
+    marker = staging_name(prefix + DIRECT_MARKER, build_id)
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="dlkg-push-") as tmp:
+            if direct:
+                _write_marker(client, marker, direct, Path(tmp))
             if method == "bulk":
-                _upload_bulk(client, store, counts, build_id, chunk, Path(tmp), progress)
+                _upload_bulk(client, store, targets, counts, chunk, Path(tmp), progress)
             else:
-                for graph, total in counts.items():
-                    target = staging_name(graph, build_id)
+                for graph, target in targets.items():
+                    total = counts[graph]
                     _upload_gsp(client, store, graph, target, chunk, Path(tmp), progress, total)
         seconds["upload"] = time.perf_counter() - start
         found = store_graphs(client, prefix)
         seconds["check"] = time.perf_counter() - start - seconds["upload"]
         wrong = [
-            f"{g}: {found.get(staging_name(g, build_id), 0)} of {n}"
+            f"{g}: {found.get(targets[g], 0)} of {n}"
             for g, n in counts.items()
-            if found.get(staging_name(g, build_id), 0) != n
+            if found.get(targets[g], 0) != n
         ]
         if wrong:
-            raise PushError(f"staging graphs hold the wrong number of triples: {'; '.join(wrong)}")
+            raise PushError(f"uploaded graphs hold the wrong number of triples: {'; '.join(wrong)}")
+        if direct:  # they are complete: from now on they are live graphs like any other
+            _drop(client, {marker: len(direct)}, chunk)
     except BaseException:
         # Best effort: the next push drops them; the live graphs are untouched either way.
         with contextlib.suppress(PushError):
-            _drop(client, staged, chunk)
+            _drop(client, {t: counts[g] for g, t in targets.items()}, chunk)
+            if direct:
+                _drop(client, {marker: len(direct)}, chunk)
         raise
-    _switch(client, live, counts, build_id, chunk, seconds)
+    staged = {g: n for g, n in counts.items() if g not in direct}
+    _switch(client, live, staged, build_id, chunk, seconds)
     after = store_graphs(client, prefix)
     mismatched = [g for g, n in counts.items() if after.get(g, 0) != n]
     if mismatched:
@@ -272,7 +298,28 @@ def push(
             f"(first: {mismatched[0]}: {after.get(mismatched[0], 0)} of {counts[mismatched[0]]})"
         )
     dropped = sorted(set(live) - set(counts))
-    return PushResult(build_id, {g: after.get(g, 0) for g in counts}, dropped, seconds)
+    counted = {g: after.get(g, 0) for g in counts}
+    return PushResult(build_id, counted, dropped, direct=sorted(direct), seconds=seconds)
+
+
+def _write_marker(client: Client, marker: str, graphs: list[str], tmp: Path) -> None:
+    """Record the graphs about to be uploaded directly, before any of them is: if the push is
+    killed, the next one finds this staging graph and drops them (`_listed_by_markers`)."""
+    path = tmp / "marker.nt"
+    by = ox.NamedNode(_GENERATED_BY)
+    triples = [ox.Triple(ox.NamedNode(g), by, ox.NamedNode(marker)) for g in graphs]
+    ox.serialize(triples, str(path), format=ox.RdfFormat.N_TRIPLES)
+    client.put_graph(marker, path, replace=True)
+
+
+def _listed_by_markers(client: Client, prefix: str, leftovers: dict[str, int]) -> set[str]:
+    """The graphs that the markers among `leftovers` (staging graphs a killed push left) list."""
+    listed: set[str] = set()
+    for graph in leftovers:
+        if graph.startswith(prefix + DIRECT_MARKER + STAGING_MARK):
+            rows = client.select(f"SELECT ?g WHERE {{ GRAPH {_iri(graph)} {{ ?g ?by ?push }} }}")
+            listed.update(row["g"] for row in rows if row["g"].startswith(prefix))
+    return listed
 
 
 def _switch(
