@@ -45,28 +45,36 @@ def _keys(family: str, forms: list[PersonName]) -> set[Hashable]:
     return keys
 
 
+def _papers(_r: NameIdx, ns: list[NameMention]) -> tuple[ClusterIdx, ...]:
+    # a tuple, not a set: one per person (a million written names at x1000), read only
+    return tuple({n.paper: None for n in ns if n.paper is not None})
+
+
+def _forms(ns: list[NameMention]) -> list[PersonName]:
+    # each distinct written form once: a prolific author has hundreds of equal mentions
+    return list(dict.fromkeys(n.name for n in ns))
+
+
 def coauthor_overlap(rv: PersonResolver) -> bool:
     clusters = rv.cluster_names()
-    # tuples, not sets: one per person (a million written names at x1000), read only below
-    papers: dict[NameIdx, tuple[ClusterIdx, ...]] = {
-        r: tuple({n.paper: None for n in ns if n.paper is not None}) for r, ns in clusters.items()
-    }
+    # both per cluster, kept for the clusters no rule changed since the last pass
+    papers = rv.per_cluster("papers", _papers)
     people_of: dict[ClusterIdx, list[NameIdx]] = defaultdict(list)
     for r, ps in papers.items():
         for p in ps:
             people_of[p].append(r)  # each person once per paper: `papers` has no repeats
     families = rv.families()
+    keys = rv.per_cluster("coauthor-keys", lambda r, ns: _keys(families[r], _forms(ns)))
 
     def forms(r: NameIdx) -> list[PersonName]:
-        # each distinct written form once: a prolific author has hundreds of equal mentions
-        return list(dict.fromkeys(n.name for n in clusters[r]))
+        return _forms(clusters[r])
 
     coauthors = {r: tuple({q: None for p in ps for q in people_of[p]}) for r, ps in papers.items()}
     # key -> the persons carrying it; one key's block at a time below, so that the index of
     # (co-author, person) pairs never holds every key at once (it was the peak of resolve)
     carriers: dict[Hashable, list[NameIdx]] = defaultdict(list)
     for r in clusters:
-        for key in _keys(families[r], forms(r)):
+        for key in keys[r]:
             carriers[key].append(r)
     found: set[tuple[NameIdx, NameIdx]] = set()
     for members in carriers.values():

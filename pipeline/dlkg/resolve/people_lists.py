@@ -49,14 +49,22 @@ def _written_lists(
     return lists[n.paper]
 
 
+def list_scopes(
+    rv: PersonResolver, lists: dict[ClusterIdx, set[str]]
+) -> dict[NameIdx, frozenset[str]]:
+    """Root -> the lists that name a paper of the person (kept for unchanged clusters)."""
+
+    def scope(_r: NameIdx, ns: list[NameMention]) -> frozenset[str]:
+        return frozenset().union(*(lists[n.paper] for n in ns if n.paper is not None))
+
+    return rv.per_cluster("list-scope", scope)
+
+
 def same_list_person(rv: PersonResolver) -> bool:
     """Merge each initials-only person with the one fitting person of its list (above)."""
     lists = paper_lists(rv)
     clusters, families = rv.cluster_names(), rv.families()
-    authors_of: dict[NameIdx, set[str]] = {
-        r: set().union(*(lists[n.paper] for n in ns if n.paper is not None))
-        for r, ns in clusters.items()
-    }
+    authors_of = list_scopes(rv, lists)
     by_family: dict[str, list[NameIdx]] = defaultdict(list)
     for r in sorted(clusters):
         if any(n.name.given_tokens for n in clusters[r]) and not all(
@@ -102,11 +110,16 @@ def compound_family(rv: PersonResolver) -> bool:
     other person of the list fits (`compound-family-name`)."""
     lists = paper_lists(rv)
     clusters = rv.cluster_names()
+    scope_of = list_scopes(rv, lists)
+
+    def written_out(_r: NameIdx, ns: list[NameMention]) -> list[tuple[str, ...]]:
+        words = (_words(n) for n in ns if n.name.has_full_given and n.paper is not None)
+        return list(dict.fromkeys(w for w in words if len(w) >= 2))
+
     full: dict[tuple[str, ...], set[NameIdx]] = defaultdict(set)
-    for r, ns in clusters.items():
-        for n in ns:
-            if n.name.has_full_given and n.paper is not None and len(_words(n)) >= 2:
-                full[_words(n)].add(r)
+    for r, names in rv.per_cluster("compound-words", written_out).items():
+        for words in names:
+            full[words].add(r)
     # every proper prefix of a name's words -> the persons of the longer names it begins: a
     # lookup per name instead of a scan of all names (quadratic in people)
     begun: dict[tuple[str, ...], set[NameIdx]] = defaultdict(set)
@@ -117,13 +130,8 @@ def compound_family(rv: PersonResolver) -> bool:
     for short in sorted(full):
         longer = begun.get(short, set())
         for x in sorted(full[short]):
-            scope = set().union(*(lists[n.paper] for n in clusters[x] if n.paper is not None))
-            fits = {
-                rv.uf.find(y)
-                for y in longer
-                if scope
-                & set().union(*(lists[n.paper] for n in clusters[y] if n.paper is not None))
-            } - {rv.uf.find(x)}
+            scope = scope_of[x]  # of the clusters as the pass began, as `longer` is
+            fits = {rv.uf.find(y) for y in longer if scope & scope_of[y]} - {rv.uf.find(x)}
             if len(fits) == 1:
                 (y,) = fits
                 changed |= rv.join(
