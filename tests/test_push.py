@@ -479,6 +479,27 @@ def test_direct_new_graphs_skip_staging_and_switch(running: RunningStore, built:
     assert _live(client, prefix) == report.graph_triples
 
 
+def test_direct_first_push_by_bulk_method(built: Any, tmp_path: Path) -> None:
+    """`--method bulk --new-graphs direct`: N-Quads naming the live graphs, POSTed to the
+    store's dataset endpoint (Oxigraph's `/store`; Virtuoso has none)."""
+    settings, report = built
+    prefix = _prefix(built)
+    store = open_read_only(settings.store_dir)
+    with oxigraph_server(tmp_path / "oxigraph") as running:
+        client = _client(running)
+        result = push(
+            client,
+            store,
+            build_id="db",
+            prefix=prefix,
+            method="bulk",
+            chunk=4000,
+            new_graphs="direct",
+        )
+        assert result.direct == sorted(g for g, n in report.graph_triples.items() if n)
+        assert _live(client, prefix) == report.graph_triples
+
+
 def test_direct_push_failing_midway_leaves_no_new_graph(running: RunningStore, built: Any) -> None:
     """A direct first push refused at its fourth request (the marker, then three chunks) drops
     what it uploaded: the store holds nothing under the prefix, as before."""
