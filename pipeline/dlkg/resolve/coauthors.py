@@ -64,7 +64,8 @@ def coauthor_overlap(rv: PersonResolver) -> bool:
         for p in ps:
             people_of[p].append(r)  # each person once per paper: `papers` has no repeats
     families = rv.families()
-    keys = rv.per_cluster("coauthor-keys", lambda r, ns: _keys(families[r], _forms(ns)))
+    # tuples: smaller than sets, kept for every person between passes
+    keys = rv.per_cluster("coauthor-keys", lambda r, ns: tuple(_keys(families[r], _forms(ns))))
 
     def forms(r: NameIdx) -> list[PersonName]:
         return _forms(clusters[r])

@@ -172,10 +172,9 @@ class PersonResolver(NameClusters):
         every pair fits; otherwise each initials-only person that fits exactly one of the
         people with a full first name ("N. Srivastava" -> Nitish, not Rupesh K.)."""
         clusters, families = self.cluster_names(), self.families()
-        givens = self.per_cluster("givens", _givens)
         by_family: dict[str, list[NameIdx]] = defaultdict(list)
         for r in sorted(clusters):
-            if givens[r] is None:
+            if all(n.researcher for n in clusters[r]):
                 continue  # key researchers are matched last, with their own rules
             by_family[families[r]].append(r)
         changed = False
@@ -188,8 +187,12 @@ class PersonResolver(NameClusters):
             # family's clusters have few distinct sets (a prolific author's hundreds of
             # clusters, x1000, are a handful of written forms): each pair of sets once
             kind_of: dict[frozenset[tuple[str, ...]], int] = {}
-            # (never None here: those clusters were left out above)
-            of = [kind_of.setdefault(givens[r] or frozenset(), len(kind_of)) for r in roots]
+            of = [
+                kind_of.setdefault(
+                    frozenset(n.name.given_tokens for n in clusters[r]), len(kind_of)
+                )
+                for r in roots
+            ]
             kinds = list(kind_of)
             fit = [[False] * len(kinds) for _ in kinds]
             for a, ta in enumerate(kinds):
@@ -271,13 +274,6 @@ class PersonResolver(NameClusters):
         self.log.flush("person", self.uf)
         self.release()
         return self.uf
-
-
-def _givens(_r: NameIdx, names: list[NameMention]) -> frozenset[tuple[str, ...]] | None:
-    """The given-token tuples of a cluster's names; None for a cluster of key researchers only."""
-    if all(n.researcher for n in names):
-        return None
-    return frozenset(n.name.given_tokens for n in names)
 
 
 __all__ = ["PersonResolver"]

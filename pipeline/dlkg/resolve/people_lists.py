@@ -54,8 +54,12 @@ def list_scopes(
 ) -> dict[NameIdx, frozenset[str]]:
     """Root -> the lists that name a paper of the person (kept for unchanged clusters)."""
 
+    # a handful of distinct scopes (the lists) for 235k persons at x1000: one object each
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
     def scope(_r: NameIdx, ns: list[NameMention]) -> frozenset[str]:
-        return frozenset().union(*(lists[n.paper] for n in ns if n.paper is not None))
+        found = frozenset().union(*(lists[n.paper] for n in ns if n.paper is not None))
+        return shared.setdefault(found, found)
 
     return rv.per_cluster("list-scope", scope)
 
@@ -112,14 +116,11 @@ def compound_family(rv: PersonResolver) -> bool:
     clusters = rv.cluster_names()
     scope_of = list_scopes(rv, lists)
 
-    def written_out(_r: NameIdx, ns: list[NameMention]) -> list[tuple[str, ...]]:
-        words = (_words(n) for n in ns if n.name.has_full_given and n.paper is not None)
-        return list(dict.fromkeys(w for w in words if len(w) >= 2))
-
     full: dict[tuple[str, ...], set[NameIdx]] = defaultdict(set)
-    for r, names in rv.per_cluster("compound-words", written_out).items():
-        for words in names:
-            full[words].add(r)
+    for r, ns in clusters.items():
+        for n in ns:
+            if n.name.has_full_given and n.paper is not None and len(_words(n)) >= 2:
+                full[_words(n)].add(r)
     # every proper prefix of a name's words -> the persons of the longer names it begins: a
     # lookup per name instead of a scan of all names (quadratic in people)
     begun: dict[tuple[str, ...], set[NameIdx]] = defaultdict(set)
