@@ -177,13 +177,13 @@ def _upload_bulk(
 ) -> None:
     for graph, target in targets.items():
         total = counts[graph]
-        staged = ox.NamedNode(target)
+        into = ox.NamedNode(target)  # the staging name, or the live one for a direct graph
         quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         sent = 0
         for triples in _chunks(quads, chunk):
             path = tmp / "chunk.nq"
             ox.serialize(
-                [ox.Quad(t.subject, t.predicate, t.object, staged) for t in triples],
+                [ox.Quad(t.subject, t.predicate, t.object, into) for t in triples],
                 str(path),
                 format=ox.RdfFormat.N_QUADS,
             )

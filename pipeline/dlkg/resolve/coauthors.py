@@ -57,7 +57,7 @@ def _forms(ns: list[NameMention]) -> list[PersonName]:
 
 def coauthor_overlap(rv: PersonResolver) -> bool:
     clusters = rv.cluster_names()
-    # both per cluster, kept for the clusters no rule changed since the last pass
+    # per cluster, kept for the clusters no rule changed since the last pass (as `keys` below)
     papers = rv.per_cluster("papers", _papers)
     people_of: dict[ClusterIdx, list[NameIdx]] = defaultdict(list)
     for r, ps in papers.items():
